@@ -1,0 +1,466 @@
+//! MQTT 5.0 properties (v5 §2.2.2, Table 2-4): typed values, the packets allowed to carry each
+//! one, duplicate detection for single-use properties, and the two repeatable ones kept in order.
+//!
+//! All packets share one [`Properties`] struct; [`PropertyContext`] is the allow-list that decode
+//! and encode both check, so a property in the wrong packet is an error either way.
+
+use std::fmt;
+use std::num::{NonZeroU16, NonZeroU32};
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+use super::error::{DecodeError, DecodeErrorKind, EncodeError};
+use super::wire::{describe_bytes, Counter, Reader, Sink, MAX_VAR_INT};
+use super::QoS;
+
+/// Where a property list sits: each packet with properties, plus the Will inside CONNECT.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum PropertyContext {
+    /// CONNECT variable header.
+    Connect,
+    /// Will Properties in the CONNECT payload.
+    Will,
+    /// CONNACK.
+    ConnAck,
+    /// PUBLISH.
+    Publish,
+    /// PUBACK, PUBREC, PUBREL and PUBCOMP.
+    PubAck,
+    /// SUBSCRIBE.
+    Subscribe,
+    /// SUBACK.
+    SubAck,
+    /// UNSUBSCRIBE.
+    Unsubscribe,
+    /// UNSUBACK.
+    UnsubAck,
+    /// DISCONNECT.
+    Disconnect,
+    /// AUTH.
+    Auth,
+}
+
+impl PropertyContext {
+    /// The name used in messages.
+    pub fn name(self) -> &'static str {
+        match self {
+            PropertyContext::Connect => "CONNECT",
+            PropertyContext::Will => "Will Properties",
+            PropertyContext::ConnAck => "CONNACK",
+            PropertyContext::Publish => "PUBLISH",
+            PropertyContext::PubAck => "PUBACK/PUBREC/PUBREL/PUBCOMP",
+            PropertyContext::Subscribe => "SUBSCRIBE",
+            PropertyContext::SubAck => "SUBACK",
+            PropertyContext::Unsubscribe => "UNSUBSCRIBE",
+            PropertyContext::UnsubAck => "UNSUBACK",
+            PropertyContext::Disconnect => "DISCONNECT",
+            PropertyContext::Auth => "AUTH",
+        }
+    }
+}
+
+/// A property value's wire type, read and written the same way wherever it appears.
+trait PropertyValue: Sized {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError>;
+    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError>;
+    fn describe(&self) -> String;
+}
+
+fn invalid(reader: &Reader<'_>, at: usize, property: PropertyId, value: u32) -> DecodeError {
+    reader.error_at(
+        at,
+        DecodeErrorKind::InvalidPropertyValue { property, value },
+    )
+}
+
+/// Byte properties that are booleans: 0 or 1, anything else is a Protocol Error.
+impl PropertyValue for bool {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        let at = reader.pos();
+        match reader.raw_u8(id.name())? {
+            0 => Ok(false),
+            1 => Ok(true),
+            other => Err(invalid(reader, at, id, other.into())),
+        }
+    }
+    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
+        sink.put_u8(u8::from(*self));
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        u8::from(*self).to_string()
+    }
+}
+
+/// Maximum QoS: 0 or 1 only; absent means 2 (v5 §3.2.2.3.4).
+impl PropertyValue for QoS {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        let at = reader.pos();
+        match reader.raw_u8(id.name())? {
+            0 => Ok(QoS::AtMostOnce),
+            1 => Ok(QoS::AtLeastOnce),
+            other => Err(invalid(reader, at, id, other.into())),
+        }
+    }
+    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
+        if S::CHECKS && *self == QoS::ExactlyOnce {
+            return Err(EncodeError::InvalidPropertyValue {
+                property: id,
+                value: 2,
+            });
+        }
+        sink.put_u8(self.as_u8());
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PropertyValue for u16 {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        reader.raw_u16(id.name())
+    }
+    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
+        sink.put_u16(*self);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Receive Maximum and Topic Alias: 0 is a Protocol Error.
+impl PropertyValue for NonZeroU16 {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        let at = reader.pos();
+        let value = reader.raw_u16(id.name())?;
+        NonZeroU16::new(value).ok_or_else(|| invalid(reader, at, id, 0))
+    }
+    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
+        sink.put_u16(self.get());
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PropertyValue for u32 {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        reader.raw_u32(id.name())
+    }
+    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
+        sink.put_u32(*self);
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+/// Maximum Packet Size: 0 is a Protocol Error.
+impl PropertyValue for NonZeroU32 {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        let at = reader.pos();
+        let value = u32::read(reader, id)?;
+        NonZeroU32::new(value).ok_or_else(|| invalid(reader, at, id, 0))
+    }
+    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
+        sink.put_u32(self.get());
+        Ok(())
+    }
+    fn describe(&self) -> String {
+        self.to_string()
+    }
+}
+
+impl PropertyValue for String {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        reader.silent(|reader| reader.string(id.name()))
+    }
+    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
+        sink.put_string(id.name(), self)
+    }
+    fn describe(&self) -> String {
+        format!("{self:?}")
+    }
+}
+
+impl PropertyValue for Bytes {
+    fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
+        reader.silent(|reader| reader.binary(id.name()))
+    }
+    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
+        sink.put_binary(id.name(), self)
+    }
+    fn describe(&self) -> String {
+        describe_bytes(self)
+    }
+}
+
+macro_rules! properties {
+    (
+        singles { $($id:literal $variant:ident $field:ident : $ty:ty, $name:literal, [$($ctx:ident),*];)* }
+        multiples { $($mid:literal $mvariant:ident, $mname:literal, [$($mctx:ident),*];)* }
+    ) => {
+        /// A property identifier (v5 Table 2-4).
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        #[repr(u8)]
+        pub enum PropertyId {
+            $(#[doc = $name] $variant = $id,)*
+            $(#[doc = $mname] $mvariant = $mid,)*
+        }
+
+        impl PropertyId {
+            /// Parses an identifier; `None` for one the spec does not define.
+            pub fn from_u32(value: u32) -> Option<PropertyId> {
+                match value {
+                    $($id => Some(PropertyId::$variant),)*
+                    $($mid => Some(PropertyId::$mvariant),)*
+                    _ => None,
+                }
+            }
+
+            /// The spec's name.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(PropertyId::$variant => $name,)*
+                    $(PropertyId::$mvariant => $mname,)*
+                }
+            }
+
+            /// Whether a property list in `context` may carry this property.
+            pub fn allowed_in(self, context: PropertyContext) -> bool {
+                match self {
+                    $(PropertyId::$variant => matches!(context, $(PropertyContext::$ctx)|*),)*
+                    $(PropertyId::$mvariant => matches!(context, $(PropertyContext::$mctx)|*),)*
+                }
+            }
+        }
+
+        /// The properties of one packet or Will. Absent properties are `None` or empty; the
+        /// receiver applies the spec's defaults.
+        #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+        pub struct Properties {
+            $(#[doc = $name] #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
+            /// Subscription Identifier (0x0B): one in SUBSCRIBE, any number in PUBLISH.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub subscription_identifiers: Vec<NonZeroU32>,
+            /// User Property (0x26): name/value pairs, repeatable, in order.
+            #[serde(default, skip_serializing_if = "Vec::is_empty")]
+            pub user_properties: Vec<(String, String)>,
+        }
+
+        impl Properties {
+            fn read_single(&mut self, reader: &mut Reader<'_>, id: PropertyId, at: usize) -> Result<(), DecodeError> {
+                match id {
+                    $(PropertyId::$variant => {
+                        if self.$field.is_some() {
+                            return Err(reader.error_at(at, DecodeErrorKind::DuplicateProperty(id)));
+                        }
+                        let value = <$ty as PropertyValue>::read(reader, id)?;
+                        reader.record(id.name(), at, || PropertyValue::describe(&value));
+                        self.$field = Some(value);
+                    })*
+                    $(PropertyId::$mvariant => unreachable!("repeatable properties are read by the caller"),)*
+                }
+                Ok(())
+            }
+
+            fn write_singles<S: Sink>(&self, sink: &mut S, context: PropertyContext) -> Result<(), EncodeError> {
+                $(if let Some(value) = &self.$field {
+                    check_allowed(PropertyId::$variant, context)?;
+                    sink.put_var_int(u32::from(PropertyId::$variant as u8));
+                    value.write(sink, PropertyId::$variant)?;
+                })*
+                Ok(())
+            }
+
+            fn singles_are_empty(&self) -> bool {
+                true $(&& self.$field.is_none())*
+            }
+        }
+    };
+}
+
+properties! {
+    singles {
+        0x01 PayloadFormatIndicator payload_format_indicator: bool, "Payload Format Indicator", [Publish, Will];
+        0x02 MessageExpiryInterval message_expiry_interval: u32, "Message Expiry Interval", [Publish, Will];
+        0x03 ContentType content_type: String, "Content Type", [Publish, Will];
+        0x08 ResponseTopic response_topic: String, "Response Topic", [Publish, Will];
+        0x09 CorrelationData correlation_data: Bytes, "Correlation Data", [Publish, Will];
+        0x11 SessionExpiryInterval session_expiry_interval: u32, "Session Expiry Interval", [Connect, ConnAck, Disconnect];
+        0x12 AssignedClientIdentifier assigned_client_identifier: String, "Assigned Client Identifier", [ConnAck];
+        0x13 ServerKeepAlive server_keep_alive: u16, "Server Keep Alive", [ConnAck];
+        0x15 AuthenticationMethod authentication_method: String, "Authentication Method", [Connect, ConnAck, Auth];
+        0x16 AuthenticationData authentication_data: Bytes, "Authentication Data", [Connect, ConnAck, Auth];
+        0x17 RequestProblemInformation request_problem_information: bool, "Request Problem Information", [Connect];
+        0x18 WillDelayInterval will_delay_interval: u32, "Will Delay Interval", [Will];
+        0x19 RequestResponseInformation request_response_information: bool, "Request Response Information", [Connect];
+        0x1A ResponseInformation response_information: String, "Response Information", [ConnAck];
+        0x1C ServerReference server_reference: String, "Server Reference", [ConnAck, Disconnect];
+        0x1F ReasonString reason_string: String, "Reason String", [ConnAck, PubAck, SubAck, UnsubAck, Disconnect, Auth];
+        0x21 ReceiveMaximum receive_maximum: NonZeroU16, "Receive Maximum", [Connect, ConnAck];
+        0x22 TopicAliasMaximum topic_alias_maximum: u16, "Topic Alias Maximum", [Connect, ConnAck];
+        0x23 TopicAlias topic_alias: NonZeroU16, "Topic Alias", [Publish];
+        0x24 MaximumQos maximum_qos: QoS, "Maximum QoS", [ConnAck];
+        0x25 RetainAvailable retain_available: bool, "Retain Available", [ConnAck];
+        0x27 MaximumPacketSize maximum_packet_size: NonZeroU32, "Maximum Packet Size", [Connect, ConnAck];
+        0x28 WildcardSubscriptionAvailable wildcard_subscription_available: bool, "Wildcard Subscription Available", [ConnAck];
+        0x29 SubscriptionIdentifierAvailable subscription_identifier_available: bool, "Subscription Identifier Available", [ConnAck];
+        0x2A SharedSubscriptionAvailable shared_subscription_available: bool, "Shared Subscription Available", [ConnAck];
+    }
+    multiples {
+        0x0B SubscriptionIdentifier, "Subscription Identifier", [Publish, Subscribe];
+        0x26 UserProperty, "User Property", [Connect, Will, ConnAck, Publish, PubAck, Subscribe, SubAck, Unsubscribe, UnsubAck, Disconnect, Auth];
+    }
+}
+
+impl fmt::Display for PropertyId {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{} (0x{:02X})", self.name(), *self as u8)
+    }
+}
+
+fn check_allowed(property: PropertyId, context: PropertyContext) -> Result<(), EncodeError> {
+    if property.allowed_in(context) {
+        Ok(())
+    } else {
+        Err(EncodeError::PropertyNotAllowed {
+            property,
+            context: context.name(),
+        })
+    }
+}
+
+impl Properties {
+    /// Whether no property is set.
+    pub fn is_empty(&self) -> bool {
+        self.singles_are_empty()
+            && self.subscription_identifiers.is_empty()
+            && self.user_properties.is_empty()
+    }
+
+    /// Reads a Property Length and the properties it covers (v5 §2.2.2).
+    pub(crate) fn read(
+        reader: &mut Reader<'_>,
+        context: PropertyContext,
+    ) -> Result<Properties, DecodeError> {
+        let group = reader.begin_group("Properties", String::new);
+        let length_at = reader.pos();
+        let length = reader.var_int("Property Length")? as usize;
+        if length > reader.remaining() {
+            return Err(reader.error_at(length_at, DecodeErrorKind::PropertyLength));
+        }
+        let end = reader.pos() + length;
+        let mut properties = Properties::default();
+        while reader.pos() < end {
+            let at = reader.pos();
+            let raw_id = reader.silent(|reader| reader.var_int("Property Identifier"))?;
+            let id = PropertyId::from_u32(raw_id)
+                .ok_or_else(|| reader.error_at(at, DecodeErrorKind::UnknownProperty(raw_id)))?;
+            if !id.allowed_in(context) {
+                return Err(reader.error_at(
+                    at,
+                    DecodeErrorKind::PropertyNotAllowed {
+                        property: id,
+                        context: context.name(),
+                    },
+                ));
+            }
+            match id {
+                PropertyId::SubscriptionIdentifier => {
+                    if context == PropertyContext::Subscribe
+                        && !properties.subscription_identifiers.is_empty()
+                    {
+                        return Err(reader.error_at(at, DecodeErrorKind::DuplicateProperty(id)));
+                    }
+                    let value = reader.silent(|reader| reader.var_int(id.name()))?;
+                    let value = NonZeroU32::new(value).ok_or_else(|| invalid(reader, at, id, 0))?;
+                    reader.record(id.name(), at, || value.to_string());
+                    properties.subscription_identifiers.push(value);
+                }
+                PropertyId::UserProperty => {
+                    let (name, value) = reader.silent(|reader| {
+                        Ok((
+                            reader.string("User Property name")?,
+                            reader.string("User Property value")?,
+                        ))
+                    })?;
+                    reader.record(id.name(), at, || format!("{name:?} = {value:?}"));
+                    properties.user_properties.push((name, value));
+                }
+                _ => properties.read_single(reader, id, at)?,
+            }
+            if reader.pos() > end {
+                return Err(reader.error_at(at, DecodeErrorKind::PropertyLength));
+            }
+        }
+        reader.end_group(group, || format!("{length} bytes"));
+        Ok(properties)
+    }
+
+    fn write_all<S: Sink>(
+        &self,
+        sink: &mut S,
+        context: PropertyContext,
+    ) -> Result<(), EncodeError> {
+        self.write_singles(sink, context)?;
+        if !self.subscription_identifiers.is_empty() {
+            check_allowed(PropertyId::SubscriptionIdentifier, context)?;
+            if S::CHECKS
+                && context == PropertyContext::Subscribe
+                && self.subscription_identifiers.len() > 1
+            {
+                return Err(EncodeError::InvalidPropertyValue {
+                    property: PropertyId::SubscriptionIdentifier,
+                    value: self.subscription_identifiers.len() as u32,
+                });
+            }
+        }
+        for id in &self.subscription_identifiers {
+            if S::CHECKS && id.get() > MAX_VAR_INT {
+                return Err(EncodeError::InvalidPropertyValue {
+                    property: PropertyId::SubscriptionIdentifier,
+                    value: id.get(),
+                });
+            }
+            sink.put_u8(PropertyId::SubscriptionIdentifier as u8);
+            sink.put_var_int(id.get());
+        }
+        if !self.user_properties.is_empty() {
+            check_allowed(PropertyId::UserProperty, context)?;
+        }
+        for (name, value) in &self.user_properties {
+            sink.put_u8(PropertyId::UserProperty as u8);
+            sink.put_string("User Property name", name)?;
+            sink.put_string("User Property value", value)?;
+        }
+        Ok(())
+    }
+
+    /// Size of the properties without their Property Length.
+    pub(crate) fn body_len(&self, context: PropertyContext) -> Result<usize, EncodeError> {
+        let mut counter = Counter::default();
+        self.write_all(&mut counter, context)?;
+        Ok(counter.0)
+    }
+
+    /// Writes the Property Length and the properties.
+    pub(crate) fn write<S: Sink>(
+        &self,
+        sink: &mut S,
+        context: PropertyContext,
+    ) -> Result<(), EncodeError> {
+        let length = if self.is_empty() {
+            0
+        } else {
+            self.body_len(context)?
+        };
+        sink.put_var_int(length as u32);
+        self.write_all(sink, context)
+    }
+}

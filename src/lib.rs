@@ -1,0 +1,20 @@
+//! qoscope: an MQTT 3.1.1 and 5.0 client for the browser that draws every QoS exchange as a live
+//! sequence diagram.
+//!
+//! Layers, bottom up:
+//! - [`codec`]: pure encode/decode of every control packet, a streaming frame decoder and an
+//!   annotated decode for the packet inspector. No I/O, no clock, no web APIs: it builds and is
+//!   tested natively.
+//! - [`topic`]: topic name and filter rules, and matching; [`broker_url`]: broker URL checks;
+//!   [`hex`]: hex text for the inspector.
+//! - `web` (wasm32 only): the browser side (WebSocket driver and the Yew UI) on top of the core.
+#![forbid(unsafe_code)]
+#![deny(missing_docs)]
+
+pub mod broker_url;
+pub mod codec;
+pub mod hex;
+pub mod topic;
+
+#[cfg(target_arch = "wasm32")]
+pub mod web;

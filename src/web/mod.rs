@@ -1,0 +1,19 @@
+//! The browser side: drivers that connect the sans-IO core to web APIs, and the Yew UI.
+#![allow(missing_docs)]
+
+mod probe;
+mod ui;
+
+/// Mounts the app into `#app`.
+pub fn start() {
+    let root = document()
+        .get_element_by_id("app")
+        .expect("index.html has #app");
+    yew::Renderer::<ui::App>::with_root(root).render();
+}
+
+fn document() -> web_sys::Document {
+    web_sys::window()
+        .and_then(|window| window.document())
+        .expect("a browser document")
+}

@@ -1,0 +1,28 @@
+//! The page: the packet decoder and the broker probe.
+
+use yew::prelude::*;
+
+use super::hex_panel::HexPanel;
+use super::probe_panel::ProbePanel;
+
+#[function_component(App)]
+pub fn app() -> Html {
+    use_effect_with((), |_| {
+        // Lets tests and scripts wait until the wasm app is running.
+        if let Some(body) = super::super::document().body() {
+            let _ = body.set_attribute("data-app-ready", "true");
+        }
+    });
+    html! {
+        <>
+            <header class="top">
+                <h1 class="brand">{ "qoscope" }</h1>
+                <p class="tagline">{ "MQTT 3.1.1 and 5.0 over WebSocket, packet by packet" }</p>
+            </header>
+            <main class="panels">
+                <HexPanel />
+                <ProbePanel />
+            </main>
+        </>
+    }
+}

@@ -1,0 +1,74 @@
+//! Decode a packet typed or pasted as hex, field by field.
+
+use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use yew::prelude::*;
+
+use super::field_table::FieldTable;
+use crate::codec::{annotate, ProtocolVersion};
+use crate::hex::parse_hex;
+
+const EXAMPLE: &str = "32 09 00 03 61 2F 62 00 01 68 69";
+
+#[function_component(HexPanel)]
+pub fn hex_panel() -> Html {
+    let text = use_state(|| EXAMPLE.to_owned());
+    let version = use_state(|| ProtocolVersion::V311);
+
+    let on_input = {
+        let text = text.clone();
+        Callback::from(move |event: InputEvent| {
+            text.set(event.target_unchecked_into::<HtmlTextAreaElement>().value())
+        })
+    };
+    let on_version = {
+        let version = version.clone();
+        Callback::from(move |event: Event| {
+            let level = event.target_unchecked_into::<HtmlSelectElement>().value();
+            version.set(if level == "5" {
+                ProtocolVersion::V5
+            } else {
+                ProtocolVersion::V311
+            });
+        })
+    };
+
+    let (fields, outcome) = match parse_hex(&text) {
+        Err(error) => (Vec::new(), Err(format!("Hex: {error}"))),
+        Ok(bytes) if bytes.is_empty() => (
+            Vec::new(),
+            Err("Type or paste the bytes of one packet.".to_owned()),
+        ),
+        Ok(bytes) => {
+            let annotated = annotate(&bytes, *version);
+            let outcome = annotated
+                .result
+                .map(|packet| packet.to_string())
+                .map_err(|error| format!("Malformed: {error}"));
+            (annotated.fields, outcome)
+        }
+    };
+
+    html! {
+        <section class="panel" aria-labelledby="hex-title">
+            <h2 id="hex-title">{ "Decode a packet" }</h2>
+            <div class="row">
+                <label for="hex-version">{ "Protocol" }</label>
+                <select id="hex-version" onchange={on_version}>
+                    <option value="4" selected={*version == ProtocolVersion::V311}>{ "MQTT 3.1.1" }</option>
+                    <option value="5" selected={*version == ProtocolVersion::V5}>{ "MQTT 5.0" }</option>
+                </select>
+            </div>
+            <label for="hex-input" class="block-label">{ "Bytes (hex)" }</label>
+            <textarea id="hex-input" class="mono" rows="3" spellcheck="false" value={(*text).clone()} oninput={on_input} />
+            {
+                match outcome {
+                    Ok(label) => html! { <p id="hex-summary" class="summary mono">{ label }</p> },
+                    Err(message) => html! { <p id="hex-error" class="error" role="alert">{ message }</p> },
+                }
+            }
+            if !fields.is_empty() {
+                <FieldTable id="hex-fields" fields={fields} />
+            }
+        </section>
+    }
+}

@@ -1,0 +1,106 @@
+//! Check that a broker's WebSocket listener answers CONNECT with CONNACK.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::field_table::FieldTable;
+use crate::codec::ProtocolVersion;
+use crate::web::probe::{self, Probe, ProbeOutcome};
+
+#[derive(Clone, PartialEq)]
+enum ProbeState {
+    Idle,
+    Running,
+    Done(ProbeOutcome),
+}
+
+/// The broker named by `?broker=` in the page address, so a link opens a ready page.
+fn broker_from_address() -> Option<String> {
+    let search = web_sys::window()?.location().search().ok()?;
+    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
+    params.get("broker")
+}
+
+#[function_component(ProbePanel)]
+pub fn probe_panel() -> Html {
+    let url = use_state(|| {
+        broker_from_address().unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+    });
+    let version = use_state(|| ProtocolVersion::V311);
+    let state = use_state(|| ProbeState::Idle);
+    let running = use_mut_ref(|| None::<Probe>);
+
+    let on_url = {
+        let url = url.clone();
+        Callback::from(move |event: InputEvent| {
+            url.set(event.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_version = {
+        let version = version.clone();
+        Callback::from(move |event: Event| {
+            let level = event.target_unchecked_into::<HtmlSelectElement>().value();
+            version.set(if level == "5" {
+                ProtocolVersion::V5
+            } else {
+                ProtocolVersion::V311
+            });
+        })
+    };
+    let on_run = {
+        let (url, version, state, running) =
+            (url.clone(), version.clone(), state.clone(), running.clone());
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            state.set(ProbeState::Running);
+            let done = state.clone();
+            match probe::start(&url, *version, move |outcome| {
+                done.set(ProbeState::Done(outcome))
+            }) {
+                Ok(probe) => *running.borrow_mut() = Some(probe),
+                Err(message) => state.set(ProbeState::Done(Err(message))),
+            }
+        })
+    };
+
+    let result = match &*state {
+        ProbeState::Idle => {
+            html! { <output id="probe-result" class="muted">{ "Not run yet." }</output> }
+        }
+        ProbeState::Running => {
+            html! { <output id="probe-result" class="muted">{ "Connecting…" }</output> }
+        }
+        ProbeState::Done(Ok(report)) => html! {
+            <>
+                <output id="probe-result" data-status={if report.accepted { "ok" } else { "refused" }} class="summary mono">
+                    { if report.accepted { "Accepted: " } else { "Refused: " } }{ &report.label }
+                    { if report.accepted { " (Success)" } else { "" } }
+                </output>
+                <p class="mono muted">{ &report.hex }</p>
+                <FieldTable id="probe-fields" fields={report.fields.clone()} />
+            </>
+        },
+        ProbeState::Done(Err(message)) => html! {
+            <output id="probe-result" data-status="error" class="error" role="alert">{ message }</output>
+        },
+    };
+
+    html! {
+        <section class="panel" aria-labelledby="probe-title">
+            <h2 id="probe-title">{ "Probe a broker" }</h2>
+            <form class="probe-form" onsubmit={on_run}>
+                <label for="probe-url" class="block-label">{ "WebSocket URL" }</label>
+                <input id="probe-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={on_url} />
+                <div class="row">
+                    <label for="probe-version">{ "Protocol" }</label>
+                    <select id="probe-version" onchange={on_version}>
+                        <option value="4" selected={*version == ProtocolVersion::V311}>{ "MQTT 3.1.1" }</option>
+                        <option value="5" selected={*version == ProtocolVersion::V5}>{ "MQTT 5.0" }</option>
+                    </select>
+                    <button id="probe-run" type="submit" disabled={*state == ProbeState::Running}>{ "Send CONNECT" }</button>
+                </div>
+            </form>
+            { result }
+        </section>
+    }
+}
