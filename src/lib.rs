@@ -14,7 +14,9 @@
 pub mod broker_url;
 pub mod codec;
 pub mod hex;
+pub mod session;
 pub mod topic;
+pub mod trace;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -788,8 +788,8 @@ fn annotated_decode_names_every_field_with_its_bytes() {
         summary,
         [
             ("Packet Type", 0, 1),
-            ("Remaining Length", 1, 2),
             ("Flags", 0, 1),
+            ("Remaining Length", 1, 2),
             ("Topic Name", 2, 7),
             ("Packet Identifier", 7, 9),
             ("Payload", 9, 11),

@@ -38,8 +38,8 @@ pub fn annotate(packet: &[u8], version: ProtocolVersion) -> Annotated {
     let frame = Bytes::copy_from_slice(packet);
     let mut reader = Reader::new(&frame, version, true);
     let result = Packet::read(&mut reader);
-    Annotated {
-        fields: reader.take_fields(),
-        result,
-    }
+    let mut fields = reader.take_fields();
+    // Wire order: PUBLISH flags are interpreted after the Remaining Length but sit in byte 0.
+    fields.sort_by_key(|field| field.start);
+    Annotated { fields, result }
 }

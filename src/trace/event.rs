@@ -1,0 +1,166 @@
+//! What sessions and links report: packets with their bytes and fate, and message flow events.
+
+use bytes::Bytes;
+use serde::{Deserialize, Serialize};
+
+use crate::codec::{Packet, Pid, QoS, ReasonCode};
+
+/// Identifies one message's flow at one client: the client's tag and a counter.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+pub struct FlowId {
+    /// The client (session) that owns the flow.
+    pub client: u32,
+    /// Per-client counter.
+    pub index: u32,
+}
+
+/// Which way a packet travelled, seen from the client.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum Direction {
+    /// Client to broker.
+    Outgoing,
+    /// Broker to client.
+    Incoming,
+}
+
+/// What happened to a packet on its way.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum PacketFate {
+    /// Sent or received.
+    Delivered,
+    /// Lost on the link (simulated loss or a cut connection).
+    Dropped,
+    /// Held on the link until released or dropped.
+    Held,
+}
+
+/// One packet in the trace.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct PacketRecord {
+    /// Milliseconds on the caller's clock.
+    pub time: u64,
+    /// The client the packet belongs to.
+    pub client: u32,
+    /// Connection number within that client (1 for the first, +1 on each reconnect).
+    pub connection: u32,
+    /// Direction.
+    pub direction: Direction,
+    /// The decoded packet, or why it could not be decoded.
+    pub packet: Result<Packet, String>,
+    /// Bytes on the wire.
+    pub raw: Bytes,
+    /// Delivered, dropped or held.
+    pub fate: PacketFate,
+    /// The message flow the packet belongs to, if any.
+    pub flow: Option<FlowId>,
+}
+
+/// Which side of a message a flow describes.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum FlowRole {
+    /// Our client published the message.
+    Publisher,
+    /// Our client received the message.
+    Subscriber,
+}
+
+/// A step in a message's life.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+pub enum StepKind {
+    /// PUBLISH sent or received (`dup` as on the wire).
+    Publish {
+        /// The DUP flag.
+        dup: bool,
+    },
+    /// PUBACK, PUBREC, PUBREL or PUBCOMP sent or received.
+    Ack {
+        /// Which ack, as its packet type.
+        packet: crate::codec::PacketType,
+        /// Its reason code.
+        reason: ReasonCode,
+    },
+    /// Handed to the application.
+    Delivered,
+    /// A repeated QoS 2 PUBLISH that was acknowledged but not delivered again.
+    DuplicateSuppressed,
+    /// Waiting for a connection or for send quota.
+    Queued,
+}
+
+/// A change in a message's flow.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum FlowEvent {
+    /// A new message: published by our client or received by it.
+    Started {
+        /// Flow.
+        flow: FlowId,
+        /// Time.
+        time: u64,
+        /// Publisher or subscriber side.
+        role: FlowRole,
+        /// Topic name.
+        topic: String,
+        /// Payload.
+        payload: Bytes,
+        /// QoS of the PUBLISH on this hop.
+        qos: QoS,
+        /// RETAIN flag of the PUBLISH on this hop.
+        retain: bool,
+        /// Subscriber side: the highest QoS granted to our subscriptions matching the topic.
+        granted_qos: Option<QoS>,
+        /// Publisher side: the server's Maximum QoS (v5 CONNACK; QoS 2 when absent).
+        server_maximum_qos: Option<QoS>,
+        /// Subscriber side: the PUBLISH was a QoS 1 repeat (DUP) of one already delivered.
+        possible_duplicate: bool,
+    },
+    /// The flow got a packet identifier (when it left the queue).
+    Identified {
+        /// Flow.
+        flow: FlowId,
+        /// Packet identifier.
+        pid: Pid,
+    },
+    /// A step happened.
+    Step {
+        /// Flow.
+        flow: FlowId,
+        /// Time.
+        time: u64,
+        /// Direction of the packet, if the step is a packet.
+        direction: Option<Direction>,
+        /// What happened.
+        kind: StepKind,
+    },
+    /// The flow reached a final state.
+    Finished {
+        /// Flow.
+        flow: FlowId,
+        /// Time.
+        time: u64,
+        /// How it ended.
+        state: super::FlowState,
+    },
+}
+
+impl FlowEvent {
+    /// The flow this event is about.
+    pub fn flow(&self) -> FlowId {
+        match self {
+            FlowEvent::Started { flow, .. }
+            | FlowEvent::Identified { flow, .. }
+            | FlowEvent::Step { flow, .. }
+            | FlowEvent::Finished { flow, .. } => *flow,
+        }
+    }
+}
+
+/// Everything a trace records.
+// Packets are the common case; boxing them would cost an allocation each.
+#[allow(clippy::large_enum_variant)]
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub enum TraceEvent {
+    /// A packet on the wire.
+    Packet(PacketRecord),
+    /// A message flow changed.
+    Flow(FlowEvent),
+}

@@ -1,0 +1,15 @@
+//! The trace: every packet in and out, and the life of every message, as the diagram draws them.
+//!
+//! Sessions (and the simulated broker's links) emit [`TraceEvent`]s; a [`TraceStore`] keeps a
+//! bounded window of them, assembles per-message [`FlowRecord`]s, and links a publisher's flow to
+//! the subscriber flows of the same message when both clients are ours.
+
+mod event;
+mod flow;
+mod store;
+
+pub use event::{
+    Direction, FlowEvent, FlowId, FlowRole, PacketFate, PacketRecord, StepKind, TraceEvent,
+};
+pub use flow::{FlowRecord, FlowState, FlowStep};
+pub use store::TraceStore;
