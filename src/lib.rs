@@ -11,10 +11,12 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod broker;
 pub mod broker_url;
 pub mod codec;
 pub mod hex;
 pub mod session;
+pub mod sim;
 pub mod topic;
 pub mod trace;
 

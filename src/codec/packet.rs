@@ -13,7 +13,7 @@ use super::{
 };
 
 /// The control packet types (v3 Table 2.1, v5 Table 2-1).
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[repr(u8)]
 pub enum PacketType {
     /// Client request to connect.

@@ -28,6 +28,7 @@ use bytes::Bytes;
 
 pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
+pub(crate) use outgoing::{Outgoing, PidAllocator};
 pub use outgoing::{OutgoingEntry, Request, Stage};
 pub use state::{SessionState, SubscriptionRecord};
 
@@ -37,7 +38,6 @@ use crate::codec::{
 use crate::trace::{
     Direction, FlowEvent, FlowId, FlowState, PacketFate, PacketRecord, StepKind, TraceEvent,
 };
-use outgoing::{Outgoing, PidAllocator};
 
 /// Where the connection stands.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -108,6 +108,7 @@ pub struct Session {
     aliases_in: HashMap<u16, String>,
     aliases_out: HashMap<String, NonZeroU16>,
     next_flow: u32,
+    next_packet: u64,
     transmit: Vec<u8>,
     events: VecDeque<Event>,
     trace: Vec<TraceEvent>,
@@ -139,6 +140,7 @@ impl Session {
             aliases_in: HashMap::new(),
             aliases_out: HashMap::new(),
             next_flow: 0,
+            next_packet: 0,
             transmit: Vec::new(),
             events: VecDeque::new(),
             trace: Vec::new(),
@@ -314,15 +316,30 @@ impl Session {
             match self.decoder.next_frame() {
                 Ok(None) => break,
                 Ok(Some(frame)) => {
+                    // The incoming packet goes into the trace before what it caused (our ack),
+                    // but its flow is only known after handling it.
+                    let id = self.next_packet_id();
+                    let mark = self.trace.len();
                     let flow = self.handle_packet(now, &frame.packet);
-                    self.record_packet(now, Direction::Incoming, Ok(frame.packet), frame.raw, flow);
+                    let caused = self.trace.split_off(mark);
+                    self.record_packet(
+                        id,
+                        now,
+                        Direction::Incoming,
+                        Ok(frame.packet),
+                        frame.raw,
+                        flow,
+                    );
+                    self.trace.extend(caused);
                     if self.phase == Phase::Offline {
                         break;
                     }
                 }
                 Err(error) => {
                     let message = format!("malformed packet from the server: {}", error.error);
+                    let id = self.next_packet_id();
                     self.record_packet(
+                        id,
                         now,
                         Direction::Incoming,
                         Err(error.error.to_string()),
@@ -539,12 +556,19 @@ impl Session {
         self.last_sent = now;
         if self.options.trace {
             let raw = Bytes::copy_from_slice(&self.transmit[start..]);
-            self.record_packet(now, Direction::Outgoing, Ok(packet), raw, flow);
+            let id = self.next_packet_id();
+            self.record_packet(id, now, Direction::Outgoing, Ok(packet), raw, flow);
         }
+    }
+
+    fn next_packet_id(&mut self) -> u64 {
+        self.next_packet += 1;
+        u64::from(self.tag) << 40 | self.next_packet
     }
 
     fn record_packet(
         &mut self,
+        id: u64,
         now: u64,
         direction: Direction,
         packet: Result<Packet, String>,
@@ -553,7 +577,9 @@ impl Session {
     ) {
         if self.options.trace {
             self.trace.push(TraceEvent::Packet(PacketRecord {
+                id,
                 time: now,
+                arrival: None,
                 client: self.tag,
                 connection: self.connection,
                 direction,

@@ -20,17 +20,17 @@ pub enum Stage {
     AwaitPubComp,
 }
 
-/// One message in flight.
+/// One message in flight; `T` is what the owner tags it with (the client: its trace flow).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-pub struct OutgoingEntry {
+pub struct OutgoingEntry<T = FlowId> {
     /// Send order, for re-sending in the original order ([MQTT-4.6.0-1]).
     pub seq: u64,
     /// The PUBLISH with its full topic (aliases are per connection, [v5 MQTT-3.3.2-7]).
     pub publish: Publish,
     /// Progress.
     pub stage: Stage,
-    /// The flow in the trace.
-    pub flow: FlowId,
+    /// The owner's tag (the client's trace flow).
+    pub flow: T,
     /// Whether it went out on the current connection; cleared when a connection ends.
     #[serde(skip)]
     pub sent: bool,
@@ -48,15 +48,25 @@ pub enum Request {
     Unsubscribe(Unsubscribe),
 }
 
-/// The in-flight table.
-#[derive(Debug, Default)]
-pub struct Outgoing {
-    entries: HashMap<Pid, OutgoingEntry>,
+/// The in-flight table, shared by the client session and the simulated broker.
+#[derive(Debug)]
+pub struct Outgoing<T = FlowId> {
+    entries: HashMap<Pid, OutgoingEntry<T>>,
     next_seq: u64,
     unsent: usize,
 }
 
-impl Outgoing {
+impl<T> Default for Outgoing<T> {
+    fn default() -> Self {
+        Outgoing {
+            entries: HashMap::new(),
+            next_seq: 0,
+            unsent: 0,
+        }
+    }
+}
+
+impl<T> Outgoing<T> {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -69,19 +79,12 @@ impl Outgoing {
         self.entries.contains_key(&pid)
     }
 
-    pub fn get_mut(&mut self, pid: Pid) -> Option<&mut OutgoingEntry> {
+    pub fn get_mut(&mut self, pid: Pid) -> Option<&mut OutgoingEntry<T>> {
         self.entries.get_mut(&pid)
     }
 
     /// Adds a message that has just been sent.
-    pub fn insert_sent(
-        &mut self,
-        pid: Pid,
-        publish: Publish,
-        stage: Stage,
-        flow: FlowId,
-        now: u64,
-    ) {
+    pub fn insert_sent(&mut self, pid: Pid, publish: Publish, stage: Stage, flow: T, now: u64) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.entries.insert(
@@ -98,14 +101,14 @@ impl Outgoing {
     }
 
     /// Adds a restored entry, not yet sent on this connection.
-    pub fn restore(&mut self, pid: Pid, mut entry: OutgoingEntry) {
+    pub fn restore(&mut self, pid: Pid, mut entry: OutgoingEntry<T>) {
         self.next_seq = self.next_seq.max(entry.seq + 1);
         entry.sent = false;
         self.unsent += 1;
         self.entries.insert(pid, entry);
     }
 
-    pub fn remove(&mut self, pid: Pid) -> Option<OutgoingEntry> {
+    pub fn remove(&mut self, pid: Pid) -> Option<OutgoingEntry<T>> {
         let entry = self.entries.remove(&pid)?;
         if !entry.sent {
             self.unsent -= 1;
@@ -147,7 +150,7 @@ impl Outgoing {
     }
 
     /// Entries in original send order.
-    pub fn entries_in_order(&self) -> Vec<(Pid, &OutgoingEntry)> {
+    pub fn entries_in_order(&self) -> Vec<(Pid, &OutgoingEntry<T>)> {
         self.pids_in_order()
             .into_iter()
             .map(|pid| (pid, &self.entries[&pid]))
@@ -155,7 +158,7 @@ impl Outgoing {
     }
 
     /// Removes and returns every entry, in send order.
-    pub fn drain_in_order(&mut self) -> Vec<(Pid, OutgoingEntry)> {
+    pub fn drain_in_order(&mut self) -> Vec<(Pid, OutgoingEntry<T>)> {
         let order = self.pids_in_order();
         self.unsent = 0;
         order

@@ -26,6 +26,8 @@ pub enum Direction {
 /// What happened to a packet on its way.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum PacketFate {
+    /// On the (simulated) link, not yet arrived.
+    InTransit,
     /// Sent or received.
     Delivered,
     /// Lost on the link (simulated loss or a cut connection).
@@ -37,8 +39,12 @@ pub enum PacketFate {
 /// One packet in the trace.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PacketRecord {
-    /// Milliseconds on the caller's clock.
+    /// Unique within one trace, increasing in the order packets were recorded.
+    pub id: u64,
+    /// When it was sent (or, for a live connection, sent or received), in ms on the caller's clock.
     pub time: u64,
+    /// When it arrived, where the simulated link knows it.
+    pub arrival: Option<u64>,
     /// The client the packet belongs to.
     pub client: u32,
     /// Connection number within that client (1 for the first, +1 on each reconnect).
@@ -161,6 +167,17 @@ impl FlowEvent {
 pub enum TraceEvent {
     /// A packet on the wire.
     Packet(PacketRecord),
+    /// A packet already recorded arrived, was dropped or released (simulated links).
+    PacketUpdate {
+        /// The packet's id.
+        id: u64,
+        /// When.
+        time: u64,
+        /// Its new fate.
+        fate: PacketFate,
+        /// The flow, once the receiving session has placed the packet.
+        flow: Option<FlowId>,
+    },
     /// A message flow changed.
     Flow(FlowEvent),
 }

@@ -80,6 +80,24 @@ impl TraceStore {
                 }
                 self.packets.push_back(record);
             }
+            TraceEvent::PacketUpdate {
+                id,
+                time,
+                fate,
+                flow,
+            } => {
+                // Ids increase along the ring, so the record is found by binary search.
+                let index = self.packets.partition_point(|record| record.id < id);
+                if let Some(record) = self.packets.get_mut(index).filter(|record| record.id == id) {
+                    record.fate = fate;
+                    if fate == super::PacketFate::Delivered {
+                        record.arrival = Some(time);
+                    }
+                    if flow.is_some() {
+                        record.flow = flow;
+                    }
+                }
+            }
             TraceEvent::Flow(event) => self.apply(event),
         }
     }
@@ -171,8 +189,8 @@ impl TraceStore {
     }
 
     /// The publisher flow a new subscriber flow belongs to: the oldest one with the same topic
-    /// and payload that this subscriber has not received yet; for a QoS 1 repeat, the newest one
-    /// it already received.
+    /// and payload that this subscriber has not received yet; for a repeat, the newest one it
+    /// already received.
     fn find_publisher(
         &self,
         key: &(String, Bytes),
@@ -185,10 +203,17 @@ impl TraceStore {
                 .get(id)
                 .is_some_and(|flow| flow.linked.iter().any(|linked| linked.client == subscriber))
         };
+        let latest_received = || candidates.iter().rev().find(|id| received(id)).copied();
         if repeat {
-            candidates.iter().rev().find(|id| received(id)).copied()
+            latest_received()
         } else {
-            candidates.iter().find(|id| !received(id)).copied()
+            // A copy the broker forwards again after a resend arrives without DUP
+            // ([MQTT-3.3.1-3]); with nothing new to match it is a duplicate of the latest.
+            candidates
+                .iter()
+                .find(|id| !received(id))
+                .copied()
+                .or_else(latest_received)
         }
     }
 

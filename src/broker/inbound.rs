@@ -1,0 +1,468 @@
+//! Packets from clients: CONNECT and session set-up, PUBLISH as QoS 0/1/2 receiver, acks of the
+//! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
+
+use super::state::{ClientSession, SubscriptionEntry};
+use super::{Broker, BrokerEvent, ConnId};
+use crate::codec::{
+    Ack, ConnAck, Connect, Packet, PacketType, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
+    SubAck, Subscribe, UnsubAck, Unsubscribe,
+};
+use crate::session::Stage;
+
+impl Broker {
+    pub(super) fn handle_packet(&mut self, now: u64, conn: ConnId, packet: Packet) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return;
+        };
+        if connection.client_id.is_none() {
+            match packet {
+                Packet::Connect(connect) => self.handle_connect(now, conn, *connect),
+                other => {
+                    let message = format!("{} before CONNECT [MQTT-3.1.0-1]", other.packet_type());
+                    self.violation(now, conn, ReasonCode::ProtocolError, message);
+                }
+            }
+            return;
+        }
+        match packet {
+            Packet::Publish(publish) => self.handle_publish(now, conn, publish),
+            Packet::PubAck(ack) => self.handle_ack(now, conn, PacketType::PubAck, ack),
+            Packet::PubRec(ack) => self.handle_ack(now, conn, PacketType::PubRec, ack),
+            Packet::PubComp(ack) => self.handle_ack(now, conn, PacketType::PubComp, ack),
+            Packet::PubRel(ack) => self.handle_pubrel(conn, ack),
+            Packet::Subscribe(subscribe) => self.handle_subscribe(now, conn, subscribe),
+            Packet::Unsubscribe(unsubscribe) => self.handle_unsubscribe(conn, unsubscribe),
+            Packet::PingReq => self.send(conn, &Packet::PingResp),
+            Packet::Disconnect(disconnect) => {
+                // Only 0x04 asks for the Will; a normal DISCONNECT deletes it [v5 MQTT-3.14.4-3].
+                let with_will = disconnect.reason == ReasonCode::DisconnectWithWillMessage;
+                if let Some(expiry) = disconnect.properties.session_expiry_interval {
+                    let client_id = self.client_id(conn);
+                    if let Some(session) = client_id.and_then(|id| self.sessions.get_mut(&id)) {
+                        session.expiry_ms = expiry_ms(expiry);
+                    }
+                }
+                self.end_connection(
+                    now,
+                    conn,
+                    format!("DISCONNECT {}", disconnect.reason),
+                    with_will,
+                );
+            }
+            Packet::Connect(_) => self.violation(
+                now,
+                conn,
+                ReasonCode::ProtocolError,
+                "a second CONNECT [MQTT-3.1.0-2]".into(),
+            ),
+            Packet::Auth(_) => self.violation(
+                now,
+                conn,
+                ReasonCode::ProtocolError,
+                "AUTH without an Authentication Method in CONNECT [v5 MQTT-4.12.0-7]".into(),
+            ),
+            other => {
+                let message = format!(
+                    "{} is sent only by servers [v3 §2.2.1, v5 §2.1.2]",
+                    other.packet_type()
+                );
+                self.violation(now, conn, ReasonCode::ProtocolError, message);
+            }
+        }
+    }
+
+    fn client_id(&self, conn: ConnId) -> Option<String> {
+        self.connections
+            .get(&conn)
+            .and_then(|connection| connection.client_id.clone())
+    }
+
+    fn handle_connect(&mut self, now: u64, conn: ConnId, connect: Connect) {
+        let version = connect.version;
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.version = version;
+        }
+        let mut client_id = connect.client_id.clone();
+        let mut assigned = None;
+        if client_id.is_empty() {
+            if version == ProtocolVersion::V311 && !connect.clean_start {
+                // [v3 MQTT-3.1.3-8]: zero-length id with CleanSession 0 is refused with 0x02.
+                self.send(
+                    conn,
+                    &Packet::ConnAck(ConnAck::new(false, ReasonCode::ClientIdentifierNotValid)),
+                );
+                self.end_connection(
+                    now,
+                    conn,
+                    "empty client id with clean session 0".into(),
+                    false,
+                );
+                return;
+            }
+            self.next_assigned_id += 1;
+            client_id = format!("qoscope-sim-{}", self.next_assigned_id);
+            assigned = Some(client_id.clone());
+        }
+        if let Some(will) = &connect.will {
+            if self.config.maximum_qos.is_some_and(|max| will.qos > max) {
+                self.refuse(now, conn, ReasonCode::QoSNotSupported);
+                return;
+            }
+        }
+
+        // Session take-over: the old connection is closed [MQTT-3.1.4-3] (v5 with 0x8E).
+        let previous = self
+            .sessions
+            .get(&client_id)
+            .and_then(|session| session.connection);
+        if let Some(previous) = previous.filter(|previous| *previous != conn) {
+            self.send_disconnect(now, previous, ReasonCode::SessionTakenOver, None);
+            self.end_connection(
+                now,
+                previous,
+                "session taken over by a new connection".into(),
+                false,
+            );
+        }
+        // A reconnect before the Will Delay elapses cancels the Will [v5 MQTT-3.1.3-9].
+        self.pending_wills
+            .retain(|pending| pending.client_id != client_id);
+
+        if connect.clean_start {
+            self.sessions.remove(&client_id);
+        }
+        let session_present = self.sessions.contains_key(&client_id);
+        let session = self
+            .sessions
+            .entry(client_id.clone())
+            .or_insert_with(|| ClientSession::new(version));
+        session.version = version;
+        session.connection = Some(conn);
+        session.expires_at = None;
+        session.expiry_ms = match version {
+            ProtocolVersion::V311 if connect.clean_start => Some(0),
+            ProtocolVersion::V311 => None,
+            ProtocolVersion::V5 => {
+                expiry_ms(connect.properties.session_expiry_interval.unwrap_or(0))
+            }
+        };
+
+        if let Some(connection) = self.connections.get_mut(&conn) {
+            connection.client_id = Some(client_id.clone());
+            connection.keep_alive_ms = u64::from(connect.keep_alive) * 1000;
+            connection.receive_maximum = connect
+                .properties
+                .receive_maximum
+                .map_or(u16::MAX, |max| max.get());
+            connection.maximum_packet_size =
+                connect.properties.maximum_packet_size.map(|max| max.get());
+            connection.will = connect.will;
+        }
+        let mut connack = ConnAck::new(session_present, ReasonCode::Success);
+        if version == ProtocolVersion::V5 {
+            let properties = &mut connack.properties;
+            properties.receive_maximum = std::num::NonZeroU16::new(self.config.receive_maximum)
+                .filter(|max| max.get() != u16::MAX);
+            properties.maximum_qos = self
+                .config
+                .maximum_qos
+                .filter(|max| *max != QoS::ExactlyOnce);
+            properties.retain_available = (!self.config.retain_available).then_some(false);
+            properties.topic_alias_maximum =
+                Some(self.config.topic_alias_maximum).filter(|max| *max > 0);
+            properties.shared_subscription_available = Some(false);
+            properties.assigned_client_identifier = assigned;
+        }
+        self.send(conn, &Packet::ConnAck(connack));
+        self.events.push_back(BrokerEvent::ClientConnected {
+            conn,
+            client_id: client_id.clone(),
+            session_present,
+        });
+        if session_present {
+            // [MQTT-4.4.0-1]: re-send unacknowledged PUBLISH (DUP=1) and PUBREL in order.
+            self.resend_in_flight(now, &client_id);
+        }
+        self.flush(now, &client_id);
+    }
+
+    fn refuse(&mut self, now: u64, conn: ConnId, reason: ReasonCode) {
+        self.send(conn, &Packet::ConnAck(ConnAck::new(false, reason)));
+        self.end_connection(now, conn, format!("CONNECT refused: {reason}"), false);
+    }
+
+    fn handle_publish(&mut self, now: u64, conn: ConnId, mut publish: Publish) {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return;
+        };
+        let version = connection.version;
+        if let Some(alias) = publish.properties.topic_alias.take() {
+            if alias.get() > self.config.topic_alias_maximum {
+                let message = format!(
+                    "Topic Alias {alias} above the maximum {} [v5 MQTT-3.3.2-9]",
+                    self.config.topic_alias_maximum
+                );
+                self.violation(now, conn, ReasonCode::TopicAliasInvalid, message);
+                return;
+            }
+            if publish.topic.is_empty() {
+                match connection.aliases_in.get(&alias.get()) {
+                    Some(topic) => publish.topic = topic.clone(),
+                    None => {
+                        let message = format!(
+                            "Topic Alias {alias} with an empty topic and no mapping [v5 §3.3.4]"
+                        );
+                        self.violation(now, conn, ReasonCode::ProtocolError, message);
+                        return;
+                    }
+                }
+            } else {
+                connection
+                    .aliases_in
+                    .insert(alias.get(), publish.topic.clone());
+            }
+        }
+        if version == ProtocolVersion::V5 {
+            if self
+                .config
+                .maximum_qos
+                .is_some_and(|max| publish.qos() > max)
+            {
+                self.violation(
+                    now,
+                    conn,
+                    ReasonCode::QoSNotSupported,
+                    "QoS above Maximum QoS [v5 MQTT-3.2.2-11]".into(),
+                );
+                return;
+            }
+            if publish.retain && !self.config.retain_available {
+                self.violation(
+                    now,
+                    conn,
+                    ReasonCode::RetainNotSupported,
+                    "RETAIN while Retain Available is 0 [v5 MQTT-3.2.2-14]".into(),
+                );
+                return;
+            }
+        }
+        let Some(client_id) = self.client_id(conn) else {
+            return;
+        };
+        match publish.qos_pid {
+            QosPid::AtMostOnce => {
+                self.accept_publish(now, &client_id, publish);
+            }
+            QosPid::AtLeastOnce(pid) => {
+                let matched = self.accept_publish(now, &client_id, publish);
+                self.send(
+                    conn,
+                    &Packet::PubAck(Ack::with_reason(pid, success_code(version, matched))),
+                );
+            }
+            QosPid::ExactlyOnce(pid) => {
+                let Some(session) = self.sessions.get_mut(&client_id) else {
+                    return;
+                };
+                if session.incoming_qos2.contains(&pid) {
+                    // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-10]: PUBREC again, do not forward again.
+                    self.send(conn, &Packet::PubRec(Ack::new(pid)));
+                    return;
+                }
+                if version == ProtocolVersion::V5
+                    && session.incoming_qos2.len() >= usize::from(self.config.receive_maximum)
+                {
+                    let message = format!(
+                        "more than Receive Maximum ({}) QoS 2 messages in flight [v5 MQTT-3.3.4-9]",
+                        self.config.receive_maximum
+                    );
+                    self.violation(now, conn, ReasonCode::ReceiveMaximumExceeded, message);
+                    return;
+                }
+                session.incoming_qos2.insert(pid);
+                let matched = self.accept_publish(now, &client_id, publish);
+                self.send(
+                    conn,
+                    &Packet::PubRec(Ack::with_reason(pid, success_code(version, matched))),
+                );
+            }
+        }
+    }
+
+    fn handle_pubrel(&mut self, conn: ConnId, ack: Ack) {
+        let Some(client_id) = self.client_id(conn) else {
+            return;
+        };
+        let known = self
+            .sessions
+            .get_mut(&client_id)
+            .is_some_and(|session| session.incoming_qos2.remove(&ack.pid));
+        let version = self
+            .connections
+            .get(&conn)
+            .map_or(ProtocolVersion::V311, |connection| connection.version);
+        // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-11]: PUBCOMP even for an unknown id (v5: 0x92).
+        let reason = if known || version == ProtocolVersion::V311 {
+            ReasonCode::Success
+        } else {
+            ReasonCode::PacketIdentifierNotFound
+        };
+        self.send(conn, &Packet::PubComp(Ack::with_reason(ack.pid, reason)));
+    }
+
+    /// PUBACK, PUBREC and PUBCOMP for the broker's own deliveries.
+    fn handle_ack(&mut self, now: u64, conn: ConnId, kind: PacketType, ack: Ack) {
+        let Some(client_id) = self.client_id(conn) else {
+            return;
+        };
+        let Some(session) = self.sessions.get_mut(&client_id) else {
+            return;
+        };
+        let Some(stage) = session.outgoing.get_mut(ack.pid).map(|entry| entry.stage) else {
+            if kind == PacketType::PubRec {
+                // Answer so the client can finish (v5: 0x92 Packet Identifier not found).
+                let reason = match session.version {
+                    ProtocolVersion::V5 => ReasonCode::PacketIdentifierNotFound,
+                    ProtocolVersion::V311 => ReasonCode::Success,
+                };
+                self.send(conn, &Packet::PubRel(Ack::with_reason(ack.pid, reason)));
+            }
+            return;
+        };
+        let expected = match stage {
+            Stage::AwaitPubAck => PacketType::PubAck,
+            Stage::AwaitPubRec => PacketType::PubRec,
+            Stage::AwaitPubComp => PacketType::PubComp,
+        };
+        if kind == PacketType::PubRec && stage == Stage::AwaitPubComp {
+            self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));
+            return;
+        }
+        if kind != expected {
+            let message = format!(
+                "{kind} for packet id {}, which awaits {expected} [MQTT-4.3.2-1, MQTT-4.3.3-1]",
+                ack.pid
+            );
+            self.violation(now, conn, ReasonCode::ProtocolError, message);
+            return;
+        }
+        if kind == PacketType::PubRec && !ack.reason.is_failure() {
+            if let Some(entry) = session.outgoing.get_mut(ack.pid) {
+                entry.stage = Stage::AwaitPubComp;
+                entry.publish.payload = bytes::Bytes::new();
+            }
+            self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));
+            return;
+        }
+        session.outgoing.remove(ack.pid);
+        self.flush(now, &client_id);
+    }
+
+    fn handle_subscribe(&mut self, now: u64, conn: ConnId, subscribe: Subscribe) {
+        let Some(client_id) = self.client_id(conn) else {
+            return;
+        };
+        let Some(session) = self.sessions.get_mut(&client_id) else {
+            return;
+        };
+        let version = session.version;
+        let identifier = subscribe
+            .properties
+            .subscription_identifiers
+            .first()
+            .copied();
+        let mut reasons = Vec::with_capacity(subscribe.subscriptions.len());
+        let mut retained_for = Vec::new();
+        for subscription in &subscribe.subscriptions {
+            let shared =
+                version == ProtocolVersion::V5 && subscription.filter.starts_with("$share/");
+            if crate::topic::validate_topic_filter(&subscription.filter).is_err() || shared {
+                reasons.push(match (version, shared) {
+                    (ProtocolVersion::V311, _) => ReasonCode::UnspecifiedError,
+                    (ProtocolVersion::V5, true) => ReasonCode::SharedSubscriptionsNotSupported,
+                    (ProtocolVersion::V5, false) => ReasonCode::TopicFilterInvalid,
+                });
+                continue;
+            }
+            let granted = subscription.options.qos.min(self.config.granted_qos_cap);
+            let existed = session
+                .subscriptions
+                .insert(
+                    subscription.filter.clone(),
+                    SubscriptionEntry {
+                        options: subscription.options,
+                        granted,
+                        identifier,
+                    },
+                )
+                .is_some();
+            reasons.push(ReasonCode::granting(granted));
+            let handling = subscription.options.retain_handling;
+            let send_retained = match handling {
+                crate::codec::RetainHandling::SendAtSubscribe => true,
+                crate::codec::RetainHandling::SendIfNew => !existed,
+                crate::codec::RetainHandling::DoNotSend => false,
+            };
+            if send_retained {
+                retained_for.push((subscription.filter.clone(), granted));
+            }
+        }
+        self.send(
+            conn,
+            &Packet::SubAck(SubAck {
+                pid: subscribe.pid,
+                reasons,
+                properties: Default::default(),
+            }),
+        );
+        for (filter, granted) in retained_for {
+            self.send_retained(now, &client_id, &filter, granted, identifier);
+        }
+    }
+
+    fn handle_unsubscribe(&mut self, conn: ConnId, unsubscribe: Unsubscribe) {
+        let Some(client_id) = self.client_id(conn) else {
+            return;
+        };
+        let Some(session) = self.sessions.get_mut(&client_id) else {
+            return;
+        };
+        let version = session.version;
+        let reasons: Vec<ReasonCode> = unsubscribe
+            .filters
+            .iter()
+            .map(|filter| match session.subscriptions.remove(filter) {
+                Some(_) => ReasonCode::Success,
+                None => ReasonCode::NoSubscriptionExisted,
+            })
+            .collect();
+        let reasons = if version == ProtocolVersion::V5 {
+            reasons
+        } else {
+            Vec::new()
+        };
+        self.send(
+            conn,
+            &Packet::UnsubAck(UnsubAck {
+                pid: unsubscribe.pid,
+                reasons,
+                properties: Default::default(),
+            }),
+        );
+    }
+}
+
+/// v5 reports "No matching subscribers" on PUBACK/PUBREC when nobody received the message
+/// (Mosquitto 2.0 does this too).
+fn success_code(version: ProtocolVersion, matched: usize) -> ReasonCode {
+    if version == ProtocolVersion::V5 && matched == 0 {
+        ReasonCode::NoMatchingSubscribers
+    } else {
+        ReasonCode::Success
+    }
+}
+
+/// Session Expiry Interval seconds to ms; 0xFFFFFFFF never expires (v5 §3.1.2.11.2).
+fn expiry_ms(seconds: u32) -> Option<u64> {
+    (seconds != u32::MAX).then_some(u64::from(seconds) * 1000)
+}

@@ -1,0 +1,331 @@
+//! The simulated broker: a sans-IO MQTT 3.1.1 and 5.0 broker for any number of clients, in the
+//! same style as the client session (bytes, commands and time in; bytes, events and the next
+//! deadline out; no I/O, no clock). It runs inside the page so the app works with no broker
+//! anywhere, and natively in tests, where a scenario suite checks it against Mosquitto.
+//!
+//! Where the spec allows several behaviours, it does what Mosquitto 2.0 does; each such place
+//! says so in a comment.
+
+mod config;
+mod inbound;
+mod routing;
+mod state;
+
+use std::collections::{BTreeMap, HashMap, VecDeque};
+
+use serde::{Deserialize, Serialize};
+
+pub use config::BrokerConfig;
+
+use crate::codec::{Disconnect, FrameDecoder, Packet, ProtocolVersion, ReasonCode};
+use state::{ClientSession, Connection, PendingWill};
+
+/// Identifies a connection to the broker (chosen by the caller).
+pub type ConnId = u64;
+
+/// What the broker reports, for the trace and the UI.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub enum BrokerEvent {
+    /// A client's CONNECT was accepted.
+    ClientConnected {
+        /// Connection.
+        conn: ConnId,
+        /// Client Identifier (assigned if the client sent none).
+        client_id: String,
+        /// Whether an existing session was resumed.
+        session_present: bool,
+    },
+    /// A connection ended.
+    ConnectionClosed {
+        /// Connection.
+        conn: ConnId,
+        /// Why.
+        reason: String,
+    },
+    /// A client broke the protocol; the broker closed the connection.
+    ProtocolViolation {
+        /// Connection.
+        conn: ConnId,
+        /// The rule broken.
+        message: String,
+    },
+    /// A Will was published.
+    WillPublished {
+        /// Whose.
+        client_id: String,
+        /// Its topic.
+        topic: String,
+    },
+}
+
+/// The broker.
+#[derive(Debug)]
+pub struct Broker {
+    config: BrokerConfig,
+    connections: HashMap<ConnId, Connection>,
+    sessions: HashMap<String, ClientSession>,
+    retained: BTreeMap<String, state::QueuedMessage>,
+    pending_wills: Vec<PendingWill>,
+    transmit: BTreeMap<ConnId, Vec<u8>>,
+    closes: VecDeque<ConnId>,
+    events: VecDeque<BrokerEvent>,
+    next_assigned_id: u32,
+}
+
+impl Broker {
+    /// An empty broker.
+    pub fn new(config: BrokerConfig) -> Broker {
+        Broker {
+            config,
+            connections: HashMap::new(),
+            sessions: HashMap::new(),
+            retained: BTreeMap::new(),
+            pending_wills: Vec::new(),
+            transmit: BTreeMap::new(),
+            closes: VecDeque::new(),
+            events: VecDeque::new(),
+            next_assigned_id: 0,
+        }
+    }
+
+    /// The settings.
+    pub fn config(&self) -> &BrokerConfig {
+        &self.config
+    }
+
+    /// Changes the settings; they apply to what happens from now on.
+    pub fn set_config(&mut self, config: BrokerConfig) {
+        self.config = config;
+    }
+
+    /// Topics with a retained message.
+    pub fn retained_topics(&self) -> impl Iterator<Item = &str> {
+        self.retained.keys().map(String::as_str)
+    }
+
+    /// Client ids with a session (connected or kept while offline).
+    pub fn session_ids(&self) -> impl Iterator<Item = &str> {
+        self.sessions.keys().map(String::as_str)
+    }
+
+    // ---- inputs --------------------------------------------------------------------------
+
+    /// A client opened a connection; it must send CONNECT first ([MQTT-3.1.0-1]).
+    pub fn handle_connection_open(&mut self, now: u64, conn: ConnId) {
+        self.connections.insert(
+            conn,
+            Connection {
+                decoder: FrameDecoder::new(ProtocolVersion::V311),
+                client_id: None,
+                version: ProtocolVersion::V311,
+                keep_alive_ms: 0,
+                last_received: now,
+                receive_maximum: u16::MAX,
+                maximum_packet_size: None,
+                aliases_in: HashMap::new(),
+                will: None,
+            },
+        );
+    }
+
+    /// Bytes from a client, in any chunking.
+    pub fn handle_bytes(&mut self, now: u64, conn: ConnId, bytes: &[u8]) {
+        let Some(connection) = self.connections.get_mut(&conn) else {
+            return;
+        };
+        connection.last_received = now;
+        connection.decoder.push(bytes);
+        loop {
+            let Some(connection) = self.connections.get_mut(&conn) else {
+                return;
+            };
+            match connection.decoder.next_frame() {
+                Ok(None) => return,
+                Ok(Some(frame)) => self.handle_packet(now, conn, frame.packet),
+                Err(error) => {
+                    let message = format!("malformed packet: {}", error.error);
+                    self.violation(now, conn, error.error.reason_code(), message);
+                    return;
+                }
+            }
+        }
+    }
+
+    /// The transport closed without DISCONNECT (or after it): an abnormal close publishes the
+    /// Will ([MQTT-3.1.2-8]).
+    pub fn handle_connection_closed(&mut self, now: u64, conn: ConnId) {
+        self.end_connection(
+            now,
+            conn,
+            "connection closed by the client side".into(),
+            true,
+        );
+    }
+
+    /// A deadline from [`Broker::poll_timeout`] passed.
+    pub fn handle_timeout(&mut self, now: u64) {
+        // [v3 MQTT-3.1.2-24], [v5 MQTT-3.1.2-22]: nothing for 1.5 × Keep Alive ends the connection.
+        let silent: Vec<ConnId> = self
+            .connections
+            .iter()
+            .filter(|(_, connection)| {
+                connection.keep_alive_ms > 0
+                    && now >= connection.last_received + connection.keep_alive_ms * 3 / 2
+            })
+            .map(|(conn, _)| *conn)
+            .collect();
+        for conn in silent {
+            self.send_disconnect(now, conn, ReasonCode::KeepAliveTimeout, None);
+            self.end_connection(
+                now,
+                conn,
+                "keep-alive timeout (1.5 × Keep Alive without a packet)".into(),
+                true,
+            );
+        }
+        let (due, waiting): (Vec<PendingWill>, Vec<PendingWill>) = self
+            .pending_wills
+            .drain(..)
+            .partition(|pending| pending.due <= now);
+        self.pending_wills = waiting;
+        for pending in due {
+            self.publish_will(now, pending.client_id, pending.will);
+        }
+        let expired: Vec<String> = self
+            .sessions
+            .iter()
+            .filter(|(_, session)| {
+                session.connection.is_none() && session.expires_at.is_some_and(|at| at <= now)
+            })
+            .map(|(id, _)| id.clone())
+            .collect();
+        for id in expired {
+            self.sessions.remove(&id);
+        }
+    }
+
+    // ---- outputs -------------------------------------------------------------------------
+
+    /// Bytes for one connection, coalesced since the last call.
+    pub fn poll_transmit(&mut self) -> Option<(ConnId, Vec<u8>)> {
+        self.transmit.pop_first()
+    }
+
+    /// A connection the broker wants closed (after its bytes are written).
+    pub fn poll_close(&mut self) -> Option<ConnId> {
+        self.closes.pop_front()
+    }
+
+    /// The next event.
+    pub fn poll_event(&mut self) -> Option<BrokerEvent> {
+        self.events.pop_front()
+    }
+
+    /// When to call [`Broker::handle_timeout`] next.
+    pub fn poll_timeout(&self) -> Option<u64> {
+        let keep_alive = self
+            .connections
+            .values()
+            .filter(|connection| connection.keep_alive_ms > 0)
+            .map(|connection| connection.last_received + connection.keep_alive_ms * 3 / 2);
+        let wills = self.pending_wills.iter().map(|pending| pending.due);
+        let expiries = self
+            .sessions
+            .values()
+            .filter(|session| session.connection.is_none())
+            .filter_map(|session| session.expires_at);
+        keep_alive.chain(wills).chain(expiries).min()
+    }
+
+    // ---- helpers -------------------------------------------------------------------------
+
+    fn send(&mut self, conn: ConnId, packet: &Packet) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return;
+        };
+        let buffer = self.transmit.entry(conn).or_default();
+        if let Err(error) = packet.encode(connection.version, buffer) {
+            self.events.push_back(BrokerEvent::ProtocolViolation {
+                conn,
+                message: format!("broker could not encode {}: {error}", packet.packet_type()),
+            });
+        }
+    }
+
+    fn send_disconnect(
+        &mut self,
+        _now: u64,
+        conn: ConnId,
+        reason: ReasonCode,
+        reason_string: Option<String>,
+    ) {
+        let Some(connection) = self.connections.get(&conn) else {
+            return;
+        };
+        // The server sends DISCONNECT only in v5 and only after CONNACK [v5 MQTT-3.14.0-1].
+        if connection.version == ProtocolVersion::V5 && connection.client_id.is_some() {
+            let mut disconnect = Disconnect::with_reason(reason);
+            disconnect.properties.reason_string = reason_string;
+            self.send(conn, &Packet::Disconnect(disconnect));
+        }
+    }
+
+    /// A client broke the protocol: v5 DISCONNECT with the reason, then close (§4.13).
+    fn violation(&mut self, now: u64, conn: ConnId, reason: ReasonCode, message: String) {
+        self.send_disconnect(now, conn, reason, Some(message.clone()));
+        self.events.push_back(BrokerEvent::ProtocolViolation {
+            conn,
+            message: message.clone(),
+        });
+        self.end_connection(now, conn, message, true);
+    }
+
+    /// Ends a connection: the session goes offline (or ends), the Will is published when
+    /// `publish_will` and the client did not disconnect normally.
+    fn end_connection(&mut self, now: u64, conn: ConnId, reason: String, publish_will: bool) {
+        let Some(connection) = self.connections.remove(&conn) else {
+            return;
+        };
+        self.closes.push_back(conn);
+        self.events
+            .push_back(BrokerEvent::ConnectionClosed { conn, reason });
+        let Some(client_id) = connection.client_id else {
+            return;
+        };
+        let mut will_delay = 0;
+        if let Some(session) = self.sessions.get_mut(&client_id) {
+            if session.connection == Some(conn) {
+                session.connection = None;
+                session.outgoing.mark_all_unsent();
+                match session.expiry_ms {
+                    Some(0) => {
+                        self.sessions.remove(&client_id);
+                    }
+                    Some(ms) => {
+                        session.expires_at = Some(now + ms);
+                        will_delay = ms;
+                    }
+                    None => will_delay = u64::MAX,
+                }
+            }
+        }
+        if let (true, Some(will)) = (publish_will, connection.will) {
+            // v5 §3.1.3.2.2: published after the Will Delay Interval or when the session ends,
+            // whichever is first; a reconnect before then cancels it [v5 MQTT-3.1.3-9].
+            let delay = will
+                .properties
+                .will_delay_interval
+                .map_or(0, |seconds| u64::from(seconds) * 1000);
+            let delay = delay.min(will_delay);
+            if delay == 0 {
+                self.publish_will(now, client_id, will);
+            } else {
+                self.pending_wills.push(PendingWill {
+                    client_id,
+                    due: now + delay,
+                    will,
+                });
+            }
+        }
+    }
+}

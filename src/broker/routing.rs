@@ -1,0 +1,284 @@
+//! Routing: retained messages, matching subscriptions, delivery at min(publish QoS, granted QoS)
+//! through each client's in-flight window and queue, re-sending on resume, and Wills.
+
+use std::collections::BTreeMap;
+use std::num::NonZeroU32;
+
+use super::state::QueuedMessage;
+use super::{Broker, BrokerEvent, ConnId};
+use crate::codec::{Ack, Packet, Pid, Properties, ProtocolVersion, Publish, QoS, QosPid, Will};
+use crate::session::Stage;
+
+/// Encodes into a connection's transmit buffer (a free function so callers can hold other
+/// borrows of the broker).
+fn write(
+    transmit: &mut BTreeMap<ConnId, Vec<u8>>,
+    conn: ConnId,
+    version: ProtocolVersion,
+    packet: &Packet,
+) {
+    // Everything the broker sends is built from decoded, valid packets.
+    let _ = packet.encode(version, transmit.entry(conn).or_default());
+}
+
+impl Broker {
+    /// A PUBLISH accepted from a client (or a Will): updates the retained store and routes it.
+    /// Returns how many sessions it was routed to.
+    pub(super) fn accept_publish(&mut self, now: u64, publisher: &str, publish: Publish) -> usize {
+        if publish.retain {
+            if publish.payload.is_empty() {
+                // [MQTT-3.3.1-10] v3 / [v5 MQTT-3.3.1-6]: an empty retained message clears it.
+                self.retained.remove(&publish.topic);
+            } else {
+                let expires_at = expiry_deadline(now, &publish.properties);
+                let mut stored = publish.clone();
+                stored.qos_pid = QosPid::new(publish.qos(), Pid::FIRST);
+                stored.dup = false;
+                self.retained.insert(
+                    publish.topic.clone(),
+                    QueuedMessage {
+                        publish: stored,
+                        expires_at,
+                    },
+                );
+            }
+        }
+        self.route(now, publisher, &publish)
+    }
+
+    fn route(&mut self, now: u64, publisher: &str, publish: &Publish) -> usize {
+        let expires_at = expiry_deadline(now, &publish.properties);
+        let mut deliveries = Vec::new();
+        for (client_id, session) in &self.sessions {
+            let mut best: Option<(QoS, bool)> = None;
+            let mut identifiers: Vec<NonZeroU32> = Vec::new();
+            for (filter, subscription) in &session.subscriptions {
+                if !crate::topic::matches(filter, &publish.topic) {
+                    continue;
+                }
+                if subscription.options.no_local && client_id == publisher {
+                    continue; // [v5 MQTT-3.8.3-3]
+                }
+                let qos = publish.qos().min(subscription.granted);
+                // v5 Retain As Published keeps the flag; otherwise live messages carry RETAIN 0
+                // ([v3 MQTT-3.3.1-9], [v5 MQTT-3.3.1-12]).
+                let retain = publish.retain
+                    && subscription.options.retain_as_published
+                    && session.version == ProtocolVersion::V5;
+                // Overlapping subscriptions: one copy at the highest granted QoS, carrying every
+                // matching subscription identifier ([v5 MQTT-3.3.4-2], [-3]).
+                best = Some(match best {
+                    Some((best_qos, best_retain)) => (best_qos.max(qos), best_retain || retain),
+                    None => (qos, retain),
+                });
+                identifiers.extend(subscription.identifier);
+            }
+            if let Some((qos, retain)) = best {
+                deliveries.push((client_id.clone(), qos, retain, identifiers));
+            }
+        }
+        let count = deliveries.len();
+        for (client_id, qos, retain, identifiers) in deliveries {
+            let mut copy = forwarded(publish, qos, retain);
+            copy.properties.subscription_identifiers = identifiers;
+            self.deliver(now, &client_id, copy, expires_at);
+        }
+        count
+    }
+
+    /// Queues a message for a session and sends what its window allows.
+    pub(super) fn deliver(
+        &mut self,
+        now: u64,
+        client_id: &str,
+        mut publish: Publish,
+        expires_at: Option<u64>,
+    ) {
+        let max_queued = self.config.max_queued;
+        let Some(session) = self.sessions.get_mut(client_id) else {
+            return;
+        };
+        if session.version == ProtocolVersion::V311 {
+            publish.properties = Properties::default();
+        }
+        if session.connection.is_none() && publish.qos() == QoS::AtMostOnce {
+            return; // Mosquitto's default: QoS 0 is not queued for offline clients.
+        }
+        if session.queued.len() >= max_queued {
+            return; // Mosquitto drops beyond max_queued_messages.
+        }
+        session.queued.push_back(QueuedMessage {
+            publish,
+            expires_at,
+        });
+        self.flush(now, client_id);
+    }
+
+    /// Sends queued messages while the client's in-flight window has room.
+    pub(super) fn flush(&mut self, now: u64, client_id: &str) {
+        let Some(session) = self.sessions.get_mut(client_id) else {
+            return;
+        };
+        let Some(conn) = session.connection else {
+            return;
+        };
+        let Some(connection) = self.connections.get(&conn) else {
+            return;
+        };
+        let mut window = usize::from(connection.receive_maximum);
+        if self.config.max_inflight > 0 {
+            window = window.min(usize::from(self.config.max_inflight));
+        }
+        let version = session.version;
+        let max_size = connection.maximum_packet_size;
+        while let Some(front) = session.queued.front() {
+            if front.expires_at.is_some_and(|at| at <= now) {
+                session.queued.pop_front();
+                continue;
+            }
+            let qos = front.publish.qos();
+            let pid = if qos == QoS::AtMostOnce {
+                None
+            } else {
+                if session.outgoing.len() >= window {
+                    break;
+                }
+                match session.allocate_pid() {
+                    Some(pid) => Some(pid),
+                    None => break,
+                }
+            };
+            let Some(QueuedMessage {
+                mut publish,
+                expires_at,
+            }) = session.queued.pop_front()
+            else {
+                break;
+            };
+            publish.qos_pid = QosPid::new(qos, pid.unwrap_or(Pid::FIRST));
+            if let (Some(at), ProtocolVersion::V5) = (expires_at, version) {
+                // [v5 MQTT-3.3.2-6]: forward the remaining lifetime.
+                publish.properties.message_expiry_interval = Some(((at - now) / 1000) as u32);
+            }
+            let packet = Packet::Publish(publish);
+            // [v5 MQTT-3.1.2-25]: too large for the client: dropped as if it had been sent.
+            if max_size.is_some_and(|max| {
+                packet
+                    .encoded_len(version)
+                    .is_ok_and(|size| size > max as usize)
+            }) {
+                continue;
+            }
+            write(&mut self.transmit, conn, version, &packet);
+            if let (Some(pid), Packet::Publish(publish)) = (pid, packet) {
+                let stage = if qos == QoS::AtLeastOnce {
+                    Stage::AwaitPubAck
+                } else {
+                    Stage::AwaitPubRec
+                };
+                session.outgoing.insert_sent(pid, publish, stage, (), now);
+            }
+        }
+    }
+
+    /// After a resumed CONNECT: unacknowledged PUBLISH again with DUP=1, and PUBREL, in the
+    /// original order ([MQTT-4.4.0-1], [MQTT-4.6.0-1]).
+    pub(super) fn resend_in_flight(&mut self, now: u64, client_id: &str) {
+        let Some(session) = self.sessions.get_mut(client_id) else {
+            return;
+        };
+        let Some(conn) = session.connection else {
+            return;
+        };
+        let version = session.version;
+        for pid in session.outgoing.pids_in_order() {
+            let Some(entry) = session.outgoing.get_mut(pid) else {
+                continue;
+            };
+            let packet = match entry.stage {
+                Stage::AwaitPubComp => Packet::PubRel(Ack::new(pid)),
+                Stage::AwaitPubAck | Stage::AwaitPubRec => {
+                    let mut publish = entry.publish.clone();
+                    publish.dup = true;
+                    Packet::Publish(publish)
+                }
+            };
+            write(&mut self.transmit, conn, version, &packet);
+            session.outgoing.mark_sent(pid, now);
+        }
+    }
+
+    /// Retained messages matching a new subscription, sent with RETAIN 1 ([MQTT-3.3.1-6] v3,
+    /// [v5 MQTT-3.3.1-9]).
+    pub(super) fn send_retained(
+        &mut self,
+        now: u64,
+        client_id: &str,
+        filter: &str,
+        granted: QoS,
+        identifier: Option<NonZeroU32>,
+    ) {
+        let matching: Vec<(Publish, Option<u64>)> = self
+            .retained
+            .values()
+            .filter(|message| crate::topic::matches(filter, &message.publish.topic))
+            .filter(|message| message.expires_at.is_none_or(|at| at > now))
+            .map(|message| {
+                let mut copy =
+                    forwarded(&message.publish, message.publish.qos().min(granted), true);
+                copy.properties.subscription_identifiers = identifier.into_iter().collect();
+                (copy, message.expires_at)
+            })
+            .collect();
+        for (publish, expires_at) in matching {
+            self.deliver(now, client_id, publish, expires_at);
+        }
+    }
+
+    /// Publishes a client's Will as if the client had published it.
+    pub(super) fn publish_will(&mut self, now: u64, client_id: String, will: Will) {
+        self.events.push_back(BrokerEvent::WillPublished {
+            client_id: client_id.clone(),
+            topic: will.topic.clone(),
+        });
+        let mut properties = will.properties;
+        properties.will_delay_interval = None;
+        let publish = Publish {
+            dup: false,
+            qos_pid: QosPid::new(will.qos, Pid::FIRST),
+            retain: will.retain,
+            topic: will.topic,
+            payload: will.payload,
+            properties,
+        };
+        self.accept_publish(now, &client_id, publish);
+    }
+}
+
+/// The copy of a PUBLISH the broker forwards: its own DUP ([MQTT-3.3.1-3]), the delivery QoS,
+/// no topic alias, the application properties kept.
+fn forwarded(publish: &Publish, qos: QoS, retain: bool) -> Publish {
+    let source = &publish.properties;
+    Publish {
+        dup: false,
+        qos_pid: QosPid::new(qos, Pid::FIRST),
+        retain,
+        topic: publish.topic.clone(),
+        payload: publish.payload.clone(),
+        properties: Properties {
+            payload_format_indicator: source.payload_format_indicator,
+            message_expiry_interval: source.message_expiry_interval,
+            content_type: source.content_type.clone(),
+            response_topic: source.response_topic.clone(),
+            correlation_data: source.correlation_data.clone(),
+            user_properties: source.user_properties.clone(),
+            ..Properties::default()
+        },
+    }
+}
+
+fn expiry_deadline(now: u64, properties: &Properties) -> Option<u64> {
+    properties
+        .message_expiry_interval
+        .map(|seconds| now + u64::from(seconds) * 1000)
+}

@@ -1,0 +1,9 @@
+//! The simulated network: links that lose, delay, duplicate and hold packets on command, and a
+//! world that runs our client sessions against the simulated broker in simulated time. The same
+//! code drives the offline teaching mode in the page and the native tests.
+
+mod link;
+mod world;
+
+pub use link::{LinkFaults, SendOutcome};
+pub use world::{ClientIndex, Livelock, Side, World};
