@@ -29,7 +29,7 @@ impl Broker {
             Packet::PubAck(ack) => self.handle_ack(now, conn, PacketType::PubAck, ack),
             Packet::PubRec(ack) => self.handle_ack(now, conn, PacketType::PubRec, ack),
             Packet::PubComp(ack) => self.handle_ack(now, conn, PacketType::PubComp, ack),
-            Packet::PubRel(ack) => self.handle_pubrel(conn, ack),
+            Packet::PubRel(ack) => self.handle_pubrel(now, conn, ack),
             Packet::Subscribe(subscribe) => self.handle_subscribe(now, conn, subscribe),
             Packet::Unsubscribe(unsubscribe) => self.handle_unsubscribe(conn, unsubscribe),
             Packet::PingReq => self.send(conn, &Packet::PingResp),
@@ -261,10 +261,11 @@ impl Broker {
                 );
             }
             QosPid::ExactlyOnce(pid) => {
+                let has_subscribers = self.has_subscribers(&client_id, &publish.topic);
                 let Some(session) = self.sessions.get_mut(&client_id) else {
                     return;
                 };
-                if session.incoming_qos2.contains(&pid) {
+                if session.incoming_qos2.contains_key(&pid) {
                     // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-10]: PUBREC again, do not forward again.
                     self.send(conn, &Packet::PubRec(Ack::new(pid)));
                     return;
@@ -279,24 +280,26 @@ impl Broker {
                     self.violation(now, conn, ReasonCode::ReceiveMaximumExceeded, message);
                     return;
                 }
-                session.incoming_qos2.insert(pid);
-                let matched = self.accept_publish(now, &client_id, publish);
-                self.send(
-                    conn,
-                    &Packet::PubRec(Ack::with_reason(pid, success_code(version, matched))),
-                );
+                // Method A, as Mosquitto 2.0: keep the message, forward it when PUBREL comes.
+                session.incoming_qos2.insert(pid, publish);
+                let reason = success_code(version, usize::from(has_subscribers));
+                self.send(conn, &Packet::PubRec(Ack::with_reason(pid, reason)));
             }
         }
     }
 
-    fn handle_pubrel(&mut self, conn: ConnId, ack: Ack) {
+    fn handle_pubrel(&mut self, now: u64, conn: ConnId, ack: Ack) {
         let Some(client_id) = self.client_id(conn) else {
             return;
         };
-        let known = self
+        let released = self
             .sessions
             .get_mut(&client_id)
-            .is_some_and(|session| session.incoming_qos2.remove(&ack.pid));
+            .and_then(|session| session.incoming_qos2.remove(&ack.pid));
+        let known = released.is_some();
+        if let Some(publish) = released {
+            self.accept_publish(now, &client_id, publish);
+        }
         let version = self
             .connections
             .get(&conn)

@@ -4,7 +4,7 @@
 use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
-use super::state::QueuedMessage;
+use super::state::{ClientSession, QueuedMessage, SubscriptionEntry};
 use super::{Broker, BrokerEvent, ConnId};
 use crate::codec::{Ack, Packet, Pid, Properties, ProtocolVersion, Publish, QoS, QosPid, Will};
 use crate::session::Stage;
@@ -46,44 +46,66 @@ impl Broker {
         self.route(now, publisher, &publish)
     }
 
+    /// Whether any session would receive a message on `topic` from `publisher`.
+    pub(super) fn has_subscribers(&self, publisher: &str, topic: &str) -> bool {
+        self.sessions.iter().any(|(client_id, session)| {
+            matching(session, client_id, publisher, topic)
+                .next()
+                .is_some()
+        })
+    }
+
     fn route(&mut self, now: u64, publisher: &str, publish: &Publish) -> usize {
         let expires_at = expiry_deadline(now, &publish.properties);
-        let mut deliveries = Vec::new();
+        let mut deliveries: Vec<(String, QoS, bool, Vec<NonZeroU32>)> = Vec::new();
+        let mut sessions_reached = 0;
         for (client_id, session) in &self.sessions {
-            let mut best: Option<(QoS, bool)> = None;
-            let mut identifiers: Vec<NonZeroU32> = Vec::new();
-            for (filter, subscription) in &session.subscriptions {
-                if !crate::topic::matches(filter, &publish.topic) {
-                    continue;
-                }
-                if subscription.options.no_local && client_id == publisher {
-                    continue; // [v5 MQTT-3.8.3-3]
-                }
-                let qos = publish.qos().min(subscription.granted);
+            let mut matched: Vec<(&String, &SubscriptionEntry)> =
+                matching(session, client_id, publisher, &publish.topic).collect();
+            if matched.is_empty() {
+                continue;
+            }
+            sessions_reached += 1;
+            let copy = |subscription: &SubscriptionEntry| {
                 // v5 Retain As Published keeps the flag; otherwise live messages carry RETAIN 0
                 // ([v3 MQTT-3.3.1-9], [v5 MQTT-3.3.1-12]).
                 let retain = publish.retain
                     && subscription.options.retain_as_published
                     && session.version == ProtocolVersion::V5;
-                // Overlapping subscriptions: one copy at the highest granted QoS, carrying every
-                // matching subscription identifier ([v5 MQTT-3.3.4-2], [-3]).
-                best = Some(match best {
-                    Some((best_qos, best_retain)) => (best_qos.max(qos), best_retain || retain),
-                    None => (qos, retain),
-                });
-                identifiers.extend(subscription.identifier);
-            }
-            if let Some((qos, retain)) = best {
-                deliveries.push((client_id.clone(), qos, retain, identifiers));
+                (publish.qos().min(subscription.granted), retain)
+            };
+            if session.version == ProtocolVersion::V5 {
+                // Overlapping subscriptions, v5: one copy per matching subscription at its own QoS,
+                // in Mosquitto's topic-tree order (literal level, then +, then #). The spec allows
+                // these extra copies as long as one respects the highest QoS [v5 MQTT-3.3.4-2],
+                // and each carries its own Subscription Identifier [v5 MQTT-3.3.4-5].
+                matched.sort_by(|(a, _), (b, _)| tree_order(a, b));
+                for (_, subscription) in matched {
+                    let (qos, retain) = copy(subscription);
+                    deliveries.push((
+                        client_id.clone(),
+                        qos,
+                        retain,
+                        subscription.identifier.into_iter().collect(),
+                    ));
+                }
+            } else {
+                // v3: a single copy at the highest matching QoS [v3 MQTT-3.3.5-1]. (Mosquitto 2.0
+                // keeps the QoS of the first match instead; see the scenario suite.)
+                let qos = matched
+                    .iter()
+                    .map(|(_, subscription)| copy(subscription).0)
+                    .max()
+                    .unwrap_or(QoS::AtMostOnce);
+                deliveries.push((client_id.clone(), qos, false, Vec::new()));
             }
         }
-        let count = deliveries.len();
         for (client_id, qos, retain, identifiers) in deliveries {
             let mut copy = forwarded(publish, qos, retain);
             copy.properties.subscription_identifiers = identifiers;
             self.deliver(now, &client_id, copy, expires_at);
         }
-        count
+        sessions_reached
     }
 
     /// Queues a message for a session and sends what its window allows.
@@ -253,6 +275,38 @@ impl Broker {
         };
         self.accept_publish(now, &client_id, publish);
     }
+}
+
+/// The subscriptions of `session` that a message on `topic` from `publisher` reaches.
+fn matching<'a>(
+    session: &'a ClientSession,
+    client_id: &'a str,
+    publisher: &'a str,
+    topic: &'a str,
+) -> impl Iterator<Item = (&'a String, &'a SubscriptionEntry)> + 'a {
+    session
+        .subscriptions
+        .iter()
+        .filter(move |(filter, _)| crate::topic::matches(filter, topic))
+        // No Local: not back to its publisher [v5 MQTT-3.8.3-3].
+        .filter(move |(_, subscription)| !(subscription.options.no_local && client_id == publisher))
+}
+
+/// Orders filters as Mosquitto's topic tree visits them: level by level, a literal level before
+/// `+`, and `+` before `#`.
+fn tree_order(a: &str, b: &str) -> std::cmp::Ordering {
+    let rank = |level: &str| match level {
+        "#" => 2,
+        "+" => 1,
+        _ => 0,
+    };
+    let levels = |filter: &'_ str| {
+        filter
+            .split('/')
+            .map(|level| (rank(level), level.to_owned()))
+            .collect::<Vec<_>>()
+    };
+    levels(a).cmp(&levels(b))
 }
 
 /// The copy of a PUBLISH the broker forwards: its own DUP ([MQTT-3.3.1-3]), the delivery QoS,

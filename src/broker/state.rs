@@ -1,6 +1,6 @@
 //! What the broker keeps per connection and per client session.
 
-use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
+use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::num::NonZeroU32;
 
 use crate::codec::{FrameDecoder, Pid, ProtocolVersion, Publish, SubscriptionOptions, Will};
@@ -48,8 +48,9 @@ pub(super) struct ClientSession {
     pub outgoing: Outgoing<()>,
     pub pids: PidAllocator,
     pub queued: VecDeque<QueuedMessage>,
-    /// QoS 2 packet ids received and PUBREC'd, not yet released (Method B).
-    pub incoming_qos2: HashSet<Pid>,
+    /// QoS 2 messages received and PUBREC'd, held until PUBREL (Method A, as Mosquitto does:
+    /// the message is forwarded on release, not on receipt).
+    pub incoming_qos2: HashMap<Pid, Publish>,
     /// The live connection, if any.
     pub connection: Option<u64>,
     /// Session Expiry Interval in ms; `None` never expires; `Some(0)` ends with the connection.
@@ -66,7 +67,7 @@ impl ClientSession {
             outgoing: Outgoing::default(),
             pids: PidAllocator::default(),
             queued: VecDeque::new(),
-            incoming_qos2: HashSet::new(),
+            incoming_qos2: HashMap::new(),
             connection: None,
             expiry_ms: Some(0),
             expires_at: None,

@@ -280,6 +280,8 @@ impl Session {
             decoder = decoder.with_max_packet_size(max.get() as usize);
         }
         self.decoder = decoder;
+        // Bytes written for a connection that has gone are not for this one.
+        self.transmit.clear();
         self.reset_connection_state();
         let mut connect =
             crate::codec::Connect::new(self.options.version, self.options.client_id.clone());
@@ -304,6 +306,7 @@ impl Session {
             self.go_offline(LostCause::TransportClosed(reason.to_owned()));
         }
         self.close = false;
+        self.transmit.clear();
     }
 
     /// Bytes arrived, in any chunking.

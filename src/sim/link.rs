@@ -154,6 +154,13 @@ impl Link {
         self.in_transit.front().map(|(arrival, _)| *arrival)
     }
 
+    /// The next arrival with the id of what arrives (ids grow in send order, breaking ties).
+    pub(super) fn next_in_line(&self) -> Option<(u64, u64)> {
+        self.in_transit
+            .front()
+            .map(|(arrival, carried)| (*arrival, carried.id))
+    }
+
     pub(super) fn pop_due(&mut self, now: u64) -> Option<Carried> {
         if self.next_arrival()? <= now {
             self.in_transit.pop_front().map(|(_, carried)| carried)

@@ -359,17 +359,18 @@ impl World {
         self.pump();
     }
 
-    /// The link whose next arrival is earliest and due (ties: lowest client, to-broker first).
+    /// The link whose next arrival is earliest and due; ties go to what was sent first, so
+    /// cause comes before effect across links.
     fn earliest_due(&self, now: u64) -> Option<(ClientIndex, Side)> {
-        let mut best: Option<(u64, ClientIndex, Side)> = None;
+        let mut best: Option<((u64, u64), ClientIndex, Side)> = None;
         for (index, sim) in self.clients.iter().enumerate() {
-            for (side, arrival) in [
-                (Side::ToBroker, sim.to_broker.next_arrival()),
-                (Side::ToClient, sim.to_client.next_arrival()),
+            for (side, next) in [
+                (Side::ToBroker, sim.to_broker.next_in_line()),
+                (Side::ToClient, sim.to_client.next_in_line()),
             ] {
-                if let Some(arrival) = arrival.filter(|arrival| *arrival <= now) {
-                    if best.is_none_or(|(earliest, _, _)| arrival < earliest) {
-                        best = Some((arrival, index, side));
+                if let Some(next) = next.filter(|(arrival, _)| *arrival <= now) {
+                    if best.is_none_or(|(earliest, _, _)| next < earliest) {
+                        best = Some((next, index, side));
                     }
                 }
             }
