@@ -4,12 +4,13 @@
 
 use std::io::Write;
 use std::net::{TcpListener, TcpStream};
-use std::process::{ChildStdin, Command, Stdio};
+use std::process::{Child, Command, Stdio};
 use std::sync::{Mutex, OnceLock};
 use std::time::{Duration, Instant};
 
 static URL: OnceLock<String> = OnceLock::new();
-static KEEPALIVE: Mutex<Option<ChildStdin>> = Mutex::new(None);
+/// The launcher; its stdin pipe stays open for the life of the test process.
+static LAUNCHER: Mutex<Option<Child>> = Mutex::new(None);
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -42,13 +43,13 @@ pub fn url() -> &'static str {
             dir.join("mosquitto.log").display(),
             dir.display()
         );
-        let mut child = Command::new("sh")
+        let child = Command::new("sh")
             .arg("-c")
             .arg(script)
             .stdin(Stdio::piped())
             .spawn()
             .expect("mosquitto must be installed (scripts/setup installs it)");
-        *KEEPALIVE.lock().unwrap() = child.stdin.take();
+        *LAUNCHER.lock().unwrap() = Some(child);
         let started = Instant::now();
         while TcpStream::connect(("127.0.0.1", ws)).is_err() {
             assert!(started.elapsed() < Duration::from_secs(10), "mosquitto did not start on port {ws}");
