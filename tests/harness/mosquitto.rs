@@ -38,7 +38,7 @@ pub fn url() -> &'static str {
         )
         .unwrap();
         let script = format!(
-            "mosquitto -c '{}' 2>'{}' & pid=$!; read _; kill $pid; rm -rf '{}'",
+            "mosquitto -c '{}' 2>'{}' & pid=$!; read _; kill $pid; wait $pid; rm -rf '{}'",
             config.display(),
             dir.join("mosquitto.log").display(),
             dir.display()
