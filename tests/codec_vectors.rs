@@ -670,10 +670,17 @@ fn malformed_errors_map_to_disconnect_reasons() {
         Packet::decode(&bytes, V5).unwrap_err().reason_code(),
         ReasonCode::MalformedPacket
     );
-    let bytes = Bytes::from(parse_hex("30 09 00 03 61 2F 62 03 23 00 00").unwrap());
+    // Maximum QoS 2 in CONNACK parses but is not allowed: Protocol Error.
+    let bytes = Bytes::from(parse_hex("20 05 00 00 02 24 02").unwrap());
     assert_eq!(
         Packet::decode(&bytes, V5).unwrap_err().reason_code(),
         ReasonCode::ProtocolError
+    );
+    // Topic Alias 0 has its own code (v5 §3.3.2.3.4).
+    let bytes = Bytes::from(parse_hex("30 09 00 03 61 2F 62 03 23 00 00").unwrap());
+    assert_eq!(
+        Packet::decode(&bytes, V5).unwrap_err().reason_code(),
+        ReasonCode::TopicAliasInvalid
     );
     let error = Packet::decode(
         &Bytes::from(parse_hex("30 05 00 03 61 2B 62").unwrap()),

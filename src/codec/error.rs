@@ -165,10 +165,14 @@ impl DecodeErrorKind {
     pub fn reason_code(&self) -> ReasonCode {
         match self {
             DecodeErrorKind::PacketTooLarge { .. } => ReasonCode::PacketTooLarge,
-            DecodeErrorKind::TopicWildcard(_) | DecodeErrorKind::EmptyTopic => {
-                ReasonCode::TopicNameInvalid
-            }
-            DecodeErrorKind::DuplicateProperty(_)
+            // v5 §3.3.2.3.4: Topic Alias 0 is "Topic Alias invalid".
+            DecodeErrorKind::InvalidPropertyValue {
+                property: PropertyId::TopicAlias,
+                ..
+            } => ReasonCode::TopicAliasInvalid,
+            DecodeErrorKind::TopicWildcard(_)
+            | DecodeErrorKind::EmptyTopic
+            | DecodeErrorKind::DuplicateProperty(_)
             | DecodeErrorKind::InvalidPropertyValue { .. }
             | DecodeErrorKind::PacketIdZero
             | DecodeErrorKind::SessionPresentOnRefusal => ReasonCode::ProtocolError,

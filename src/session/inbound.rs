@@ -389,8 +389,10 @@ impl Session {
         );
     }
 
-    /// Finishes an outgoing flow: frees its id and a unit of quota, reports the outcome.
-    fn complete(&mut self, now: u64, pid: Pid, ack: &Ack) {
+    /// Finishes an outgoing flow: frees its id and a unit of quota, reports the outcome. A
+    /// PUBCOMP ends a delivered message whatever its code: the server has owned the message since
+    /// PUBREC, and 0x92 only says it already forgot the id (a re-sent PUBREL).
+    fn complete(&mut self, now: u64, pid: Pid, kind: PacketType, ack: &Ack) {
         let Some(entry) = self.outgoing.remove(pid) else {
             return;
         };
@@ -398,7 +400,7 @@ impl Session {
             .send_quota
             .saturating_add(1)
             .min(self.server.receive_maximum);
-        if ack.reason.is_failure() {
+        if ack.reason.is_failure() && kind != PacketType::PubComp {
             self.publish_failed(
                 now,
                 entry.flow,
@@ -440,7 +442,7 @@ impl Session {
             return None;
         }
         self.ack_step(now, flow, PacketType::PubAck, ack);
-        self.complete(now, ack.pid, ack);
+        self.complete(now, ack.pid, PacketType::PubAck, ack);
         Some(flow)
     }
 
@@ -466,7 +468,7 @@ impl Session {
             Stage::AwaitPubRec if ack.reason.is_failure() => {
                 // [v5 MQTT-4.3.3-4]: a failing PUBREC ends the flow; no PUBREL.
                 self.ack_step(now, flow, PacketType::PubRec, ack);
-                self.complete(now, ack.pid, ack);
+                self.complete(now, ack.pid, PacketType::PubRec, ack);
                 return Some(flow);
             }
             Stage::AwaitPubRec => {
@@ -518,31 +520,50 @@ impl Session {
             return None;
         }
         self.ack_step(now, flow, PacketType::PubComp, ack);
-        self.complete(now, ack.pid, ack);
+        self.complete(now, ack.pid, PacketType::PubComp, ack);
         Some(flow)
     }
 
-    fn handle_suback(&mut self, now: u64, suback: &SubAck) {
-        let subscribe = match self.requests.remove(&suback.pid) {
-            Some(Request::Subscribe(subscribe)) => subscribe,
-            other => {
-                if let Some(request) = other {
-                    self.requests.insert(suback.pid, request);
-                }
-                let message = format!("SUBACK for packet id {}, which is no SUBSCRIBE of ours [v3 MQTT-2.3.1-7, v5 MQTT-2.2.1-6]", suback.pid);
+    /// Takes the request an acknowledgement answers, after checking that it exists, is of the
+    /// right kind and gets one code per filter ([v3 MQTT-3.8.4-5], [v5 MQTT-3.8.4-6],
+    /// [v5 MQTT-3.11.3-1]). On a mismatch the request stays pending for the next connection.
+    fn take_request(
+        &mut self,
+        now: u64,
+        ack: PacketType,
+        pid: Pid,
+        codes: Option<usize>,
+    ) -> Option<Request> {
+        let filters = match (self.requests.get(&pid), ack) {
+            (Some(Request::Subscribe(subscribe)), PacketType::SubAck) => {
+                subscribe.subscriptions.len()
+            }
+            (Some(Request::Unsubscribe(unsubscribe)), PacketType::UnsubAck) => {
+                unsubscribe.filters.len()
+            }
+            _ => {
+                let message = format!("{ack} for packet id {pid}, which is no request of ours awaiting it [v3 MQTT-2.3.1-7, v5 MQTT-2.2.1-6]");
                 self.fail(now, ReasonCode::ProtocolError, message);
-                return;
+                return None;
             }
         };
-        if subscribe.subscriptions.len() != suback.reasons.len() {
-            let message = format!(
-                "SUBACK has {} codes for {} filters [v3 MQTT-3.8.4-5, v5 MQTT-3.8.4-6]",
-                suback.reasons.len(),
-                subscribe.subscriptions.len()
-            );
+        if let Some(codes) = codes.filter(|codes| *codes != filters) {
+            let message = format!("{ack} has {codes} codes for {filters} filters [v3 MQTT-3.8.4-5, v5 MQTT-3.8.4-6, v5 MQTT-3.11.3-1]");
             self.fail(now, ReasonCode::ProtocolError, message);
-            return;
+            return None;
         }
+        self.requests.remove(&pid)
+    }
+
+    fn handle_suback(&mut self, now: u64, suback: &SubAck) {
+        let Some(Request::Subscribe(subscribe)) = self.take_request(
+            now,
+            PacketType::SubAck,
+            suback.pid,
+            Some(suback.reasons.len()),
+        ) else {
+            return;
+        };
         let mut results = Vec::with_capacity(suback.reasons.len());
         for (subscription, &code) in subscribe.subscriptions.iter().zip(&suback.reasons) {
             let outcome = code.granted_qos().ok_or(code);
@@ -562,28 +583,12 @@ impl Session {
     }
 
     fn handle_unsuback(&mut self, now: u64, unsuback: &UnsubAck) {
-        let unsubscribe = match self.requests.remove(&unsuback.pid) {
-            Some(Request::Unsubscribe(unsubscribe)) => unsubscribe,
-            other => {
-                if let Some(request) = other {
-                    self.requests.insert(unsuback.pid, request);
-                }
-                let message = format!("UNSUBACK for packet id {}, which is no UNSUBSCRIBE of ours [v3 MQTT-2.3.1-7, v5 MQTT-2.2.1-6]", unsuback.pid);
-                self.fail(now, ReasonCode::ProtocolError, message);
-                return;
-            }
-        };
-        if self.options.version == ProtocolVersion::V5
-            && unsubscribe.filters.len() != unsuback.reasons.len()
-        {
-            let message = format!(
-                "UNSUBACK has {} codes for {} filters [v5 MQTT-3.11.3-1]",
-                unsuback.reasons.len(),
-                unsubscribe.filters.len()
-            );
-            self.fail(now, ReasonCode::ProtocolError, message);
+        let codes = (self.options.version == ProtocolVersion::V5).then_some(unsuback.reasons.len());
+        let Some(Request::Unsubscribe(unsubscribe)) =
+            self.take_request(now, PacketType::UnsubAck, unsuback.pid, codes)
+        else {
             return;
-        }
+        };
         for (index, filter) in unsubscribe.filters.iter().enumerate() {
             let failed = unsuback
                 .reasons

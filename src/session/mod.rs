@@ -339,7 +339,7 @@ impl Session {
                     }
                 }
                 Err(error) => {
-                    let message = format!("malformed packet from the server: {}", error.error);
+                    let message = format!("the server sent a packet we refuse: {}", error.error);
                     let id = self.next_packet_id();
                     self.record_packet(
                         id,
@@ -631,7 +631,8 @@ impl Session {
 
     /// The server broke the protocol: v5 sends DISCONNECT with `reason` (§4.13), then close.
     fn fail(&mut self, now: u64, reason: ReasonCode, message: String) {
-        if self.options.version == ProtocolVersion::V5 && self.phase == Phase::Connected {
+        // v5 §4.13: DISCONNECT with the reason, also before CONNACK ([v5 MQTT-3.1.2-30] allows it).
+        if self.options.version == ProtocolVersion::V5 && self.phase != Phase::Offline {
             let mut disconnect = Disconnect::with_reason(reason);
             disconnect.properties.reason_string = Some(message.clone());
             self.send(now, Packet::Disconnect(disconnect), None);

@@ -33,12 +33,19 @@ impl Session {
         }
         while let Some(front) = self.queued.front() {
             let qos = front.request.qos;
+            if qos != QoS::AtMostOnce && self.send_quota == 0 {
+                break;
+            }
+            // Limits first, so a refused message does not take a packet identifier.
+            if let Err((reason, message)) = self.refusal(&front.request) {
+                if let Some(QueuedPublish { flow, .. }) = self.queued.pop_front() {
+                    self.publish_failed(now, flow, reason, Some(message));
+                }
+                continue;
+            }
             let pid = if qos == QoS::AtMostOnce {
                 None
             } else {
-                if self.send_quota == 0 {
-                    break;
-                }
                 let outgoing = &self.outgoing;
                 let requests = &self.requests;
                 match self
@@ -56,17 +63,39 @@ impl Session {
         }
     }
 
-    fn send_new(&mut self, now: u64, queued: QueuedPublish, pid: Option<Pid>) {
-        let QueuedPublish { request, flow } = queued;
-        if let Err(error) = self.check_server_limits(&request) {
-            // The limits of this connection are stricter than when the message was queued.
+    /// Why this connection's limits refuse a queued message (they may be stricter than when it
+    /// was queued): QoS, retain, or the server's Maximum Packet Size.
+    fn refusal(&self, request: &super::PublishRequest) -> Result<(), (ReasonCode, String)> {
+        if let Err(error) = self.check_server_limits(request) {
             let reason = match error {
                 super::CommandError::RetainNotSupported => ReasonCode::RetainNotSupported,
                 _ => ReasonCode::QoSNotSupported,
             };
-            self.publish_failed(now, flow, reason, Some(error.to_string()));
-            return;
+            return Err((reason, error.to_string()));
         }
+        let Some(max) = self.server.maximum_packet_size else {
+            return Ok(());
+        };
+        let publish = Publish {
+            dup: false,
+            qos_pid: QosPid::new(request.qos, Pid::FIRST),
+            retain: request.retain,
+            topic: request.topic.clone(),
+            payload: request.payload.clone(),
+            properties: request.properties.clone(),
+        };
+        let size = Packet::Publish(publish)
+            .encoded_len(self.options.version)
+            .unwrap_or(usize::MAX);
+        if size > max as usize {
+            let message = super::CommandError::PacketTooLarge { size, max }.to_string();
+            return Err((ReasonCode::PacketTooLarge, message));
+        }
+        Ok(())
+    }
+
+    fn send_new(&mut self, now: u64, queued: QueuedPublish, pid: Option<Pid>) {
+        let QueuedPublish { request, flow } = queued;
         let publish = Publish {
             dup: false,
             qos_pid: QosPid::new(request.qos, pid.unwrap_or(Pid::FIRST)),
@@ -75,16 +104,6 @@ impl Session {
             payload: request.payload,
             properties: request.properties,
         };
-        if let Some(max) = self.server.maximum_packet_size {
-            let size = Packet::Publish(publish.clone())
-                .encoded_len(self.options.version)
-                .unwrap_or(usize::MAX);
-            if size > max as usize {
-                let message = super::CommandError::PacketTooLarge { size, max }.to_string();
-                self.publish_failed(now, flow, ReasonCode::PacketTooLarge, Some(message));
-                return;
-            }
-        }
         match pid {
             None => {
                 self.send_publish(now, publish, flow, true);
