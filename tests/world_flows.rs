@@ -159,3 +159,24 @@ fn held_packets_wait_for_the_learner() {
     world.run_until_quiet(1000).unwrap();
     assert_eq!(messages(&mut world, 1).len(), 1);
 }
+
+#[test]
+fn a_published_will_is_narrated_in_the_trace() {
+    let mut world = World::new(BrokerConfig::default(), 3);
+    let mut options = options(ProtocolVersion::V5, "mortal");
+    options.will = Some(qoscope::codec::Will {
+        topic: "wills/mortal".into(),
+        payload: "gone".into(),
+        qos: QoS::AtMostOnce,
+        retain: false,
+        properties: Default::default(),
+    });
+    let client = world.add_client(options);
+    world.connect(client);
+    world.run_until_quiet(100).unwrap();
+    world.cut(client);
+    let mut store = TraceStore::new(100, 100);
+    store.extend(world.poll_trace());
+    let notes: Vec<&str> = store.notes().map(|note| note.text.as_str()).collect();
+    assert!(notes.iter().any(|text| text.contains("will") && text.contains("wills/mortal")), "{notes:?}");
+}

@@ -13,7 +13,7 @@ use super::link::{Carried, Item, Link, LinkFaults, SendOutcome};
 use crate::broker::{Broker, BrokerConfig, BrokerEvent, ConnId};
 use crate::codec::{FrameDecoder, PacketType};
 use crate::session::{ConnectOptions, Event, Session};
-use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
+use crate::trace::{Direction, FlowId, Note, PacketFate, PacketRecord, TraceEvent};
 
 /// Index of a client in the world.
 pub type ClientIndex = usize;
@@ -470,12 +470,38 @@ impl World {
                 }
             }
             while let Some(event) = self.broker.poll_event() {
+                if let Some(note) = self.narrate(&event) {
+                    self.trace.push(TraceEvent::Note(note));
+                }
                 self.broker_events.push_back(event);
             }
             if !progress {
                 return;
             }
         }
+    }
+
+    /// The trace line for a broker event worth showing next to the diagram.
+    fn narrate(&self, event: &BrokerEvent) -> Option<Note> {
+        let client = |conn: &ConnId| self.client_of(*conn).map(|index| index as u32 + 1);
+        let (client, text) = match event {
+            BrokerEvent::ProtocolViolation { conn, message } => (
+                client(conn),
+                format!("broker closed the connection: {message}"),
+            ),
+            BrokerEvent::WillPublished { client_id, topic } => (
+                None,
+                format!("broker published the will of {client_id} to {topic}"),
+            ),
+            BrokerEvent::ClientConnected { .. } | BrokerEvent::ConnectionClosed { .. } => {
+                return None
+            }
+        };
+        Some(Note {
+            time: self.now,
+            client,
+            text,
+        })
     }
 
     fn client_of(&self, conn: ConnId) -> Option<ClientIndex> {

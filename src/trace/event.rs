@@ -180,4 +180,18 @@ pub enum TraceEvent {
     },
     /// A message flow changed.
     Flow(FlowEvent),
+    /// Something worth telling that is not a packet: a broker closing a connection for a
+    /// broken rule, a will published, a session lost.
+    Note(Note),
+}
+
+/// A line of narration in the trace.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Note {
+    /// When.
+    pub time: u64,
+    /// The client it concerns, if any.
+    pub client: Option<u32>,
+    /// What happened, with the rule's normative id where one applies.
+    pub text: String,
 }

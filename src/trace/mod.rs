@@ -9,7 +9,7 @@ mod flow;
 mod store;
 
 pub use event::{
-    Direction, FlowEvent, FlowId, FlowRole, PacketFate, PacketRecord, StepKind, TraceEvent,
+    Direction, FlowEvent, FlowId, FlowRole, Note, PacketFate, PacketRecord, StepKind, TraceEvent,
 };
 pub use flow::{FlowRecord, FlowState, FlowStep};
 pub use store::TraceStore;

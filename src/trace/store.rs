@@ -1,11 +1,12 @@
 //! A bounded store of trace events: a ring of packets and of flows, so a long run does not grow
 //! memory without limit, with links between the publisher and subscriber flows of one message.
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 
 use bytes::Bytes;
+use rustc_hash::FxHashMap;
 
-use super::event::{FlowEvent, FlowId, FlowRole, PacketRecord, TraceEvent};
+use super::event::{FlowEvent, FlowId, FlowRole, Note, PacketRecord, TraceEvent};
 use super::flow::{FlowRecord, FlowState, FlowStep};
 
 /// Keeps the most recent packets and flows.
@@ -14,10 +15,11 @@ pub struct TraceStore {
     packet_capacity: usize,
     flow_capacity: usize,
     packets: VecDeque<PacketRecord>,
-    flows: HashMap<FlowId, FlowRecord>,
+    flows: FxHashMap<FlowId, FlowRecord>,
     flow_order: VecDeque<FlowId>,
-    /// Publisher flows by message content, oldest first, for linking subscriber flows.
-    publishers: HashMap<(String, Bytes), VecDeque<FlowId>>,
+    /// Publisher flows by message content, for linking subscriber flows.
+    publishers: FxHashMap<(String, Bytes), Candidates>,
+    notes: VecDeque<Note>,
     evicted_packets: u64,
     generation: u64,
 }
@@ -29,9 +31,10 @@ impl TraceStore {
             packet_capacity: packet_capacity.max(1),
             flow_capacity: flow_capacity.max(1),
             packets: VecDeque::new(),
-            flows: HashMap::new(),
+            flows: FxHashMap::default(),
             flow_order: VecDeque::new(),
-            publishers: HashMap::new(),
+            publishers: FxHashMap::default(),
+            notes: VecDeque::new(),
             evicted_packets: 0,
             generation: 0,
         }
@@ -50,6 +53,11 @@ impl TraceStore {
     /// How many packets were pushed out of the window.
     pub fn evicted_packets(&self) -> u64 {
         self.evicted_packets
+    }
+
+    /// The notes kept, oldest first.
+    pub fn notes(&self) -> impl Iterator<Item = &Note> {
+        self.notes.iter()
     }
 
     /// The flows kept, oldest first.
@@ -99,6 +107,12 @@ impl TraceStore {
                 }
             }
             TraceEvent::Flow(event) => self.apply(event),
+            TraceEvent::Note(note) => {
+                if self.notes.len() == self.flow_capacity {
+                    self.notes.pop_front();
+                }
+                self.notes.push_back(note);
+            }
         }
     }
 
@@ -137,11 +151,14 @@ impl TraceStore {
                 };
                 let key = (record.topic.clone(), record.payload.clone());
                 match role {
-                    FlowRole::Publisher => self.publishers.entry(key).or_default().push_back(flow),
+                    FlowRole::Publisher => {
+                        self.publishers.entry(key).or_default().ids.push_back(flow)
+                    }
                     FlowRole::Subscriber => {
-                        if let Some(publisher) =
-                            self.find_publisher(&key, flow.client, possible_duplicate)
-                        {
+                        let candidates = self.publishers.get_mut(&key);
+                        let publisher =
+                            candidates.and_then(|c| c.link(flow.client, possible_duplicate));
+                        if let Some(publisher) = publisher {
                             record.linked.push(publisher);
                             if let Some(publisher) = self.flows.get_mut(&publisher) {
                                 publisher.linked.push(flow);
@@ -188,43 +205,14 @@ impl TraceStore {
         }
     }
 
-    /// The publisher flow a new subscriber flow belongs to: the oldest one with the same topic
-    /// and payload that this subscriber has not received yet; for a repeat, the newest one it
-    /// already received.
-    fn find_publisher(
-        &self,
-        key: &(String, Bytes),
-        subscriber: u32,
-        repeat: bool,
-    ) -> Option<FlowId> {
-        let candidates = self.publishers.get(key)?;
-        let received = |id: &FlowId| {
-            self.flows
-                .get(id)
-                .is_some_and(|flow| flow.linked.iter().any(|linked| linked.client == subscriber))
-        };
-        let latest_received = || candidates.iter().rev().find(|id| received(id)).copied();
-        if repeat {
-            latest_received()
-        } else {
-            // A copy the broker forwards again after a resend arrives without DUP
-            // ([MQTT-3.3.1-3]); with nothing new to match it is a duplicate of the latest.
-            candidates
-                .iter()
-                .find(|id| !received(id))
-                .copied()
-                .or_else(latest_received)
-        }
-    }
-
     fn insert(&mut self, record: FlowRecord) {
         if self.flow_order.len() == self.flow_capacity {
             if let Some(old) = self.flow_order.pop_front() {
                 if let Some(evicted) = self.flows.remove(&old) {
                     let key = (evicted.topic, evicted.payload);
-                    if let Some(ids) = self.publishers.get_mut(&key) {
-                        ids.retain(|id| *id != old);
-                        if ids.is_empty() {
+                    if let Some(candidates) = self.publishers.get_mut(&key) {
+                        candidates.evict(old);
+                        if candidates.ids.is_empty() {
                             self.publishers.remove(&key);
                         }
                     }
@@ -244,4 +232,51 @@ fn kind_is_pubrel(kind: super::StepKind) -> bool {
             ..
         }
     )
+}
+
+/// The publisher flows of one message content, oldest first, and how far each subscriber has
+/// got through them. Subscribers receive a publisher's messages in order ([MQTT-4.6.0-5]), so a
+/// new subscriber flow belongs to the first one it has not received yet; a repeat (a QoS 1
+/// duplicate, or a copy forwarded again after a resend, which arrives without DUP by
+/// [MQTT-3.3.1-3]) belongs to the last one it received.
+#[derive(Debug, Default)]
+struct Candidates {
+    ids: VecDeque<FlowId>,
+    /// How many flows were evicted from the front (positions are absolute).
+    base: u64,
+    /// Per subscriber client: the absolute position of the next flow it has not received.
+    next: FxHashMap<u32, u64>,
+}
+
+impl Candidates {
+    fn link(&mut self, subscriber: u32, repeat: bool) -> Option<FlowId> {
+        let next = self
+            .next
+            .get(&subscriber)
+            .copied()
+            .unwrap_or(0)
+            .max(self.base);
+        let at = |position: u64| {
+            self.ids
+                .get(usize::try_from(position - self.base).ok()?)
+                .copied()
+        };
+        if !repeat {
+            if let Some(id) = at(next) {
+                self.next.insert(subscriber, next + 1);
+                return Some(id);
+            }
+        }
+        next.checked_sub(1)
+            .filter(|last| *last >= self.base)
+            .and_then(at)
+    }
+
+    /// Flows leave the store oldest first, so the evicted one is at the front.
+    fn evict(&mut self, id: FlowId) {
+        if self.ids.front() == Some(&id) {
+            self.ids.pop_front();
+            self.base += 1;
+        }
+    }
 }
