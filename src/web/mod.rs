@@ -1,7 +1,8 @@
 //! The browser side: drivers that connect the sans-IO core to web APIs, and the Yew UI.
 #![allow(missing_docs)]
 
-mod probe;
+pub mod probe;
+pub mod sim_driver;
 mod ui;
 
 /// Mounts the app into `#app`.

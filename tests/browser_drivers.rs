@@ -1,0 +1,170 @@
+#![cfg(target_arch = "wasm32")]
+//! Browser tests in headless Chromium: the codec in wasm32, the simulated world driven by real
+//! time through the page's timer, and the broker probe over a real browser WebSocket to the
+//! Mosquitto listener that scripts/test starts.
+
+use std::cell::RefCell;
+use std::rc::Rc;
+
+use bytes::Bytes;
+use gloo_timers::future::TimeoutFuture;
+use qoscope::broker::BrokerConfig;
+use qoscope::codec::{
+    annotate, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, Subscription, SubscriptionOptions,
+};
+use qoscope::session::{ConnectOptions, Event, PublishRequest};
+use qoscope::sim::{LinkFaults, Side, World};
+use qoscope::web::probe::{self, ProbeOutcome};
+use qoscope::web::sim_driver::{performance_now, SimDriver};
+use wasm_bindgen_test::*;
+
+wasm_bindgen_test_configure!(run_in_browser);
+
+/// Waits until `done` holds, checking every 10 ms, at most `limit_ms`.
+async fn eventually(limit_ms: f64, mut done: impl FnMut() -> bool) -> bool {
+    let start = performance_now();
+    while performance_now() - start < limit_ms {
+        if done() {
+            return true;
+        }
+        TimeoutFuture::new(10).await;
+    }
+    done()
+}
+
+#[wasm_bindgen_test]
+fn the_codec_runs_in_wasm() {
+    let mut publish = Publish::new(
+        "a/b",
+        QosPid::ExactlyOnce(Pid::new(7).unwrap()),
+        Bytes::from_static(b"hi"),
+    );
+    publish.properties.message_expiry_interval = Some(30);
+    let bytes = Packet::Publish(publish.clone())
+        .to_bytes(ProtocolVersion::V5)
+        .unwrap();
+    let annotated = annotate(&bytes, ProtocolVersion::V5);
+    assert_eq!(annotated.result, Ok(Packet::Publish(publish)));
+    assert!(annotated
+        .fields
+        .iter()
+        .any(|field| field.name == "Message Expiry Interval" && field.value == "30"));
+}
+
+#[wasm_bindgen_test]
+async fn the_simulated_world_runs_on_the_page_timer() {
+    let mut world = World::new(BrokerConfig::default(), 5);
+    let publisher = world.add_client(ConnectOptions::new(ProtocolVersion::V5, "publisher"));
+    let subscriber = world.add_client(ConnectOptions::new(ProtocolVersion::V5, "subscriber"));
+    for client in [publisher, subscriber] {
+        world.set_faults(
+            client,
+            Side::ToBroker,
+            LinkFaults {
+                latency_ms: 40,
+                ..LinkFaults::default()
+            },
+        );
+        world.connect(client);
+    }
+    let driver = SimDriver::new(world, 4.0);
+    let subscription = Subscription {
+        filter: "demo".into(),
+        options: SubscriptionOptions::qos(QoS::ExactlyOnce),
+    };
+    driver
+        .with_world(|world| {
+            world.with_session(subscriber, |session, now| {
+                session.subscribe(now, vec![subscription], Default::default())
+            })
+        })
+        .unwrap();
+    let subscribed = eventually(3000.0, || {
+        driver.read(|world| {
+            world
+                .session(subscriber)
+                .subscriptions()
+                .all(|s| s.outcome.is_some())
+        })
+    })
+    .await;
+    assert!(subscribed, "SUBACK arrives through the timer-driven links");
+
+    let started = driver.read(|world| world.now());
+    driver
+        .with_world(|world| {
+            world.with_session(publisher, |session, now| {
+                session.publish(now, PublishRequest::new("demo", "hello", QoS::ExactlyOnce))
+            })
+        })
+        .unwrap();
+    let received = Rc::new(RefCell::new(Vec::new()));
+    let sink = received.clone();
+    let arrived = eventually(3000.0, || {
+        driver.with_world(|world| {
+            while let Some((client, event)) = world.poll_event() {
+                if let (true, Event::Message(message)) = (client == subscriber, event) {
+                    sink.borrow_mut().push(message.payload);
+                }
+            }
+        });
+        !sink.borrow().is_empty()
+    })
+    .await;
+    assert!(arrived, "the message is delivered by the page's timer");
+    assert_eq!(received.borrow().as_slice(), [Bytes::from_static(b"hello")]);
+    assert!(
+        driver.read(|world| world.now()) >= started + 40,
+        "simulated time passed at least one link latency"
+    );
+}
+
+async fn run_probe(url: &str, version: ProtocolVersion) -> ProbeOutcome {
+    let outcome: Rc<RefCell<Option<ProbeOutcome>>> = Rc::new(RefCell::new(None));
+    let sink = outcome.clone();
+    let running = probe::start(url, version, move |result| {
+        *sink.borrow_mut() = Some(result)
+    });
+    let _probe = match running {
+        Ok(probe) => probe,
+        Err(message) => return Err(message),
+    };
+    assert!(
+        eventually(5000.0, || outcome.borrow().is_some()).await,
+        "the probe finishes"
+    );
+    let result = outcome.borrow_mut().take().unwrap();
+    result
+}
+
+fn mosquitto_url() -> &'static str {
+    option_env!("QOSCOPE_MOSQUITTO_WS_URL").expect("build these tests through scripts/test, which starts Mosquitto and sets QOSCOPE_MOSQUITTO_WS_URL")
+}
+
+#[wasm_bindgen_test]
+async fn the_probe_gets_a_connack_from_mosquitto_in_both_versions() {
+    for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let report = run_probe(mosquitto_url(), version).await.unwrap();
+        assert!(report.accepted, "{version}: {}", report.label);
+        assert!(report.label.starts_with("CONNACK"));
+        assert!(report
+            .fields
+            .iter()
+            .any(|field| field.name == "Remaining Length"));
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_probe_explains_a_wrong_url_and_a_dead_port() {
+    let error = run_probe("http://127.0.0.1:1/mqtt", ProtocolVersion::V311)
+        .await
+        .unwrap_err();
+    assert!(error.contains("ws://"), "{error}");
+    let error = run_probe("ws://127.0.0.1:1/mqtt", ProtocolVersion::V311)
+        .await
+        .unwrap_err();
+    assert!(
+        error.contains("closed before a CONNACK") && error.contains("/mqtt"),
+        "{error}"
+    );
+}
