@@ -138,7 +138,10 @@ async fn run_probe(url: &str, version: ProtocolVersion) -> ProbeOutcome {
 }
 
 fn mosquitto_url() -> &'static str {
-    option_env!("QOSCOPE_MOSQUITTO_WS_URL").expect("build these tests through scripts/test, which starts Mosquitto and sets QOSCOPE_MOSQUITTO_WS_URL")
+    match option_env!("QOSCOPE_MOSQUITTO_WS_URL") {
+        Some(url) => url,
+        None => panic!("build these tests through scripts/test, which starts Mosquitto and sets QOSCOPE_MOSQUITTO_WS_URL"),
+    }
 }
 
 #[wasm_bindgen_test]
