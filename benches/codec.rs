@@ -380,6 +380,7 @@ mod native {
             criterion
                 .warm_up_time(Duration::from_secs(1))
                 .measurement_time(Duration::from_secs(3))
+                .sample_size(50)
         }
     }
 

@@ -178,5 +178,10 @@ fn a_published_will_is_narrated_in_the_trace() {
     let mut store = TraceStore::new(100, 100);
     store.extend(world.poll_trace());
     let notes: Vec<&str> = store.notes().map(|note| note.text.as_str()).collect();
-    assert!(notes.iter().any(|text| text.contains("will") && text.contains("wills/mortal")), "{notes:?}");
+    assert!(
+        notes
+            .iter()
+            .any(|text| text.contains("will") && text.contains("wills/mortal")),
+        "{notes:?}"
+    );
 }

@@ -206,9 +206,16 @@ fn a_heavy_loss_schedule_really_loses_packets_and_qos2_still_holds() {
             _ => Action::Step,
         })
         .collect();
-    let (published, received, store) = run(ProtocolVersion::V5, QoS::ExactlyOnce, 0.3, 42, &actions);
-    let dropped = store.packets().filter(|packet| packet.fate == qoscope::trace::PacketFate::Dropped).count();
-    assert!(dropped > 5, "the schedule must lose packets, lost {dropped}");
+    let (published, received, store) =
+        run(ProtocolVersion::V5, QoS::ExactlyOnce, 0.3, 42, &actions);
+    let dropped = store
+        .packets()
+        .filter(|packet| packet.fate == qoscope::trace::PacketFate::Dropped)
+        .count();
+    assert!(
+        dropped > 5,
+        "the schedule must lose packets, lost {dropped}"
+    );
     let resent = store.flows().map(|flow| flow.retransmissions).sum::<u32>();
     assert!(resent > 0, "and make the sessions re-send");
     assert_eq!(received.len(), published);
