@@ -43,10 +43,15 @@ fn check_common(topic: &str) -> Result<(), TopicError> {
     Ok(())
 }
 
+/// Whether `topic` contains `+` or `#` (a byte scan: both are ASCII, so no UTF-8 decoding).
+pub fn has_wildcard(topic: &str) -> bool {
+    topic.bytes().any(|byte| byte == b'+' || byte == b'#')
+}
+
 /// Checks a topic name as used in PUBLISH: non-empty, no wildcards, no U+0000.
 pub fn validate_topic_name(topic: &str) -> Result<(), TopicError> {
     check_common(topic)?;
-    if topic.contains(['+', '#']) {
+    if has_wildcard(topic) {
         return Err(TopicError::WildcardInName(topic.to_owned()));
     }
     Ok(())

@@ -709,10 +709,10 @@ fn invalid_packets_are_refused_at_encode() {
         Packet::Publish(misplaced.clone()).to_bytes(V5),
         Err(EncodeError::PropertyNotAllowed { .. })
     ));
-    misplaced.properties = Properties {
+    misplaced.properties = Properties::from(PropertyValues {
         message_expiry_interval: Some(1),
-        ..Properties::default()
-    };
+        ..PropertyValues::default()
+    });
     assert_eq!(
         Packet::Publish(misplaced).to_bytes(V311),
         Err(EncodeError::NeedsV5("properties"))

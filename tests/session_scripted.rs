@@ -13,8 +13,8 @@ use std::num::{NonZeroU16, NonZeroU32};
 
 use bytes::Bytes;
 use qoscope::codec::{
-    ConnAck, Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, QosPid,
-    ReasonCode,
+    ConnAck, Disconnect, Packet, PacketType, Properties, PropertyValues, ProtocolVersion, Publish,
+    QoS, QosPid, ReasonCode,
 };
 use qoscope::session::{
     CommandError, ConnectOptions, Event, LostCause, PublishRequest, Session, SessionState,
@@ -638,10 +638,10 @@ fn reconnect_starts_clean_when_no_session_outlives_the_connection() {
     // v5: the server's Session Expiry Interval 0 in CONNACK overrides ours.
     let mut peer = Peer::new(resumable(V5));
     peer.open();
-    let properties = Properties {
+    let properties = Properties::from(PropertyValues {
         session_expiry_interval: Some(0),
-        ..Properties::default()
-    };
+        ..PropertyValues::default()
+    });
     peer.accept(false, properties);
     peer.cut();
     assert!(peer.open().clean_start);

@@ -6,7 +6,9 @@ use std::num::NonZeroU32;
 
 use super::state::{ClientSession, QueuedMessage, SubscriptionEntry};
 use super::{Broker, BrokerEvent, ConnId};
-use crate::codec::{Ack, Packet, Pid, Properties, ProtocolVersion, Publish, QoS, QosPid, Will};
+use crate::codec::{
+    Ack, Packet, Pid, Properties, PropertyValues, ProtocolVersion, Publish, QoS, QosPid, Will,
+};
 use crate::session::Stage;
 
 /// Encodes into a connection's transmit buffer (a free function so callers can hold other
@@ -319,15 +321,15 @@ fn forwarded(publish: &Publish, qos: QoS, retain: bool) -> Publish {
         retain,
         topic: publish.topic.clone(),
         payload: publish.payload.clone(),
-        properties: Properties {
+        properties: Properties::from(PropertyValues {
             payload_format_indicator: source.payload_format_indicator,
             message_expiry_interval: source.message_expiry_interval,
             content_type: source.content_type.clone(),
             response_topic: source.response_topic.clone(),
             correlation_data: source.correlation_data.clone(),
             user_properties: source.user_properties.clone(),
-            ..Properties::default()
-        },
+            ..PropertyValues::default()
+        }),
     }
 }
 

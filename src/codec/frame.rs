@@ -91,7 +91,16 @@ impl FrameDecoder {
         let header = match FixedHeader::parse(&self.buffer, self.version) {
             Ok(Some(header)) => header,
             Ok(None) => return Ok(None),
-            Err(error) => return Err(self.fail(error, self.buffer.len())),
+            Err(error) => {
+                // Give up the first byte and the Remaining Length bytes read, however the stream
+                // was chunked: up to the first byte without a continuation bit, at most four.
+                let length_bytes = self.buffer[1..]
+                    .iter()
+                    .take(4)
+                    .position(|byte| byte & 0x80 == 0);
+                let header = 1 + length_bytes.map_or(4, |position| position + 1);
+                return Err(self.fail(error, header));
+            }
         };
         let size = header.packet_len();
         if size > self.max_packet_size {

@@ -240,10 +240,10 @@ macro_rules! properties {
             }
         }
 
-        /// The properties of one packet or Will. Absent properties are `None` or empty; the
-        /// receiver applies the spec's defaults.
+        /// The property values of one packet or Will. Absent properties are `None` or empty;
+        /// the receiver applies the spec's defaults.
         #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
-        pub struct Properties {
+        pub struct PropertyValues {
             $(#[doc = $name] #[serde(default, skip_serializing_if = "Option::is_none")] pub $field: Option<$ty>,)*
             /// Subscription Identifier (0x0B): one in SUBSCRIBE, any number in PUBLISH.
             #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -253,7 +253,14 @@ macro_rules! properties {
             pub user_properties: Vec<(String, String)>,
         }
 
-        impl Properties {
+        impl PropertyValues {
+            /// No property set (usable in `const` and `static` items).
+            pub const EMPTY: PropertyValues = PropertyValues {
+                $($field: None,)*
+                subscription_identifiers: Vec::new(),
+                user_properties: Vec::new(),
+            };
+
             fn read_single(&mut self, reader: &mut Reader<'_>, id: PropertyId, at: usize) -> Result<(), DecodeError> {
                 match id {
                     $(PropertyId::$variant => {
@@ -336,7 +343,7 @@ fn check_allowed(property: PropertyId, context: PropertyContext) -> Result<(), E
     }
 }
 
-impl Properties {
+impl PropertyValues {
     /// Whether no property is set.
     pub fn is_empty(&self) -> bool {
         self.singles_are_empty()
@@ -345,10 +352,7 @@ impl Properties {
     }
 
     /// Reads a Property Length and the properties it covers (v5 §2.2.2).
-    pub(crate) fn read(
-        reader: &mut Reader<'_>,
-        context: PropertyContext,
-    ) -> Result<Properties, DecodeError> {
+    fn read(reader: &mut Reader<'_>, context: PropertyContext) -> Result<Properties, DecodeError> {
         let group = reader.begin_group("Properties", String::new);
         let length_at = reader.pos();
         let length = reader.var_int("Property Length")? as usize;
@@ -356,7 +360,7 @@ impl Properties {
             return Err(reader.error_at(length_at, DecodeErrorKind::PropertyLength));
         }
         let end = reader.pos() + length;
-        let mut properties = Properties::default();
+        let mut properties = PropertyValues::default();
         while reader.pos() < end {
             let at = reader.pos();
             let raw_id = reader.silent(|reader| reader.var_int("Property Identifier"))?;
@@ -400,7 +404,7 @@ impl Properties {
             }
         }
         reader.end_group(group, || format!("{length} bytes"));
-        Ok(properties)
+        Ok(Properties::from(properties))
     }
 
     fn write_all<S: Sink>(
@@ -443,10 +447,45 @@ impl Properties {
     }
 
     /// Size of the properties without their Property Length.
-    pub(crate) fn body_len(&self, context: PropertyContext) -> Result<usize, EncodeError> {
+    fn body_len(&self, context: PropertyContext) -> Result<usize, EncodeError> {
         let mut counter = Counter::default();
         self.write_all(&mut counter, context)?;
         Ok(counter.0)
+    }
+
+    /// Writes the Property Length and the properties.
+    fn write<S: Sink>(&self, sink: &mut S, context: PropertyContext) -> Result<(), EncodeError> {
+        let length = if self.is_empty() {
+            0
+        } else {
+            self.body_len(context)?
+        };
+        sink.put_var_int(length as u32);
+        self.write_all(sink, context)
+    }
+}
+
+/// The properties of one packet or Will (v5). Most packets carry none, so the values live out of
+/// line and an absent list costs one pointer: packets stay small and cheap to move. Fields read
+/// through `Deref` (`properties.topic_alias`); assigning one (`properties.topic_alias = ..`)
+/// allocates the values on first use.
+#[derive(Clone, Default)]
+pub struct Properties(Option<Box<PropertyValues>>);
+
+static NO_PROPERTIES: PropertyValues = PropertyValues::EMPTY;
+
+impl Properties {
+    /// Whether no property is set.
+    pub fn is_empty(&self) -> bool {
+        self.0.as_deref().is_none_or(PropertyValues::is_empty)
+    }
+
+    /// Reads a Property Length and the properties it covers (v5 §2.2.2).
+    pub(crate) fn read(
+        reader: &mut Reader<'_>,
+        context: PropertyContext,
+    ) -> Result<Properties, DecodeError> {
+        PropertyValues::read(reader, context)
     }
 
     /// Writes the Property Length and the properties.
@@ -455,12 +494,56 @@ impl Properties {
         sink: &mut S,
         context: PropertyContext,
     ) -> Result<(), EncodeError> {
-        let length = if self.is_empty() {
-            0
+        (**self).write(sink, context)
+    }
+}
+
+impl std::ops::Deref for Properties {
+    type Target = PropertyValues;
+
+    fn deref(&self) -> &PropertyValues {
+        self.0.as_deref().unwrap_or(&NO_PROPERTIES)
+    }
+}
+
+impl std::ops::DerefMut for Properties {
+    fn deref_mut(&mut self) -> &mut PropertyValues {
+        self.0.get_or_insert_with(Box::default)
+    }
+}
+
+impl From<PropertyValues> for Properties {
+    fn from(values: PropertyValues) -> Properties {
+        if values.is_empty() {
+            Properties(None)
         } else {
-            self.body_len(context)?
-        };
-        sink.put_var_int(length as u32);
-        self.write_all(sink, context)
+            Properties(Some(Box::new(values)))
+        }
+    }
+}
+
+impl PartialEq for Properties {
+    fn eq(&self, other: &Properties) -> bool {
+        **self == **other
+    }
+}
+
+impl Eq for Properties {}
+
+impl fmt::Debug for Properties {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        (**self).fmt(f)
+    }
+}
+
+impl Serialize for Properties {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        (**self).serialize(serializer)
+    }
+}
+
+impl<'de> Deserialize<'de> for Properties {
+    fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Properties, D::Error> {
+        PropertyValues::deserialize(deserializer).map(Properties::from)
     }
 }

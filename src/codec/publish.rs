@@ -69,7 +69,7 @@ impl Publish {
 
         let topic_at = reader.pos();
         let topic = reader.string("Topic Name")?;
-        if topic.contains(['+', '#']) {
+        if crate::topic::has_wildcard(&topic) {
             return Err(reader.error_at(topic_at, DecodeErrorKind::TopicWildcard(topic)));
         }
         let qos_pid = match qos {
