@@ -25,7 +25,10 @@ mod native {
 
     use bytes::Bytes;
     use qoscope::broker::{Broker, BrokerConfig};
-    use qoscope::codec::{FrameDecoder, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, Subscription, SubscriptionOptions};
+    use qoscope::codec::{
+        FrameDecoder, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, Subscription,
+        SubscriptionOptions,
+    };
     use qoscope::session::{ConnectOptions, PublishRequest, Session};
     use qoscope::sim::World;
     use qoscope::trace::TraceStore;
@@ -44,7 +47,10 @@ mod native {
     impl Direct {
         fn new() -> Direct {
             let mut direct = Direct {
-                broker: Broker::new(BrokerConfig { max_inflight: 0, ..BrokerConfig::default() }),
+                broker: Broker::new(BrokerConfig {
+                    max_inflight: 0,
+                    ..BrokerConfig::default()
+                }),
                 publisher: Session::new(ConnectOptions::new(VERSION, "publisher"), 1),
                 subscriber: Session::new(ConnectOptions::new(VERSION, "subscriber"), 2),
                 store: TraceStore::new(10_000, 2_000),
@@ -53,9 +59,15 @@ mod native {
             direct.broker.handle_connection_open(0, 2);
             direct.publisher.handle_transport_open(0);
             direct.subscriber.handle_transport_open(0);
-            let subscription = Subscription { filter: "bench/#".into(), options: SubscriptionOptions::qos(QoS::ExactlyOnce) };
+            let subscription = Subscription {
+                filter: "bench/#".into(),
+                options: SubscriptionOptions::qos(QoS::ExactlyOnce),
+            };
             direct.pump();
-            direct.subscriber.subscribe(0, vec![subscription], Default::default()).unwrap();
+            direct
+                .subscriber
+                .subscribe(0, vec![subscription], Default::default())
+                .unwrap();
             direct.pump();
             direct
         }
@@ -72,7 +84,11 @@ mod native {
                     moved = true;
                 }
                 while let Some((conn, bytes)) = self.broker.poll_transmit() {
-                    let session = if conn == 1 { &mut self.publisher } else { &mut self.subscriber };
+                    let session = if conn == 1 {
+                        &mut self.publisher
+                    } else {
+                        &mut self.subscriber
+                    };
                     session.handle_bytes(0, &bytes);
                     moved = true;
                 }
@@ -91,27 +107,46 @@ mod native {
 
         fn batch(&mut self, payload: &Bytes, qos: QoS) {
             for _ in 0..BATCH {
-                self.publisher.publish(0, PublishRequest::new("bench/x", payload.clone(), qos)).unwrap();
+                self.publisher
+                    .publish(0, PublishRequest::new("bench/x", payload.clone(), qos))
+                    .unwrap();
             }
             self.pump();
         }
     }
 
     fn world(qos: QoS) -> World {
-        let mut world = World::new(BrokerConfig { max_inflight: 0, ..BrokerConfig::default() }, 1);
+        let mut world = World::new(
+            BrokerConfig {
+                max_inflight: 0,
+                ..BrokerConfig::default()
+            },
+            1,
+        );
         let publisher = world.add_client(ConnectOptions::new(VERSION, "publisher"));
         let subscriber = world.add_client(ConnectOptions::new(VERSION, "subscriber"));
         world.connect(publisher);
         world.connect(subscriber);
-        let subscription = Subscription { filter: "bench/#".into(), options: SubscriptionOptions::qos(qos) };
-        world.with_session(subscriber, |s, now| s.subscribe(now, vec![subscription], Default::default())).unwrap();
+        let subscription = Subscription {
+            filter: "bench/#".into(),
+            options: SubscriptionOptions::qos(qos),
+        };
+        world
+            .with_session(subscriber, |s, now| {
+                s.subscribe(now, vec![subscription], Default::default())
+            })
+            .unwrap();
         world.run_until_quiet(1000).unwrap();
         world
     }
 
     fn world_batch(world: &mut World, store: &mut TraceStore, payload: &Bytes, qos: QoS) {
         for _ in 0..BATCH {
-            world.with_session(0, |s, now| s.publish(now, PublishRequest::new("bench/x", payload.clone(), qos))).unwrap();
+            world
+                .with_session(0, |s, now| {
+                    s.publish(now, PublishRequest::new("bench/x", payload.clone(), qos))
+                })
+                .unwrap();
         }
         world.run_until_quiet(1_000_000).unwrap();
         while world.poll_event().is_some() {}
@@ -125,7 +160,13 @@ mod native {
         for index in 0..BATCH {
             let pid = Pid::new(index as u16 + 1).unwrap();
             for _hop in 0..2 {
-                Packet::Publish(Publish::new("bench/x", QosPid::new(qos, pid), payload.clone())).encode(VERSION, out).unwrap();
+                Packet::Publish(Publish::new(
+                    "bench/x",
+                    QosPid::new(qos, pid),
+                    payload.clone(),
+                ))
+                .encode(VERSION, out)
+                .unwrap();
                 let acks: &[fn(Pid) -> Packet] = match qos {
                     QoS::AtMostOnce => &[],
                     QoS::AtLeastOnce => &[|pid| Packet::PubAck(qoscope::codec::Ack::new(pid))],
@@ -159,13 +200,17 @@ mod native {
     pub fn run() {
         let payload = Bytes::from(vec![b'x'; 64]);
         println!("simulated broker, MQTT 3.1.1, 64-byte payloads, trace on (bounded store); median of 7 interleaved rounds");
-        println!("{:<6} {:>16} {:>16} {:>16} {:>14}", "QoS", "direct msg/s", "world msg/s", "codec msg/s", "direct/codec");
+        println!(
+            "{:<6} {:>16} {:>16} {:>16} {:>14}",
+            "QoS", "direct msg/s", "world msg/s", "codec msg/s", "direct/codec"
+        );
         for qos in [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce] {
             let mut direct = Direct::new();
             let mut simulated = world(qos);
             let mut store = TraceStore::new(10_000, 2_000);
             let mut out = Vec::new();
-            let (mut direct_rates, mut world_rates, mut codec_rates) = (Vec::new(), Vec::new(), Vec::new());
+            let (mut direct_rates, mut world_rates, mut codec_rates) =
+                (Vec::new(), Vec::new(), Vec::new());
             for _ in 0..7 {
                 let start = Instant::now();
                 for _ in 0..500 {
@@ -183,7 +228,11 @@ mod native {
                 }
                 codec_rates.push(rate(500, start));
             }
-            let (direct_rate, world_rate, codec_rate) = (median(direct_rates), median(world_rates), median(codec_rates));
+            let (direct_rate, world_rate, codec_rate) = (
+                median(direct_rates),
+                median(world_rates),
+                median(codec_rates),
+            );
             println!(
                 "{:<6} {:>16.0} {:>16.0} {:>16.0} {:>14.2}",
                 qos.as_u8(),
@@ -207,12 +256,19 @@ mod native {
     }
 
     fn flat_memory() {
-        let total: usize = if std::env::var_os("QOSCOPE_BENCH_LONG").is_some() { 10_000_000 } else { 2_000_000 };
+        let total: usize = if std::env::var_os("QOSCOPE_BENCH_LONG").is_some() {
+            10_000_000
+        } else {
+            2_000_000
+        };
         let payload = Bytes::from(vec![b'x'; 64]);
         let mut direct = Direct::new();
         let slices = 10;
         println!("\nmemory over {total} QoS 0 messages (direct, trace on, store of 10,000 packets / 2,000 flows)");
-        println!("{:>12} {:>14} {:>14} {:>12}", "messages", "RSS KiB", "store packets", "msg/s");
+        println!(
+            "{:>12} {:>14} {:>14} {:>12}",
+            "messages", "RSS KiB", "store packets", "msg/s"
+        );
         for slice in 1..=slices {
             let start = Instant::now();
             for _ in 0..total / slices / BATCH {

@@ -224,7 +224,7 @@ fn compare(ours: &Packet, theirs: &m5::Packet) -> Result<(), TestCaseError> {
             prop_assert_eq!(&our_properties(&theirs.properties), &ours.properties);
         }
         (Packet::Publish(ours), m5::Packet::Publish(theirs)) => {
-            prop_assert_eq!(&theirs.topic_name, &ours.topic);
+            prop_assert_eq!(theirs.topic_name.as_str(), ours.topic.as_str());
             prop_assert_eq!(&theirs.payload, &ours.payload);
             prop_assert_eq!(our_qos(theirs.qos), ours.qos());
             prop_assert_eq!(theirs.packet_id, ours.qos_pid.pid().map(|pid| pid.get()));

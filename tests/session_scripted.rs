@@ -225,7 +225,7 @@ fn packets_split_byte_by_byte_or_coalesced_are_acked_in_arrival_order() {
             let topics: Vec<String> = peer
                 .events()
                 .iter()
-                .map(|event| message(event).topic.clone())
+                .map(|event| message(event).topic.to_string())
                 .collect();
             assert_eq!(topics, ["a", "b", "c", "d"], "chunk {chunk}");
         }
@@ -981,7 +981,7 @@ fn v5_incoming_topic_alias_mapping_is_set_and_used() {
     let topics: Vec<String> = peer
         .events()
         .iter()
-        .map(|event| message(event).topic.clone())
+        .map(|event| message(event).topic.to_string())
         .collect();
     assert_eq!(topics, ["x/z", "x/z"]);
     assert!(peer.session.is_connected());

@@ -30,14 +30,14 @@ impl Broker {
         if publish.retain {
             if publish.payload.is_empty() {
                 // [MQTT-3.3.1-10] v3 / [v5 MQTT-3.3.1-6]: an empty retained message clears it.
-                self.retained.remove(&publish.topic);
+                self.retained.remove(publish.topic.as_str());
             } else {
                 let expires_at = expiry_deadline(now, &publish.properties);
                 let mut stored = publish.clone();
                 stored.qos_pid = QosPid::new(publish.qos(), Pid::FIRST);
                 stored.dup = false;
                 self.retained.insert(
-                    publish.topic.clone(),
+                    publish.topic.to_string(),
                     QueuedMessage {
                         publish: stored,
                         expires_at,
@@ -271,7 +271,7 @@ impl Broker {
             dup: false,
             qos_pid: QosPid::new(will.qos, Pid::FIRST),
             retain: will.retain,
-            topic: will.topic,
+            topic: will.topic.into(),
             payload: will.payload,
             properties,
         };

@@ -19,7 +19,7 @@ pub(super) struct Connection {
     pub receive_maximum: u16,
     pub maximum_packet_size: Option<u32>,
     /// Topic aliases the client set on this connection.
-    pub aliases_in: HashMap<u16, String>,
+    pub aliases_in: HashMap<u16, crate::codec::Topic>,
     pub will: Option<Will>,
 }
 

@@ -23,6 +23,7 @@ mod publish;
 mod qos;
 mod reason;
 mod subscribe;
+mod topic_text;
 mod unsubscribe;
 mod wire;
 
@@ -44,6 +45,7 @@ pub use publish::Publish;
 pub use qos::{Pid, QoS, QosPid};
 pub use reason::ReasonCode;
 pub use subscribe::{RetainHandling, SubAck, Subscribe, Subscription, SubscriptionOptions};
+pub use topic_text::Topic;
 pub use unsubscribe::{UnsubAck, Unsubscribe};
 pub use wire::MAX_VAR_INT;
 

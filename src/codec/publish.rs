@@ -7,7 +7,7 @@ use super::ack::require_no_properties;
 use super::error::{DecodeError, DecodeErrorKind, EncodeError};
 use super::properties::{Properties, PropertyContext};
 use super::wire::{Reader, Sink};
-use super::{ProtocolVersion, QoS, QosPid};
+use super::{ProtocolVersion, QoS, QosPid, Topic};
 
 /// An application message on its way from sender to receiver.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -19,7 +19,7 @@ pub struct Publish {
     /// RETAIN.
     pub retain: bool,
     /// Topic Name; empty only in v5 together with a Topic Alias.
-    pub topic: String,
+    pub topic: Topic,
     /// Application payload, shared with the received frame (no copy on decode).
     pub payload: Bytes,
     /// PUBLISH properties (v5).
@@ -28,7 +28,7 @@ pub struct Publish {
 
 impl Publish {
     /// A first-attempt, non-retained PUBLISH without properties.
-    pub fn new(topic: impl Into<String>, qos_pid: QosPid, payload: impl Into<Bytes>) -> Publish {
+    pub fn new(topic: impl Into<Topic>, qos_pid: QosPid, payload: impl Into<Bytes>) -> Publish {
         Publish {
             dup: false,
             qos_pid,
@@ -68,10 +68,11 @@ impl Publish {
             .ok_or_else(|| reader.error_at(0, DecodeErrorKind::InvalidQos(qos_bits)))?;
 
         let topic_at = reader.pos();
-        let topic = reader.string("Topic Name")?;
-        if crate::topic::has_wildcard(&topic) {
-            return Err(reader.error_at(topic_at, DecodeErrorKind::TopicWildcard(topic)));
+        let topic = reader.text("Topic Name")?;
+        if crate::topic::has_wildcard(topic) {
+            return Err(reader.error_at(topic_at, DecodeErrorKind::TopicWildcard(topic.to_owned())));
         }
+        let topic = Topic::from(topic);
         let qos_pid = match qos {
             QoS::AtMostOnce => QosPid::AtMostOnce,
             _ => QosPid::new(qos, reader.pid()?),

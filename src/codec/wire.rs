@@ -183,9 +183,15 @@ impl<'a> Reader<'a> {
 
     /// A UTF-8 Encoded String: well-formed, no U+0000 ([v3 MQTT-1.5.3-1/2], [v5 MQTT-1.5.4-1/2]).
     pub fn string(&mut self, field: &'static str) -> Result<String, DecodeError> {
+        self.text(field).map(str::to_owned)
+    }
+
+    /// A UTF-8 Encoded String borrowed from the frame, checked like [`Reader::string`].
+    pub fn text(&mut self, field: &'static str) -> Result<&'a str, DecodeError> {
         let field_start = self.pos;
         let (start, len) = self.length_prefixed(field)?;
-        let text = std::str::from_utf8(&self.frame[start..start + len]).map_err(|e| {
+        let frame: &'a Bytes = self.frame;
+        let text = std::str::from_utf8(&frame[start..start + len]).map_err(|e| {
             self.error_at(
                 start + e.valid_up_to(),
                 DecodeErrorKind::StringNotUtf8 { field },
@@ -194,7 +200,6 @@ impl<'a> Reader<'a> {
         if let Some(null) = text.find('\0') {
             return Err(self.error_at(start + null, DecodeErrorKind::StringHasNull { field }));
         }
-        let text = text.to_owned();
         self.record(field, field_start, || format!("{text:?} ({len} bytes)"));
         Ok(text)
     }

@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::codec::{EncodeError, Pid, Properties, QoS, ReasonCode};
+use crate::codec::{EncodeError, Pid, Properties, QoS, ReasonCode, Topic};
 use crate::topic::TopicError;
 use crate::trace::FlowId;
 
@@ -12,7 +12,7 @@ use crate::trace::FlowId;
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Message {
     /// Topic Name (aliases resolved).
-    pub topic: String,
+    pub topic: Topic,
     /// Payload.
     pub payload: Bytes,
     /// The QoS it arrived with.

@@ -8,7 +8,7 @@ use super::{
 };
 use crate::codec::{
     Ack, ConnAck, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
-    SubAck, UnsubAck,
+    SubAck, Topic, UnsubAck,
 };
 use crate::trace::{Direction, FlowEvent, FlowId, FlowRole, FlowState, StepKind, TraceEvent};
 
@@ -269,7 +269,7 @@ impl Session {
     }
 
     /// The PUBLISH's topic after Topic Alias processing (v5 §3.3.4, MQTT-NOTES §7.3).
-    fn resolve_topic(&mut self, now: u64, publish: &Publish) -> Option<String> {
+    fn resolve_topic(&mut self, now: u64, publish: &Publish) -> Option<Topic> {
         let Some(alias) = publish.properties.topic_alias else {
             return Some(publish.topic.clone());
         };
@@ -299,7 +299,7 @@ impl Session {
         &mut self,
         now: u64,
         publish: &Publish,
-        topic: String,
+        topic: Topic,
         possible_duplicate: bool,
     ) -> FlowId {
         let flow = self.new_flow();

@@ -33,7 +33,7 @@ pub use outgoing::{OutgoingEntry, Request, Stage};
 pub use state::{SessionState, SubscriptionRecord};
 
 use crate::codec::{
-    Disconnect, FrameDecoder, Packet, Pid, Properties, ProtocolVersion, QoS, ReasonCode,
+    Disconnect, FrameDecoder, Packet, Pid, Properties, ProtocolVersion, QoS, ReasonCode, Topic,
 };
 use crate::trace::{
     Direction, FlowEvent, FlowId, FlowState, PacketFate, PacketRecord, StepKind, TraceEvent,
@@ -105,8 +105,8 @@ pub struct Session {
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
     incoming_qos2: HashMap<Pid, FlowId>,
     subscriptions: BTreeMap<String, SubscriptionRecord>,
-    aliases_in: HashMap<u16, String>,
-    aliases_out: HashMap<String, NonZeroU16>,
+    aliases_in: HashMap<u16, Topic>,
+    aliases_out: HashMap<Topic, NonZeroU16>,
     next_flow: u32,
     next_packet: u64,
     transmit: Vec<u8>,

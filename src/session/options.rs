@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{Properties, ProtocolVersion, QoS, Will};
+use crate::codec::{Properties, ProtocolVersion, QoS, Topic, Will};
 
 /// How the client connects, with every CONNECT field of both versions, plus client behaviour.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -66,7 +66,7 @@ impl ConnectOptions {
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct PublishRequest {
     /// Topic Name.
-    pub topic: String,
+    pub topic: Topic,
     /// Payload.
     pub payload: Bytes,
     /// QoS.
@@ -79,7 +79,7 @@ pub struct PublishRequest {
 
 impl PublishRequest {
     /// A non-retained message without properties.
-    pub fn new(topic: impl Into<String>, payload: impl Into<Bytes>, qos: QoS) -> PublishRequest {
+    pub fn new(topic: impl Into<Topic>, payload: impl Into<Bytes>, qos: QoS) -> PublishRequest {
         PublishRequest {
             topic: topic.into(),
             payload: payload.into(),

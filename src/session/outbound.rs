@@ -5,7 +5,7 @@ use std::num::NonZeroU16;
 
 use super::outgoing::Stage;
 use super::{Event, Phase, QueuedPublish, Session};
-use crate::codec::{Ack, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, ReasonCode};
+use crate::codec::{Ack, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, ReasonCode, Topic};
 use crate::trace::{Direction, FlowId, FlowState, StepKind};
 
 impl Session {
@@ -177,7 +177,7 @@ impl Session {
 
     fn apply_alias(&mut self, publish: &mut Publish) {
         if let Some(&alias) = self.aliases_out.get(&publish.topic) {
-            publish.topic.clear();
+            publish.topic = Topic::default();
             publish.properties.topic_alias = Some(alias);
         } else if self.aliases_out.len() < usize::from(self.server.topic_alias_maximum) {
             let next = u16::try_from(self.aliases_out.len() + 1)

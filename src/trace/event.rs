@@ -3,7 +3,7 @@
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
-use crate::codec::{Packet, Pid, QoS, ReasonCode};
+use crate::codec::{Packet, Pid, QoS, ReasonCode, Topic};
 
 /// Identifies one message's flow at one client: the client's tag and a counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
@@ -105,7 +105,7 @@ pub enum FlowEvent {
         /// Publisher or subscriber side.
         role: FlowRole,
         /// Topic name.
-        topic: String,
+        topic: Topic,
         /// Payload.
         payload: Bytes,
         /// QoS of the PUBLISH on this hop.

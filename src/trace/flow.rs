@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::event::{Direction, FlowId, FlowRole, StepKind};
-use crate::codec::{Pid, QoS, ReasonCode};
+use crate::codec::{Pid, QoS, ReasonCode, Topic};
 
 /// How a flow ended, or that it has not yet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
@@ -41,7 +41,7 @@ pub struct FlowRecord {
     /// Publisher or subscriber side.
     pub role: FlowRole,
     /// Topic name.
-    pub topic: String,
+    pub topic: Topic,
     /// Payload.
     pub payload: Bytes,
     /// Packet identifier, once assigned (QoS 1 and 2).

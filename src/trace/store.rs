@@ -6,6 +6,8 @@ use std::collections::VecDeque;
 use bytes::Bytes;
 use rustc_hash::FxHashMap;
 
+use crate::codec::Topic;
+
 use super::event::{FlowEvent, FlowId, FlowRole, Note, PacketRecord, TraceEvent};
 use super::flow::{FlowRecord, FlowState, FlowStep};
 
@@ -18,7 +20,7 @@ pub struct TraceStore {
     flows: FxHashMap<FlowId, FlowRecord>,
     flow_order: VecDeque<FlowId>,
     /// Publisher flows by message content, for linking subscriber flows.
-    publishers: FxHashMap<(String, Bytes), Candidates>,
+    publishers: FxHashMap<(Topic, Bytes), Candidates>,
     notes: VecDeque<Note>,
     evicted_packets: u64,
     generation: u64,

@@ -216,7 +216,7 @@ pub fn to_theirs(packet: &Packet, version: ProtocolVersion) -> m5::Packet {
             protocol_version: level,
         }),
         Packet::Publish(publish) => m5::Packet::Publish(PublishPacket {
-            topic_name: publish.topic.clone(),
+            topic_name: publish.topic.to_string(),
             packet_id: publish.qos_pid.pid().map(|pid| pid.get()),
             payload: publish.payload.clone(),
             qos: their_qos(publish.qos()),

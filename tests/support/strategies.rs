@@ -488,7 +488,7 @@ pub fn publish(version: ProtocolVersion) -> impl Strategy<Value = Publish> {
                     dup: dup && qos != QoS::AtMostOnce,
                     qos_pid: QosPid::new(qos, pid),
                     retain,
-                    topic,
+                    topic: topic.into(),
                     payload,
                     properties,
                 }
