@@ -144,7 +144,8 @@ impl TraceStore {
                     granted_qos,
                     server_maximum_qos,
                     possible_duplicate,
-                    steps: Vec::new(),
+                    // Room for a whole QoS 2 exchange without regrowing.
+                    steps: Vec::with_capacity(6),
                     retransmissions: 0,
                     state: FlowState::InFlight,
                     started: time,
