@@ -37,15 +37,15 @@ fn check_common(topic: &str) -> Result<(), TopicError> {
     if topic.len() > usize::from(u16::MAX) {
         return Err(TopicError::TooLong(topic.len()));
     }
-    if topic.contains('\0') {
+    if memchr::memchr(0, topic.as_bytes()).is_some() {
         return Err(TopicError::Null);
     }
     Ok(())
 }
 
-/// Whether `topic` contains `+` or `#` (a byte scan: both are ASCII, so no UTF-8 decoding).
+/// Whether `topic` contains `+` or `#` (a byte search: both are ASCII, so no UTF-8 decoding).
 pub fn has_wildcard(topic: &str) -> bool {
-    topic.bytes().any(|byte| byte == b'+' || byte == b'#')
+    memchr::memchr2(b'+', b'#', topic.as_bytes()).is_some()
 }
 
 /// Checks a topic name as used in PUBLISH: non-empty, no wildcards, no U+0000.

@@ -114,7 +114,7 @@ impl FrameDecoder {
             return Ok(None);
         }
         let raw = self.buffer.split_to(size).freeze();
-        match Packet::decode(&raw, self.version) {
+        match Packet::decode_framed(&raw, self.version, header) {
             Ok(packet) => {
                 if let Packet::Connect(connect) = &packet {
                     self.version = connect.version;

@@ -280,6 +280,51 @@ impl Packet {
     /// Reads a whole packet: fixed header, then the body of its type. Shared by decode and the
     /// annotated decode so that both apply exactly the same rules.
     pub(crate) fn read(reader: &mut Reader<'_>) -> Result<Packet, DecodeError> {
+        let (kind, flags) = Packet::read_type(reader)?;
+        let header = FixedHeader::parse(reader.bytes(), reader.version)?.ok_or_else(|| {
+            reader.error_at(
+                1,
+                DecodeErrorKind::Truncated {
+                    field: "Remaining Length",
+                },
+            )
+        })?;
+        let total = header.packet_len();
+        let actual = reader.bytes().len();
+        if actual < total {
+            return Err(reader.error_at(
+                actual,
+                DecodeErrorKind::Truncated {
+                    field: "packet body",
+                },
+            ));
+        }
+        if actual > total {
+            return Err(reader.error_at(
+                total,
+                DecodeErrorKind::TrailingBytes {
+                    packet: kind,
+                    count: actual - total,
+                },
+            ));
+        }
+        Packet::read_body(reader, kind, flags, header)
+    }
+
+    /// Decodes a packet the [`FrameDecoder`](super::FrameDecoder) cut at `header`'s length, so
+    /// the fixed header is not parsed twice.
+    pub(crate) fn decode_framed(
+        frame: &Bytes,
+        version: ProtocolVersion,
+        header: FixedHeader,
+    ) -> Result<Packet, DecodeError> {
+        let reader = &mut Reader::new(frame, version, false);
+        let (kind, flags) = Packet::read_type(reader)?;
+        Packet::read_body(reader, kind, flags, header)
+    }
+
+    /// The packet type and flags of the first byte, checked against the type's fixed flags.
+    fn read_type(reader: &mut Reader<'_>) -> Result<(PacketType, u8), DecodeError> {
         let first_byte = reader.raw_u8("Packet Type")?;
         let kind = PacketType::from_first_byte(first_byte, reader.version).ok_or_else(|| {
             reader.error_at(0, DecodeErrorKind::InvalidPacketType(first_byte >> 4))
@@ -301,37 +346,20 @@ impl Packet {
                 ));
             }
         }
-        let header = FixedHeader::parse(reader.bytes(), reader.version)?.ok_or_else(|| {
-            reader.error_at(
-                1,
-                DecodeErrorKind::Truncated {
-                    field: "Remaining Length",
-                },
-            )
-        })?;
+        Ok((kind, flags))
+    }
+
+    /// Everything after the fixed header.
+    fn read_body(
+        reader: &mut Reader<'_>,
+        kind: PacketType,
+        flags: u8,
+        header: FixedHeader,
+    ) -> Result<Packet, DecodeError> {
         reader.skip_to(header.header_len);
         reader.record("Remaining Length", 1, || {
             header.remaining_length.to_string()
         });
-        let total = header.packet_len();
-        let actual = reader.bytes().len();
-        if actual < total {
-            return Err(reader.error_at(
-                actual,
-                DecodeErrorKind::Truncated {
-                    field: "packet body",
-                },
-            ));
-        }
-        if actual > total {
-            return Err(reader.error_at(
-                total,
-                DecodeErrorKind::TrailingBytes {
-                    packet: kind,
-                    count: actual - total,
-                },
-            ));
-        }
         let packet = match kind {
             PacketType::Connect => Packet::Connect(Box::new(Connect::read(reader)?)),
             PacketType::ConnAck => Packet::ConnAck(ConnAck::read(reader)?),

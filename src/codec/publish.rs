@@ -68,11 +68,12 @@ impl Publish {
             .ok_or_else(|| reader.error_at(0, DecodeErrorKind::InvalidQos(qos_bits)))?;
 
         let topic_at = reader.pos();
-        let topic = reader.text("Topic Name")?;
-        if crate::topic::has_wildcard(topic) {
-            return Err(reader.error_at(topic_at, DecodeErrorKind::TopicWildcard(topic.to_owned())));
+        let topic = reader.topic("Topic Name")?;
+        if crate::topic::has_wildcard(&topic) {
+            return Err(
+                reader.error_at(topic_at, DecodeErrorKind::TopicWildcard(topic.to_string()))
+            );
         }
-        let topic = Topic::from(topic);
         let qos_pid = match qos {
             QoS::AtMostOnce => QosPid::AtMostOnce,
             _ => QosPid::new(qos, reader.pid()?),

@@ -197,11 +197,19 @@ impl<'a> Reader<'a> {
                 DecodeErrorKind::StringNotUtf8 { field },
             )
         })?;
-        if let Some(null) = text.find('\0') {
+        if let Some(null) = memchr::memchr(0, text.as_bytes()) {
             return Err(self.error_at(start + null, DecodeErrorKind::StringHasNull { field }));
         }
         self.record(field, field_start, || format!("{text:?} ({len} bytes)"));
         Ok(text)
+    }
+
+    /// A UTF-8 Encoded String as a [`Topic`](super::Topic) sharing the frame's memory.
+    pub fn topic(&mut self, field: &'static str) -> Result<super::Topic, DecodeError> {
+        let text = self.text(field)?;
+        let end = self.pos;
+        let start = end - text.len();
+        Ok(super::Topic::shared(self.frame.slice(start..end), text))
     }
 
     /// Binary Data: a two-byte length and that many bytes, shared with the frame (no copy).
@@ -326,7 +334,7 @@ pub(crate) trait Sink {
 
     /// A UTF-8 Encoded String: two-byte length, then the bytes; no U+0000.
     fn put_string(&mut self, field: &'static str, text: &str) -> Result<(), EncodeError> {
-        if Self::CHECKS && text.contains('\0') {
+        if Self::CHECKS && memchr::memchr(0, text.as_bytes()).is_some() {
             return Err(EncodeError::StringHasNull { field });
         }
         self.put_binary(field, text.as_bytes())
