@@ -1,9 +1,10 @@
 //! Decode a packet typed or pasted as hex, field by field.
 
-use web_sys::{HtmlSelectElement, HtmlTextAreaElement};
+use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
 use super::field_table::FieldTable;
+use super::version_select::VersionSelect;
 use crate::codec::{annotate, ProtocolVersion};
 use crate::hex::parse_hex;
 
@@ -22,14 +23,7 @@ pub fn hex_panel() -> Html {
     };
     let on_version = {
         let version = version.clone();
-        Callback::from(move |event: Event| {
-            let level = event.target_unchecked_into::<HtmlSelectElement>().value();
-            version.set(if level == "5" {
-                ProtocolVersion::V5
-            } else {
-                ProtocolVersion::V311
-            });
-        })
+        Callback::from(move |chosen| version.set(chosen))
     };
 
     let (fields, outcome) = match parse_hex(&text) {
@@ -52,11 +46,7 @@ pub fn hex_panel() -> Html {
         <section class="panel" aria-labelledby="hex-title">
             <h2 id="hex-title">{ "Decode a packet" }</h2>
             <div class="row">
-                <label for="hex-version">{ "Protocol" }</label>
-                <select id="hex-version" onchange={on_version}>
-                    <option value="4" selected={*version == ProtocolVersion::V311}>{ "MQTT 3.1.1" }</option>
-                    <option value="5" selected={*version == ProtocolVersion::V5}>{ "MQTT 5.0" }</option>
-                </select>
+                <VersionSelect id="hex-version" value={*version} on_change={on_version} />
             </div>
             <label for="hex-input" class="block-label">{ "Bytes (hex)" }</label>
             <textarea id="hex-input" class="mono" rows="3" spellcheck="false" value={(*text).clone()} oninput={on_input} />

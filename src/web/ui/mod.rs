@@ -4,5 +4,6 @@ mod app;
 mod field_table;
 mod hex_panel;
 mod probe_panel;
+mod version_select;
 
 pub use app::App;

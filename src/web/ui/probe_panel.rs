@@ -1,9 +1,10 @@
 //! Check that a broker's WebSocket listener answers CONNECT with CONNACK.
 
-use web_sys::{HtmlInputElement, HtmlSelectElement};
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::field_table::FieldTable;
+use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
 use crate::web::probe::{self, Probe, ProbeOutcome};
 
@@ -38,14 +39,7 @@ pub fn probe_panel() -> Html {
     };
     let on_version = {
         let version = version.clone();
-        Callback::from(move |event: Event| {
-            let level = event.target_unchecked_into::<HtmlSelectElement>().value();
-            version.set(if level == "5" {
-                ProtocolVersion::V5
-            } else {
-                ProtocolVersion::V311
-            });
-        })
+        Callback::from(move |chosen| version.set(chosen))
     };
     let on_run = {
         let (url, version, state, running) =
@@ -92,11 +86,7 @@ pub fn probe_panel() -> Html {
                 <label for="probe-url" class="block-label">{ "WebSocket URL" }</label>
                 <input id="probe-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={on_url} />
                 <div class="row">
-                    <label for="probe-version">{ "Protocol" }</label>
-                    <select id="probe-version" onchange={on_version}>
-                        <option value="4" selected={*version == ProtocolVersion::V311}>{ "MQTT 3.1.1" }</option>
-                        <option value="5" selected={*version == ProtocolVersion::V5}>{ "MQTT 5.0" }</option>
-                    </select>
+                <VersionSelect id="probe-version" value={*version} on_change={on_version} />
                     <button id="probe-run" type="submit" disabled={*state == ProbeState::Running}>{ "Send CONNECT" }</button>
                 </div>
             </form>
