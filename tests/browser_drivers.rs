@@ -171,3 +171,131 @@ async fn the_probe_explains_a_wrong_url_and_a_dead_port() {
         "{error}"
     );
 }
+
+#[wasm_bindgen_test]
+async fn the_websocket_driver_runs_a_session_against_mosquitto() {
+    use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
+    for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let events: Rc<RefCell<Vec<Event>>> = Rc::new(RefCell::new(Vec::new()));
+        let sink = events.clone();
+        let id = format!("driver-{}-{}", version.level(), performance_now() as u64);
+        let session = qoscope::session::Session::new(ConnectOptions::new(version, id.clone()), 1);
+        let no_reconnect = Reconnect {
+            initial_ms: 0,
+            max_ms: 0,
+        };
+        let client = WsClient::connect(mosquitto_url(), session, no_reconnect, move |event| {
+            if let ClientEvent::Session(event) = event {
+                sink.borrow_mut().push(event);
+            }
+        })
+        .unwrap();
+        assert!(
+            eventually(5000.0, || client.read(|session| session.is_connected())).await,
+            "{version}: CONNACK"
+        );
+        let topic = format!("qoscope-browser/{id}");
+        let subscription = Subscription {
+            filter: format!("{topic}/#"),
+            options: SubscriptionOptions::qos(QoS::ExactlyOnce),
+        };
+        client
+            .with_session(|session, now| {
+                session.subscribe(now, vec![subscription], Default::default())
+            })
+            .unwrap();
+        assert!(
+            eventually(5000.0, || events
+                .borrow()
+                .iter()
+                .any(|event| matches!(event, Event::Subscribed { .. })))
+            .await
+        );
+        for qos in QoS::ALL {
+            let request = PublishRequest::new(format!("{topic}/{}", qos.as_u8()), "hi", qos);
+            client
+                .with_session(|session, now| session.publish(now, request))
+                .unwrap();
+        }
+        let count = |events: &Vec<Event>, wanted: fn(&Event) -> bool| {
+            events.iter().filter(|event| wanted(event)).count()
+        };
+        let done = eventually(5000.0, || {
+            let events = events.borrow();
+            count(&events, |event| matches!(event, Event::Message(_))) == 3
+                && count(&events, |event| matches!(event, Event::Published { .. })) == 3
+        })
+        .await;
+        assert!(
+            done,
+            "{version}: three messages out and back: {:?}",
+            events.borrow()
+        );
+        let qos: Vec<QoS> = events
+            .borrow()
+            .iter()
+            .filter_map(|event| match event {
+                Event::Message(message) => Some(message.qos),
+                _ => None,
+            })
+            .collect();
+        assert_eq!(qos, QoS::ALL);
+        client.end();
+    }
+}
+
+#[wasm_bindgen_test]
+async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_back_off() {
+    use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
+    let seen: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
+    let sink = seen.clone();
+    let session =
+        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "nobody"), 1);
+    let reconnect = Reconnect {
+        initial_ms: 50,
+        max_ms: 200,
+    };
+    let client =
+        WsClient::connect(
+            "ws://127.0.0.1:1/mqtt",
+            session,
+            reconnect,
+            move |event| match event {
+                ClientEvent::Error(message) => sink.borrow_mut().push(message),
+                ClientEvent::Reconnecting { attempt, delay_ms } => sink
+                    .borrow_mut()
+                    .push(format!("reconnect {attempt} after {delay_ms}")),
+                _ => {}
+            },
+        )
+        .unwrap();
+    assert!(
+        eventually(5000.0, || seen
+            .borrow()
+            .iter()
+            .filter(|line| line.starts_with("reconnect"))
+            .count()
+            >= 3)
+        .await
+    );
+    client.end();
+    let seen = seen.borrow();
+    assert!(
+        seen.iter()
+            .any(|line| line.contains("closed before a CONNACK")),
+        "{seen:?}"
+    );
+    assert!(WsClient::connect(
+        "mqtt://host",
+        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "x"), 1),
+        reconnect,
+        |_| {}
+    )
+    .err()
+    .is_some_and(|error| error.contains("ws://")));
+    // Back-off doubles and is capped: 50, 100, 200, 200 (before jitter halves at most).
+    assert_eq!(reconnect.delay_ms(0, 1.0), 50);
+    assert_eq!(reconnect.delay_ms(1, 1.0), 100);
+    assert_eq!(reconnect.delay_ms(5, 1.0), 200);
+    assert_eq!(reconnect.delay_ms(5, 0.0), 100);
+}

@@ -1,9 +1,12 @@
 //! The browser side: drivers that connect the sans-IO core to web APIs, and the Yew UI.
 #![allow(missing_docs)]
 
+mod close_reason;
+pub mod js_api;
 pub mod probe;
 pub mod sim_driver;
 mod ui;
+pub mod ws_client;
 
 /// Mounts the app into `#app`.
 pub fn start() {
@@ -11,6 +14,7 @@ pub fn start() {
         .get_element_by_id("app")
         .expect("index.html has #app");
     yew::Renderer::<ui::App>::with_root(root).render();
+    js_api::install_global();
 }
 
 fn document() -> web_sys::Document {

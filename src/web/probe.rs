@@ -46,10 +46,6 @@ impl Drop for Probe {
     }
 }
 
-const CHECK_LISTENER: &str =
-    "check the host, the port, the path (often /mqtt), that the port is a \
-WebSocket listener and not plain MQTT, and for wss:// that this browser trusts the certificate";
-
 /// Starts a probe of `url`; `on_done` is called exactly once.
 pub fn start(
     url: &str,
@@ -142,11 +138,7 @@ pub fn start(
     let on_close = {
         let on_done = on_done.clone();
         Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
-            on_done(Err(format!(
-                "the connection closed before a CONNACK arrived (WebSocket close code {}{}): {CHECK_LISTENER}",
-                event.code(),
-                if event.reason().is_empty() { String::new() } else { format!(", reason {:?}", event.reason()) }
-            )));
+            on_done(Err(super::close_reason::describe_close(&event, true)));
         })
     };
 

@@ -1,0 +1,597 @@
+//! The JavaScript API, named as MQTT.js 5 users know it (promise style):
+//!
+//! ```js
+//! const client = await qoscope.connectAsync("ws://127.0.0.1:9001/mqtt", { protocolVersion: 5 });
+//! client.on("message", (topic, payload, packet) => console.log(topic, payload, packet.qos));
+//! await client.subscribeAsync("demo/#", { qos: 2 });
+//! await client.publishAsync("demo/1", "hello", { qos: 2 });
+//! await client.endAsync();
+//! ```
+
+use std::cell::RefCell;
+use std::collections::HashMap;
+use std::rc::{Rc, Weak};
+
+use bytes::Bytes;
+use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use serde::Deserialize;
+use wasm_bindgen::prelude::*;
+
+use super::ws_client::{ClientEvent, Reconnect, WsClient};
+use crate::codec::{
+    Disconnect, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
+    SubscriptionOptions, Will,
+};
+use crate::session::{ConnectOptions, Event, PublishRequest, Session};
+use crate::trace::{Direction, FlowId, TraceEvent};
+
+/// Connect options, as MQTT.js spells them.
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct JsConnectOptions {
+    client_id: Option<String>,
+    protocol_version: Option<u8>,
+    clean: Option<bool>,
+    keepalive: Option<u16>,
+    username: Option<String>,
+    password: Option<String>,
+    reconnect_period: Option<u32>,
+    connect_timeout: Option<u64>,
+    properties: JsConnectProperties,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct JsConnectProperties {
+    session_expiry_interval: Option<u32>,
+    receive_maximum: Option<u16>,
+    maximum_packet_size: Option<u32>,
+    topic_alias_maximum: Option<u16>,
+    request_response_information: Option<bool>,
+    request_problem_information: Option<bool>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct JsPublishOptions {
+    qos: Option<u8>,
+    retain: Option<bool>,
+    properties: JsPublishProperties,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(rename_all = "camelCase", default)]
+struct JsPublishProperties {
+    payload_format_indicator: Option<bool>,
+    message_expiry_interval: Option<u32>,
+    content_type: Option<String>,
+    response_topic: Option<String>,
+}
+
+#[derive(Deserialize, Default)]
+#[serde(default)]
+struct JsSubscribeOptions {
+    qos: Option<u8>,
+    nl: Option<bool>,
+    rap: Option<bool>,
+    rh: Option<u8>,
+}
+
+fn error(message: impl AsRef<str>) -> JsValue {
+    js_sys::Error::new(message.as_ref()).into()
+}
+
+fn parse<T: for<'de> Deserialize<'de> + Default>(
+    value: &JsValue,
+    what: &str,
+) -> Result<T, JsValue> {
+    if value.is_undefined() || value.is_null() {
+        return Ok(T::default());
+    }
+    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| error(format!("invalid {what}: {e}")))
+}
+
+fn qos(value: Option<u8>) -> Result<QoS, JsValue> {
+    let value = value.unwrap_or(0);
+    QoS::from_u8(value).ok_or_else(|| error(format!("qos must be 0, 1 or 2, not {value}")))
+}
+
+/// A payload as MQTT.js takes it: a string (sent as UTF-8) or bytes.
+fn payload(value: &JsValue) -> Result<Bytes, JsValue> {
+    if let Some(text) = value.as_string() {
+        return Ok(Bytes::from(text));
+    }
+    if value.is_instance_of::<Uint8Array>() || value.is_instance_of::<js_sys::ArrayBuffer>() {
+        return Ok(Bytes::from(Uint8Array::new(value).to_vec()));
+    }
+    if value.is_undefined() || value.is_null() {
+        return Ok(Bytes::new());
+    }
+    Err(error(
+        "payload must be a string, a Uint8Array or an ArrayBuffer",
+    ))
+}
+
+fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect), JsValue> {
+    let js: JsConnectOptions = parse(options, "connect options")?;
+    let version = match js.protocol_version.unwrap_or(4) {
+        4 => ProtocolVersion::V311,
+        5 => ProtocolVersion::V5,
+        other => {
+            return Err(error(format!(
+                "protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), not {other}"
+            )))
+        }
+    };
+    let client_id = js.client_id.unwrap_or_else(|| {
+        format!(
+            "qoscope_{:08x}",
+            (js_sys::Math::random() * f64::from(u32::MAX)) as u32
+        )
+    });
+    let mut connect = ConnectOptions::new(version, client_id);
+    connect.clean_start = js.clean.unwrap_or(true);
+    connect.keep_alive = js.keepalive.unwrap_or(60);
+    connect.username = js.username;
+    connect.password = js.password.map(Bytes::from);
+    if let Some(timeout) = js.connect_timeout {
+        connect.response_timeout_ms = timeout;
+    }
+    let properties = &mut connect.properties;
+    properties.session_expiry_interval = js.properties.session_expiry_interval;
+    properties.receive_maximum = js
+        .properties
+        .receive_maximum
+        .and_then(std::num::NonZeroU16::new);
+    properties.maximum_packet_size = js
+        .properties
+        .maximum_packet_size
+        .and_then(std::num::NonZeroU32::new);
+    properties.topic_alias_maximum = js.properties.topic_alias_maximum;
+    properties.request_response_information = js.properties.request_response_information;
+    properties.request_problem_information = js.properties.request_problem_information;
+    if version == ProtocolVersion::V311 {
+        connect.properties = Properties::default();
+    }
+    let will = Reflect::get(options, &"will".into()).unwrap_or(JsValue::UNDEFINED);
+    if will.is_object() {
+        let topic = Reflect::get(&will, &"topic".into())?
+            .as_string()
+            .ok_or_else(|| error("will.topic must be a string"))?;
+        let will_qos = Reflect::get(&will, &"qos".into())?
+            .as_f64()
+            .map(|q| q as u8);
+        connect.will = Some(Will {
+            topic,
+            payload: payload(&Reflect::get(&will, &"payload".into())?)?,
+            qos: qos(will_qos)?,
+            retain: Reflect::get(&will, &"retain".into())?
+                .as_bool()
+                .unwrap_or(false),
+            properties: Properties::default(),
+        });
+    }
+    // MQTT.js reconnects every second by default; 0 turns it off.
+    let period = js.reconnect_period.unwrap_or(1000);
+    Ok((
+        connect,
+        Reconnect {
+            initial_ms: period,
+            max_ms: period.saturating_mul(30),
+        },
+    ))
+}
+
+type Settle = (Function, Function);
+
+#[derive(Default)]
+struct Pending {
+    connect: Option<Settle>,
+    publishes: HashMap<FlowId, Settle>,
+    requests: HashMap<Pid, Settle>,
+    /// Outcomes that arrived while their command was still running (a QoS 0 publish is
+    /// written, and so done, before `publish` returns its flow).
+    early: HashMap<FlowId, Result<JsValue, JsValue>>,
+}
+
+struct State {
+    client: RefCell<Option<WsClient>>,
+    listeners: RefCell<HashMap<String, Vec<Function>>>,
+    pending: RefCell<Pending>,
+    me: RefCell<Weak<State>>,
+}
+
+/// A connected client (MQTT.js `MqttClient` naming).
+#[wasm_bindgen]
+pub struct Client {
+    state: Rc<State>,
+}
+
+/// Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it.
+#[wasm_bindgen(js_name = connectAsync)]
+pub fn connect_async(url: String, options: JsValue) -> Promise {
+    let (connect, reconnect) = match options_from_js(&options) {
+        Ok(parsed) => parsed,
+        Err(error) => return Promise::reject(&error),
+    };
+    let state = Rc::new(State {
+        client: RefCell::new(None),
+        listeners: RefCell::new(HashMap::new()),
+        pending: RefCell::new(Pending::default()),
+        me: RefCell::new(Weak::new()),
+    });
+    *state.me.borrow_mut() = Rc::downgrade(&state);
+    let promise = Promise::new(&mut |resolve, reject| {
+        state.pending.borrow_mut().connect = Some((resolve, reject))
+    });
+    // The driver's listener owns the state, so the client lives until it ends (as in MQTT.js),
+    // even before JavaScript holds it; ending drops the driver and with it this reference.
+    let owner = state.clone();
+    let session = Session::new(connect, 1);
+    match WsClient::connect(&url, session, reconnect, move |event| owner.handle(event)) {
+        Ok(client) => *state.client.borrow_mut() = Some(client),
+        Err(message) => state.fail_connect(&message),
+    }
+    promise
+}
+
+impl State {
+    fn emit(&self, name: &str, args: &[JsValue]) {
+        let listeners = self
+            .listeners
+            .borrow()
+            .get(name)
+            .cloned()
+            .unwrap_or_default();
+        let args: Array = args.iter().collect();
+        for listener in listeners {
+            let _ = listener.apply(&JsValue::NULL, &args);
+        }
+    }
+
+    fn listens(&self, name: &str) -> bool {
+        self.listeners
+            .borrow()
+            .get(name)
+            .is_some_and(|list| !list.is_empty())
+    }
+
+    fn fail_connect(&self, message: &str) {
+        let pending = self.pending.borrow_mut().connect.take();
+        if let Some((_, reject)) = pending {
+            let _ = reject.call1(&JsValue::NULL, &error(message));
+            let client = self.client.borrow_mut().take();
+            if let Some(client) = client {
+                client.end();
+            }
+        }
+    }
+
+    fn settle(settle: Option<Settle>, outcome: Result<JsValue, JsValue>) {
+        if let Some((resolve, reject)) = settle {
+            let _ = match outcome {
+                Ok(value) => resolve.call1(&JsValue::NULL, &value),
+                Err(value) => reject.call1(&JsValue::NULL, &value),
+            };
+        }
+    }
+
+    fn publish_done(&self, flow: FlowId, outcome: Result<JsValue, JsValue>) {
+        let settle = self.pending.borrow_mut().publishes.remove(&flow);
+        match settle {
+            Some(settle) => State::settle(Some(settle), outcome),
+            None => {
+                self.pending.borrow_mut().early.insert(flow, outcome);
+            }
+        }
+    }
+
+    fn handle(&self, event: ClientEvent) {
+        match event {
+            ClientEvent::Session(event) => self.handle_session(event),
+            ClientEvent::Trace(events) => {
+                if self.listens("packetsend") || self.listens("packetreceive") {
+                    for event in events {
+                        if let TraceEvent::Packet(record) = event {
+                            let name = match record.direction {
+                                Direction::Outgoing => "packetsend",
+                                Direction::Incoming => "packetreceive",
+                            };
+                            let packet = record.packet.as_ref().map_or(JsValue::NULL, |packet| {
+                                serde_wasm_bindgen::to_value(packet).unwrap_or(JsValue::NULL)
+                            });
+                            self.emit(name, &[packet]);
+                        }
+                    }
+                }
+            }
+            ClientEvent::Reconnecting { .. } => self.emit("reconnect", &[]),
+            ClientEvent::Error(message) => {
+                self.fail_connect(&message);
+                self.emit("error", &[error(&message)]);
+            }
+        }
+    }
+
+    fn handle_session(&self, event: Event) {
+        match event {
+            Event::Connected {
+                session_present,
+                properties,
+            } => {
+                let connack = Object::new();
+                let _ = Reflect::set(&connack, &"sessionPresent".into(), &session_present.into());
+                let _ = Reflect::set(
+                    &connack,
+                    &"properties".into(),
+                    &serde_wasm_bindgen::to_value(&properties).unwrap_or(JsValue::NULL),
+                );
+                let connect = self.pending.borrow_mut().connect.take();
+                if let (Some((resolve, _)), Some(me)) = (connect, self.me.borrow().upgrade()) {
+                    let _ = resolve.call1(&JsValue::NULL, &Client { state: me }.into());
+                }
+                self.emit("connect", &[connack.into()]);
+            }
+            Event::Message(message) => {
+                let payload = Uint8Array::from(&message.payload[..]);
+                let packet = Object::new();
+                let _ = Reflect::set(&packet, &"topic".into(), &message.topic.as_str().into());
+                let _ = Reflect::set(&packet, &"payload".into(), &payload);
+                let _ = Reflect::set(&packet, &"qos".into(), &message.qos.as_u8().into());
+                let _ = Reflect::set(&packet, &"retain".into(), &message.retain.into());
+                let _ = Reflect::set(&packet, &"dup".into(), &message.dup.into());
+                if !message.properties.is_empty() {
+                    let properties =
+                        serde_wasm_bindgen::to_value(&message.properties).unwrap_or(JsValue::NULL);
+                    let _ = Reflect::set(&packet, &"properties".into(), &properties);
+                }
+                self.emit(
+                    "message",
+                    &[message.topic.as_str().into(), payload.into(), packet.into()],
+                );
+            }
+            Event::Published { flow, reason } => {
+                let result = Object::new();
+                let _ = Reflect::set(&result, &"reasonCode".into(), &reason.as_u8().into());
+                self.publish_done(flow, Ok(result.into()));
+            }
+            Event::PublishFailed {
+                flow,
+                reason,
+                reason_string,
+            } => {
+                let text = format!(
+                    "publish failed: {reason}{}",
+                    reason_string.map(|s| format!(" ({s})")).unwrap_or_default()
+                );
+                self.publish_done(flow, Err(error(text)));
+            }
+            Event::Subscribed { pid, results } => {
+                let granted: Array = results
+                    .iter()
+                    .map(|result| {
+                        let entry = Object::new();
+                        let code = match result.outcome {
+                            Ok(qos) => qos.as_u8(),
+                            Err(code) => code.as_u8(),
+                        };
+                        let _ =
+                            Reflect::set(&entry, &"topic".into(), &result.filter.as_str().into());
+                        let _ = Reflect::set(&entry, &"qos".into(), &code.into());
+                        JsValue::from(entry)
+                    })
+                    .collect();
+                let settle = self.pending.borrow_mut().requests.remove(&pid);
+                State::settle(settle, Ok(granted.into()));
+            }
+            Event::Unsubscribed { pid, .. } => {
+                let settle = self.pending.borrow_mut().requests.remove(&pid);
+                State::settle(settle, Ok(JsValue::UNDEFINED));
+            }
+            Event::ConnectionLost(cause) => {
+                self.fail_connect(&cause.to_string());
+                self.emit("close", &[]);
+            }
+            Event::SessionLost { .. } => {}
+        }
+    }
+}
+
+#[wasm_bindgen]
+impl Client {
+    /// Registers a listener: `message`, `connect`, `reconnect`, `close`, `error`, `packetsend`,
+    /// `packetreceive`. Returns the client, as MQTT.js does.
+    pub fn on(&self, event: String, listener: Function) -> Client {
+        self.state
+            .listeners
+            .borrow_mut()
+            .entry(event)
+            .or_default()
+            .push(listener);
+        Client {
+            state: self.state.clone(),
+        }
+    }
+
+    /// Removes a listener.
+    pub fn off(&self, event: String, listener: Function) -> Client {
+        if let Some(list) = self.state.listeners.borrow_mut().get_mut(&event) {
+            list.retain(|registered| registered != &listener);
+        }
+        Client {
+            state: self.state.clone(),
+        }
+    }
+
+    /// Whether CONNACK accepted the current connection.
+    #[wasm_bindgen(getter)]
+    pub fn connected(&self) -> bool {
+        self.state
+            .client
+            .borrow()
+            .as_ref()
+            .is_some_and(|client| client.read(Session::is_connected))
+    }
+
+    fn ws(&self) -> Result<WsClient, JsValue> {
+        self.state
+            .client
+            .borrow()
+            .clone()
+            .ok_or_else(|| error("the client has ended"))
+    }
+
+    /// Publishes; resolves when the QoS flow completes (QoS 0: when written).
+    #[wasm_bindgen(js_name = publishAsync)]
+    pub fn publish_async(&self, topic: String, message: JsValue, options: JsValue) -> Promise {
+        let prepared = (|| {
+            let js: JsPublishOptions = parse(&options, "publish options")?;
+            let mut request = PublishRequest::new(topic, payload(&message)?, qos(js.qos)?);
+            request.retain = js.retain.unwrap_or(false);
+            let properties = &mut request.properties;
+            properties.payload_format_indicator = js.properties.payload_format_indicator;
+            properties.message_expiry_interval = js.properties.message_expiry_interval;
+            properties.content_type = js.properties.content_type;
+            properties.response_topic = js.properties.response_topic;
+            if request.properties.is_empty() {
+                request.properties = Properties::default();
+            }
+            Ok::<_, JsValue>((self.ws()?, request))
+        })();
+        let (client, request) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => return Promise::reject(&error),
+        };
+        let state = self.state.clone();
+        Promise::new(&mut |resolve, reject| match client
+            .with_session(|session, now| session.publish(now, request.clone()))
+        {
+            Ok(flow) => {
+                let early = state.pending.borrow_mut().early.remove(&flow);
+                match early {
+                    Some(outcome) => State::settle(Some((resolve, reject)), outcome),
+                    None => {
+                        state
+                            .pending
+                            .borrow_mut()
+                            .publishes
+                            .insert(flow, (resolve, reject));
+                    }
+                }
+            }
+            Err(message) => {
+                let _ = reject.call1(&JsValue::NULL, &error(message.to_string()));
+            }
+        })
+    }
+
+    /// Subscribes to a filter or an array of filters; resolves with `[{ topic, qos }]`, qos being
+    /// the granted QoS or the failure code (128 and above).
+    #[wasm_bindgen(js_name = subscribeAsync)]
+    pub fn subscribe_async(&self, filters: JsValue, options: JsValue) -> Promise {
+        let prepared = (|| {
+            let js: JsSubscribeOptions = parse(&options, "subscribe options")?;
+            let retain_handling = match js.rh.unwrap_or(0) {
+                0 => RetainHandling::SendAtSubscribe,
+                1 => RetainHandling::SendIfNew,
+                2 => RetainHandling::DoNotSend,
+                other => return Err(error(format!("rh must be 0, 1 or 2, not {other}"))),
+            };
+            let options = SubscriptionOptions {
+                qos: qos(js.qos)?,
+                no_local: js.nl.unwrap_or(false),
+                retain_as_published: js.rap.unwrap_or(false),
+                retain_handling,
+            };
+            let list: Vec<String> = match filters.as_string() {
+                Some(filter) => vec![filter],
+                None => Array::from(&filters)
+                    .iter()
+                    .map(|filter| {
+                        filter
+                            .as_string()
+                            .ok_or_else(|| error("filters must be strings"))
+                    })
+                    .collect::<Result<_, _>>()?,
+            };
+            let subscriptions: Vec<Subscription> = list
+                .into_iter()
+                .map(|filter| Subscription { filter, options })
+                .collect();
+            Ok::<_, JsValue>((self.ws()?, subscriptions))
+        })();
+        let (client, subscriptions) = match prepared {
+            Ok(prepared) => prepared,
+            Err(error) => return Promise::reject(&error),
+        };
+        self.request(client, move |session, now| {
+            session.subscribe(now, subscriptions.clone(), Properties::default())
+        })
+    }
+
+    /// Unsubscribes from a filter or an array of filters.
+    #[wasm_bindgen(js_name = unsubscribeAsync)]
+    pub fn unsubscribe_async(&self, filters: JsValue) -> Promise {
+        let list: Vec<String> = match filters.as_string() {
+            Some(filter) => vec![filter],
+            None => Array::from(&filters)
+                .iter()
+                .filter_map(|filter| filter.as_string())
+                .collect(),
+        };
+        let client = match self.ws() {
+            Ok(client) => client,
+            Err(error) => return Promise::reject(&error),
+        };
+        self.request(client, move |session, now| {
+            session.unsubscribe(now, list.clone(), Properties::default())
+        })
+    }
+
+    fn request(
+        &self,
+        client: WsClient,
+        command: impl Fn(&mut Session, u64) -> Result<Pid, crate::session::CommandError>,
+    ) -> Promise {
+        let state = self.state.clone();
+        Promise::new(&mut |resolve, reject| match client
+            .with_session(|session, now| command(session, now))
+        {
+            Ok(pid) => {
+                state
+                    .pending
+                    .borrow_mut()
+                    .requests
+                    .insert(pid, (resolve, reject));
+            }
+            Err(message) => {
+                let _ = reject.call1(&JsValue::NULL, &error(message.to_string()));
+            }
+        })
+    }
+
+    /// Sends DISCONNECT and closes; resolves when done. In-flight messages stay in the session.
+    #[wasm_bindgen(js_name = endAsync)]
+    pub fn end_async(&self) -> Promise {
+        if let Some(client) = self.state.client.borrow_mut().take() {
+            client.with_session(|session, now| session.disconnect(now, Disconnect::normal()));
+            client.end();
+        }
+        Promise::resolve(&JsValue::UNDEFINED)
+    }
+}
+
+/// Makes the API available as `window.qoscope` and announces it with a `qoscope-ready` event.
+pub fn install_global() {
+    let Some(window) = web_sys::window() else {
+        return;
+    };
+    let api = Object::new();
+    let connect = Closure::<dyn Fn(String, JsValue) -> Promise>::new(connect_async).into_js_value();
+    let _ = Reflect::set(&api, &"connectAsync".into(), &connect);
+    let _ = Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into());
+    let _ = Reflect::set(&window, &"qoscope".into(), &api);
+    if let Ok(event) = web_sys::Event::new("qoscope-ready") {
+        let _ = window.dispatch_event(&event);
+    }
+}

@@ -1,0 +1,338 @@
+//! The browser driver: one [`Session`] over the browser's WebSocket (subprotocol `mqtt`, binary
+//! frames as ArrayBuffer), with one timer for the session's next deadline and reconnection with
+//! exponential back-off and jitter. Every drain of the session's output goes out as one
+//! WebSocket message.
+
+use std::cell::{Cell, RefCell};
+use std::rc::Rc;
+
+use gloo_timers::callback::Timeout;
+use js_sys::{ArrayBuffer, Uint8Array};
+use wasm_bindgen::closure::Closure;
+use wasm_bindgen::JsCast;
+use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket};
+
+use super::close_reason::describe_close;
+use super::sim_driver::performance_now;
+use crate::broker_url::BrokerUrl;
+use crate::session::{Event, Session};
+use crate::trace::TraceEvent;
+
+/// When and how often to reconnect after a connection is lost.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Reconnect {
+    /// The first wait in ms (MQTT.js `reconnectPeriod`); 0 turns reconnecting off.
+    pub initial_ms: u32,
+    /// The longest wait in ms.
+    pub max_ms: u32,
+}
+
+impl Reconnect {
+    /// The wait before attempt `attempt` (0 for the first): doubling, capped, then jittered
+    /// into [half, whole] so that many clients do not reconnect in step.
+    pub fn delay_ms(&self, attempt: u32, random: f64) -> u32 {
+        let doubled = u64::from(self.initial_ms) << attempt.min(16);
+        let capped = doubled.min(u64::from(self.max_ms)) as f64;
+        (capped * (0.5 + random.clamp(0.0, 1.0) * 0.5)) as u32
+    }
+}
+
+/// What the driver reports.
+#[derive(Debug, Clone)]
+pub enum ClientEvent {
+    /// Something the session reported.
+    Session(Event),
+    /// Trace events (packets in and out, flows), in batches.
+    Trace(Vec<TraceEvent>),
+    /// A connection attempt is about to start after a wait.
+    Reconnecting {
+        /// Which attempt (1 for the first reconnect).
+        attempt: u32,
+        /// The wait before it, in ms.
+        delay_ms: u32,
+    },
+    /// A transport-level problem, in words a person can act on.
+    Error(String),
+}
+
+struct Socket {
+    socket: WebSocket,
+    _on_open: Closure<dyn FnMut(DomEvent)>,
+    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_close: Closure<dyn FnMut(CloseEvent)>,
+}
+
+impl Drop for Socket {
+    fn drop(&mut self) {
+        self.close();
+    }
+}
+
+impl Socket {
+    /// Detaches the handlers and closes. The handlers' closures stay alive (the socket is
+    /// retired, not dropped) because this may run inside one of them.
+    fn close(&self) {
+        self.socket.set_onopen(None);
+        self.socket.set_onmessage(None);
+        self.socket.set_onclose(None);
+        let _ = self.socket.close();
+    }
+}
+
+struct Inner {
+    url: BrokerUrl,
+    session: RefCell<Session>,
+    socket: RefCell<Option<Socket>>,
+    /// Closed sockets whose handlers may still be running: dropped at the next `open`.
+    retired: RefCell<Vec<Socket>>,
+    /// The session's next deadline.
+    timer: RefCell<Option<Timeout>>,
+    /// The next reconnection attempt (separate, so session work while offline keeps it).
+    reconnect_timer: RefCell<Option<Timeout>>,
+    reconnect: Reconnect,
+    attempts: Cell<u32>,
+    /// The application ended the client: no more reconnecting.
+    ended: Cell<bool>,
+    /// Whether the current connection got its CONNACK (for the close message).
+    connected_once: Cell<bool>,
+    listener: Box<dyn Fn(ClientEvent)>,
+    epoch: f64,
+}
+
+/// A session connected to a broker over a browser WebSocket. Cloning gives another handle.
+#[derive(Clone)]
+pub struct WsClient {
+    inner: Rc<Inner>,
+}
+
+impl WsClient {
+    /// Checks `url` and starts connecting; `listener` hears everything that happens.
+    pub fn connect(
+        url: &str,
+        session: Session,
+        reconnect: Reconnect,
+        listener: impl Fn(ClientEvent) + 'static,
+    ) -> Result<WsClient, String> {
+        let url = BrokerUrl::parse(url).map_err(|error| error.to_string())?;
+        let client = WsClient {
+            inner: Rc::new(Inner {
+                url,
+                session: RefCell::new(session),
+                socket: RefCell::new(None),
+                retired: RefCell::new(Vec::new()),
+                timer: RefCell::new(None),
+                reconnect_timer: RefCell::new(None),
+                reconnect,
+                attempts: Cell::new(0),
+                ended: Cell::new(false),
+                connected_once: Cell::new(false),
+                listener: Box::new(listener),
+                epoch: performance_now(),
+            }),
+        };
+        client.open()?;
+        Ok(client)
+    }
+
+    /// Milliseconds since the client was made: the session's clock.
+    pub fn now(&self) -> u64 {
+        (performance_now() - self.inner.epoch).max(0.0) as u64
+    }
+
+    /// Runs a command on the session, then sends what it produced.
+    pub fn with_session<T>(&self, command: impl FnOnce(&mut Session, u64) -> T) -> T {
+        let now = self.now();
+        let result = command(&mut self.inner.session.borrow_mut(), now);
+        self.drain();
+        result
+    }
+
+    /// Reads the session.
+    pub fn read<T>(&self, read: impl FnOnce(&Session) -> T) -> T {
+        read(&self.inner.session.borrow())
+    }
+
+    /// Stops reconnecting and closes the socket (after a DISCONNECT the session sent, if any).
+    pub fn end(&self) {
+        self.inner.ended.set(true);
+        self.drain();
+        self.inner.timer.borrow_mut().take();
+        self.inner.reconnect_timer.borrow_mut().take();
+        self.retire_socket();
+    }
+
+    fn retire_socket(&self) {
+        if let Some(socket) = self.inner.socket.borrow_mut().take() {
+            socket.close();
+            self.inner.retired.borrow_mut().push(socket);
+        }
+    }
+
+    fn emit(&self, event: ClientEvent) {
+        (self.inner.listener)(event);
+    }
+
+    fn open(&self) -> Result<(), String> {
+        // Runs from `connect` or the reconnect timer, never inside a socket handler.
+        self.inner.retired.borrow_mut().clear();
+        let url = self.inner.url.as_str();
+        let socket = WebSocket::new_with_str(url, "mqtt")
+            .map_err(|error| format!("the browser refused to open {url}: {error:?}"))?;
+        socket.set_binary_type(BinaryType::Arraybuffer);
+        self.inner.connected_once.set(false);
+
+        let weak = Rc::downgrade(&self.inner);
+        let on_open = Closure::<dyn FnMut(DomEvent)>::new(move |_| {
+            let Some(inner) = weak.upgrade() else { return };
+            let client = WsClient { inner };
+            let protocol = client
+                .inner
+                .socket
+                .borrow()
+                .as_ref()
+                .map(|s| s.socket.protocol());
+            if protocol.as_deref() != Some("mqtt") {
+                client.emit(ClientEvent::Error(format!(
+                    "the server did not accept the WebSocket subprotocol \"mqtt\" (it chose {protocol:?}) [MQTT-6.0.0-4]"
+                )));
+                client.retire_socket();
+                client.lost("subprotocol not accepted");
+                return;
+            }
+            let now = client.now();
+            client.inner.session.borrow_mut().handle_transport_open(now);
+            client.drain();
+        });
+
+        let weak = Rc::downgrade(&self.inner);
+        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+            let Some(inner) = weak.upgrade() else { return };
+            let client = WsClient { inner };
+            let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() else {
+                // [MQTT-6.0.0-1]: only binary frames carry MQTT.
+                client.emit(ClientEvent::Error("the broker sent a text frame; MQTT travels only in binary frames [MQTT-6.0.0-1]".into()));
+                client.retire_socket();
+                client.lost("text frame from the broker");
+                return;
+            };
+            let bytes = Uint8Array::new(&buffer).to_vec();
+            let now = client.now();
+            client.inner.session.borrow_mut().handle_bytes(now, &bytes);
+            client.drain();
+        });
+
+        let weak = Rc::downgrade(&self.inner);
+        let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
+            let Some(inner) = weak.upgrade() else { return };
+            let client = WsClient { inner };
+            let description = describe_close(&event, !client.inner.connected_once.get());
+            client.retire_socket();
+            if !client.inner.connected_once.get() {
+                client.emit(ClientEvent::Error(description.clone()));
+            }
+            client.lost(&description);
+        });
+
+        socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
+        *self.inner.socket.borrow_mut() = Some(Socket {
+            socket,
+            _on_open: on_open,
+            _on_message: on_message,
+            _on_close: on_close,
+        });
+        Ok(())
+    }
+
+    /// The transport is gone: tell the session, then try again later unless ended.
+    fn lost(&self, reason: &str) {
+        self.inner
+            .session
+            .borrow_mut()
+            .handle_transport_closed(reason);
+        self.drain();
+        if self.inner.ended.get() || self.inner.reconnect.initial_ms == 0 {
+            return;
+        }
+        let attempt = self.inner.attempts.get();
+        self.inner.attempts.set(attempt + 1);
+        let delay_ms = self
+            .inner
+            .reconnect
+            .delay_ms(attempt, js_sys::Math::random());
+        self.emit(ClientEvent::Reconnecting {
+            attempt: attempt + 1,
+            delay_ms,
+        });
+        let client = self.clone();
+        *self.inner.reconnect_timer.borrow_mut() = Some(Timeout::new(delay_ms, move || {
+            if client.inner.ended.get() {
+                return;
+            }
+            if let Err(error) = client.open() {
+                client.emit(ClientEvent::Error(error));
+            }
+        }));
+    }
+
+    /// Sends what the session wrote (as one WebSocket message), reports its events and trace,
+    /// closes when it asks, and arms the timer for its next deadline.
+    fn drain(&self) {
+        let (bytes, close, events, trace, deadline) = {
+            let mut session = self.inner.session.borrow_mut();
+            let bytes = session.poll_transmit();
+            let close = session.poll_close();
+            let mut events = Vec::new();
+            while let Some(event) = session.poll_event() {
+                events.push(event);
+            }
+            (
+                bytes,
+                close,
+                events,
+                session.poll_trace(),
+                session.poll_timeout(),
+            )
+        };
+        if let (Some(bytes), Some(socket)) = (bytes, self.inner.socket.borrow().as_ref()) {
+            if socket.socket.ready_state() == WebSocket::OPEN {
+                let _ = socket.socket.send_with_u8_array(&bytes);
+            }
+        }
+        if close {
+            self.retire_socket();
+        }
+        if !trace.is_empty() {
+            self.emit(ClientEvent::Trace(trace));
+        }
+        for event in events {
+            if matches!(event, Event::Connected { .. }) {
+                self.inner.connected_once.set(true);
+                self.inner.attempts.set(0);
+            }
+            self.emit(ClientEvent::Session(event));
+        }
+        if close && !self.inner.ended.get() {
+            // The session ended the connection (timeout, protocol error): reconnect as after a drop.
+            self.lost("closed by the client after an error");
+            return;
+        }
+        self.arm(deadline);
+    }
+
+    fn arm(&self, deadline: Option<u64>) {
+        let mut timer = self.inner.timer.borrow_mut();
+        let Some(deadline) = deadline else {
+            timer.take();
+            return;
+        };
+        let wait = deadline.saturating_sub(self.now()).min(u64::from(u32::MAX)) as u32;
+        let client = self.clone();
+        *timer = Some(Timeout::new(wait, move || {
+            let now = client.now();
+            client.inner.session.borrow_mut().handle_timeout(now);
+            client.drain();
+        }));
+    }
+}
