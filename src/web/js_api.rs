@@ -37,6 +37,8 @@ struct JsConnectOptions {
     password: Option<String>,
     reconnect_period: Option<u32>,
     connect_timeout: Option<u64>,
+    /// Record packets for `packetsend` / `packetreceive` (off by default: it costs per packet).
+    trace: Option<bool>,
     properties: JsConnectProperties,
 }
 
@@ -130,6 +132,8 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect), JsV
         )
     });
     let mut connect = ConnectOptions::new(version, client_id);
+    // Packet records feed `packetsend` / `packetreceive`; without them the session skips the trace.
+    connect.trace = js.trace.unwrap_or(false);
     connect.clean_start = js.clean.unwrap_or(true);
     connect.keep_alive = js.keepalive.unwrap_or(60);
     connect.username = js.username;
@@ -400,7 +404,8 @@ impl State {
 #[wasm_bindgen]
 impl Client {
     /// Registers a listener: `message`, `connect`, `reconnect`, `close`, `error`, `packetsend`,
-    /// `packetreceive`. Returns the client, as MQTT.js does.
+    /// `packetreceive` (the last two need `trace: true` in the connect options). Returns the
+    /// client, as MQTT.js does.
     pub fn on(&self, event: String, listener: Function) -> Client {
         self.state
             .listeners

@@ -33,7 +33,7 @@ for (const protocolVersion of [4, 5]) {
       await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
       const result = await page.evaluate(async ({ url, protocolVersion }) => {
         const topic = `qoscope-e2e/${protocolVersion}/${Math.random().toString(36).slice(2)}`;
-        const client = await window.qoscope.connectAsync(url, { protocolVersion, clientId: `e2e-${protocolVersion}-${Date.now()}` });
+        const client = await window.qoscope.connectAsync(url, { protocolVersion, clientId: `e2e-${protocolVersion}-${Date.now()}`, trace: true });
         const received = [];
         const sent = [];
         client.on('message', (t, payload, packet) => received.push({ topic: t, text: new TextDecoder().decode(payload), qos: packet.qos }));
