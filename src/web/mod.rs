@@ -5,10 +5,12 @@ mod close_reason;
 pub mod js_api;
 pub mod probe;
 pub mod sim_driver;
+#[cfg(feature = "app")]
 mod ui;
 pub mod ws_client;
 
-/// Mounts the app into `#app`.
+/// Mounts the app into `#app` and installs the JavaScript API as `window.qoscope`.
+#[cfg(feature = "app")]
 pub fn start() {
     let root = document()
         .get_element_by_id("app")
@@ -17,6 +19,8 @@ pub fn start() {
     js_api::install_global();
 }
 
+#[cfg(feature = "app")]
+#[cfg(feature = "app")]
 fn document() -> web_sys::Document {
     web_sys::window()
         .and_then(|window| window.document())

@@ -1,0 +1,5 @@
+//! The lean build: qoscope's JavaScript API (`connectAsync` and the `Client` it resolves to)
+//! without the Yew app, for pages that import it as an ES module. `scripts/build-lean` builds it.
+
+#[cfg(target_arch = "wasm32")]
+pub use qoscope::web::js_api::{connect_async, Client};
