@@ -299,3 +299,71 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
     assert_eq!(reconnect.delay_ms(5, 1.0), 200);
     assert_eq!(reconnect.delay_ms(5, 0.0), 100);
 }
+
+#[wasm_bindgen_test]
+async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
+    use qoscope::codec::PacketType;
+    use qoscope::trace::{Direction, TraceEvent};
+    use qoscope::web::worker_timer::{TimerKind, WorkerTimer};
+    use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
+
+    let fired = Rc::new(RefCell::new(0));
+    let count = fired.clone();
+    let timer = WorkerTimer::new(move || *count.borrow_mut() += 1);
+    assert_eq!(
+        timer.kind(),
+        TimerKind::Worker,
+        "timers run in a Web Worker"
+    );
+    timer.set(20);
+    assert!(eventually(2000.0, || *fired.borrow() == 1).await);
+    timer.set(10_000);
+    timer.cancel();
+
+    // A 1 s keep alive: the session sends PINGREQ after 0.75 s of silence, driven by the worker.
+    let mut options = ConnectOptions::new(
+        ProtocolVersion::V311,
+        format!("keepalive-{}", performance_now() as u64),
+    );
+    options.keep_alive = 1;
+    let pings: Rc<RefCell<Vec<(Direction, PacketType)>>> = Rc::new(RefCell::new(Vec::new()));
+    let sink = pings.clone();
+    let no_reconnect = Reconnect {
+        initial_ms: 0,
+        max_ms: 0,
+    };
+    let client = WsClient::connect(
+        mosquitto_url(),
+        qoscope::session::Session::new(options, 1),
+        no_reconnect,
+        move |event| {
+            if let ClientEvent::Trace(events) = event {
+                for event in events {
+                    if let TraceEvent::Packet(record) = event {
+                        if let Ok(packet) = record.packet {
+                            if matches!(
+                                packet.packet_type(),
+                                PacketType::PingReq | PacketType::PingResp
+                            ) {
+                                sink.borrow_mut()
+                                    .push((record.direction, packet.packet_type()));
+                            }
+                        }
+                    }
+                }
+            }
+        },
+    )
+    .unwrap();
+    assert!(
+        eventually(3000.0, || pings.borrow().len() >= 2).await,
+        "PINGREQ and PINGRESP within 3 s"
+    );
+    assert_eq!(client.timer_kind(), Some(TimerKind::Worker));
+    assert_eq!(
+        pings.borrow()[0],
+        (Direction::Outgoing, PacketType::PingReq)
+    );
+    assert!(client.read(|session| session.is_connected()));
+    client.end();
+}

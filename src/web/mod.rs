@@ -7,6 +7,7 @@ pub mod probe;
 pub mod sim_driver;
 #[cfg(feature = "app")]
 mod ui;
+pub mod worker_timer;
 pub mod ws_client;
 
 /// Mounts the app into `#app` and installs the JavaScript API as `window.qoscope`.

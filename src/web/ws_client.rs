@@ -14,6 +14,7 @@ use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket
 
 use super::close_reason::describe_close;
 use super::sim_driver::performance_now;
+use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
 use crate::session::{Event, Session};
 use crate::trace::TraceEvent;
@@ -85,8 +86,8 @@ struct Inner {
     socket: RefCell<Option<Socket>>,
     /// Closed sockets whose handlers may still be running: dropped at the next `open`.
     retired: RefCell<Vec<Socket>>,
-    /// The session's next deadline.
-    timer: RefCell<Option<Timeout>>,
+    /// The session's next deadline, kept by a worker so keep-alive holds in background tabs.
+    timer: RefCell<Option<WorkerTimer>>,
     /// The next reconnection attempt (separate, so session work while offline keeps it).
     reconnect_timer: RefCell<Option<Timeout>>,
     reconnect: Reconnect,
@@ -156,7 +157,9 @@ impl WsClient {
     pub fn end(&self) {
         self.inner.ended.set(true);
         self.drain();
-        self.inner.timer.borrow_mut().take();
+        if let Some(timer) = self.inner.timer.borrow().as_ref() {
+            timer.cancel();
+        }
         self.inner.reconnect_timer.borrow_mut().take();
         self.retire_socket();
     }
@@ -321,18 +324,29 @@ impl WsClient {
         self.arm(deadline);
     }
 
+    /// Which clock keeps the session's deadlines.
+    pub fn timer_kind(&self) -> Option<TimerKind> {
+        self.inner.timer.borrow().as_ref().map(WorkerTimer::kind)
+    }
+
     fn arm(&self, deadline: Option<u64>) {
         let mut timer = self.inner.timer.borrow_mut();
-        let Some(deadline) = deadline else {
-            timer.take();
-            return;
-        };
-        let wait = deadline.saturating_sub(self.now()).min(u64::from(u32::MAX)) as u32;
-        let client = self.clone();
-        *timer = Some(Timeout::new(wait, move || {
-            let now = client.now();
-            client.inner.session.borrow_mut().handle_timeout(now);
-            client.drain();
-        }));
+        let timer = timer.get_or_insert_with(|| {
+            let weak = Rc::downgrade(&self.inner);
+            WorkerTimer::new(move || {
+                if let Some(inner) = weak.upgrade() {
+                    let client = WsClient { inner };
+                    let now = client.now();
+                    client.inner.session.borrow_mut().handle_timeout(now);
+                    client.drain();
+                }
+            })
+        });
+        match deadline {
+            Some(deadline) => {
+                timer.set(deadline.saturating_sub(self.now()).min(u64::from(u32::MAX)) as u32)
+            }
+            None => timer.cancel(),
+        }
     }
 }
