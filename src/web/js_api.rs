@@ -17,6 +17,7 @@ use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
 use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
+use super::session_store::SessionStore;
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{
     Disconnect, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
@@ -39,6 +40,8 @@ struct JsConnectOptions {
     connect_timeout: Option<u64>,
     /// Record packets for `packetsend` / `packetreceive` (off by default: it costs per packet).
     trace: Option<bool>,
+    /// Keep the session in IndexedDB under the client id, so a reload resumes it.
+    persist: Option<bool>,
     properties: JsConnectProperties,
 }
 
@@ -114,8 +117,14 @@ fn payload(value: &JsValue) -> Result<Bytes, JsValue> {
     ))
 }
 
-fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect), JsValue> {
+fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool), JsValue> {
     let js: JsConnectOptions = parse(options, "connect options")?;
+    let persist = js.persist.unwrap_or(false);
+    if persist && js.client_id.is_none() {
+        return Err(error(
+            "persist: true needs a clientId: the saved session is found by it",
+        ));
+    }
     let version = match js.protocol_version.unwrap_or(4) {
         4 => ProtocolVersion::V311,
         5 => ProtocolVersion::V5,
@@ -183,6 +192,7 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect), JsV
             initial_ms: period,
             max_ms: period.saturating_mul(30),
         },
+        persist,
     ))
 }
 
@@ -214,7 +224,7 @@ pub struct Client {
 /// Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it.
 #[wasm_bindgen(js_name = connectAsync)]
 pub fn connect_async(url: String, options: JsValue) -> Promise {
-    let (connect, reconnect) = match options_from_js(&options) {
+    let (connect, reconnect, persist) = match options_from_js(&options) {
         Ok(parsed) => parsed,
         Err(error) => return Promise::reject(&error),
     };
@@ -228,15 +238,42 @@ pub fn connect_async(url: String, options: JsValue) -> Promise {
     let promise = Promise::new(&mut |resolve, reject| {
         state.pending.borrow_mut().connect = Some((resolve, reject))
     });
-    // The driver's listener owns the state, so the client lives until it ends (as in MQTT.js),
-    // even before JavaScript holds it; ending drops the driver and with it this reference.
-    let owner = state.clone();
-    let session = Session::new(connect, 1);
-    match WsClient::connect(&url, session, reconnect, move |event| owner.handle(event)) {
-        Ok(client) => *state.client.borrow_mut() = Some(client),
-        Err(message) => state.fail_connect(&message),
-    }
+    wasm_bindgen_futures::spawn_local(async move {
+        let (session, store) = match prepare_session(connect, persist).await {
+            Ok(prepared) => prepared,
+            Err(message) => return state.fail_connect(&message),
+        };
+        // The driver's listener owns the state, so the client lives until it ends (as in
+        // MQTT.js), even before JavaScript holds it; ending drops the driver and this reference.
+        let owner = state.clone();
+        match WsClient::connect_with_store(&url, session, reconnect, store, move |event| {
+            owner.handle(event)
+        }) {
+            Ok(client) => *state.client.borrow_mut() = Some(client),
+            Err(message) => state.fail_connect(&message),
+        }
+    });
     promise
+}
+
+/// The session to connect: resumed from IndexedDB when `persist` is on and one is saved.
+async fn prepare_session(
+    connect: ConnectOptions,
+    persist: bool,
+) -> Result<(Session, Option<SessionStore>), String> {
+    if !persist {
+        return Ok((Session::new(connect, 1), None));
+    }
+    let store = SessionStore::open().await?;
+    let session = match store.load(&connect.client_id).await? {
+        Some(saved) => {
+            let mut session = Session::restore(saved, 1);
+            session.set_options(connect);
+            session
+        }
+        None => Session::new(connect, 1),
+    };
+    Ok((session, Some(store)))
 }
 
 impl State {

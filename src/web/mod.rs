@@ -4,6 +4,7 @@
 mod close_reason;
 pub mod js_api;
 pub mod probe;
+pub mod session_store;
 pub mod sim_driver;
 #[cfg(feature = "app")]
 mod ui;

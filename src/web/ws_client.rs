@@ -13,6 +13,7 @@ use wasm_bindgen::JsCast;
 use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket};
 
 use super::close_reason::describe_close;
+use super::session_store::SessionStore;
 use super::sim_driver::performance_now;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
@@ -98,6 +99,12 @@ struct Inner {
     connected_once: Cell<bool>,
     listener: Box<dyn Fn(ClientEvent)>,
     epoch: f64,
+    /// Where the session state is kept across page loads, and under which key.
+    store: Option<(SessionStore, String)>,
+    /// Bytes waiting for the state they depend on to be written.
+    gated: RefCell<Vec<u8>>,
+    /// State writes not yet complete.
+    writes: Cell<u32>,
 }
 
 /// A session connected to a broker over a browser WebSocket. Cloning gives another handle.
@@ -114,7 +121,21 @@ impl WsClient {
         reconnect: Reconnect,
         listener: impl Fn(ClientEvent) + 'static,
     ) -> Result<WsClient, String> {
+        WsClient::connect_with_store(url, session, reconnect, None, listener)
+    }
+
+    /// Like [`WsClient::connect`], keeping the session state in `store` (IndexedDB): each time
+    /// the session has something to send, its state is written first and the bytes go out when
+    /// the write is complete, so a reload never finds a message on the wire that is not saved.
+    pub fn connect_with_store(
+        url: &str,
+        session: Session,
+        reconnect: Reconnect,
+        store: Option<SessionStore>,
+        listener: impl Fn(ClientEvent) + 'static,
+    ) -> Result<WsClient, String> {
         let url = BrokerUrl::parse(url).map_err(|error| error.to_string())?;
+        let key = session.options().client_id.clone();
         let client = WsClient {
             inner: Rc::new(Inner {
                 url,
@@ -129,6 +150,9 @@ impl WsClient {
                 connected_once: Cell::new(false),
                 listener: Box::new(listener),
                 epoch: performance_now(),
+                store: store.map(|store| (store, key)),
+                gated: RefCell::new(Vec::new()),
+                writes: Cell::new(0),
             }),
         };
         client.open()?;
@@ -250,6 +274,9 @@ impl WsClient {
 
     /// The transport is gone: tell the session, then try again later unless ended.
     fn lost(&self, reason: &str) {
+        // Bytes for the old connection must not open the next one; the saved state has what
+        // they carried, and the session re-sends it after reconnecting.
+        self.inner.gated.borrow_mut().clear();
         self.inner
             .session
             .borrow_mut()
@@ -298,12 +325,32 @@ impl WsClient {
                 session.poll_timeout(),
             )
         };
-        if let (Some(bytes), Some(socket)) = (bytes, self.inner.socket.borrow().as_ref()) {
-            if socket.socket.ready_state() == WebSocket::OPEN {
-                let _ = socket.socket.send_with_u8_array(&bytes);
+        match (&self.inner.store, bytes) {
+            (Some((store, key)), Some(bytes)) => {
+                self.inner.gated.borrow_mut().extend_from_slice(&bytes);
+                self.inner.writes.set(self.inner.writes.get() + 1);
+                let state = self.inner.session.borrow().state();
+                let weak = Rc::downgrade(&self.inner);
+                store.save(key, &state, move |written| {
+                    let Some(inner) = weak.upgrade() else { return };
+                    let client = WsClient { inner };
+                    if let Err(error) = written {
+                        client.emit(ClientEvent::Error(format!(
+                            "could not save the session: {error}"
+                        )));
+                    }
+                    client.inner.writes.set(client.inner.writes.get() - 1);
+                    if client.inner.writes.get() == 0 {
+                        client.send_gated();
+                    }
+                });
             }
+            (None, Some(bytes)) => self.send_bytes(&bytes),
+            (_, None) => {}
         }
         if close {
+            // A close request ends the connection now: what waits for a write goes first.
+            self.send_gated();
             self.retire_socket();
         }
         if !trace.is_empty() {
@@ -322,6 +369,21 @@ impl WsClient {
             return;
         }
         self.arm(deadline);
+    }
+
+    fn send_bytes(&self, bytes: &[u8]) {
+        if let Some(socket) = self.inner.socket.borrow().as_ref() {
+            if socket.socket.ready_state() == WebSocket::OPEN {
+                let _ = socket.socket.send_with_u8_array(bytes);
+            }
+        }
+    }
+
+    fn send_gated(&self) {
+        let bytes = std::mem::take(&mut *self.inner.gated.borrow_mut());
+        if !bytes.is_empty() {
+            self.send_bytes(&bytes);
+        }
     }
 
     /// Which clock keeps the session's deadlines.
