@@ -185,3 +185,41 @@ fn a_published_will_is_narrated_in_the_trace() {
         "{notes:?}"
     );
 }
+
+#[test]
+fn a_lost_qos0_publish_ends_lost_and_a_qos1_repeat_ends_duplicated() {
+    let mut world = pair(ProtocolVersion::V311, QoS::AtLeastOnce);
+    let mut store = TraceStore::new(1_000, 1_000);
+    world.drop_next(0, Side::ToBroker, PacketType::Publish);
+    world
+        .with_session(0, |session, now| {
+            session.publish(now, PublishRequest::new("demo", "gone", QoS::AtMostOnce))
+        })
+        .unwrap();
+    world.run_until_quiet(1000).unwrap();
+    store.extend(world.poll_trace());
+    let lost = store
+        .flows()
+        .find(|flow| flow.payload.as_ref() == b"gone")
+        .unwrap();
+    assert_eq!(lost.state, FlowState::Lost, "QoS 0 is not sent again");
+    assert!(messages(&mut world, 1).is_empty());
+
+    world.drop_next(0, Side::ToClient, PacketType::PubAck);
+    world
+        .with_session(0, |session, now| {
+            session.publish(now, PublishRequest::new("demo", "twice", QoS::AtLeastOnce))
+        })
+        .unwrap();
+    world.run_until_quiet(1000).unwrap();
+    world.cut(0);
+    world.connect(0);
+    world.run_until_quiet(1000).unwrap();
+    store.extend(world.poll_trace());
+    let states: Vec<FlowState> = store
+        .flows()
+        .filter(|flow| flow.role == FlowRole::Subscriber && flow.payload.as_ref() == b"twice")
+        .map(|flow| flow.state)
+        .collect();
+    assert_eq!(states, [FlowState::Complete, FlowState::Duplicated]);
+}

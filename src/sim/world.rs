@@ -11,9 +11,11 @@ use thiserror::Error;
 
 use super::link::{Carried, Item, Link, LinkFaults, SendOutcome};
 use crate::broker::{Broker, BrokerConfig, BrokerEvent, ConnId};
-use crate::codec::{FrameDecoder, PacketType};
+use crate::codec::{FrameDecoder, Packet, PacketType, QoS};
 use crate::session::{ConnectOptions, Event, Session};
-use crate::trace::{Direction, FlowId, Note, PacketFate, PacketRecord, TraceEvent};
+use crate::trace::{
+    Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
+};
 
 /// Index of a client in the world.
 pub type ClientIndex = usize;
@@ -594,6 +596,18 @@ impl World {
                 fate,
                 flow,
             };
+            // A QoS 0 PUBLISH lost on its way to the broker is gone: nothing sends it again.
+            let qos0 =
+                matches!(&packet, Ok(Packet::Publish(publish)) if publish.qos() == QoS::AtMostOnce);
+            if let (Side::ToBroker, PacketFate::Dropped, true, Some(flow)) =
+                (side, fate, qos0, flow)
+            {
+                self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
+                    flow,
+                    time: now,
+                    state: FlowState::Lost,
+                }));
+            }
             self.trace.push(TraceEvent::Packet(record(id)));
             if let Some(copy) = copy_id {
                 self.trace.push(TraceEvent::Packet(record(copy)));

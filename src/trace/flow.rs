@@ -15,11 +15,10 @@ pub enum FlowState {
     Complete,
     /// The broker refused it with a reason code of 0x80 or above (v5).
     Failed(ReasonCode),
-    /// The broker lost the session before the exchange finished; the message was queued again
-    /// as a new one (see the session's docs).
-    Requeued,
-    /// The flow's packets were lost and no retry is possible (QoS 0 on a lossy link).
+    /// Its PUBLISH was lost and nothing will send it again (QoS 0 on a lossy link).
     Lost,
+    /// Subscriber side: a copy of a message this client had already received (QoS 1 re-sends).
+    Duplicated,
 }
 
 /// One step with its time.
@@ -70,6 +69,8 @@ pub struct FlowRecord {
     /// Publisher side: the subscriber flows of the same message; subscriber side: the publisher
     /// flow, when both clients are ours.
     pub linked: Vec<FlowId>,
+    /// Subscriber side: this client had already received the linked message.
+    pub repeat: bool,
 }
 
 impl FlowRecord {

@@ -151,6 +151,7 @@ impl TraceStore {
                     started: time,
                     finished: None,
                     linked: Vec::new(),
+                    repeat: false,
                 };
                 let key = (record.topic.clone(), record.payload.clone());
                 match role {
@@ -159,9 +160,9 @@ impl TraceStore {
                     }
                     FlowRole::Subscriber => {
                         let candidates = self.publishers.get_mut(&key);
-                        let publisher =
-                            candidates.and_then(|c| c.link(flow.client, possible_duplicate));
-                        if let Some(publisher) = publisher {
+                        let link = candidates.and_then(|c| c.link(flow.client, possible_duplicate));
+                        if let Some((publisher, repeat)) = link {
+                            record.repeat = repeat;
                             record.linked.push(publisher);
                             if let Some(publisher) = self.flows.get_mut(&publisher) {
                                 publisher.linked.push(flow);
@@ -201,7 +202,10 @@ impl TraceStore {
             }
             FlowEvent::Finished { time, state, .. } => {
                 if let Some(record) = self.flows.get_mut(&id) {
-                    record.state = state;
+                    record.state = match state {
+                        FlowState::Complete if record.repeat => FlowState::Duplicated,
+                        state => state,
+                    };
                     record.finished = Some(time);
                 }
             }
@@ -252,7 +256,8 @@ struct Candidates {
 }
 
 impl Candidates {
-    fn link(&mut self, subscriber: u32, repeat: bool) -> Option<FlowId> {
+    /// The publisher flow for a new subscriber flow, and whether it is a repeat.
+    fn link(&mut self, subscriber: u32, repeat: bool) -> Option<(FlowId, bool)> {
         let next = self
             .next
             .get(&subscriber)
@@ -267,12 +272,11 @@ impl Candidates {
         if !repeat {
             if let Some(id) = at(next) {
                 self.next.insert(subscriber, next + 1);
-                return Some(id);
+                return Some((id, false));
             }
         }
-        next.checked_sub(1)
-            .filter(|last| *last >= self.base)
-            .and_then(at)
+        let last = next.checked_sub(1).filter(|last| *last >= self.base)?;
+        at(last).map(|id| (id, true))
     }
 
     /// Flows leave the store oldest first, so the evicted one is at the front.
