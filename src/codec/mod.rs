@@ -25,7 +25,7 @@ mod reason;
 mod subscribe;
 mod topic_text;
 mod unsubscribe;
-mod wire;
+pub(crate) mod wire;
 
 use std::fmt;
 

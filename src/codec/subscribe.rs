@@ -45,14 +45,16 @@ impl SubscriptionOptions {
         }
     }
 
-    fn to_byte(self) -> u8 {
+    /// The options byte (v5 layout; v3 uses only the QoS bits).
+    pub(crate) fn to_byte(self) -> u8 {
         self.qos.as_u8()
             | u8::from(self.no_local) << 2
             | u8::from(self.retain_as_published) << 3
             | (self.retain_handling as u8) << 4
     }
 
-    fn from_byte(byte: u8, version: ProtocolVersion) -> Option<SubscriptionOptions> {
+    /// Parses an options byte; `None` for reserved bits, QoS 3 or Retain Handling 3.
+    pub(crate) fn from_byte(byte: u8, version: ProtocolVersion) -> Option<SubscriptionOptions> {
         let reserved = if version == ProtocolVersion::V5 {
             0xC0
         } else {

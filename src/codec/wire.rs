@@ -221,6 +221,12 @@ impl<'a> Reader<'a> {
         Ok(data)
     }
 
+    /// `len` bytes, shared with the frame (no copy).
+    pub fn take_bytes(&mut self, len: usize, field: &'static str) -> Result<Bytes, DecodeError> {
+        let start = self.take(len, field)?;
+        Ok(self.frame.slice(start..start + len))
+    }
+
     /// Everything up to the end of the packet, shared with the frame (no copy).
     pub fn rest(&mut self, field: &'static str) -> Bytes {
         let start = self.pos;

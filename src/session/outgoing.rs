@@ -198,6 +198,16 @@ impl Default for PidAllocator {
 }
 
 impl PidAllocator {
+    /// An allocator whose next candidate is `next`.
+    pub fn starting_at(next: Pid) -> PidAllocator {
+        PidAllocator { next }
+    }
+
+    /// The next candidate identifier.
+    pub fn next(&self) -> Pid {
+        self.next
+    }
+
     /// The next free identifier, or `None` when all 65,535 are in use.
     pub fn allocate(&mut self, in_use: impl Fn(Pid) -> bool) -> Option<Pid> {
         let mut candidate = self.next;

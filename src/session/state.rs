@@ -100,3 +100,201 @@ impl Session {
         session
     }
 }
+
+/// The compact form of [`SessionState`] the browser keeps in IndexedDB: messages and requests
+/// as MQTT 5.0 packets (the codec's own encoding), counters and ids as integers. The connect
+/// options are not in it: the page passes them again when it resumes.
+impl SessionState {
+    const MAGIC: &'static [u8; 4] = b"QSS1";
+
+    /// Encodes everything but the options.
+    pub fn to_bytes(&self) -> Vec<u8> {
+        use crate::codec::wire::Sink;
+        use crate::codec::{Packet, ProtocolVersion};
+
+        fn packet(out: &mut Vec<u8>, packet: Packet) {
+            let bytes = packet.to_bytes(ProtocolVersion::V5).unwrap_or_default();
+            out.put_u32(bytes.len() as u32);
+            out.put(&bytes);
+        }
+        let mut out = Vec::new();
+        out.put(Self::MAGIC);
+        out.put_u8(u8::from(self.has_session));
+        out.put_u16(self.pids.next().get());
+        out.put_u32(self.next_flow);
+        out.put_u32(self.connection);
+        out.put_u16(self.outgoing.len() as u16);
+        for (_, entry) in &self.outgoing {
+            out.put_u8(entry.stage as u8);
+            out.put_u32(entry.flow.index);
+            packet(&mut out, Packet::Publish(entry.publish.clone()));
+        }
+        out.put_u16(self.queued.len() as u16);
+        for queued in &self.queued {
+            out.put_u32(queued.flow.index);
+            let request = &queued.request;
+            let mut publish = crate::codec::Publish::new(
+                request.topic.clone(),
+                crate::codec::QosPid::new(request.qos, Pid::FIRST),
+                request.payload.clone(),
+            );
+            publish.retain = request.retain;
+            publish.properties = request.properties.clone();
+            packet(&mut out, Packet::Publish(publish));
+        }
+        out.put_u16(self.requests.len() as u16);
+        for (_, request) in &self.requests {
+            packet(
+                &mut out,
+                match request {
+                    Request::Subscribe(subscribe) => Packet::Subscribe(subscribe.clone()),
+                    Request::Unsubscribe(unsubscribe) => Packet::Unsubscribe(unsubscribe.clone()),
+                },
+            );
+        }
+        out.put_u16(self.incoming_qos2.len() as u16);
+        for (pid, flow) in &self.incoming_qos2 {
+            out.put_u16(pid.get());
+            out.put_u32(flow.index);
+        }
+        out.put_u16(self.subscriptions.len() as u16);
+        for record in &self.subscriptions {
+            let _ = out.put_string("Topic Filter", &record.filter);
+            out.put_u8(record.options.to_byte());
+            let (tag, value) = match record.outcome {
+                None => (0, 0),
+                Some(Ok(qos)) => (1, qos.as_u8()),
+                Some(Err(code)) => (2, code.as_u8()),
+            };
+            out.put_u8(tag);
+            out.put_u8(value);
+        }
+        out
+    }
+
+    /// Decodes what [`SessionState::to_bytes`] wrote; `options` and `tag` are the resuming
+    /// client's. Fails with a message naming what is wrong.
+    pub fn from_bytes(
+        bytes: &[u8],
+        options: ConnectOptions,
+        tag: u32,
+    ) -> Result<SessionState, String> {
+        use crate::codec::wire::Reader;
+        use crate::codec::{Packet, ProtocolVersion, QoS};
+
+        let frame = bytes::Bytes::copy_from_slice(bytes);
+        let reader = &mut Reader::new(&frame, ProtocolVersion::V5, false);
+        let fail = |what: &str, error: crate::codec::DecodeError| {
+            format!("saved session, {what}: {error}")
+        };
+        let packet = |reader: &mut Reader<'_>| -> Result<Packet, crate::codec::DecodeError> {
+            let len = reader.raw_u32("packet length")? as usize;
+            let raw = reader.take_bytes(len, "packet")?;
+            Packet::decode(&raw, ProtocolVersion::V5)
+        };
+        let flow = |index| FlowId { client: tag, index };
+        let magic = reader
+            .take_bytes(4, "magic")
+            .map_err(|e| fail("header", e))?;
+        if magic.as_ref() != Self::MAGIC {
+            return Err("saved session: not a qoscope session record".into());
+        }
+        let read = |reader: &mut Reader<'_>| -> Result<SessionState, crate::codec::DecodeError> {
+            let has_session = reader.raw_u8("has session")? == 1;
+            let pids = PidAllocator::starting_at(
+                Pid::new(reader.raw_u16("next packet id")?).unwrap_or(Pid::FIRST),
+            );
+            let next_flow = reader.raw_u32("next flow")?;
+            let connection = reader.raw_u32("connection")?;
+            let mut outgoing = Vec::new();
+            for seq in 0..reader.raw_u16("outgoing count")? {
+                let stage = match reader.raw_u8("stage")? {
+                    0 => super::Stage::AwaitPubAck,
+                    1 => super::Stage::AwaitPubRec,
+                    _ => super::Stage::AwaitPubComp,
+                };
+                let index = reader.raw_u32("flow")?;
+                if let Packet::Publish(publish) = packet(reader)? {
+                    if let Some(pid) = publish.qos_pid.pid() {
+                        outgoing.push((
+                            pid,
+                            OutgoingEntry {
+                                seq: u64::from(seq),
+                                publish,
+                                stage,
+                                flow: flow(index),
+                                sent: false,
+                                last_sent: 0,
+                            },
+                        ));
+                    }
+                }
+            }
+            let mut queued = VecDeque::new();
+            for _ in 0..reader.raw_u16("queued count")? {
+                let index = reader.raw_u32("flow")?;
+                if let Packet::Publish(publish) = packet(reader)? {
+                    let mut request = super::PublishRequest::new(
+                        publish.topic.clone(),
+                        publish.payload.clone(),
+                        publish.qos(),
+                    );
+                    request.retain = publish.retain;
+                    request.properties = publish.properties;
+                    queued.push_back(QueuedPublish {
+                        request,
+                        flow: flow(index),
+                    });
+                }
+            }
+            let mut requests = Vec::new();
+            for _ in 0..reader.raw_u16("request count")? {
+                match packet(reader)? {
+                    Packet::Subscribe(subscribe) => {
+                        requests.push((subscribe.pid, Request::Subscribe(subscribe)))
+                    }
+                    Packet::Unsubscribe(unsubscribe) => {
+                        requests.push((unsubscribe.pid, Request::Unsubscribe(unsubscribe)))
+                    }
+                    _ => {}
+                }
+            }
+            let mut incoming_qos2 = Vec::new();
+            for _ in 0..reader.raw_u16("incoming count")? {
+                let pid = reader.pid()?;
+                incoming_qos2.push((pid, flow(reader.raw_u32("flow")?)));
+            }
+            let mut subscriptions = Vec::new();
+            for _ in 0..reader.raw_u16("subscription count")? {
+                let filter = reader.string("Topic Filter")?;
+                let options =
+                    SubscriptionOptions::from_byte(reader.raw_u8("options")?, ProtocolVersion::V5)
+                        .unwrap_or(SubscriptionOptions::qos(QoS::AtMostOnce));
+                let (tag, value) = (reader.raw_u8("outcome")?, reader.raw_u8("outcome value")?);
+                let outcome = match tag {
+                    1 => QoS::from_u8(value).map(Ok),
+                    2 => ReasonCode::from_u8(value).map(Err),
+                    _ => None,
+                };
+                subscriptions.push(SubscriptionRecord {
+                    filter,
+                    options,
+                    outcome,
+                });
+            }
+            Ok(SessionState {
+                options: options.clone(),
+                has_session,
+                pids,
+                next_flow,
+                connection,
+                outgoing,
+                queued,
+                requests,
+                incoming_qos2,
+                subscriptions,
+            })
+        };
+        read(reader).map_err(|error| fail("record", error))
+    }
+}

@@ -14,91 +14,77 @@ use std::rc::{Rc, Weak};
 
 use bytes::Bytes;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
-use serde::Deserialize;
 use wasm_bindgen::prelude::*;
 
 use super::session_store::SessionStore;
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{
-    Disconnect, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
+    Disconnect, Packet, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
     SubscriptionOptions, Will,
 };
 use crate::session::{ConnectOptions, Event, PublishRequest, Session};
 use crate::trace::{Direction, FlowId, TraceEvent};
 
-/// Connect options, as MQTT.js spells them.
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsConnectOptions {
-    client_id: Option<String>,
-    protocol_version: Option<u8>,
-    clean: Option<bool>,
-    keepalive: Option<u16>,
-    username: Option<String>,
-    password: Option<String>,
-    reconnect_period: Option<u32>,
-    connect_timeout: Option<u64>,
-    /// Record packets for `packetsend` / `packetreceive` (off by default: it costs per packet).
-    trace: Option<bool>,
-    /// Keep the session in IndexedDB under the client id, so a reload resumes it.
-    persist: Option<bool>,
-    properties: JsConnectProperties,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsConnectProperties {
-    session_expiry_interval: Option<u32>,
-    receive_maximum: Option<u16>,
-    maximum_packet_size: Option<u32>,
-    topic_alias_maximum: Option<u16>,
-    request_response_information: Option<bool>,
-    request_problem_information: Option<bool>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsPublishOptions {
-    qos: Option<u8>,
-    retain: Option<bool>,
-    properties: JsPublishProperties,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(rename_all = "camelCase", default)]
-struct JsPublishProperties {
-    payload_format_indicator: Option<bool>,
-    message_expiry_interval: Option<u32>,
-    content_type: Option<String>,
-    response_topic: Option<String>,
-}
-
-#[derive(Deserialize, Default)]
-#[serde(default)]
-struct JsSubscribeOptions {
-    qos: Option<u8>,
-    nl: Option<bool>,
-    rap: Option<bool>,
-    rh: Option<u8>,
-}
-
 fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
 }
 
-fn parse<T: for<'de> Deserialize<'de> + Default>(
-    value: &JsValue,
-    what: &str,
-) -> Result<T, JsValue> {
-    if value.is_undefined() || value.is_null() {
-        return Ok(T::default());
+/// Reading options objects field by field (no serde: it would weigh on the lean build).
+struct Fields<'a>(&'a JsValue);
+
+impl Fields<'_> {
+    fn get(&self, name: &str) -> JsValue {
+        if self.0.is_object() {
+            Reflect::get(self.0, &name.into()).unwrap_or(JsValue::UNDEFINED)
+        } else {
+            JsValue::UNDEFINED
+        }
     }
-    serde_wasm_bindgen::from_value(value.clone()).map_err(|e| error(format!("invalid {what}: {e}")))
+
+    fn bool(&self, name: &str) -> Result<Option<bool>, JsValue> {
+        let value = self.get(name);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_bool()
+            .map(Some)
+            .ok_or_else(|| error(format!("{name} must be true or false")))
+    }
+
+    fn number(&self, name: &str, max: u32) -> Result<Option<u32>, JsValue> {
+        let value = self.get(name);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        match value.as_f64() {
+            Some(number) if number >= 0.0 && number <= f64::from(max) && number.fract() == 0.0 => {
+                Ok(Some(number as u32))
+            }
+            _ => Err(error(format!(
+                "{name} must be a whole number from 0 to {max}"
+            ))),
+        }
+    }
+
+    fn string(&self, name: &str) -> Result<Option<String>, JsValue> {
+        let value = self.get(name);
+        if value.is_undefined() || value.is_null() {
+            return Ok(None);
+        }
+        value
+            .as_string()
+            .map(Some)
+            .ok_or_else(|| error(format!("{name} must be a string")))
+    }
 }
 
-fn qos(value: Option<u8>) -> Result<QoS, JsValue> {
+fn qos(value: Option<u32>) -> Result<QoS, JsValue> {
     let value = value.unwrap_or(0);
-    QoS::from_u8(value).ok_or_else(|| error(format!("qos must be 0, 1 or 2, not {value}")))
+    u8::try_from(value)
+        .ok()
+        .and_then(QoS::from_u8)
+        .ok_or_else(|| error(format!("qos must be 0, 1 or 2, not {value}")))
 }
 
 /// A payload as MQTT.js takes it: a string (sent as UTF-8) or bytes.
@@ -118,14 +104,15 @@ fn payload(value: &JsValue) -> Result<Bytes, JsValue> {
 }
 
 fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool), JsValue> {
-    let js: JsConnectOptions = parse(options, "connect options")?;
-    let persist = js.persist.unwrap_or(false);
-    if persist && js.client_id.is_none() {
+    let js = Fields(options);
+    let client_id = js.string("clientId")?;
+    let persist = js.bool("persist")?.unwrap_or(false);
+    if persist && client_id.is_none() {
         return Err(error(
             "persist: true needs a clientId: the saved session is found by it",
         ));
     }
-    let version = match js.protocol_version.unwrap_or(4) {
+    let version = match js.number("protocolVersion", 255)?.unwrap_or(4) {
         4 => ProtocolVersion::V311,
         5 => ProtocolVersion::V5,
         other => {
@@ -134,7 +121,7 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool
             )))
         }
     };
-    let client_id = js.client_id.unwrap_or_else(|| {
+    let client_id = client_id.unwrap_or_else(|| {
         format!(
             "qoscope_{:08x}",
             (js_sys::Math::random() * f64::from(u32::MAX)) as u32
@@ -142,50 +129,49 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool
     });
     let mut connect = ConnectOptions::new(version, client_id);
     // Packet records feed `packetsend` / `packetreceive`; without them the session skips the trace.
-    connect.trace = js.trace.unwrap_or(false);
-    connect.clean_start = js.clean.unwrap_or(true);
-    connect.keep_alive = js.keepalive.unwrap_or(60);
-    connect.username = js.username;
-    connect.password = js.password.map(Bytes::from);
-    if let Some(timeout) = js.connect_timeout {
-        connect.response_timeout_ms = timeout;
+    connect.trace = js.bool("trace")?.unwrap_or(false);
+    connect.clean_start = js.bool("clean")?.unwrap_or(true);
+    connect.keep_alive = js.number("keepalive", u32::from(u16::MAX))?.unwrap_or(60) as u16;
+    connect.username = js.string("username")?;
+    connect.password = js.string("password")?.map(Bytes::from);
+    if let Some(timeout) = js.number("connectTimeout", u32::MAX)? {
+        connect.response_timeout_ms = u64::from(timeout);
     }
-    let properties = &mut connect.properties;
-    properties.session_expiry_interval = js.properties.session_expiry_interval;
-    properties.receive_maximum = js
-        .properties
-        .receive_maximum
-        .and_then(std::num::NonZeroU16::new);
-    properties.maximum_packet_size = js
-        .properties
-        .maximum_packet_size
-        .and_then(std::num::NonZeroU32::new);
-    properties.topic_alias_maximum = js.properties.topic_alias_maximum;
-    properties.request_response_information = js.properties.request_response_information;
-    properties.request_problem_information = js.properties.request_problem_information;
-    if version == ProtocolVersion::V311 {
-        connect.properties = Properties::default();
+    if version == ProtocolVersion::V5 {
+        let properties = js.get("properties");
+        let js = Fields(&properties);
+        let values = &mut connect.properties;
+        values.session_expiry_interval = js.number("sessionExpiryInterval", u32::MAX)?;
+        values.receive_maximum = js
+            .number("receiveMaximum", u32::from(u16::MAX))?
+            .and_then(|n| std::num::NonZeroU16::new(n as u16));
+        values.maximum_packet_size = js
+            .number("maximumPacketSize", u32::MAX)?
+            .and_then(std::num::NonZeroU32::new);
+        values.topic_alias_maximum = js
+            .number("topicAliasMaximum", u32::from(u16::MAX))?
+            .map(|n| n as u16);
+        values.request_response_information = js.bool("requestResponseInformation")?;
+        values.request_problem_information = js.bool("requestProblemInformation")?;
+        if values.is_empty() {
+            connect.properties = Properties::default();
+        }
     }
-    let will = Reflect::get(options, &"will".into()).unwrap_or(JsValue::UNDEFINED);
+    let will = js.get("will");
     if will.is_object() {
-        let topic = Reflect::get(&will, &"topic".into())?
-            .as_string()
-            .ok_or_else(|| error("will.topic must be a string"))?;
-        let will_qos = Reflect::get(&will, &"qos".into())?
-            .as_f64()
-            .map(|q| q as u8);
+        let fields = Fields(&will);
         connect.will = Some(Will {
-            topic,
-            payload: payload(&Reflect::get(&will, &"payload".into())?)?,
-            qos: qos(will_qos)?,
-            retain: Reflect::get(&will, &"retain".into())?
-                .as_bool()
-                .unwrap_or(false),
+            topic: fields
+                .string("topic")?
+                .ok_or_else(|| error("will.topic must be a string"))?,
+            payload: payload(&fields.get("payload"))?,
+            qos: qos(fields.number("qos", 2)?)?,
+            retain: fields.bool("retain")?.unwrap_or(false),
             properties: Properties::default(),
         });
     }
     // MQTT.js reconnects every second by default; 0 turns it off.
-    let period = js.reconnect_period.unwrap_or(1000);
+    let period = js.number("reconnectPeriod", u32::MAX)?.unwrap_or(1000);
     Ok((
         connect,
         Reconnect {
@@ -194,6 +180,118 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool
         },
         persist,
     ))
+}
+
+/// A packet as MQTT.js shows it in `packetsend` / `packetreceive`: `cmd` and the usual fields,
+/// plus the diagram's label and the bytes on the wire.
+fn packet_object(packet: &Packet, raw: &[u8]) -> JsValue {
+    let object = Object::new();
+    let set = |name: &str, value: JsValue| {
+        let _ = Reflect::set(&object, &name.into(), &value);
+    };
+    set(
+        "cmd",
+        packet.packet_type().name().to_ascii_lowercase().into(),
+    );
+    set("label", packet.to_string().into());
+    set("bytes", Uint8Array::from(raw).into());
+    match packet {
+        Packet::Publish(publish) => {
+            set("topic", publish.topic.as_str().into());
+            set("qos", publish.qos().as_u8().into());
+            set("dup", publish.dup.into());
+            set("retain", publish.retain.into());
+            if let Some(pid) = publish.qos_pid.pid() {
+                set("messageId", pid.get().into());
+            }
+        }
+        Packet::PubAck(ack) | Packet::PubRec(ack) | Packet::PubRel(ack) | Packet::PubComp(ack) => {
+            set("messageId", ack.pid.get().into());
+            set("reasonCode", ack.reason.as_u8().into());
+        }
+        Packet::SubAck(suback) => {
+            set("messageId", suback.pid.get().into());
+            let granted: Array = suback
+                .reasons
+                .iter()
+                .map(|code| JsValue::from(code.as_u8()))
+                .collect();
+            set("granted", granted.into());
+        }
+        Packet::ConnAck(connack) => {
+            set("sessionPresent", connack.session_present.into());
+            set("reasonCode", connack.reason.as_u8().into());
+        }
+        _ => {}
+    }
+    object.into()
+}
+
+/// v5 properties with MQTT.js's names (only those that are set).
+fn properties_object(properties: &Properties) -> JsValue {
+    let object = Object::new();
+    let set = |name: &str, value: JsValue| {
+        let _ = Reflect::set(&object, &name.into(), &value);
+    };
+    let number = |value: u32| JsValue::from(value);
+    if let Some(value) = properties.payload_format_indicator {
+        set("payloadFormatIndicator", value.into());
+    }
+    if let Some(value) = properties.message_expiry_interval {
+        set("messageExpiryInterval", number(value));
+    }
+    if let Some(value) = &properties.content_type {
+        set("contentType", value.as_str().into());
+    }
+    if let Some(value) = &properties.response_topic {
+        set("responseTopic", value.as_str().into());
+    }
+    if let Some(value) = &properties.correlation_data {
+        set("correlationData", Uint8Array::from(&value[..]).into());
+    }
+    if !properties.subscription_identifiers.is_empty() {
+        let ids: Array = properties
+            .subscription_identifiers
+            .iter()
+            .map(|id| number(id.get()))
+            .collect();
+        set("subscriptionIdentifier", ids.into());
+    }
+    if let Some(value) = properties.session_expiry_interval {
+        set("sessionExpiryInterval", number(value));
+    }
+    if let Some(value) = &properties.assigned_client_identifier {
+        set("assignedClientIdentifier", value.as_str().into());
+    }
+    if let Some(value) = properties.server_keep_alive {
+        set("serverKeepAlive", number(value.into()));
+    }
+    if let Some(value) = &properties.reason_string {
+        set("reasonString", value.as_str().into());
+    }
+    if let Some(value) = properties.receive_maximum {
+        set("receiveMaximum", number(value.get().into()));
+    }
+    if let Some(value) = properties.topic_alias_maximum {
+        set("topicAliasMaximum", number(value.into()));
+    }
+    if let Some(value) = properties.maximum_qos {
+        set("maximumQoS", value.as_u8().into());
+    }
+    if let Some(value) = properties.retain_available {
+        set("retainAvailable", value.into());
+    }
+    if let Some(value) = properties.maximum_packet_size {
+        set("maximumPacketSize", number(value.get()));
+    }
+    if !properties.user_properties.is_empty() {
+        let users = Object::new();
+        for (name, value) in &properties.user_properties {
+            let _ = Reflect::set(&users, &name.as_str().into(), &value.as_str().into());
+        }
+        set("userProperties", users.into());
+    }
+    object.into()
 }
 
 type Settle = (Function, Function);
@@ -265,7 +363,7 @@ async fn prepare_session(
         return Ok((Session::new(connect, 1), None));
     }
     let store = SessionStore::open().await?;
-    let session = match store.load(&connect.client_id).await? {
+    let session = match store.load(&connect).await? {
         Some(saved) => {
             let mut session = Session::restore(saved, 1);
             session.set_options(connect);
@@ -338,9 +436,10 @@ impl State {
                                 Direction::Outgoing => "packetsend",
                                 Direction::Incoming => "packetreceive",
                             };
-                            let packet = record.packet.as_ref().map_or(JsValue::NULL, |packet| {
-                                serde_wasm_bindgen::to_value(packet).unwrap_or(JsValue::NULL)
-                            });
+                            let packet = record
+                                .packet
+                                .as_ref()
+                                .map_or(JsValue::NULL, |packet| packet_object(packet, &record.raw));
                             self.emit(name, &[packet]);
                         }
                     }
@@ -365,7 +464,7 @@ impl State {
                 let _ = Reflect::set(
                     &connack,
                     &"properties".into(),
-                    &serde_wasm_bindgen::to_value(&properties).unwrap_or(JsValue::NULL),
+                    &properties_object(&properties),
                 );
                 let connect = self.pending.borrow_mut().connect.take();
                 if let (Some((resolve, _)), Some(me)) = (connect, self.me.borrow().upgrade()) {
@@ -382,8 +481,7 @@ impl State {
                 let _ = Reflect::set(&packet, &"retain".into(), &message.retain.into());
                 let _ = Reflect::set(&packet, &"dup".into(), &message.dup.into());
                 if !message.properties.is_empty() {
-                    let properties =
-                        serde_wasm_bindgen::to_value(&message.properties).unwrap_or(JsValue::NULL);
+                    let properties = properties_object(&message.properties);
                     let _ = Reflect::set(&packet, &"properties".into(), &properties);
                 }
                 self.emit(
@@ -487,14 +585,17 @@ impl Client {
     #[wasm_bindgen(js_name = publishAsync)]
     pub fn publish_async(&self, topic: String, message: JsValue, options: JsValue) -> Promise {
         let prepared = (|| {
-            let js: JsPublishOptions = parse(&options, "publish options")?;
-            let mut request = PublishRequest::new(topic, payload(&message)?, qos(js.qos)?);
-            request.retain = js.retain.unwrap_or(false);
-            let properties = &mut request.properties;
-            properties.payload_format_indicator = js.properties.payload_format_indicator;
-            properties.message_expiry_interval = js.properties.message_expiry_interval;
-            properties.content_type = js.properties.content_type;
-            properties.response_topic = js.properties.response_topic;
+            let js = Fields(&options);
+            let mut request =
+                PublishRequest::new(topic, payload(&message)?, qos(js.number("qos", 2)?)?);
+            request.retain = js.bool("retain")?.unwrap_or(false);
+            let properties = js.get("properties");
+            let js = Fields(&properties);
+            let values = &mut request.properties;
+            values.payload_format_indicator = js.bool("payloadFormatIndicator")?;
+            values.message_expiry_interval = js.number("messageExpiryInterval", u32::MAX)?;
+            values.content_type = js.string("contentType")?;
+            values.response_topic = js.string("responseTopic")?;
             if request.properties.is_empty() {
                 request.properties = Properties::default();
             }
@@ -532,17 +633,17 @@ impl Client {
     #[wasm_bindgen(js_name = subscribeAsync)]
     pub fn subscribe_async(&self, filters: JsValue, options: JsValue) -> Promise {
         let prepared = (|| {
-            let js: JsSubscribeOptions = parse(&options, "subscribe options")?;
-            let retain_handling = match js.rh.unwrap_or(0) {
+            let js = Fields(&options);
+            let retain_handling = match js.number("rh", 255)?.unwrap_or(0) {
                 0 => RetainHandling::SendAtSubscribe,
                 1 => RetainHandling::SendIfNew,
                 2 => RetainHandling::DoNotSend,
                 other => return Err(error(format!("rh must be 0, 1 or 2, not {other}"))),
             };
             let options = SubscriptionOptions {
-                qos: qos(js.qos)?,
-                no_local: js.nl.unwrap_or(false),
-                retain_as_published: js.rap.unwrap_or(false),
+                qos: qos(js.number("qos", 2)?)?,
+                no_local: js.bool("nl")?.unwrap_or(false),
+                retain_as_published: js.bool("rap")?.unwrap_or(false),
                 retain_handling,
             };
             let list: Vec<String> = match filters.as_string() {

@@ -9,7 +9,7 @@ use wasm_bindgen::{JsCast, JsValue};
 use wasm_bindgen_futures::JsFuture;
 use web_sys::{IdbDatabase, IdbRequest, IdbTransactionMode};
 
-use crate::session::SessionState;
+use crate::session::{ConnectOptions, SessionState};
 
 const DATABASE: &str = "qoscope";
 const STORE: &str = "sessions";
@@ -77,27 +77,26 @@ impl SessionStore {
         })
     }
 
-    /// The state saved for `client_id`, if any.
-    pub async fn load(&self, client_id: &str) -> Result<Option<SessionState>, String> {
+    /// The state saved for the client id of `options`, if any, resumed with `options`.
+    pub async fn load(&self, options: &ConnectOptions) -> Result<Option<SessionState>, String> {
         let transaction = self
             .database
             .transaction_with_str(STORE)
             .map_err(described)?;
         let store = transaction.object_store(STORE).map_err(described)?;
         let request = store
-            .get(&JsValue::from_str(client_id))
+            .get(&JsValue::from_str(&options.client_id))
             .map_err(described)?;
         let value = JsFuture::from(settle(&request)).await.map_err(described)?;
         if value.is_undefined() || value.is_null() {
             return Ok(None);
         }
-        serde_wasm_bindgen::from_value(value)
-            .map(Some)
-            .map_err(|error| format!("the saved session of {client_id} cannot be read: {error}"))
+        let bytes = js_sys::Uint8Array::new(&value).to_vec();
+        SessionState::from_bytes(&bytes, options.clone(), 1).map(Some)
     }
 
-    /// Saves `state` for `client_id`; `done` runs when the write is durable (transaction
-    /// complete) or failed.
+    /// Saves `state` for `client_id` in its compact form; `done` runs when the write is durable
+    /// (transaction complete) or failed.
     pub fn save(
         &self,
         client_id: &str,
@@ -105,7 +104,7 @@ impl SessionStore {
         done: impl FnOnce(Result<(), String>) + 'static,
     ) {
         let written = (|| {
-            let value = serde_wasm_bindgen::to_value(state).map_err(|error| error.to_string())?;
+            let value = js_sys::Uint8Array::from(&state.to_bytes()[..]);
             let transaction = self
                 .database
                 .transaction_with_str_and_mode(STORE, IdbTransactionMode::Readwrite)
