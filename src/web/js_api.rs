@@ -301,9 +301,6 @@ struct Pending {
     connect: Option<Settle>,
     publishes: HashMap<FlowId, Settle>,
     requests: HashMap<Pid, Settle>,
-    /// Outcomes that arrived while their command was still running (a QoS 0 publish is
-    /// written, and so done, before `publish` returns its flow).
-    early: HashMap<FlowId, Result<JsValue, JsValue>>,
 }
 
 struct State {
@@ -415,14 +412,11 @@ impl State {
         }
     }
 
+    /// Settles a publish. The driver reports outcomes after the command returned (its output
+    /// leaves from a microtask), so the promise is registered by then.
     fn publish_done(&self, flow: FlowId, outcome: Result<JsValue, JsValue>) {
         let settle = self.pending.borrow_mut().publishes.remove(&flow);
-        match settle {
-            Some(settle) => State::settle(Some(settle), outcome),
-            None => {
-                self.pending.borrow_mut().early.insert(flow, outcome);
-            }
-        }
+        State::settle(settle, outcome);
     }
 
     fn handle(&self, event: ClientEvent) {
@@ -610,17 +604,11 @@ impl Client {
             .with_session(|session, now| session.publish(now, request.clone()))
         {
             Ok(flow) => {
-                let early = state.pending.borrow_mut().early.remove(&flow);
-                match early {
-                    Some(outcome) => State::settle(Some((resolve, reject)), outcome),
-                    None => {
-                        state
-                            .pending
-                            .borrow_mut()
-                            .publishes
-                            .insert(flow, (resolve, reject));
-                    }
-                }
+                state
+                    .pending
+                    .borrow_mut()
+                    .publishes
+                    .insert(flow, (resolve, reject));
             }
             Err(message) => {
                 let _ = reject.call1(&JsValue::NULL, &error(message.to_string()));

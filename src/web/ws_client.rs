@@ -105,6 +105,8 @@ struct Inner {
     gated: RefCell<Vec<u8>>,
     /// State writes not yet complete.
     writes: Cell<u32>,
+    /// A drain is queued as a microtask (commands of one task share it).
+    drain_scheduled: Cell<bool>,
 }
 
 /// A session connected to a broker over a browser WebSocket. Cloning gives another handle.
@@ -153,6 +155,7 @@ impl WsClient {
                 store: store.map(|store| (store, key)),
                 gated: RefCell::new(Vec::new()),
                 writes: Cell::new(0),
+                drain_scheduled: Cell::new(false),
             }),
         };
         client.open()?;
@@ -165,10 +168,20 @@ impl WsClient {
     }
 
     /// Runs a command on the session, then sends what it produced.
+    ///
+    /// The output is sent from a microtask, so every command given in one JavaScript task
+    /// (a loop of publishes, say) leaves in one WebSocket message: the browser's cost per
+    /// message, not per packet, is what limits throughput.
     pub fn with_session<T>(&self, command: impl FnOnce(&mut Session, u64) -> T) -> T {
         let now = self.now();
         let result = command(&mut self.inner.session.borrow_mut(), now);
-        self.drain();
+        if !self.inner.drain_scheduled.replace(true) {
+            let client = self.clone();
+            wasm_bindgen_futures::spawn_local(async move {
+                client.inner.drain_scheduled.set(false);
+                client.drain();
+            });
+        }
         result
     }
 

@@ -117,8 +117,10 @@ for (const protocolVersion of [4, 5]) {
           assert.ok(toBroker.frames >= 2 * result.packets.sent, detail);
           assert.ok(toClient.frames >= 2 * result.packets.received, detail);
         } else {
-          // Fewer messages than packets both ways: packets shared messages.
-          assert.ok(toBroker.frames < toBroker.messages, detail);
+          // Fewer messages than packets both ways: packets shared messages. Towards the broker
+          // the client already sends each task's packets as one message, so the relay may have
+          // nothing left to merge there.
+          assert.ok(toBroker.frames <= toBroker.messages, detail);
           assert.ok(toClient.frames < toClient.messages, detail);
           assert.ok(toBroker.frames < result.packets.sent, detail);
           assert.ok(toClient.frames < result.packets.received, detail);
