@@ -254,11 +254,11 @@ impl Session {
                     }
                     None => {}
                 }
-                if let (Some(retry), Some(earliest)) = (
-                    self.options.retry_interval_ms,
-                    self.outgoing.earliest_sent(),
-                ) {
-                    deadlines.push(earliest + retry);
+                // Only with the teaching retry on: the scan is over every message in flight.
+                if let Some(retry) = self.options.retry_interval_ms {
+                    if let Some(earliest) = self.outgoing.earliest_sent() {
+                        deadlines.push(earliest + retry);
+                    }
                 }
             }
         }

@@ -107,6 +107,8 @@ struct Inner {
     writes: Cell<u32>,
     /// A drain is queued as a microtask (commands of one task share it).
     drain_scheduled: Cell<bool>,
+    /// The deadline the timer is set for.
+    armed: Cell<Option<u64>>,
 }
 
 /// A session connected to a broker over a browser WebSocket. Cloning gives another handle.
@@ -156,6 +158,7 @@ impl WsClient {
                 gated: RefCell::new(Vec::new()),
                 writes: Cell::new(0),
                 drain_scheduled: Cell::new(false),
+                armed: Cell::new(None),
             }),
         };
         client.open()?;
@@ -197,6 +200,7 @@ impl WsClient {
         if let Some(timer) = self.inner.timer.borrow().as_ref() {
             timer.cancel();
         }
+        self.inner.armed.set(None);
         self.inner.reconnect_timer.borrow_mut().take();
         self.retire_socket();
     }
@@ -411,17 +415,27 @@ impl WsClient {
             WorkerTimer::new(move || {
                 if let Some(inner) = weak.upgrade() {
                     let client = WsClient { inner };
+                    client.inner.armed.set(None);
                     let now = client.now();
                     client.inner.session.borrow_mut().handle_timeout(now);
                     client.drain();
                 }
             })
         });
+        // Posting to the worker costs a message per call, and drains come with every incoming
+        // frame: re-arm only when the deadline moves earlier. A firing before the deadline is
+        // harmless (the session just reports the next one, and the timer is re-armed).
+        let armed = self.inner.armed.get();
         match deadline {
-            Some(deadline) => {
-                timer.set(deadline.saturating_sub(self.now()).min(u64::from(u32::MAX)) as u32)
+            Some(deadline) if armed.is_none_or(|armed| deadline < armed) => {
+                self.inner.armed.set(Some(deadline));
+                timer.set(deadline.saturating_sub(self.now()).min(u64::from(u32::MAX)) as u32);
             }
-            None => timer.cancel(),
+            Some(_) => {}
+            None => {
+                self.inner.armed.set(None);
+                timer.cancel();
+            }
         }
     }
 }
