@@ -184,12 +184,20 @@ async fn the_websocket_driver_runs_a_session_against_mosquitto() {
             initial_ms: 0,
             max_ms: 0,
         };
-        let client = WsClient::connect(mosquitto_url(), session, no_reconnect, move |event| {
-            if let ClientEvent::Session(event) = event {
-                sink.borrow_mut().push(event);
-            }
-        })
-        .unwrap();
+        let client =
+            WsClient::connect(
+                mosquitto_url(),
+                session,
+                no_reconnect,
+                move |event| match event {
+                    ClientEvent::Session(event) => sink.borrow_mut().push(event),
+                    ClientEvent::Messages(messages) => sink
+                        .borrow_mut()
+                        .extend(messages.into_iter().map(Event::Message)),
+                    _ => {}
+                },
+            )
+            .unwrap();
         assert!(
             eventually(5000.0, || client.read(|session| session.is_connected())).await,
             "{version}: CONNACK"

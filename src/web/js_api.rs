@@ -294,6 +294,33 @@ fn properties_object(properties: &Properties) -> JsValue {
     object.into()
 }
 
+#[wasm_bindgen(inline_js = r#"
+const decoder = new TextDecoder();
+export function dispatch_messages(listeners, data, bounds, flags, properties) {
+  let start = 0;
+  for (let i = 0; i < flags.length; i++) {
+    const topicEnd = bounds[2 * i];
+    const payloadEnd = bounds[2 * i + 1];
+    const topic = decoder.decode(data.subarray(start, topicEnd));
+    const payload = data.slice(topicEnd, payloadEnd);
+    start = payloadEnd;
+    const f = flags[i];
+    const packet = { cmd: "publish", topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };
+    if (properties[i] !== undefined) packet.properties = properties[i];
+    for (const listener of listeners) listener(topic, payload, packet);
+  }
+}
+"#)]
+extern "C" {
+    fn dispatch_messages(
+        listeners: &Array,
+        data: &Uint8Array,
+        bounds: &js_sys::Uint32Array,
+        flags: &Uint8Array,
+        properties: &Array,
+    );
+}
+
 type Settle = (Function, Function);
 
 #[derive(Default)]
@@ -412,6 +439,45 @@ impl State {
         }
     }
 
+    /// Calls the `message` listeners for a batch: topics and payloads cross into JavaScript as
+    /// one buffer with their bounds, and a small JavaScript loop makes the MQTT.js-style calls.
+    fn dispatch_messages(&self, messages: Vec<crate::session::Message>) {
+        let listeners: Array = self
+            .listeners
+            .borrow()
+            .get("message")
+            .into_iter()
+            .flatten()
+            .cloned()
+            .collect();
+        if listeners.length() == 0 {
+            return;
+        }
+        let mut data = Vec::new();
+        let mut bounds = Vec::with_capacity(messages.len() * 2);
+        let mut flags = Vec::with_capacity(messages.len());
+        let properties = Array::new_with_length(messages.len() as u32);
+        for (index, message) in messages.iter().enumerate() {
+            data.extend_from_slice(message.topic.as_bytes());
+            bounds.push(data.len() as u32);
+            data.extend_from_slice(&message.payload);
+            bounds.push(data.len() as u32);
+            flags.push(
+                message.qos.as_u8() | u8::from(message.retain) << 2 | u8::from(message.dup) << 3,
+            );
+            if !message.properties.is_empty() {
+                properties.set(index as u32, properties_object(&message.properties));
+            }
+        }
+        dispatch_messages(
+            &listeners,
+            &Uint8Array::from(&data[..]),
+            &js_sys::Uint32Array::from(&bounds[..]),
+            &Uint8Array::from(&flags[..]),
+            &properties,
+        );
+    }
+
     /// Settles a publish. The driver reports outcomes after the command returned (its output
     /// leaves from a microtask), so the promise is registered by then.
     fn publish_done(&self, flow: FlowId, outcome: Result<JsValue, JsValue>) {
@@ -439,6 +505,7 @@ impl State {
                     }
                 }
             }
+            ClientEvent::Messages(messages) => self.dispatch_messages(messages),
             ClientEvent::Reconnecting { .. } => self.emit("reconnect", &[]),
             ClientEvent::Error(message) => {
                 self.fail_connect(&message);
@@ -466,23 +533,8 @@ impl State {
                 }
                 self.emit("connect", &[connack.into()]);
             }
-            Event::Message(message) => {
-                let payload = Uint8Array::from(&message.payload[..]);
-                let packet = Object::new();
-                let _ = Reflect::set(&packet, &"topic".into(), &message.topic.as_str().into());
-                let _ = Reflect::set(&packet, &"payload".into(), &payload);
-                let _ = Reflect::set(&packet, &"qos".into(), &message.qos.as_u8().into());
-                let _ = Reflect::set(&packet, &"retain".into(), &message.retain.into());
-                let _ = Reflect::set(&packet, &"dup".into(), &message.dup.into());
-                if !message.properties.is_empty() {
-                    let properties = properties_object(&message.properties);
-                    let _ = Reflect::set(&packet, &"properties".into(), &properties);
-                }
-                self.emit(
-                    "message",
-                    &[message.topic.as_str().into(), payload.into(), packet.into()],
-                );
-            }
+            // The driver hands messages over in batches (ClientEvent::Messages).
+            Event::Message(message) => self.dispatch_messages(vec![message]),
             Event::Published { flow, reason } => {
                 let result = Object::new();
                 let _ = Reflect::set(&result, &"reasonCode".into(), &reason.as_u8().into());
