@@ -1,31 +1,17 @@
 // End-to-end tests of the JavaScript API (`window.qoscope`, MQTT.js naming) in the built app,
 // against the Mosquitto WebSocket listener scripts/test starts. By hand:
 //   trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/js_api.test.mjs
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist } from './support/server.mjs';
-import { DIST_DIR, launchBrowser, withApp } from './support/browser.mjs';
+import { withApp } from './support/browser.mjs';
+import { brokerUrl, useApp } from './support/suite.mjs';
 
-const BROKER_URL = process.env.QOSCOPE_MOSQUITTO_WS_URL;
-if (!BROKER_URL) {
-  throw new Error('QOSCOPE_MOSQUITTO_WS_URL is not set: run scripts/test, or these tests under scripts/lib/mosquitto.sh.');
-}
+const BROKER_URL = brokerUrl();
 
 const TIMEOUT = { timeout: 60_000 };
-let server;
-let browser;
+const app = useApp();
 
-before(async () => {
-  server = await serveDist(DIST_DIR);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-const withPage = (t, fn) => withApp(t, browser, server.url, fn);
+const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 for (const protocolVersion of [4, 5]) {
   test(`JS API: QoS 0, 1 and 2 round trips through Mosquitto (protocol level ${protocolVersion})`, TIMEOUT, (t) =>

@@ -1,39 +1,19 @@
 // End-to-end tests of the built app (dist/) in headless Chromium, against a real Mosquitto broker
 // reached over a browser WebSocket. scripts/test builds dist/ and starts the broker; by hand:
 //   trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/page.test.mjs
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { join } from 'node:path';
-import { serveDist } from './support/server.mjs';
-import { DIST_DIR, eventually, launchBrowser, saveScreenshot, withApp } from './support/browser.mjs';
+import { eventually, saveScreenshot, withApp } from './support/browser.mjs';
+import { brokerUrl, useApp } from './support/suite.mjs';
 
-const BROKER_URL = process.env.QOSCOPE_MOSQUITTO_WS_URL;
-if (!BROKER_URL) {
-  throw new Error('QOSCOPE_MOSQUITTO_WS_URL is not set (e.g. ws://127.0.0.1:9001/mqtt). Run scripts/test, ' +
-    'or run these tests under scripts/lib/mosquitto.sh, which starts a broker and sets it.');
-}
-if (!existsSync(join(DIST_DIR, 'index.html'))) {
-  throw new Error(`${DIST_DIR}/index.html is missing: run \`trunk build --release\` first.`);
-}
+const BROKER_URL = brokerUrl();
 
 const TIMEOUT = { timeout: 60_000 };
-let server;
-let browser;
+const app = useApp();
 
-before(async () => {
-  server = await serveDist(DIST_DIR);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
-
-// Run `fn(app)` on a freshly loaded page; see support/browser.mjs.
-const withPage = (t, fn, options) => withApp(t, browser, server.url, fn, options);
+// Run `fn(app)` on a freshly loaded page; see support/app.browser.mjs.
+const withPage = (t, fn, options) => withApp(t, app.browser, app.server.url, fn, options);
 
 /** The decoded rows of the hex decoder's table. */
 function hexRows(page) {
@@ -133,7 +113,7 @@ for (const [version, label] of [['4', 'MQTT 3.1.1'], ['5', 'MQTT 5.0']]) {
       assert.match(text, /CONNACK/, `result: ${text}`);
       assert.match(text, /success|accepted/i, `result: ${text}`);
 
-      // The exchange went through a real WebSocket of the browser, to the broker, in binary frames.
+      // The exchange went through a real WebSocket of the app.browser, to the broker, in binary frames.
       assert.equal(sockets.length, 1, `expected one WebSocket, saw: ${sockets.map((s) => s.url).join(', ')}`);
       const [socket] = sockets;
       assert.equal(socket.url, BROKER_URL);

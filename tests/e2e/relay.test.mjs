@@ -7,40 +7,23 @@
 // - [MQTT-6.0.0-1]: a text frame from the server makes the client close.
 // By hand:
 //   trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/relay.test.mjs
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { existsSync } from 'node:fs';
-import { join } from 'node:path';
-import { serveDist } from './support/server.mjs';
-import { DIST_DIR, launchBrowser, withApp } from './support/browser.mjs';
+import { withApp } from './support/browser.mjs';
+import { brokerUrl, useApp } from './support/suite.mjs';
 import { startRelay } from './support/relay.mjs';
 
-const BROKER_URL = process.env.QOSCOPE_MOSQUITTO_WS_URL;
-if (!BROKER_URL) {
-  throw new Error('QOSCOPE_MOSQUITTO_WS_URL is not set: run scripts/test, or these tests under scripts/lib/mosquitto.sh.');
-}
-if (!existsSync(join(DIST_DIR, 'index.html'))) throw new Error(`${DIST_DIR} is missing: run trunk build --release.`);
+const BROKER_URL = brokerUrl();
 
 const TIMEOUT = { timeout: 60_000 };
 const MESSAGES = 20;
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist(DIST_DIR);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 // Runs `fn` on a fresh app page with a relay in `mode` to Mosquitto; the relay is always closed.
 async function withRelay(t, mode, fn) {
   const relay = await startRelay(BROKER_URL, { mode });
   try {
-    return await withApp(t, browser, server.url, async (app) => {
+    return await withApp(t, app.browser, app.server.url, async (app) => {
       await app.page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
       const result = await fn({ ...app, relay });
       // A panic in the driver shows up as a page error, even when the flows still complete.

@@ -1,30 +1,18 @@
 // A page reload in the middle of QoS 1 and QoS 2 flows, with the session kept in IndexedDB
 // (`persist: true`): after the reload the client resumes the session (clean start 0) and
 // re-sends what was in flight, so every message arrives, and QoS 2 exactly once.
-import { after, before, test } from 'node:test';
+import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { serveDist } from './support/server.mjs';
-import { DIST_DIR, eventually, launchBrowser } from './support/browser.mjs';
+import { eventually } from './support/browser.mjs';
+import { brokerUrl, useApp } from './support/suite.mjs';
 
-const BROKER_URL = process.env.QOSCOPE_MOSQUITTO_WS_URL;
-if (!BROKER_URL) throw new Error('QOSCOPE_MOSQUITTO_WS_URL is not set: run scripts/test.');
+const BROKER_URL = brokerUrl();
 
 const COUNT = 100;
-let server;
-let browser;
-
-before(async () => {
-  server = await serveDist(DIST_DIR);
-  browser = await launchBrowser();
-});
-
-after(async () => {
-  await browser?.close();
-  await server?.close();
-});
+const app = useApp();
 
 async function ready(page) {
-  await page.goto(server.url);
+  await page.goto(app.server.url);
   await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
 }
 
@@ -59,7 +47,7 @@ function savedSession(page, clientId) {
 }
 
 test('a reload mid-flow loses no QoS 1 message and delivers every QoS 2 message exactly once', { timeout: 90_000 }, async () => {
-  const context = await browser.newContext();
+  const context = await app.browser.newContext();
   const run = Date.now().toString(36);
   const topic = `qoscope-reload/${run}`;
   const subscriber = await context.newPage();
