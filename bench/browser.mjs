@@ -1,0 +1,115 @@
+// Two ways to open the benchmark page in headless Chromium. Either way the page runs by itself: it
+// asks the in-process server for runs and posts their results (bench/server.mjs).
+//
+// - `openDirect` (the default) starts Chromium with the page's URL and no DevTools connection.
+// - `openWithPlaywright` opens it through playwright-core. Playwright always enables the DevTools
+//   Network domain on its pages (playwright-core sends Network.enable unconditionally), and Chromium
+//   then reports every WebSocket frame, with its payload, over the DevTools connection: two to
+//   three times fewer messages/s here, whether or not anyone listens. It is there to compare with.
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtemp, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { launchBrowser } from '../tests/e2e/support/browser.mjs';
+
+export const CHROMIUM = process.env.QOSCOPE_CHROMIUM ?? '/usr/bin/chromium';
+
+// The flags tests/e2e/support/browser.mjs gives Playwright (plus --headless and a fresh profile,
+// which Playwright adds itself): no sandbox (we run as root), nothing that phones home.
+const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--disable-quic',
+  '--no-first-run',
+  '--disable-background-networking',
+  '--disable-component-update',
+  '--disable-sync',
+];
+
+/** "156.0.8078.108", or null. */
+export function chromiumVersion() {
+  try {
+    const text = execFileSync(CHROMIUM, ['--version'], { encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
+    return text.match(/\d+(\.\d+)+/)?.[0] ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * Starts Chromium on `url` with a throw-away profile. Resolves to `{ exited, log(), profileDir,
+ * close() }`: `exited` resolves if Chromium ends on its own, `log()` is the end of its stderr.
+ * `devtools`: also listen for DevTools on a free loopback port (written to
+ * profileDir/DevToolsActivePort); nothing connects unless asked to (bench/profile.mjs does).
+ */
+export async function openDirect(url, { devtools = false } = {}) {
+  const profile = await mkdtemp(join(tmpdir(), 'qoscope-bench-chromium-'));
+  const debugging = devtools ? ['--remote-debugging-port=0'] : [];
+  const args = [...CHROMIUM_ARGS, `--user-data-dir=${profile}`, ...debugging, url];
+  // detached: Ctrl-C reaches only us, and we close Chromium (a signal of its own would look like
+  // a crash in the middle of a run).
+  const child = spawn(CHROMIUM, args, { stdio: ['ignore', 'ignore', 'pipe'], detached: true });
+  let stderr = '';
+  child.stderr.setEncoding('utf8');
+  child.stderr.on('data', (chunk) => {
+    // Without a D-Bus (as here) Chromium logs many harmless complaints about it: leave them out.
+    const lines = chunk.split('\n').filter((line) => !/dbus|unexpected operator/i.test(line));
+    stderr = (stderr + lines.join('\n')).slice(-4000);
+  });
+  const exited = new Promise((ok) => {
+    child.once('error', (error) => ok(`could not start ${CHROMIUM}: ${error.message}`));
+    child.once('exit', (code, signal) => ok(`Chromium exited (${signal ?? `code ${code}`})`));
+  });
+  // Chromium and its helper processes are a process group of their own (detached): signal them all.
+  const signal = (name) => {
+    try {
+      process.kill(-child.pid, name);
+    } catch {
+      // Already gone.
+    }
+  };
+  // The last resort if this process ends without closing.
+  const killOnExit = () => signal('SIGKILL');
+  process.once('exit', killOnExit);
+
+  return {
+    exited,
+    log: () => stderr,
+    profileDir: profile,
+    async close() {
+      process.off('exit', killOnExit);
+      if (child.exitCode === null && child.signalCode === null) {
+        signal('SIGTERM');
+        const timer = setTimeout(() => signal('SIGKILL'), 5_000);
+        await exited;
+        clearTimeout(timer);
+      }
+      // A helper that outlived the browser could still write into the profile.
+      signal('SIGKILL');
+      await rm(profile, { recursive: true, force: true, maxRetries: 3 });
+    },
+  };
+}
+
+/**
+ * Opens `url` in a page driven by playwright-core. Resolves to `{ browser, page, exited, log(),
+ * close() }`.
+ */
+export async function openWithPlaywright(url) {
+  const browser = await launchBrowser();
+  try {
+    const page = await browser.newPage();
+    let closed;
+    const exited = new Promise((ok) => {
+      closed = ok;
+    });
+    page.once('crash', () => closed('the page crashed'));
+    browser.once('disconnected', () => closed('Chromium disconnected'));
+    await page.goto(url);
+    return { browser, page, exited, log: () => '', close: () => browser.close() };
+  } catch (error) {
+    await browser.close();
+    throw error;
+  }
+}

@@ -1,0 +1,248 @@
+// The ceiling: the least work an MQTT 3.1.1 client can do on the browser's WebSocket, to measure
+// the other clients against. It keeps no session, checks almost nothing and handles only what the
+// benchmark needs: CONNECT, SUBSCRIBE, PUBLISH at QoS 0/1/2 both ways and their acknowledgements.
+//
+// What makes it fast, and what a real client could do too:
+// - every packet written in one task goes out as ONE WebSocket message (the per-message cost of the
+//   browser's WebSocket dominates small packets), flushed in a microtask at the end of the task;
+// - the PUBLISH packets are encoded before the clock starts (`encodePublishes`);
+// - incoming frames go through a streaming parser: a frame may hold many packets, and a packet may
+//   span frames.
+
+const CONNECT = 0x10;
+const CONNACK = 0x20;
+const PUBLISH = 0x30;
+const PUBACK = 0x40;
+const PUBREC = 0x50;
+const PUBREL = 0x60;
+const PUBCOMP = 0x70;
+const SUBSCRIBE = 0x80;
+const SUBACK = 0x90;
+const PINGRESP = 0xd0;
+const DISCONNECT = 0xe0;
+
+const utf8 = new TextEncoder();
+
+/** The Remaining Length of a fixed header: 1 to 4 bytes, 7 bits each, low group first. */
+function varint(length) {
+  const bytes = [];
+  do {
+    let byte = length % 128;
+    length = Math.floor(length / 128);
+    if (length > 0) byte |= 0x80;
+    bytes.push(byte);
+  } while (length > 0);
+  return bytes;
+}
+
+/** A packet from its first byte and its variable header plus payload. */
+function packet(first, body) {
+  const header = [first, ...varint(body.length)];
+  const out = new Uint8Array(header.length + body.length);
+  out.set(header);
+  out.set(body, header.length);
+  return out;
+}
+
+/** A UTF-8 string with its two-byte length prefix. */
+function mqttString(text) {
+  const bytes = utf8.encode(text);
+  return [bytes.length >> 8, bytes.length & 0xff, ...bytes];
+}
+
+/** A two-byte acknowledgement (PUBACK, PUBREC, PUBREL, PUBCOMP) for packet id `pid`. */
+function ack(first, pid) {
+  return Uint8Array.of(first, 2, pid >> 8, pid & 0xff);
+}
+
+/**
+ * `count` PUBLISH packets to `topic` at `qos`, each with `payload` (a Uint8Array). Packet ids (QoS 1
+ * and 2) run from 1 upwards, so they are unique for up to 65,535 packets.
+ */
+export function encodePublishes(topic, payload, qos, count) {
+  if (qos > 0 && count > 65535) throw new Error('at most 65,535 packets in flight have distinct ids');
+  const name = mqttString(topic);
+  const packets = new Array(count);
+  for (let i = 0; i < count; i++) {
+    const pid = i + 1;
+    const id = qos > 0 ? [pid >> 8, pid & 0xff] : [];
+    const body = new Uint8Array(name.length + id.length + payload.length);
+    body.set(name);
+    body.set(id, name.length);
+    body.set(payload, name.length + id.length);
+    packets[i] = packet(PUBLISH | (qos << 1), body);
+  }
+  return packets;
+}
+
+export class CeilingClient {
+  /** Opens a WebSocket to `url` and resolves once the broker's CONNACK accepts the connection. */
+  static connect(url, clientId) {
+    return new Promise((resolve, reject) => {
+      const client = new CeilingClient(url);
+      client.pending = { resolve, reject, what: 'CONNACK' };
+      client.socket.onopen = () => {
+        if (client.socket.protocol !== 'mqtt') {
+          client.fail(new Error(`the broker did not accept the subprotocol "mqtt" (got "${client.socket.protocol}")`));
+          return;
+        }
+        // Protocol name "MQTT", level 4 (3.1.1), flags: clean session; keep alive 0 (off).
+        client.write(packet(CONNECT, [...mqttString('MQTT'), 4, 0x02, 0, 0, ...mqttString(clientId)]));
+      };
+    });
+  }
+
+  constructor(url) {
+    this.socket = new WebSocket(url, 'mqtt');
+    this.socket.binaryType = 'arraybuffer';
+    this.socket.onmessage = (event) => this.receive(new Uint8Array(event.data));
+    this.socket.onclose = (event) => this.fail(new Error(`the WebSocket closed (code ${event.code})`));
+    this.socket.onerror = () => this.fail(new Error('WebSocket error'));
+    /** Packets written in the current task, sent together by `flush`. */
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    this.flushQueued = false;
+    /** The start of a packet whose end has not arrived yet. */
+    this.partial = null;
+    /** The CONNACK or SUBACK being waited for: { resolve, reject, what }. */
+    this.pending = null;
+    /** Called with (topic, payload) for each PUBLISH received. */
+    this.onMessage = () => {};
+    this.completed = 0;
+  }
+
+  /** Subscribes to `filter` at `qos`; resolves with the granted QoS. */
+  subscribe(filter, qos) {
+    return new Promise((resolve, reject) => {
+      this.pending = { resolve, reject, what: 'SUBACK' };
+      this.write(packet(SUBSCRIBE | 0x02, [0, 1, ...mqttString(filter), qos]));
+    });
+  }
+
+  /** Queues a packet; everything queued in this task leaves as one WebSocket message. */
+  write(bytes) {
+    this.outgoing.push(bytes);
+    this.outgoingBytes += bytes.length;
+    if (!this.flushQueued) {
+      this.flushQueued = true;
+      queueMicrotask(() => this.flush());
+    }
+  }
+
+  flush() {
+    this.flushQueued = false;
+    const parts = this.outgoing;
+    let message = parts[0];
+    if (parts.length > 1) {
+      message = new Uint8Array(this.outgoingBytes);
+      let at = 0;
+      for (const part of parts) {
+        message.set(part, at);
+        at += part.length;
+      }
+    }
+    this.outgoing = [];
+    this.outgoingBytes = 0;
+    if (this.socket.readyState === WebSocket.OPEN) this.socket.send(message);
+  }
+
+  /** Parses a frame: whole packets are handled, the tail of a split one is kept for the next. */
+  receive(frame) {
+    let data = frame;
+    if (this.partial) {
+      data = new Uint8Array(this.partial.length + frame.length);
+      data.set(this.partial);
+      data.set(frame, this.partial.length);
+      this.partial = null;
+    }
+    let at = 0;
+    while (at < data.length) {
+      // Fixed header: type and flags, then 1 to 4 bytes of Remaining Length.
+      let length = 0;
+      let multiplier = 1;
+      let i = at + 1;
+      let complete = false;
+      while (i < data.length && i < at + 5) {
+        const byte = data[i++];
+        length += (byte & 0x7f) * multiplier;
+        multiplier *= 128;
+        if ((byte & 0x80) === 0) {
+          complete = true;
+          break;
+        }
+      }
+      if (!complete && i >= at + 5) {
+        this.fail(new Error('malformed Remaining Length'));
+        return;
+      }
+      if (!complete || i + length > data.length) break;
+      this.handle(data[at], data, i, i + length);
+      at = i + length;
+    }
+    if (at < data.length) this.partial = data.slice(at);
+  }
+
+  /** One packet: first byte `first`, its body in data[start, end). */
+  handle(first, data, start, end) {
+    const pid = () => (data[start] << 8) | data[start + 1];
+    switch (first & 0xf0) {
+      case PUBLISH: {
+        const qos = (first >> 1) & 3;
+        const topicLength = (data[start] << 8) | data[start + 1];
+        const topicEnd = start + 2 + topicLength;
+        const payloadStart = topicEnd + (qos > 0 ? 2 : 0);
+        if (qos === 1) this.write(ack(PUBACK, (data[topicEnd] << 8) | data[topicEnd + 1]));
+        if (qos === 2) this.write(ack(PUBREC, (data[topicEnd] << 8) | data[topicEnd + 1]));
+        // The topic is left undecoded (the benchmark knows it); the payload is a view, not a copy.
+        this.onMessage(undefined, data.subarray(payloadStart, end));
+        break;
+      }
+      case PUBREC:
+        this.write(ack(PUBREL | 0x02, pid()));
+        break;
+      case PUBREL:
+        this.write(ack(PUBCOMP, pid()));
+        break;
+      case PUBACK:
+      case PUBCOMP:
+        this.completed++;
+        break;
+      case CONNACK:
+        if (data[start + 1] !== 0) this.settle(new Error(`CONNACK refused the connection (code ${data[start + 1]})`));
+        else this.settle(null, this);
+        break;
+      case SUBACK:
+        if (data[start + 2] === 0x80) this.settle(new Error('SUBACK refused the subscription'));
+        else this.settle(null, data[start + 2]);
+        break;
+      case PINGRESP:
+        break;
+      default:
+        this.fail(new Error(`unexpected packet type ${first >> 4}`));
+    }
+  }
+
+  settle(error, value) {
+    const pending = this.pending;
+    this.pending = null;
+    if (!pending) return;
+    if (error) pending.reject(error);
+    else pending.resolve(value);
+  }
+
+  fail(error) {
+    if (this.pending) this.settle(new Error(`${error.message} (waiting for ${this.pending.what})`));
+    this.error ??= error;
+  }
+
+  /** Sends DISCONNECT and closes. */
+  end() {
+    this.socket.onclose = null;
+    this.socket.onerror = null;
+    this.socket.onmessage = null;
+    if (this.socket.readyState === WebSocket.OPEN) {
+      this.socket.send(Uint8Array.of(DISCONNECT, 0));
+      this.socket.close();
+    }
+  }
+}

@@ -1,0 +1,136 @@
+// The benchmark page's server, in-process on a free loopback port. It serves
+//   /             bench/page.html (and the rest of bench/ by name)
+//   /lean/...     dist-lean/, qoscope's lean build
+//   /compare/...  another lean build to compare with (if there is one)
+//   /mqtt.min.js  MQTT.js's browser bundle from node_modules
+// and hands the page its runs: the page asks GET /next for a run (held until there is one) and
+// posts each result to POST /result. So no driver talks to the page while it runs: nothing but the
+// page's own clock is involved in a measurement, and the page needs no DevTools connection at all.
+import { createServer } from 'node:http';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { extname, join, resolve, sep } from 'node:path';
+
+const CONTENT_TYPES = {
+  '.html': 'text/html; charset=utf-8',
+  '.js': 'text/javascript; charset=utf-8',
+  '.wasm': 'application/wasm',
+};
+
+/** Resolves to `{ url, run(job, timeoutMs), firstRequest, firstError, errors, close() }`. */
+export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle }) {
+  const mounts = [['/lean/', leanDir], ['/compare/', compareDir], ['/', benchDir]];
+  const fileFor = (path) => {
+    if (path === '/') return join(benchDir, 'page.html');
+    if (path === '/mqtt.min.js') return mqttjsBundle;
+    const [prefix, dir] = mounts.find(([prefix, dir]) => dir && path.startsWith(prefix)) ?? [];
+    if (!dir) return null;
+    const file = resolve(dir, path.slice(prefix.length));
+    return file.startsWith(dir + sep) && existsSync(file) && statSync(file).isFile() ? file : null;
+  };
+
+  // The run the page has not fetched yet, the page's pending GET /next, and who awaits the result.
+  let queued = null;
+  let waitingPage = null;
+  let awaitingResult = null;
+  /** Errors the page reported (uncaught exceptions, unhandled rejections). */
+  const errors = [];
+  let pageFailed;
+  /** Resolves with the first error the page reports. */
+  const firstError = new Promise((ok) => {
+    pageFailed = ok;
+  });
+  let pageAsked;
+  /** Resolves when the page first asks for a run: it has loaded. */
+  const firstRequest = new Promise((ok) => {
+    pageAsked = ok;
+  });
+
+  const hand = (job) => {
+    waitingPage.writeHead(200, { 'content-type': 'application/json', 'cache-control': 'no-store' });
+    waitingPage.end(JSON.stringify(job));
+    waitingPage = null;
+  };
+
+  const readBody = (req) => new Promise((ok, bad) => {
+    let body = '';
+    req.setEncoding('utf8');
+    req.on('data', (chunk) => {
+      body += chunk;
+    });
+    req.on('end', () => ok(body));
+    req.on('error', bad);
+  });
+
+  const server = createServer(async (req, res) => {
+    const path = decodeURIComponent(new URL(req.url, 'http://localhost').pathname);
+    if (req.method === 'GET' && path === '/next') {
+      pageAsked();
+      waitingPage = res;
+      if (queued) {
+        const job = queued;
+        queued = null;
+        hand(job);
+      }
+      return;
+    }
+    if (req.method === 'POST' && (path === '/result' || path === '/error')) {
+      const body = await readBody(req);
+      res.writeHead(204).end();
+      if (path === '/error') {
+        errors.push(body);
+        pageFailed(body);
+      } else if (awaitingResult) {
+        awaitingResult(JSON.parse(body));
+      }
+      return;
+    }
+    const file = req.method === 'GET' ? fileFor(path) : null;
+    if (!file) {
+      res.writeHead(404).end();
+      return;
+    }
+    res.writeHead(200, {
+      'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
+      'cache-control': 'no-store',
+    });
+    res.end(readFileSync(file));
+  });
+  await new Promise((ok, bad) => {
+    server.once('error', bad);
+    server.listen(0, '127.0.0.1', ok);
+  });
+
+  return {
+    url: `http://127.0.0.1:${server.address().port}/${compareDir ? '?compare' : ''}`,
+    firstRequest,
+    firstError,
+    errors,
+
+    /**
+     * Gives `job` to the page and resolves with its result, or rejects if none comes within
+     * `timeoutMs` (the page times out its own runs well before that). `{ done: true }` tells the
+     * page to stop asking.
+     */
+    run(job, timeoutMs) {
+      return new Promise((ok, bad) => {
+        const timer = setTimeout(() => {
+          awaitingResult = null;
+          bad(new Error(`the page gave no result within ${Math.round(timeoutMs / 1000)} s for ${JSON.stringify(job)}`));
+        }, timeoutMs);
+        awaitingResult = (result) => {
+          clearTimeout(timer);
+          awaitingResult = null;
+          ok(result);
+        };
+        if (waitingPage) hand(job);
+        else queued = job;
+        if (job.done) awaitingResult(null);
+      });
+    },
+
+    close: () => new Promise((ok) => {
+      server.closeAllConnections();
+      server.close(() => ok());
+    }),
+  };
+}
