@@ -14,6 +14,7 @@
 pub mod broker;
 pub mod broker_url;
 pub mod codec;
+pub mod diagram;
 pub mod hex;
 pub mod session;
 pub mod sim;

@@ -46,7 +46,7 @@ impl SimDriver {
     /// Starts driving `world` at `speed` times real time.
     pub fn new(world: World, speed: f64) -> SimDriver {
         let sim_epoch = world.now();
-        SimDriver {
+        let driver = SimDriver {
             inner: Rc::new(Inner {
                 world: RefCell::new(world),
                 clock: RefCell::new(Clock {
@@ -58,7 +58,9 @@ impl SimDriver {
                 paused: Cell::new(false),
                 on_change: RefCell::new(None),
             }),
-        }
+        };
+        driver.schedule();
+        driver
     }
 
     /// Called after the world moved (to redraw).
@@ -73,6 +75,11 @@ impl SimDriver {
         self.changed();
         self.schedule();
         result
+    }
+
+    /// Takes the trace events recorded since the last call (without moving the clock).
+    pub fn take_trace(&self) -> Vec<crate::trace::TraceEvent> {
+        self.inner.world.borrow_mut().poll_trace()
     }
 
     /// Reads the world.

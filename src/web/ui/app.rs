@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::hex_panel::HexPanel;
 use super::probe_panel::ProbePanel;
+use super::sim_panel::SimPanel;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -20,6 +21,7 @@ pub fn app() -> Html {
                 <p class="tagline">{ "MQTT 3.1.1 and 5.0 over WebSocket, packet by packet" }</p>
             </header>
             <main class="panels">
+                <SimPanel />
                 <HexPanel />
                 <ProbePanel />
             </main>

@@ -4,6 +4,8 @@ mod app;
 mod field_table;
 mod hex_panel;
 mod probe_panel;
+mod sequence_diagram;
+mod sim_panel;
 mod version_select;
 
 pub use app::App;

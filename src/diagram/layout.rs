@@ -1,0 +1,209 @@
+//! Lanes and arrows: one lane per client and one for the broker; one arrow per packet, one row
+//! per packet, newest last.
+
+use crate::trace::{Direction, FlowId, PacketFate, PacketRecord};
+
+/// The broker's lane index.
+pub const BROKER: usize = 1;
+
+/// A lifeline.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Lane {
+    /// Its title.
+    pub name: String,
+}
+
+/// A packet drawn from one lane to another.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Arrow {
+    /// The packet record's id.
+    pub id: u64,
+    /// Lane it leaves.
+    pub from: usize,
+    /// Lane it heads for.
+    pub to: usize,
+    /// Row, from the top.
+    pub row: usize,
+    /// The packet as a person reads it (`PUBLISH id=7 QoS 2 DUP "a/b"`), or the decode error.
+    pub label: String,
+    /// Lower-case packet type, for styling (`publish`, `pubrec`, ...).
+    pub kind: String,
+    /// Delivered, dropped, held or on its way.
+    pub fate: PacketFate,
+    /// A re-sent PUBLISH (DUP=1).
+    pub dup: bool,
+    /// The message flow it belongs to.
+    pub flow: Option<FlowId>,
+}
+
+/// What the diagram shows.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Scene {
+    /// Lifelines, left to right.
+    pub lanes: Vec<Lane>,
+    /// Arrows, top to bottom.
+    pub arrows: Vec<Arrow>,
+    /// Older packets not shown.
+    pub hidden: usize,
+}
+
+/// Lays out the newest `max_rows` of `packets`. `clients` names each client by its trace tag;
+/// the first client's lane is left of the broker, the others to its right.
+pub fn layout<'a>(
+    packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
+    clients: &[(u32, String)],
+    max_rows: usize,
+) -> Scene {
+    let mut lanes: Vec<Lane> = clients
+        .iter()
+        .map(|(_, name)| Lane { name: name.clone() })
+        .collect();
+    lanes.insert(
+        BROKER.min(lanes.len()),
+        Lane {
+            name: "Broker".into(),
+        },
+    );
+    let lane_of = |tag: u32| -> usize {
+        match clients.iter().position(|(client, _)| *client == tag) {
+            Some(0) => 0,
+            Some(index) => index + 1,
+            None => BROKER,
+        }
+    };
+    let total = packets.len();
+    let hidden = total.saturating_sub(max_rows);
+    let arrows = packets
+        .skip(hidden)
+        .enumerate()
+        .map(|(row, record)| {
+            let client = lane_of(record.client);
+            let (from, to) = match record.direction {
+                Direction::Outgoing => (client, BROKER),
+                Direction::Incoming => (BROKER, client),
+            };
+            let (label, kind, dup) = match &record.packet {
+                Ok(packet) => (
+                    packet.to_string(),
+                    packet.packet_type().name().to_ascii_lowercase(),
+                    matches!(packet, crate::codec::Packet::Publish(publish) if publish.dup),
+                ),
+                Err(error) => (format!("malformed: {error}"), "malformed".to_owned(), false),
+            };
+            Arrow {
+                id: record.id,
+                from,
+                to,
+                row,
+                label,
+                kind,
+                fate: record.fate,
+                dup,
+                flow: record.flow,
+            }
+        })
+        .collect();
+    Scene {
+        lanes,
+        arrows,
+        hidden,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::codec::{Ack, Packet, Pid, Publish, QosPid};
+
+    fn record(
+        id: u64,
+        client: u32,
+        direction: Direction,
+        packet: Packet,
+        fate: PacketFate,
+    ) -> PacketRecord {
+        PacketRecord {
+            id,
+            time: id,
+            arrival: None,
+            client,
+            connection: 1,
+            direction,
+            packet: Ok(packet),
+            raw: bytes::Bytes::new(),
+            fate,
+            flow: None,
+        }
+    }
+
+    #[test]
+    fn the_publisher_is_left_of_the_broker_and_the_subscriber_right() {
+        let pid = Pid::new(7).unwrap();
+        let mut publish = Publish::new("a/b", QosPid::ExactlyOnce(pid), "hi");
+        publish.dup = true;
+        let packets = [
+            record(
+                1,
+                1,
+                Direction::Outgoing,
+                Packet::Publish(publish),
+                PacketFate::Delivered,
+            ),
+            record(
+                2,
+                1,
+                Direction::Incoming,
+                Packet::PubRec(Ack::new(pid)),
+                PacketFate::Dropped,
+            ),
+            record(
+                3,
+                2,
+                Direction::Incoming,
+                Packet::PingResp,
+                PacketFate::InTransit,
+            ),
+        ];
+        let clients = [(1, "Publisher".to_owned()), (2, "Subscriber".to_owned())];
+        let scene = layout(packets.iter(), &clients, 10);
+        let names: Vec<&str> = scene.lanes.iter().map(|lane| lane.name.as_str()).collect();
+        assert_eq!(names, ["Publisher", "Broker", "Subscriber"]);
+        let arrows: Vec<(usize, usize, usize, &str, bool)> = scene
+            .arrows
+            .iter()
+            .map(|a| (a.from, a.to, a.row, a.kind.as_str(), a.dup))
+            .collect();
+        assert_eq!(
+            arrows,
+            [
+                (0, 1, 0, "publish", true),
+                (1, 0, 1, "pubrec", false),
+                (1, 2, 2, "pingresp", false)
+            ]
+        );
+        assert_eq!(scene.arrows[0].label, "PUBLISH id=7 QoS 2 DUP \"a/b\"");
+        assert_eq!(scene.arrows[1].fate, PacketFate::Dropped);
+    }
+
+    #[test]
+    fn only_the_newest_rows_are_laid_out() {
+        let packets: Vec<PacketRecord> = (0..50)
+            .map(|id| {
+                record(
+                    id,
+                    1,
+                    Direction::Outgoing,
+                    Packet::PingReq,
+                    PacketFate::Delivered,
+                )
+            })
+            .collect();
+        let scene = layout(packets.iter(), &[(1, "A".to_owned())], 20);
+        assert_eq!(scene.hidden, 30);
+        assert_eq!(scene.arrows.len(), 20);
+        assert_eq!(scene.arrows[0].id, 30);
+        assert_eq!(scene.arrows[19].row, 19);
+        let names: Vec<&str> = scene.lanes.iter().map(|lane| lane.name.as_str()).collect();
+        assert_eq!(names, ["A", "Broker"]);
+    }
+}

@@ -1,0 +1,6 @@
+//! The sequence diagram's geometry, computed from the trace as plain data (no web APIs), so the
+//! view only draws it and the layout is tested natively.
+
+mod layout;
+
+pub use layout::{layout, Arrow, Lane, Scene, BROKER};

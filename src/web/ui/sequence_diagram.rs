@@ -1,0 +1,68 @@
+//! The sequence diagram: lifelines and one arrow per packet, drawn as SVG from a laid-out
+//! [`Scene`]. Labels are text nodes, never HTML. Colours live in static/app.css.
+
+use yew::prelude::*;
+
+use crate::diagram::Scene;
+use crate::trace::PacketFate;
+
+const WIDTH: f32 = 960.0;
+const MARGIN: f32 = 90.0;
+const HEADER: f32 = 44.0;
+const ROW: f32 = 30.0;
+
+#[derive(Properties, PartialEq)]
+pub struct SequenceDiagramProps {
+    pub scene: Scene,
+}
+
+#[function_component(SequenceDiagram)]
+pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
+    let scene = &props.scene;
+    let lanes = scene.lanes.len().max(2);
+    let x = |lane: usize| MARGIN + lane as f32 * (WIDTH - 2.0 * MARGIN) / (lanes - 1) as f32;
+    let height = HEADER + (scene.arrows.len().max(1) as f32 + 0.8) * ROW;
+    html! {
+        <svg id="sequence-diagram" class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+             aria-label="Sequence diagram of the MQTT packets between the clients and the broker">
+            <defs>
+                <marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                    <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
+                </marker>
+            </defs>
+            { for scene.lanes.iter().enumerate().map(|(index, lane)| html! {
+                <g class="lane">
+                    <text class="lane-name" x={x(index).to_string()} y="22" text-anchor="middle">{ &lane.name }</text>
+                    <line class="lifeline" x1={x(index).to_string()} y1="32" x2={x(index).to_string()} y2={height.to_string()} />
+                </g>
+            }) }
+            { for scene.arrows.iter().map(|arrow| {
+                let y = HEADER + (arrow.row as f32 + 0.7) * ROW;
+                let (x1, x2) = (x(arrow.from), x(arrow.to));
+                // A lost packet stops half-way with a cross; a held one waits at the sender.
+                let end = match arrow.fate {
+                    PacketFate::Dropped => (x1 + x2) / 2.0,
+                    PacketFate::Held => x1 + (x2 - x1) * 0.15,
+                    _ => x2,
+                };
+                let fate = match arrow.fate {
+                    PacketFate::Delivered => "delivered",
+                    PacketFate::Dropped => "dropped",
+                    PacketFate::Held => "held",
+                    PacketFate::InTransit => "in-transit",
+                };
+                let class = classes!("arrow", format!("arrow--{}", arrow.kind), format!("arrow--{fate}"), arrow.dup.then_some("arrow--dup"));
+                html! {
+                    <g class={class} data-kind={arrow.kind.clone()} data-fate={fate}>
+                        <line x1={x1.to_string()} y1={y.to_string()} x2={end.to_string()} y2={y.to_string()}
+                              marker-end={(arrow.fate != PacketFate::Dropped).then_some("url(#arrow-head)")} />
+                        if arrow.fate == PacketFate::Dropped {
+                            <text class="lost-mark" x={end.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ "✕" }</text>
+                        }
+                        <text class="arrow-label" x={((x1 + x2) / 2.0).to_string()} y={(y - 6.0).to_string()} text-anchor="middle">{ &arrow.label }</text>
+                    </g>
+                }
+            }) }
+        </svg>
+    }
+}
