@@ -10,22 +10,13 @@ import { execFileSync, spawn } from 'node:child_process';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { launchBrowser } from '../tests/e2e/support/browser.mjs';
+import { CHROMIUM_ARGS as E2E_CHROMIUM_ARGS, launchBrowser } from '../tests/e2e/support/browser.mjs';
 
 export const CHROMIUM = process.env.QOSCOPE_CHROMIUM ?? '/usr/bin/chromium';
 
-// The flags tests/e2e/support/browser.mjs gives Playwright (plus --headless and a fresh profile,
-// which Playwright adds itself): no sandbox (we run as root), nothing that phones home.
-const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
+// The end-to-end tests' flags (no sandbox as root, nothing that phones home), plus --headless,
+// which Playwright adds itself there.
+const CHROMIUM_ARGS = ['--headless', ...E2E_CHROMIUM_ARGS];
 
 /** "156.0.8078.108", or null. */
 export function chromiumVersion() {

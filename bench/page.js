@@ -17,8 +17,12 @@ const randomId = () => Math.random().toString(16).slice(2, 10);
 //   error()                             the first error the client reported, if any
 //   end()                               disconnects
 
-/** qoscope's JavaScript API, from whichever build `connectAsync` comes from. */
-function qoscopeClient(connectAsync) {
+/**
+ * A client with MQTT.js 5's promise API: qoscope (from whichever build `connectAsync` comes
+ * from) and MQTT.js itself. `forceEnd` ends without waiting for what is still in flight (a
+ * timed-out run may leave some).
+ */
+function promiseClient(connectAsync, { forceEnd = false } = {}) {
   return {
     async connect(url) {
       const client = await connectAsync(url, { protocolVersion: 4 });
@@ -38,7 +42,7 @@ function qoscopeClient(connectAsync) {
           };
         },
         error: () => error,
-        end: () => client.endAsync(),
+        end: () => (forceEnd ? client.endAsync(true) : client.endAsync()),
       };
     },
   };
@@ -67,39 +71,16 @@ const CLIENTS = {
     },
   },
 
-  mqttjs: {
-    async connect(url) {
-      const client = await window.mqtt.connectAsync(url, { protocolVersion: 4 });
-      let error;
-      client.on('error', (e) => {
-        error ??= e;
-      });
-      return {
-        subscribe: (topic, qos) => client.subscribeAsync(topic, { qos }),
-        onMessage: (handler) => client.on('message', handler),
-        prepare(topic, payload, qos, count) {
-          const options = { qos };
-          return () => {
-            const publishes = new Array(count);
-            for (let i = 0; i < count; i++) publishes[i] = client.publishAsync(topic, payload, options);
-            return publishes;
-          };
-        },
-        error: () => error,
-        // force: do not wait for anything still in flight (a timed-out run may leave some).
-        end: () => client.endAsync(true),
-      };
-    },
-  },
+  mqttjs: promiseClient((url, options) => window.mqtt.connectAsync(url, options), { forceEnd: true }),
 
-  qoscope: qoscopeClient(qoscopeConnectAsync),
+  qoscope: promiseClient(qoscopeConnectAsync),
 };
 
 // ?compare: a second qoscope build (bench/run.mjs --compare DIR), served under /compare/.
 if (new URLSearchParams(location.search).has('compare')) {
   const other = await import('/compare/qoscope.js');
   await other.default();
-  CLIENTS.compare = qoscopeClient(other.connectAsync);
+  CLIENTS.compare = promiseClient(other.connectAsync);
 }
 
 const sleep = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

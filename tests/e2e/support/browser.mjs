@@ -10,7 +10,7 @@ export const ARTIFACTS_DIR = join(ROOT, 'target', 'e2e-artifacts');
 
 // --no-sandbox: the tests run as root. The rest keep Chromium from phoning home (CI machines may
 // have no internet) and from spending CPU on things a test never needs.
-const CHROMIUM_ARGS = [
+export const CHROMIUM_ARGS = [
   '--no-sandbox',
   '--disable-gpu',
   '--disable-quic',
