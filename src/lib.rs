@@ -13,6 +13,7 @@
 
 pub mod broker;
 pub mod broker_url;
+pub mod check;
 pub mod codec;
 pub mod diagram;
 pub mod hex;

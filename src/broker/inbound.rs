@@ -103,6 +103,16 @@ impl Broker {
             client_id = format!("qoscope-sim-{}", self.next_assigned_id);
             assigned = Some(client_id.clone());
         }
+        if let Some(method) = &connect.properties.authentication_method {
+            // No enhanced authentication here: refuse and close [v5 MQTT-4.12.0-1].
+            let mut connack = ConnAck::new(false, ReasonCode::BadAuthenticationMethod);
+            connack.properties.reason_string = Some(format!(
+                "authentication method \"{method}\" is not supported"
+            ));
+            self.send(conn, &Packet::ConnAck(connack));
+            self.end_connection(now, conn, "unsupported authentication method".into(), false);
+            return;
+        }
         if let Some(will) = &connect.will {
             if self.config.maximum_qos.is_some_and(|max| will.qos > max) {
                 self.refuse(now, conn, ReasonCode::QoSNotSupported);
@@ -265,6 +275,13 @@ impl Broker {
                 let Some(session) = self.sessions.get_mut(&client_id) else {
                     return;
                 };
+                if self.config.faults.forwards_qos2_resends {
+                    // The bug: forward at once and forget the id, so a re-send goes out again.
+                    let reason = success_code(version, usize::from(has_subscribers));
+                    self.accept_publish(now, &client_id, publish);
+                    self.send(conn, &Packet::PubRec(Ack::with_reason(pid, reason)));
+                    return;
+                }
                 if session.incoming_qos2.contains_key(&pid) {
                     // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-10]: PUBREC again, do not forward again.
                     self.send(conn, &Packet::PubRec(Ack::new(pid)));
@@ -305,7 +322,10 @@ impl Broker {
             .get(&conn)
             .map_or(ProtocolVersion::V311, |connection| connection.version);
         // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-11]: PUBCOMP even for an unknown id (v5: 0x92).
-        let reason = if known || version == ProtocolVersion::V311 {
+        let reason = if known
+            || version == ProtocolVersion::V311
+            || self.config.faults.forwards_qos2_resends
+        {
             ReasonCode::Success
         } else {
             ReasonCode::PacketIdentifierNotFound
@@ -341,7 +361,10 @@ impl Broker {
             self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));
             return;
         }
-        if kind != expected {
+        let puback_taken = kind == PacketType::PubAck
+            && expected == PacketType::PubRec
+            && self.config.faults.accepts_puback_for_qos2;
+        if kind != expected && !puback_taken {
             let message = format!(
                 "{kind} for packet id {}, which awaits {expected} [MQTT-4.3.2-1, MQTT-4.3.3-1]",
                 ack.pid

@@ -15,7 +15,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-pub use config::BrokerConfig;
+pub use config::{BrokerConfig, BrokerFaults};
 
 use crate::codec::{Disconnect, FrameDecoder, Packet, ProtocolVersion, ReasonCode};
 use state::{ClientSession, Connection, PendingWill};

@@ -61,6 +61,7 @@ impl Broker {
         let expires_at = expiry_deadline(now, &publish.properties);
         let mut deliveries: Vec<(String, QoS, bool, Vec<NonZeroU32>)> = Vec::new();
         let mut sessions_reached = 0;
+        let faults = self.config.faults;
         for (client_id, session) in &self.sessions {
             let mut matched: Vec<(&String, &SubscriptionEntry)> =
                 matching(session, client_id, publisher, &publish.topic).collect();
@@ -74,7 +75,12 @@ impl Broker {
                 let retain = publish.retain
                     && subscription.options.retain_as_published
                     && session.version == ProtocolVersion::V5;
-                (publish.qos().min(subscription.granted), retain)
+                let qos = if faults.delivers_at_publish_qos {
+                    publish.qos()
+                } else {
+                    publish.qos().min(subscription.granted)
+                };
+                (qos, retain)
             };
             if session.version == ProtocolVersion::V5 {
                 // Overlapping subscriptions, v5: one copy per matching subscription at its own QoS,
@@ -215,6 +221,12 @@ impl Broker {
             return;
         };
         let version = session.version;
+        if self.config.faults.forgets_in_flight_on_reconnect {
+            for pid in session.outgoing.pids_in_order() {
+                session.outgoing.remove(pid);
+            }
+            return;
+        }
         for pid in session.outgoing.pids_in_order() {
             let Some(entry) = session.outgoing.get_mut(pid) else {
                 continue;
@@ -242,14 +254,19 @@ impl Broker {
         granted: QoS,
         identifier: Option<NonZeroU32>,
     ) {
+        let faults = self.config.faults;
         let matching: Vec<(Publish, Option<u64>)> = self
             .retained
             .values()
             .filter(|message| crate::topic::matches(filter, &message.publish.topic))
             .filter(|message| message.expires_at.is_none_or(|at| at > now))
             .map(|message| {
-                let mut copy =
-                    forwarded(&message.publish, message.publish.qos().min(granted), true);
+                let qos = if faults.delivers_at_publish_qos {
+                    message.publish.qos()
+                } else {
+                    message.publish.qos().min(granted)
+                };
+                let mut copy = forwarded(&message.publish, qos, !faults.drops_retain_flag);
                 copy.properties.subscription_identifiers = identifier.into_iter().collect();
                 (copy, message.expires_at)
             })

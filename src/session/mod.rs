@@ -389,6 +389,14 @@ impl Session {
 
     // ---- commands ------------------------------------------------------------------------
 
+    /// Stops keep-alive pings on this connection (the next CONNACK restores them): a client gone
+    /// silent, to see whether the server enforces keep-alive ([v3 MQTT-3.1.2-24],
+    /// [v5 MQTT-3.1.2-22]).
+    pub fn stop_pinging(&mut self) {
+        self.keep_alive_ms = 0;
+        self.ping_sent_at = None;
+    }
+
     /// Publishes a message: sent now when connected and the send quota allows, queued
     /// otherwise. Returns the flow that tracks it.
     pub fn publish(&mut self, now: u64, request: PublishRequest) -> Result<FlowId, CommandError> {

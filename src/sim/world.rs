@@ -519,8 +519,24 @@ impl World {
         }
     }
 
+    /// Sends a packet from a client that its session did not write: a forged re-send or a
+    /// wrong acknowledgement, to see what the broker makes of it.
+    pub fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+        let version = self.clients[client].session.version();
+        let mut bytes = Vec::new();
+        if packet.encode(version, &mut bytes).is_ok() {
+            self.carry_packets(client, Side::ToBroker, &bytes, false);
+            self.pump();
+        }
+    }
+
     /// Splits written bytes into packets, records each and puts it on the link.
     fn carry(&mut self, client: ClientIndex, side: Side, bytes: &[u8]) {
+        self.carry_packets(client, side, bytes, true);
+    }
+
+    /// [`World::carry`]; `from_session` says whether the session has a record of the packets.
+    fn carry_packets(&mut self, client: ClientIndex, side: Side, bytes: &[u8], from_session: bool) {
         let now = self.now;
         let Some(conn) = self.clients[client].conn else {
             return;
@@ -551,6 +567,7 @@ impl World {
                 .as_ref()
                 .map_or(PacketType::Publish, |packet| packet.packet_type());
             let flow = match side {
+                Side::ToBroker if !from_session => None,
                 Side::ToBroker => self.clients[client]
                     .written
                     .pop_front()

@@ -1,0 +1,215 @@
+//! Delivery at the right QoS, to the right subscriptions.
+
+use super::{describe, Step, ALL_QOS};
+use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::outcome::{Outcome, Verdict};
+use crate::codec::{QoS, SubscriptionOptions};
+
+/// Publish at QoS `pair / 3`, subscribed at QoS `pair % 3`: delivered once at the minimum.
+pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
+    let published = ALL_QOS[usize::from(pair / 3)];
+    let requested = ALL_QOS[usize::from(pair % 3)];
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.open("subscriber", options).await?;
+    let granted = ctx.subscribe_one(subscriber, "t", requested).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.add("publisher", options);
+    let connected = ctx
+        .connect(publisher)
+        .await
+        .map_err(|error| Outcome::broken(format!("publisher could not connect: {error}")))?;
+    if let Some(maximum) = connected.properties.maximum_qos {
+        if published > maximum {
+            return Ok(Outcome::skipped(format!(
+                "the broker accepts publishes up to QoS {} (CONNACK Maximum QoS)",
+                maximum.as_u8()
+            )));
+        }
+    }
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "t", "pair", published, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        !ctx.messages_since(subscriber, mark).is_empty()
+    })
+    .await;
+    // Let a duplicate show if there is one.
+    ctx.settle(200).await;
+    let expected_qos = published.min(granted);
+    let publishes = ctx.publishes_since(subscriber, mark);
+    let delivered: Vec<QoS> = publishes.iter().map(|publish| publish.qos()).collect();
+    let expected = format!(
+        "one PUBLISH at QoS {} = min(publish {}, granted {})",
+        expected_qos.as_u8(),
+        published.as_u8(),
+        granted.as_u8()
+    );
+    let mut seen = describe(&publishes);
+    if granted != requested {
+        seen.push_str(&format!(
+            " (asked for QoS {}, granted {})",
+            requested.as_u8(),
+            granted.as_u8()
+        ));
+    }
+    let verdict = match delivered.as_slice() {
+        [qos] if *qos == expected_qos => Verdict::Pass,
+        // QoS 0 and 1 allow a repeat; QoS 2 never.
+        [first, rest @ ..]
+            if expected_qos != QoS::ExactlyOnce
+                && *first == expected_qos
+                && rest.iter().all(|qos| *qos == expected_qos) =>
+        {
+            Verdict::Warn
+        }
+        _ => Verdict::Fail,
+    };
+    Ok(Outcome::new(verdict, expected, seen))
+}
+
+/// Overlapping subscriptions: the message arrives respecting the highest granted QoS.
+pub async fn overlapping(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.open("subscriber", options).await?;
+    let broad = ctx
+        .subscribe_one(subscriber, "o/#", QoS::AtLeastOnce)
+        .await?;
+    let exact = ctx
+        .subscribe_one(subscriber, "o/a", QoS::ExactlyOnce)
+        .await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "o/a", "overlap", QoS::ExactlyOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        !ctx.messages_since(subscriber, mark).is_empty()
+    })
+    .await;
+    ctx.settle(300).await;
+    let publishes = ctx.publishes_since(subscriber, mark);
+    let highest = broad.max(exact);
+    let top = publishes.iter().map(|publish| publish.qos()).max();
+    let expected = format!(
+        "a copy at QoS {} (the highest granted of o/# and o/a); extra copies, one per subscription, are allowed",
+        highest.as_u8()
+    );
+    Ok(Outcome::judge(
+        top == Some(highest) && publishes.len() <= 2,
+        expected,
+        describe(&publishes),
+    ))
+}
+
+/// After UNSUBSCRIBE, nothing more arrives.
+pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.open("subscriber", options).await?;
+    ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "t", "before", QoS::AtLeastOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        !ctx.messages_since(subscriber, mark).is_empty()
+    })
+    .await;
+    let filter = ctx.topic("t");
+    ctx.unsubscribe(subscriber, filter).await?;
+    let after = ctx.mark();
+    let flow = ctx.publish_to(publisher, "t", "after", QoS::AtLeastOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.settle(500).await;
+    let before =
+        ctx.publishes_since(subscriber, mark).len() - ctx.publishes_since(subscriber, after).len();
+    let late = ctx.publishes_since(subscriber, after);
+    Ok(Outcome::judge(
+        before == 1 && late.is_empty(),
+        "the message before UNSUBSCRIBE, nothing after it",
+        format!("{before} before; after: {}", describe(&late)),
+    ))
+}
+
+/// `+` matches one level, `#` any number including the parent.
+pub async fn wildcards(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("plus");
+    let plus = ctx.open("plus", options).await?;
+    ctx.subscribe_one(plus, "w/+/end", QoS::AtLeastOnce).await?;
+    let options = ctx.options("hash");
+    let hash = ctx.open("hash", options).await?;
+    ctx.subscribe_one(hash, "h/#", QoS::AtLeastOnce).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    for topic in ["w/a/end", "w/a/b/end", "w/end", "h", "h/a/b", "hx"] {
+        let flow = ctx.publish_to(publisher, topic, topic, QoS::AtLeastOnce, false)?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.settle(500).await;
+    let topics = |ctx: &Ctx, client| -> Vec<String> {
+        ctx.publishes_since(client, mark)
+            .iter()
+            .map(|publish| {
+                publish
+                    .topic
+                    .strip_prefix(ctx.topic_prefix())
+                    .unwrap_or(&publish.topic)
+                    .to_owned()
+            })
+            .collect()
+    };
+    let (got_plus, got_hash) = (topics(ctx, plus), topics(ctx, hash));
+    Ok(Outcome::judge(
+        got_plus == ["w/a/end"] && got_hash == ["h", "h/a/b"],
+        "w/+/end gets w/a/end only; h/# gets h and h/a/b, not hx",
+        format!("w/+/end got {got_plus:?}; h/# got {got_hash:?}"),
+    ))
+}
+
+/// A filter starting with a wildcard does not match a topic starting with `$`.
+pub async fn dollar_topics(ctx: &mut Ctx) -> Step {
+    // The check's own prefix with `$` in front, so it stays clear of real traffic.
+    let dollar_topic = format!("${}t", ctx.topic_prefix());
+    let literal_filter = dollar_topic.clone();
+    let (_, rest) = dollar_topic
+        .split_once('/')
+        .ok_or_else(|| Outcome::broken("the topic prefix has no level"))?;
+    let wildcard_filter = format!("+/{rest}");
+    let options = ctx.options("literal");
+    let literal = ctx.open("literal", options).await?;
+    ctx.subscribe_with(
+        literal,
+        literal_filter,
+        SubscriptionOptions::qos(QoS::AtLeastOnce),
+    )
+    .await?;
+    let options = ctx.options("wildcard");
+    let wildcard = ctx.open("wildcard", options).await?;
+    ctx.subscribe_with(
+        wildcard,
+        wildcard_filter.clone(),
+        SubscriptionOptions::qos(QoS::AtLeastOnce),
+    )
+    .await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    let request =
+        crate::session::PublishRequest::new(dollar_topic.clone(), "dollar", QoS::AtLeastOnce);
+    let flow = ctx.publish(publisher, request)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.settle(500).await;
+    let by_literal = ctx.publishes_since(literal, mark).len();
+    let by_wildcard = ctx.publishes_since(wildcard, mark).len();
+    if by_literal == 0 && by_wildcard == 0 {
+        return Ok(Outcome::skipped(format!(
+            "the broker did not route the client's publish to {dollar_topic} (brokers may reserve $-topics)"
+        )));
+    }
+    Ok(Outcome::judge(
+        by_wildcard == 0,
+        format!("{wildcard_filter} does not match {dollar_topic}; the literal filter does"),
+        format!("literal filter got {by_literal}, wildcard filter got {by_wildcard}"),
+    ))
+}

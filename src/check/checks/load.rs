@@ -1,0 +1,113 @@
+//! Load within bounds: a burst of 1,000 messages and large payloads. These can be switched off,
+//! and each is bounded in count and time.
+
+use std::collections::HashMap;
+
+use super::Step;
+use crate::check::context::Ctx;
+use crate::check::outcome::{Outcome, Verdict};
+use crate::codec::QoS;
+use crate::session::PublishRequest;
+
+/// Messages in a burst.
+pub const BURST: usize = 1_000;
+/// How long a burst or a large payload may take before the check gives up, in ms.
+const LIMIT_MS: u64 = 30_000;
+
+/// `BURST` messages at `qos` published back to back all arrive, each once.
+pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
+    let qos = QoS::from_u8(qos).unwrap_or(QoS::AtLeastOnce);
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.open("subscriber", options).await?;
+    ctx.subscribe_one(subscriber, "burst", qos).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    let start = ctx.elapsed();
+    for index in 0..BURST {
+        ctx.publish_to(publisher, "burst", &index.to_string(), qos, false)?;
+    }
+    ctx.wait_for(LIMIT_MS, |ctx| {
+        ctx.messages_since(subscriber, mark).len() >= BURST
+    })
+    .await;
+    ctx.settle(300).await;
+    let took = ctx.elapsed() - start;
+    let mut counts: HashMap<&[u8], usize> = HashMap::new();
+    let messages = ctx.messages_since(subscriber, mark);
+    for message in &messages {
+        *counts.entry(&message.payload[..]).or_default() += 1;
+    }
+    let distinct = counts.len();
+    let repeated = messages.len() - distinct;
+    let expected = format!(
+        "all {BURST} messages at QoS {} arrive, each once",
+        qos.as_u8()
+    );
+    let seen = format!(
+        "{distinct} of {BURST} arrived{} in {took} ms",
+        if repeated > 0 {
+            format!(", {repeated} more than once")
+        } else {
+            String::new()
+        }
+    );
+    let verdict = match (distinct == BURST, repeated) {
+        (false, _) => Verdict::Fail,
+        (true, 0) => Verdict::Pass,
+        // At least once allows repeats; exactly once does not.
+        (true, _) if qos == QoS::AtLeastOnce => Verdict::Warn,
+        (true, _) => Verdict::Fail,
+    };
+    Ok(Outcome::new(verdict, expected, seen))
+}
+
+/// A payload of `kib` KiB arrives intact; the report gives the time it took.
+pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
+    let size = usize::from(kib) * 1024;
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.add("subscriber", options);
+    let connected = ctx
+        .connect(subscriber)
+        .await
+        .map_err(|error| Outcome::broken(format!("subscriber could not connect: {error}")))?;
+    if let Some(maximum) = connected.properties.maximum_packet_size {
+        if (maximum.get() as usize) < size + 64 {
+            return Ok(Outcome::skipped(format!(
+                "the broker accepts packets up to {} bytes (CONNACK Maximum Packet Size)",
+                maximum
+            )));
+        }
+    }
+    ctx.subscribe_one(subscriber, "large", QoS::AtLeastOnce)
+        .await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let payload: Vec<u8> = (0..size).map(|index| b'a' + (index % 26) as u8).collect();
+    let mark = ctx.mark();
+    let start = ctx.elapsed();
+    let request = PublishRequest::new(ctx.topic("large"), payload.clone(), QoS::AtLeastOnce);
+    ctx.publish(publisher, request)?;
+    ctx.wait_for(LIMIT_MS, |ctx| {
+        !ctx.messages_since(subscriber, mark).is_empty()
+    })
+    .await;
+    let took = ctx.elapsed() - start;
+    let got = ctx.messages_since(subscriber, mark);
+    let intact = got.len() == 1 && got[0].payload[..] == payload[..];
+    Ok(Outcome::judge(
+        intact,
+        format!(
+            "a {kib} KiB payload arrives intact within {} s",
+            LIMIT_MS / 1000
+        ),
+        match got.first() {
+            Some(message) => format!(
+                "{} bytes arrived {} in {took} ms",
+                message.payload.len(),
+                if intact { "intact" } else { "altered" }
+            ),
+            None => format!("nothing arrived in {took} ms"),
+        },
+    ))
+}

@@ -1,0 +1,54 @@
+//! The checks, one file per area. Each is an `async fn(&mut Ctx) -> Step`: `Err` carries an
+//! outcome for a step the check needed that did not happen (the `?` operator ends the check).
+
+pub mod connection;
+pub mod delivery;
+pub mod load;
+pub mod qos2;
+pub mod retained;
+pub mod transport;
+pub mod v5;
+pub mod will;
+
+use super::outcome::Outcome;
+use crate::codec::{Publish, QoS};
+
+/// A check's result, or the outcome of the step that stopped it.
+pub type Step = Result<Outcome, Outcome>;
+
+/// PUBLISH packets as a reader checks them: `QoS 1 DUP 0 RETAIN 1 "payload"`.
+pub fn describe(publishes: &[&Publish]) -> String {
+    if publishes.is_empty() {
+        return "no PUBLISH".into();
+    }
+    let each: Vec<String> = publishes
+        .iter()
+        .map(|publish| {
+            format!(
+                "QoS {} DUP {} RETAIN {} \"{}\"",
+                publish.qos().as_u8(),
+                u8::from(publish.dup),
+                u8::from(publish.retain),
+                preview(&publish.payload)
+            )
+        })
+        .collect();
+    format!("{} PUBLISH: {}", publishes.len(), each.join(", "))
+}
+
+/// A payload as short text for a report line.
+pub fn preview(payload: &[u8]) -> String {
+    let text = String::from_utf8_lossy(payload);
+    if text.chars().count() > 24 {
+        format!(
+            "{}… ({} bytes)",
+            text.chars().take(24).collect::<String>(),
+            payload.len()
+        )
+    } else {
+        text.into_owned()
+    }
+}
+
+/// Every QoS, for the pair checks.
+pub const ALL_QOS: [QoS; 3] = [QoS::AtMostOnce, QoS::AtLeastOnce, QoS::ExactlyOnce];

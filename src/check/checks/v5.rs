@@ -1,0 +1,306 @@
+//! MQTT 5.0 features: flow control, topic aliases, expiry, reason codes, subscription options
+//! and identifiers.
+
+use std::num::{NonZeroU16, NonZeroU32};
+
+use super::{describe, Step};
+use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::outcome::{Outcome, Verdict};
+use crate::codec::{PacketType, Properties, QoS, ReasonCode, RetainHandling, SubscriptionOptions};
+use crate::session::PublishRequest;
+
+/// The broker sends no more unacknowledged QoS 1 messages than our Receive Maximum.
+pub async fn receive_maximum(ctx: &mut Ctx) -> Step {
+    let mut options = ctx.options("slow");
+    options.properties.receive_maximum = NonZeroU16::new(2);
+    let slow = ctx.open("slow", options).await?;
+    ctx.subscribe_one(slow, "t", QoS::AtLeastOnce).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    for _ in 0..5 {
+        ctx.withhold_next(slow, PacketType::PubAck);
+    }
+    let mark = ctx.mark();
+    for index in 0..5 {
+        let flow = ctx.publish_to(publisher, "t", &index.to_string(), QoS::AtLeastOnce, false)?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.settle(1_000).await;
+    let got = ctx.publishes_since(slow, mark).len();
+    Ok(Outcome::judge(
+        (1..=2).contains(&got),
+        "with Receive Maximum 2 and no PUBACK sent: at most 2 of 5 QoS 1 messages sent",
+        format!("{got} sent before any PUBACK"),
+    ))
+}
+
+/// Topic aliases both ways: ours are understood, and the broker's (if it uses them) resolve.
+pub async fn topic_alias(ctx: &mut Ctx) -> Step {
+    let mut options = ctx.options("subscriber");
+    options.properties.topic_alias_maximum = Some(10);
+    let subscriber = ctx.open("subscriber", options).await?;
+    ctx.subscribe_one(subscriber, "alias", QoS::AtLeastOnce)
+        .await?;
+    let mut options = ctx.options("publisher");
+    options.auto_topic_alias = true;
+    let publisher = ctx.add("publisher", options);
+    let connected = ctx
+        .connect(publisher)
+        .await
+        .map_err(|error| Outcome::broken(format!("publisher could not connect: {error}")))?;
+    if connected.properties.topic_alias_maximum.unwrap_or(0) == 0 {
+        return Ok(Outcome::skipped(
+            "the broker accepts no topic aliases (CONNACK Topic Alias Maximum 0)",
+        ));
+    }
+    let mark = ctx.mark();
+    for index in 0..3 {
+        let flow = ctx.publish_to(
+            publisher,
+            "alias",
+            &index.to_string(),
+            QoS::AtLeastOnce,
+            false,
+        )?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        ctx.messages_since(subscriber, mark).len() >= 3
+    })
+    .await;
+    let aliased_out = ctx
+        .sent_since(publisher, mark)
+        .filter(|packet| matches!(packet, crate::codec::Packet::Publish(publish) if publish.topic.is_empty()))
+        .count();
+    let aliased_in = ctx
+        .publishes_since(subscriber, mark)
+        .iter()
+        .filter(|publish| publish.properties.topic_alias.is_some())
+        .count();
+    let topic = ctx.topic("alias");
+    let right = ctx
+        .messages_since(subscriber, mark)
+        .iter()
+        .filter(|message| message.topic.as_str() == topic)
+        .count();
+    Ok(Outcome::judge(
+        right == 3 && aliased_out >= 2,
+        "3 messages, the last 2 sent with an alias and an empty topic, all delivered under the full topic",
+        format!(
+            "{aliased_out} sent by alias; {right} of 3 delivered under the full topic; the broker used aliases on {aliased_in} deliveries to us"
+        ),
+    ))
+}
+
+/// A message that expires while its subscriber is away is not delivered; one that does not
+/// carries the remaining lifetime.
+pub async fn message_expiry(ctx: &mut Ctx) -> Step {
+    let options = ctx.persistent_options("away");
+    let away = ctx.open("away", options).await?;
+    ctx.subscribe_one(away, "t", QoS::AtLeastOnce).await?;
+    ctx.disconnect(away).await;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    for (payload, seconds) in [("short", 1), ("long", 60)] {
+        let mut request = PublishRequest::new(ctx.topic("t"), payload, QoS::AtLeastOnce);
+        request.properties.message_expiry_interval = Some(seconds);
+        let flow = ctx.publish(publisher, request)?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.settle(2_500).await;
+    let mark = ctx.mark();
+    ctx.connect(away)
+        .await
+        .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+    ctx.wait_for(ANSWER_MS, |ctx| !ctx.publishes_since(away, mark).is_empty())
+        .await;
+    ctx.settle(300).await;
+    let got = ctx.publishes_since(away, mark);
+    let long_ok = got.len() == 1
+        && &got[0].payload[..] == b"long"
+        && got[0]
+            .properties
+            .message_expiry_interval
+            .is_some_and(|left| left < 60);
+    Ok(Outcome::judge(
+        long_ok,
+        "after 2.5 s away: \"short\" (expiry 1 s) dropped; \"long\" (60 s) delivered with less than 60 s left",
+        format!(
+            "{}; expiry left {:?}",
+            describe(&got),
+            got.iter()
+                .map(|publish| publish.properties.message_expiry_interval)
+                .collect::<Vec<_>>()
+        ),
+    ))
+}
+
+/// A QoS 1 publish nobody subscribed to: PUBACK 0x10 No matching subscribers.
+pub async fn no_subscribers(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let flow = ctx.publish_to(publisher, "nobody", "anyone?", QoS::AtLeastOnce, false)?;
+    let reason = ctx.completed(publisher, flow).await?;
+    let expected = "PUBACK 0x10 No matching subscribers";
+    Ok(match reason {
+        ReasonCode::NoMatchingSubscribers => {
+            Outcome::new(Verdict::Pass, expected, format!("PUBACK {reason}"))
+        }
+        _ => Outcome::new(
+            Verdict::Warn,
+            expected,
+            format!("PUBACK {reason} (allowed: the code is optional)"),
+        ),
+    })
+}
+
+/// No Local: a client does not get its own publications back.
+pub async fn no_local(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("own");
+    let own = ctx.open("own", options).await?;
+    let mut no_local = SubscriptionOptions::qos(QoS::AtLeastOnce);
+    no_local.no_local = true;
+    let filter = ctx.topic("t");
+    ctx.subscribe_with(own, filter, no_local).await?;
+    let options = ctx.options("other");
+    let other = ctx.open("other", options).await?;
+    ctx.subscribe_one(other, "t", QoS::AtLeastOnce).await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(own, "t", "mine", QoS::AtLeastOnce, false)?;
+    ctx.completed(own, flow).await?;
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        !ctx.publishes_since(other, mark).is_empty()
+    })
+    .await;
+    ctx.settle(300).await;
+    let back = ctx.publishes_since(own, mark);
+    let elsewhere = ctx.publishes_since(other, mark).len();
+    Ok(Outcome::judge(
+        back.is_empty() && elsewhere == 1,
+        "the publisher (No Local 1) gets nothing back; another subscriber gets the message",
+        format!(
+            "publisher got {}; other subscriber got {elsewhere}",
+            describe(&back)
+        ),
+    ))
+}
+
+/// Retain As Published keeps RETAIN 1 on live deliveries; without it RETAIN is 0.
+pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("keeps");
+    let keeps = ctx.open("keeps", options).await?;
+    let mut rap = SubscriptionOptions::qos(QoS::AtLeastOnce);
+    rap.retain_as_published = true;
+    let filter = ctx.topic("r");
+    ctx.subscribe_with(keeps, filter, rap).await?;
+    let options = ctx.options("clears");
+    let clears = ctx.open("clears", options).await?;
+    ctx.subscribe_one(clears, "r", QoS::AtLeastOnce).await?;
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "r", "as published", QoS::AtLeastOnce, true)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.settle(500).await;
+    let kept = ctx.publishes_since(keeps, mark);
+    let cleared = ctx.publishes_since(clears, mark);
+    Ok(Outcome::judge(
+        kept.len() == 1 && kept[0].retain && cleared.len() == 1 && !cleared[0].retain,
+        "Retain As Published 1: RETAIN 1; Retain As Published 0: RETAIN 0",
+        format!("RAP 1: {}; RAP 0: {}", describe(&kept), describe(&cleared)),
+    ))
+}
+
+/// Retain Handling: 0 sends retained messages at every subscribe, 1 only for a new
+/// subscription, 2 never.
+pub async fn retain_handling(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let flow = ctx.publish_to(publisher, "r", "stored", QoS::AtLeastOnce, true)?;
+    ctx.completed(publisher, flow).await?;
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.open("subscriber", options).await?;
+    let filter = ctx.topic("r");
+    let mut counts = Vec::new();
+    for handling in [
+        RetainHandling::DoNotSend,
+        RetainHandling::SendIfNew,
+        RetainHandling::SendIfNew,
+        RetainHandling::SendAtSubscribe,
+    ] {
+        if counts.len() == 1 {
+            // The second step needs the subscription new again.
+            let _ = ctx.unsubscribe(subscriber, filter.clone()).await;
+        }
+        let mut options = SubscriptionOptions::qos(QoS::AtLeastOnce);
+        options.retain_handling = handling;
+        let mark = ctx.mark();
+        ctx.subscribe_with(subscriber, filter.clone(), options)
+            .await?;
+        ctx.settle(300).await;
+        counts.push(ctx.publishes_since(subscriber, mark).len());
+    }
+    Ok(Outcome::judge(
+        counts == [0, 1, 0, 1],
+        "retained messages sent: RH 2 new → 0, RH 1 new → 1, RH 1 again → 0, RH 0 again → 1",
+        format!("sent {counts:?}"),
+    ))
+}
+
+/// Subscription Identifiers come back on the messages they matched.
+pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
+    let options = ctx.options("subscriber");
+    let subscriber = ctx.add("subscriber", options);
+    let connected = ctx
+        .connect(subscriber)
+        .await
+        .map_err(|error| Outcome::broken(format!("subscriber could not connect: {error}")))?;
+    if connected.properties.subscription_identifier_available == Some(false) {
+        return Ok(Outcome::skipped(
+            "the broker does not support Subscription Identifiers (CONNACK says so)",
+        ));
+    }
+    for (filter, id) in [("s/#", 7), ("s/a", 9)] {
+        let mut properties = Properties::default();
+        properties.subscription_identifiers = vec![NonZeroU32::new(id).unwrap_or(NonZeroU32::MIN)];
+        let filter = ctx.topic(filter);
+        ctx.subscribe(
+            subscriber,
+            vec![(filter, SubscriptionOptions::qos(QoS::AtLeastOnce))],
+            properties,
+        )
+        .await?;
+    }
+    let options = ctx.options("publisher");
+    let publisher = ctx.open("publisher", options).await?;
+    let ids_for = |ctx: &Ctx, mark| -> Vec<u32> {
+        let mut ids: Vec<u32> = ctx
+            .publishes_since(subscriber, mark)
+            .iter()
+            .flat_map(|publish| {
+                publish
+                    .properties
+                    .subscription_identifiers
+                    .iter()
+                    .map(|id| id.get())
+            })
+            .collect();
+        ids.sort_unstable();
+        ids
+    };
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "s/a", "both", QoS::AtLeastOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.settle(500).await;
+    let both = ids_for(ctx, mark);
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "s/b", "one", QoS::AtLeastOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.settle(500).await;
+    let one = ids_for(ctx, mark);
+    Ok(Outcome::judge(
+        both == [7, 9] && one == [7],
+        "s/a (matches s/# id 7 and s/a id 9) carries 7 and 9; s/b carries 7",
+        format!("s/a carried {both:?}; s/b carried {one:?}"),
+    ))
+}

@@ -1,0 +1,557 @@
+//! The toolkit a check is written with: named clients whose ids and topics stay under the run's
+//! own prefix, commands that wait for their answer, client-side faults, and queries over what
+//! each client received. Everything observed is kept as a trace, which becomes the check's
+//! diagram.
+
+use std::collections::HashMap;
+
+use super::backend::{Backend, TransportFacts};
+use super::outcome::Outcome;
+use crate::codec::{
+    Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, ReasonCode,
+    Subscription, SubscriptionOptions,
+};
+use crate::session::{ConnectOptions, Event, LostCause, Message, PublishRequest};
+use crate::sim::Side;
+use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
+
+/// How often a wait looks again, in ms.
+const POLL_MS: u64 = 10;
+/// How long an answer (CONNACK, SUBACK, an acknowledgement) may take.
+pub const ANSWER_MS: u64 = 5_000;
+
+/// A point in what was observed; queries can look only at what came after it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct Mark {
+    packets: usize,
+    events: usize,
+}
+
+/// A client's CONNACK, as the session reported it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Connected {
+    /// Session Present.
+    pub session_present: bool,
+    /// v5 CONNACK properties.
+    pub properties: Properties,
+}
+
+/// The state of one check's run.
+pub struct Ctx {
+    backend: Box<dyn Backend>,
+    version: ProtocolVersion,
+    topic_prefix: String,
+    client_prefix: String,
+    names: Vec<String>,
+    trace: Vec<TraceEvent>,
+    packets: Vec<PacketRecord>,
+    packet_index: HashMap<u64, usize>,
+    events: Vec<(usize, Event)>,
+    started: u64,
+    /// Retained messages this check set: cleared at the end.
+    retained: Vec<String>,
+    /// Client ids whose sessions outlive their connection: ended at the end.
+    persistent: Vec<String>,
+}
+
+impl Ctx {
+    /// A context on `backend`; topics start with `topic_prefix`, client ids with `client_prefix`.
+    pub fn new(
+        backend: Box<dyn Backend>,
+        version: ProtocolVersion,
+        topic_prefix: String,
+        client_prefix: String,
+    ) -> Ctx {
+        let started = backend.now();
+        Ctx {
+            backend,
+            version,
+            topic_prefix,
+            client_prefix,
+            names: Vec::new(),
+            trace: Vec::new(),
+            packets: Vec::new(),
+            packet_index: HashMap::new(),
+            events: Vec::new(),
+            started,
+            retained: Vec::new(),
+            persistent: Vec::new(),
+        }
+    }
+
+    /// The protocol version the check runs with.
+    pub fn version(&self) -> ProtocolVersion {
+        self.version
+    }
+
+    /// Whether the check runs with MQTT 5.0.
+    pub fn is_v5(&self) -> bool {
+        self.version == ProtocolVersion::V5
+    }
+
+    /// Whether time is simulated.
+    pub fn is_simulated(&self) -> bool {
+        self.backend.is_simulated()
+    }
+
+    /// The check's own topic for `suffix`.
+    pub fn topic(&self, suffix: &str) -> String {
+        format!("{}{suffix}", self.topic_prefix)
+    }
+
+    /// The check's topic prefix (ends with `/`).
+    pub fn topic_prefix(&self) -> &str {
+        &self.topic_prefix
+    }
+
+    /// Milliseconds since the check started.
+    pub fn elapsed(&self) -> u64 {
+        self.backend.now().saturating_sub(self.started)
+    }
+
+    /// Lane names for the diagram, in client order.
+    pub fn client_names(&self) -> &[String] {
+        &self.names
+    }
+
+    /// Everything recorded, for the diagram.
+    pub fn take_trace(&mut self) -> Vec<TraceEvent> {
+        self.pump();
+        std::mem::take(&mut self.trace)
+    }
+
+    /// What the transport saw.
+    pub fn transport(&self) -> Option<TransportFacts> {
+        self.backend.transport()
+    }
+
+    // ---- clients -------------------------------------------------------------------------
+
+    /// Connect options for a client of this check named `name`: a clean session, trace on.
+    pub fn options(&self, name: &str) -> ConnectOptions {
+        let mut options =
+            ConnectOptions::new(self.version, format!("{}{name}", self.client_prefix));
+        options.keep_alive = 60;
+        options.response_timeout_ms = ANSWER_MS;
+        options.trace = true;
+        options
+    }
+
+    /// Options for a session that outlives its connection (ended when the check finishes).
+    pub fn persistent_options(&self, name: &str) -> ConnectOptions {
+        let mut options = self.options(name);
+        options.clean_start = false;
+        if self.is_v5() {
+            options.properties.session_expiry_interval = Some(300);
+        }
+        options
+    }
+
+    /// Adds a client without connecting it.
+    pub fn add(&mut self, name: &str, options: ConnectOptions) -> usize {
+        if !options.clean_start || options.properties.session_expiry_interval.unwrap_or(0) > 0 {
+            self.persistent.push(options.client_id.clone());
+        }
+        self.names.push(name.to_owned());
+        self.backend.add_client(options)
+    }
+
+    /// Adds and connects a client; a refusal ends the check as broken.
+    pub async fn open(&mut self, name: &str, options: ConnectOptions) -> Result<usize, Outcome> {
+        let client = self.add(name, options);
+        self.connect(client)
+            .await
+            .map_err(|error| Outcome::broken(format!("{name} could not connect: {error}")))?;
+        Ok(client)
+    }
+
+    /// Connects (or reconnects) a client and waits for the CONNACK.
+    pub async fn connect(&mut self, client: usize) -> Result<Connected, String> {
+        let mark = self.mark();
+        self.backend.connect(client);
+        let mut answer = None;
+        self.wait_for(ANSWER_MS, |ctx| {
+            answer = ctx
+                .events_since(client, mark)
+                .find_map(|event| match event {
+                    Event::Connected {
+                        session_present,
+                        properties,
+                    } => Some(Ok(Connected {
+                        session_present: *session_present,
+                        properties: properties.clone(),
+                    })),
+                    Event::ConnectionLost(cause) => Some(Err(cause.to_string())),
+                    _ => None,
+                });
+            answer.is_some()
+        })
+        .await;
+        answer.unwrap_or_else(|| Err(format!("no CONNACK within {ANSWER_MS} ms")))
+    }
+
+    /// Subscribes and waits for the SUBACK: the granted QoS or refusal code per filter.
+    pub async fn subscribe(
+        &mut self,
+        client: usize,
+        subscriptions: Vec<(String, SubscriptionOptions)>,
+        properties: Properties,
+    ) -> Result<Vec<Result<QoS, ReasonCode>>, Outcome> {
+        let mark = self.mark();
+        let subscriptions: Vec<Subscription> = subscriptions
+            .into_iter()
+            .map(|(filter, options)| Subscription { filter, options })
+            .collect();
+        let mut refused = None;
+        self.backend.command(client, &mut |session, now| {
+            if let Err(error) = session.subscribe(now, subscriptions.clone(), properties.clone()) {
+                refused = Some(error.to_string());
+            }
+        });
+        if let Some(error) = refused {
+            return Err(Outcome::broken(format!("SUBSCRIBE not sent: {error}")));
+        }
+        let mut results = None;
+        self.wait_for(ANSWER_MS, |ctx| {
+            results = ctx
+                .events_since(client, mark)
+                .find_map(|event| match event {
+                    Event::Subscribed { results, .. } => {
+                        Some(results.iter().map(|result| result.outcome).collect())
+                    }
+                    _ => None,
+                });
+            results.is_some()
+        })
+        .await;
+        results.ok_or_else(|| Outcome::broken(format!("no SUBACK within {ANSWER_MS} ms")))
+    }
+
+    /// Subscribes to one of the check's topics at `qos` and returns the granted QoS.
+    pub async fn subscribe_one(
+        &mut self,
+        client: usize,
+        suffix: &str,
+        qos: QoS,
+    ) -> Result<QoS, Outcome> {
+        let filter = self.topic(suffix);
+        self.subscribe_with(client, filter, SubscriptionOptions::qos(qos))
+            .await
+    }
+
+    /// Subscribes to a full filter with options and returns the granted QoS.
+    pub async fn subscribe_with(
+        &mut self,
+        client: usize,
+        filter: String,
+        options: SubscriptionOptions,
+    ) -> Result<QoS, Outcome> {
+        let results = self
+            .subscribe(
+                client,
+                vec![(filter.clone(), options)],
+                Properties::default(),
+            )
+            .await?;
+        match results.first() {
+            Some(Ok(granted)) => Ok(*granted),
+            Some(Err(code)) => Err(Outcome::broken(format!(
+                "subscription to {filter} refused: {code}"
+            ))),
+            None => Err(Outcome::broken("SUBACK without a code")),
+        }
+    }
+
+    /// Unsubscribes and waits for the UNSUBACK.
+    pub async fn unsubscribe(&mut self, client: usize, filter: String) -> Result<(), Outcome> {
+        let mark = self.mark();
+        self.backend.command(client, &mut |session, now| {
+            let _ = session.unsubscribe(now, vec![filter.clone()], Properties::default());
+        });
+        let done = self
+            .wait_for(ANSWER_MS, |ctx| {
+                ctx.events_since(client, mark)
+                    .any(|event| matches!(event, Event::Unsubscribed { .. }))
+            })
+            .await;
+        if done {
+            Ok(())
+        } else {
+            Err(Outcome::broken(format!(
+                "no UNSUBACK within {ANSWER_MS} ms"
+            )))
+        }
+    }
+
+    /// Starts a publish; returns its flow.
+    pub fn publish(&mut self, client: usize, request: PublishRequest) -> Result<FlowId, Outcome> {
+        if request.retain {
+            self.retained.push(request.topic.to_string());
+        }
+        let mut result = None;
+        self.backend.command(client, &mut |session, now| {
+            result = Some(session.publish(now, request.clone()));
+        });
+        match result {
+            Some(Ok(flow)) => Ok(flow),
+            Some(Err(error)) => Err(Outcome::broken(format!("PUBLISH not sent: {error}"))),
+            None => Err(Outcome::broken("PUBLISH not sent")),
+        }
+    }
+
+    /// Publishes `payload` to one of the check's topics.
+    pub fn publish_to(
+        &mut self,
+        client: usize,
+        suffix: &str,
+        payload: &str,
+        qos: QoS,
+        retain: bool,
+    ) -> Result<FlowId, Outcome> {
+        let mut request = PublishRequest::new(self.topic(suffix), payload.to_owned(), qos);
+        request.retain = retain;
+        self.publish(client, request)
+    }
+
+    /// Waits until the flow's acknowledgement came (QoS 0: until it was written); returns the
+    /// reason code of the final acknowledgement.
+    pub async fn completed(&mut self, client: usize, flow: FlowId) -> Result<ReasonCode, Outcome> {
+        let mut reason = None;
+        self.wait_for(ANSWER_MS, |ctx| {
+            reason = ctx.events_of(client).find_map(|event| match event {
+                Event::Published { flow: done, reason } if *done == flow => Some(Ok(*reason)),
+                Event::PublishFailed {
+                    flow: done, reason, ..
+                } if *done == flow => Some(Err(*reason)),
+                _ => None,
+            });
+            reason.is_some()
+        })
+        .await;
+        match reason {
+            Some(Ok(reason)) => Ok(reason),
+            Some(Err(reason)) => Err(Outcome::broken(format!("the broker refused it: {reason}"))),
+            None => Err(Outcome::broken(format!(
+                "the publish flow did not complete within {ANSWER_MS} ms"
+            ))),
+        }
+    }
+
+    /// Sends DISCONNECT (normal) and waits for the connection to end.
+    pub async fn disconnect(&mut self, client: usize) {
+        let mark = self.mark();
+        self.backend.command(client, &mut |session, now| {
+            if session.is_connected() {
+                session.disconnect(now, Disconnect::normal())
+            }
+        });
+        self.wait_for(ANSWER_MS, |ctx| ctx.lost_since(client, mark).is_some())
+            .await;
+    }
+
+    /// Drops a client's connection without DISCONNECT (the broker sees an abnormal close).
+    pub async fn cut(&mut self, client: usize) {
+        self.backend.cut(client);
+        self.settle(50).await;
+    }
+
+    /// Stops the client's keep-alive pings on this connection: it goes silent.
+    pub fn stop_pinging(&mut self, client: usize) {
+        self.backend
+            .command(client, &mut |session, _| session.stop_pinging());
+    }
+
+    /// Loses the next packet of `kind` that the client sends.
+    pub fn withhold_next(&mut self, client: usize, kind: PacketType) {
+        self.backend.drop_next(client, Side::ToBroker, kind);
+    }
+
+    /// Loses the next packet of `kind` that the broker sends to the client.
+    pub fn lose_incoming(&mut self, client: usize, kind: PacketType) {
+        self.backend.drop_next(client, Side::ToClient, kind);
+    }
+
+    /// Sends a packet the session did not write.
+    pub fn inject(&mut self, client: usize, packet: &Packet) {
+        self.backend.inject(client, packet);
+    }
+
+    /// Splits the client's writes into WebSocket messages of at most `bytes` bytes.
+    pub fn set_frame_limit(&mut self, client: usize, bytes: Option<usize>) -> bool {
+        self.backend.set_frame_limit(client, bytes)
+    }
+
+    // ---- time ----------------------------------------------------------------------------
+
+    /// Lets `ms` pass while packets flow.
+    pub async fn settle(&mut self, ms: u64) {
+        let until = self.backend.now() + ms;
+        while self.backend.now() < until {
+            let step = (until - self.backend.now()).min(POLL_MS * 5);
+            self.backend.sleep(step).await;
+        }
+        self.pump();
+    }
+
+    /// Waits until `done` holds or `timeout_ms` passed; returns whether it held.
+    pub async fn wait_for(&mut self, timeout_ms: u64, mut done: impl FnMut(&Ctx) -> bool) -> bool {
+        let deadline = self.backend.now() + timeout_ms;
+        loop {
+            self.pump();
+            if done(self) {
+                return true;
+            }
+            if self.backend.now() >= deadline {
+                return false;
+            }
+            self.backend.sleep(POLL_MS).await;
+        }
+    }
+
+    // ---- what was observed ---------------------------------------------------------------
+
+    /// The current point in what was observed.
+    pub fn mark(&mut self) -> Mark {
+        self.pump();
+        Mark {
+            packets: self.packets.len(),
+            events: self.events.len(),
+        }
+    }
+
+    /// The client's session events.
+    pub fn events_of(&self, client: usize) -> impl Iterator<Item = &Event> {
+        self.events_since(client, Mark::default())
+    }
+
+    /// The client's session events after `mark`.
+    pub fn events_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Event> {
+        self.events[mark.events..]
+            .iter()
+            .filter(move |(owner, _)| *owner == client)
+            .map(|(_, event)| event)
+    }
+
+    /// Why the client's connection ended after `mark`, if it did.
+    pub fn lost_since(&self, client: usize, mark: Mark) -> Option<&LostCause> {
+        self.events_since(client, mark)
+            .find_map(|event| match event {
+                Event::ConnectionLost(cause) => Some(cause),
+                _ => None,
+            })
+    }
+
+    /// Messages handed to the client's application after `mark`.
+    pub fn messages_since(&self, client: usize, mark: Mark) -> Vec<&Message> {
+        self.events_since(client, mark)
+            .filter_map(|event| match event {
+                Event::Message(message) => Some(message),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// Packets the client received after `mark`.
+    pub fn received_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Packet> {
+        self.packets_since(client, mark, Direction::Incoming)
+    }
+
+    /// Packets the client sent that reached the broker after `mark`.
+    pub fn sent_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Packet> {
+        self.packets_since(client, mark, Direction::Outgoing)
+    }
+
+    fn packets_since(
+        &self,
+        client: usize,
+        mark: Mark,
+        direction: Direction,
+    ) -> impl Iterator<Item = &Packet> {
+        let tag = client as u32 + 1;
+        self.packets[mark.packets..]
+            .iter()
+            .filter(move |record| {
+                record.client == tag
+                    && record.direction == direction
+                    && record.fate == PacketFate::Delivered
+            })
+            .filter_map(|record| record.packet.as_ref().ok())
+    }
+
+    /// PUBLISH packets the client received after `mark`.
+    pub fn publishes_since(&self, client: usize, mark: Mark) -> Vec<&Publish> {
+        self.received_since(client, mark)
+            .filter_map(|packet| match packet {
+                Packet::Publish(publish) => Some(publish),
+                _ => None,
+            })
+            .collect()
+    }
+
+    /// How many packets of `kind` the client received after `mark`.
+    pub fn count_received(&self, client: usize, mark: Mark, kind: PacketType) -> usize {
+        self.received_since(client, mark)
+            .filter(|packet| packet.packet_type() == kind)
+            .count()
+    }
+
+    fn pump(&mut self) {
+        let (trace, events) = self.backend.poll();
+        for event in &trace {
+            match event {
+                TraceEvent::Packet(record) => {
+                    self.packet_index.insert(record.id, self.packets.len());
+                    self.packets.push(record.clone());
+                }
+                TraceEvent::PacketUpdate { id, fate, .. } => {
+                    if let Some(&index) = self.packet_index.get(id) {
+                        self.packets[index].fate = *fate;
+                    }
+                }
+                TraceEvent::Flow(_) | TraceEvent::Note(_) => {}
+            }
+        }
+        self.trace.extend(trace);
+        self.events.extend(events);
+    }
+
+    // ---- leaving nothing behind ------------------------------------------------------------
+
+    /// Ends every connection with DISCONNECT (so no will fires), clears the retained messages
+    /// the check set and ends the sessions it opened.
+    pub async fn clean_up(&mut self) {
+        for client in 0..self.names.len() {
+            self.disconnect(client).await;
+        }
+        let retained = std::mem::take(&mut self.retained);
+        let persistent = std::mem::take(&mut self.persistent);
+        if !retained.is_empty() {
+            let options = self.options("clean");
+            if let Ok(cleaner) = self.open("cleaner", options).await {
+                for topic in retained {
+                    let request = PublishRequest::new(topic, Vec::new(), QoS::AtLeastOnce);
+                    let mut request = request;
+                    request.retain = true;
+                    if let Ok(flow) = self.publish(cleaner, request) {
+                        let _ = self.completed(cleaner, flow).await;
+                    }
+                }
+                self.disconnect(cleaner).await;
+            }
+        }
+        for client_id in persistent {
+            // Connecting with a clean session (v5: expiry 0) ends the stored one.
+            let mut options = ConnectOptions::new(self.version, client_id);
+            options.trace = true;
+            options.response_timeout_ms = ANSWER_MS;
+            let client = self.names.len();
+            self.names.push("cleaner".into());
+            self.backend.add_client(options);
+            if self.connect(client).await.is_ok() {
+                self.disconnect(client).await;
+            }
+        }
+        self.backend.close_all();
+        self.pump();
+    }
+}

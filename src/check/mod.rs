@@ -1,0 +1,152 @@
+//! The broker check: a suite that tests what a broker does against the rules of MQTT 3.1.1 and
+//! 5.0, each verdict proven by the trace of what happened (drawn as the check's diagram).
+//!
+//! Checks are written once, as async functions over a [`Ctx`], and run on any [`Backend`]: the
+//! simulated broker in virtual time ([`SimBackend`], natively and in the page) or a real broker
+//! over browser WebSockets (the web driver). Every check keeps to its own topics and client ids
+//! under the run's prefix, and cleans up after itself: retained messages cleared, sessions
+//! ended, wills disarmed by a normal DISCONNECT.
+
+mod backend;
+mod catalogue;
+mod checks;
+mod context;
+mod outcome;
+mod report;
+mod sim_backend;
+
+pub use backend::{Backend, TransportFacts, Wait};
+pub use catalogue::{CheckDef, CHECKS};
+pub use context::{Ctx, Mark};
+pub use outcome::{Outcome, Verdict};
+pub use report::{CheckResult, Report, Summary};
+pub use sim_backend::SimBackend;
+
+use crate::broker::BrokerConfig;
+use crate::codec::ProtocolVersion;
+
+/// What to run, and where its traffic goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RunSettings {
+    /// Protocol versions to run every check with (v5-only checks run with 5.0 only).
+    pub versions: Vec<ProtocolVersion>,
+    /// A short random id: client ids and the default topic root carry it.
+    pub run_id: String,
+    /// Every topic is under `topic_root/`.
+    pub topic_root: String,
+    /// Whether to run the bursts and large payloads.
+    pub heavy: bool,
+    /// Only these check ids (all when empty).
+    pub only: Vec<String>,
+}
+
+impl RunSettings {
+    /// Both versions, every check, topics under `qoscope-check/<run id>`.
+    pub fn new(run_id: impl Into<String>) -> RunSettings {
+        let run_id = run_id.into();
+        RunSettings {
+            versions: vec![ProtocolVersion::V311, ProtocolVersion::V5],
+            topic_root: format!("qoscope-check/{run_id}"),
+            run_id,
+            heavy: true,
+            only: Vec::new(),
+        }
+    }
+
+    /// The checks to run, each with its version, in order.
+    pub fn plan(&self) -> Vec<(CheckDef, ProtocolVersion)> {
+        let mut plan = Vec::new();
+        for &version in &self.versions {
+            for check in CHECKS {
+                let wanted = self.only.is_empty() || self.only.iter().any(|id| id == check.id);
+                let applies = !check.v5_only || version == ProtocolVersion::V5;
+                if wanted && applies && (self.heavy || !check.heavy) {
+                    plan.push((*check, version));
+                }
+            }
+        }
+        plan
+    }
+
+    /// What the run will do to the broker, stated before it starts.
+    pub fn announcement(&self) -> String {
+        format!(
+            "{} checks. Publishes only to topics under {root}/ (and ${root}/ for the $-topic check), \
+             with client ids starting qc-{id}-. Retained messages it sets are cleared and \
+             sessions it opens are ended. {}",
+            self.plan().len(),
+            if self.heavy {
+                "Includes bursts of 1,000 messages and payloads of 256 KiB and 1 MiB."
+            } else {
+                "Bursts and large payloads are off."
+            },
+            root = self.topic_root,
+            id = self.run_id,
+        )
+    }
+
+    fn topic_prefix(&self, check: &CheckDef, version: ProtocolVersion) -> String {
+        format!("{}/{}/{}/", self.topic_root, version_tag(version), check.id)
+    }
+
+    fn client_prefix(&self, index: usize) -> String {
+        format!("qc-{}-{index}-", self.run_id)
+    }
+}
+
+/// "3.1.1" or "5.0", as reports name versions.
+pub fn version_name(version: ProtocolVersion) -> &'static str {
+    match version {
+        ProtocolVersion::V311 => "3.1.1",
+        ProtocolVersion::V5 => "5.0",
+    }
+}
+
+fn version_tag(version: ProtocolVersion) -> &'static str {
+    match version {
+        ProtocolVersion::V311 => "v3",
+        ProtocolVersion::V5 => "v5",
+    }
+}
+
+/// Runs one check (entry `index` of the plan) on `backend` and cleans up after it.
+pub async fn run_check(
+    settings: &RunSettings,
+    index: usize,
+    check: &CheckDef,
+    version: ProtocolVersion,
+    backend: Box<dyn Backend>,
+) -> CheckResult {
+    let mut ctx = Ctx::new(
+        backend,
+        version,
+        settings.topic_prefix(check, version),
+        settings.client_prefix(index),
+    );
+    let outcome = (check.run)(&mut ctx, check.arg).await;
+    let duration_ms = ctx.elapsed();
+    ctx.clean_up().await;
+    CheckResult::new(check, version, outcome, duration_ms, &mut ctx)
+}
+
+/// Runs the whole plan on fresh simulated brokers with `config` (one per check), natively.
+/// Simulated time never waits, so this returns at once.
+pub fn run_simulated(settings: &RunSettings, config: &BrokerConfig) -> Report {
+    let mut results = Vec::new();
+    for (index, (check, version)) in settings.plan().iter().enumerate() {
+        let backend = Box::new(SimBackend::new(config.clone()));
+        let run = run_check(settings, index, check, *version, backend);
+        results.push(complete_now(run));
+    }
+    Report::new("simulated broker", settings, results)
+}
+
+/// Polls a future that never waits for anything outside it (the simulated backend's).
+fn complete_now<T>(future: impl std::future::Future<Output = T>) -> T {
+    let mut future = std::pin::pin!(future);
+    let mut context = std::task::Context::from_waker(std::task::Waker::noop());
+    match future.as_mut().poll(&mut context) {
+        std::task::Poll::Ready(value) => value,
+        std::task::Poll::Pending => unreachable!("the simulated backend never waits"),
+    }
+}

@@ -1,0 +1,67 @@
+//! What a check concludes: a verdict, what the rule expects and what the broker did.
+
+use serde::{Deserialize, Serialize};
+
+/// A check's verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Verdict {
+    /// The broker did what the rule requires.
+    Pass,
+    /// The broker broke the rule.
+    Fail,
+    /// Allowed by the spec, but surprising enough to look at.
+    Warn,
+    /// Not run: the broker said it does not support the feature, or the check does not apply.
+    Skipped,
+}
+
+impl Verdict {
+    /// The word shown in reports.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Verdict::Pass => "pass",
+            Verdict::Fail => "fail",
+            Verdict::Warn => "warn",
+            Verdict::Skipped => "skipped",
+        }
+    }
+}
+
+/// A verdict with its reasons.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Outcome {
+    /// The verdict.
+    pub verdict: Verdict,
+    /// What the rule requires, in words.
+    pub expected: String,
+    /// What the broker did.
+    pub seen: String,
+}
+
+impl Outcome {
+    /// Pass when `held`, fail otherwise.
+    pub fn judge(held: bool, expected: impl Into<String>, seen: impl Into<String>) -> Outcome {
+        let verdict = if held { Verdict::Pass } else { Verdict::Fail };
+        Outcome::new(verdict, expected, seen)
+    }
+
+    /// An outcome with an explicit verdict.
+    pub fn new(verdict: Verdict, expected: impl Into<String>, seen: impl Into<String>) -> Outcome {
+        Outcome {
+            verdict,
+            expected: expected.into(),
+            seen: seen.into(),
+        }
+    }
+
+    /// A skipped check and why.
+    pub fn skipped(why: impl Into<String>) -> Outcome {
+        Outcome::new(Verdict::Skipped, "", why)
+    }
+
+    /// A failure at a step the check needed (a refused connection, a missing answer).
+    pub fn broken(step: impl Into<String>) -> Outcome {
+        Outcome::new(Verdict::Fail, "the check's set-up to succeed", step)
+    }
+}

@@ -1,0 +1,280 @@
+//! A run's results, and its exports: JSON, Markdown and JUnit XML.
+
+use serde::{Deserialize, Serialize};
+
+use super::catalogue::CheckDef;
+use super::context::Ctx;
+use super::outcome::{Outcome, Verdict};
+use super::RunSettings;
+use crate::codec::ProtocolVersion;
+use crate::trace::{Direction, PacketFate, TraceEvent};
+
+/// One check's result.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct CheckResult {
+    /// The check's id.
+    pub id: String,
+    /// What it checks.
+    pub title: String,
+    /// The rule it tests.
+    pub rule: String,
+    /// "3.1.1" or "5.0".
+    pub version: String,
+    /// Verdict, expected and seen.
+    #[serde(flatten)]
+    pub outcome: Outcome,
+    /// How long it took (simulated time on the simulated broker).
+    pub duration_ms: u64,
+    /// The clients, in lane order.
+    pub clients: Vec<String>,
+    /// Every packet and note, one line each, for reports.
+    pub transcript: Vec<String>,
+    /// The trace behind the diagram (kept in memory, not exported).
+    #[serde(skip)]
+    pub trace: Vec<TraceEvent>,
+}
+
+impl CheckResult {
+    pub(super) fn new(
+        check: &CheckDef,
+        version: ProtocolVersion,
+        outcome: Outcome,
+        duration_ms: u64,
+        ctx: &mut Ctx,
+    ) -> CheckResult {
+        let trace = ctx.take_trace();
+        let clients = ctx.client_names().to_vec();
+        CheckResult {
+            id: check.id.into(),
+            title: check.title.into(),
+            rule: check.rule.into(),
+            version: super::version_name(version).into(),
+            outcome,
+            duration_ms,
+            transcript: transcript(&trace, &clients),
+            clients,
+            trace,
+        }
+    }
+
+    /// `id@version`, unique within a run.
+    pub fn key(&self) -> String {
+        format!("{}@{}", self.id, self.version)
+    }
+}
+
+/// Packet lines as `   12 ms  publisher → broker  PUBLISH id=1 QoS 1 "t"`.
+fn transcript(trace: &[TraceEvent], clients: &[String]) -> Vec<String> {
+    let name = |tag: u32| {
+        clients
+            .get(tag as usize - 1)
+            .cloned()
+            .unwrap_or_else(|| format!("client {tag}"))
+    };
+    let mut fates = std::collections::HashMap::new();
+    for event in trace {
+        if let TraceEvent::PacketUpdate { id, fate, .. } = event {
+            fates.insert(*id, *fate);
+        }
+    }
+    let mut lines = Vec::new();
+    for event in trace {
+        match event {
+            TraceEvent::Packet(record) => {
+                let label = match &record.packet {
+                    Ok(packet) => packet.to_string(),
+                    Err(error) => format!("undecodable: {error}"),
+                };
+                let (from, to) = match record.direction {
+                    Direction::Outgoing => (name(record.client), "broker".to_owned()),
+                    Direction::Incoming => ("broker".to_owned(), name(record.client)),
+                };
+                let fate = match fates.get(&record.id).copied().unwrap_or(record.fate) {
+                    PacketFate::Dropped => "  (lost)",
+                    PacketFate::Held => "  (held)",
+                    PacketFate::InTransit | PacketFate::Delivered => "",
+                };
+                lines.push(format!(
+                    "{:>7} ms  {from} → {to}  {label}{fate}",
+                    record.time
+                ));
+            }
+            TraceEvent::Note(note) => {
+                lines.push(format!("{:>7} ms  note: {}", note.time, note.text))
+            }
+            TraceEvent::PacketUpdate { .. } | TraceEvent::Flow(_) => {}
+        }
+    }
+    lines
+}
+
+/// Counts by verdict.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct Summary {
+    /// Passed.
+    pub pass: usize,
+    /// Failed.
+    pub fail: usize,
+    /// Warnings.
+    pub warn: usize,
+    /// Skipped.
+    pub skipped: usize,
+}
+
+/// A whole run.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Report {
+    /// What was checked (a URL, or "simulated broker").
+    pub target: String,
+    /// The run's id.
+    pub run_id: String,
+    /// Topics used were under this root.
+    pub topic_root: String,
+    /// Counts by verdict.
+    pub summary: Summary,
+    /// Every result, in run order.
+    pub results: Vec<CheckResult>,
+}
+
+impl Report {
+    /// A report of `results`.
+    pub fn new(target: &str, settings: &RunSettings, results: Vec<CheckResult>) -> Report {
+        let mut summary = Summary::default();
+        for result in &results {
+            match result.outcome.verdict {
+                Verdict::Pass => summary.pass += 1,
+                Verdict::Fail => summary.fail += 1,
+                Verdict::Warn => summary.warn += 1,
+                Verdict::Skipped => summary.skipped += 1,
+            }
+        }
+        Report {
+            target: target.into(),
+            run_id: settings.run_id.clone(),
+            topic_root: settings.topic_root.clone(),
+            summary,
+            results,
+        }
+    }
+
+    /// The result of `id` with `version` ("3.1.1" or "5.0").
+    pub fn result(&self, id: &str, version: &str) -> Option<&CheckResult> {
+        self.results
+            .iter()
+            .find(|result| result.id == id && result.version == version)
+    }
+
+    /// As JSON.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self)
+            .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
+    }
+
+    /// As a Markdown document: a summary table, then each check that did not pass with its
+    /// transcript.
+    pub fn to_markdown(&self) -> String {
+        let mut out = format!(
+            "# Broker check: {}\n\nRun {} (topics under `{}/`): {} pass, {} fail, {} warn, {} skipped.\n\n",
+            self.target,
+            self.run_id,
+            self.topic_root,
+            self.summary.pass,
+            self.summary.fail,
+            self.summary.warn,
+            self.summary.skipped
+        );
+        out.push_str(
+            "| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
+        );
+        for result in &self.results {
+            out.push_str(&format!(
+                "| {} | {} | {} | {} | {} | {} |\n",
+                result.outcome.verdict.as_str(),
+                markdown_cell(&result.title),
+                result.version,
+                markdown_cell(&result.rule),
+                markdown_cell(&result.outcome.seen),
+                result.duration_ms
+            ));
+        }
+        for result in &self.results {
+            if matches!(result.outcome.verdict, Verdict::Fail | Verdict::Warn) {
+                out.push_str(&format!(
+                    "\n## {}: {} ({})\n\nRule: {}\n\nExpected: {}\n\nSeen: {}\n\n```\n{}\n```\n",
+                    result.outcome.verdict.as_str(),
+                    result.title,
+                    result.version,
+                    result.rule,
+                    result.outcome.expected,
+                    result.outcome.seen,
+                    result.transcript.join("\n")
+                ));
+            }
+        }
+        out
+    }
+
+    /// As JUnit XML: one test case per check; fail is a failure, skipped is skipped, warn passes
+    /// with its text in system-out.
+    pub fn to_junit(&self) -> String {
+        let mut out = format!(
+            "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"qoscope broker check: {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
+            xml(&self.target),
+            self.results.len(),
+            self.summary.fail,
+            self.summary.skipped
+        );
+        for result in &self.results {
+            out.push_str(&format!(
+                "  <testcase classname=\"mqtt-{}\" name=\"{}: {}\" time=\"{:.3}\">\n",
+                xml(&result.version),
+                xml(&result.id),
+                xml(&result.title),
+                result.duration_ms as f64 / 1000.0
+            ));
+            let detail = format!(
+                "Rule: {}\nExpected: {}\nSeen: {}",
+                result.rule, result.outcome.expected, result.outcome.seen
+            );
+            match result.outcome.verdict {
+                Verdict::Fail => out.push_str(&format!(
+                    "    <failure message=\"{}\">{}</failure>\n",
+                    xml(&result.outcome.seen),
+                    xml(&detail)
+                )),
+                Verdict::Skipped => out.push_str(&format!(
+                    "    <skipped message=\"{}\"/>\n",
+                    xml(&result.outcome.seen)
+                )),
+                Verdict::Warn | Verdict::Pass => {}
+            }
+            out.push_str(&format!(
+                "    <system-out>{}\n\n{}</system-out>\n  </testcase>\n",
+                xml(&detail),
+                xml(&result.transcript.join("\n"))
+            ));
+        }
+        out.push_str("</testsuite>\n");
+        out
+    }
+}
+
+fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
+}
+
+fn xml(text: &str) -> String {
+    text.chars()
+        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
+        .fold(String::with_capacity(text.len()), |mut out, c| {
+            match c {
+                '&' => out.push_str("&amp;"),
+                '<' => out.push_str("&lt;"),
+                '>' => out.push_str("&gt;"),
+                '"' => out.push_str("&quot;"),
+                '\'' => out.push_str("&apos;"),
+                c => out.push(c),
+            }
+            out
+        })
+}
