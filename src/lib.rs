@@ -21,6 +21,7 @@ pub mod session;
 pub mod sim;
 pub mod topic;
 pub mod trace;
+pub mod wire_faults;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

@@ -764,12 +764,14 @@ impl Client {
     }
 }
 
-/// Makes the API available as `window.qoscope` and announces it with a `qoscope-ready` event.
-pub fn install_global() {
+/// Makes the API available as `window.qoscope` (with what `extend` adds, such as the app's
+/// broker check) and announces it with a `qoscope-ready` event.
+pub fn install_global(extend: impl FnOnce(&Object)) {
     let Some(window) = web_sys::window() else {
         return;
     };
     let api = Object::new();
+    extend(&api);
     let connect = Closure::<dyn Fn(String, JsValue) -> Promise>::new(connect_async).into_js_value();
     let _ = Reflect::set(&api, &"connectAsync".into(), &connect);
     let _ = Reflect::set(&api, &"version".into(), &env!("CARGO_PKG_VERSION").into());

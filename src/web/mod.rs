@@ -1,6 +1,10 @@
 //! The browser side: drivers that connect the sans-IO core to web APIs, and the Yew UI.
 #![allow(missing_docs)]
 
+#[cfg(feature = "app")]
+mod check_api;
+pub mod check_backend;
+pub mod check_runner;
 mod close_reason;
 pub mod js_api;
 pub mod probe;
@@ -18,10 +22,9 @@ pub fn start() {
         .get_element_by_id("app")
         .expect("index.html has #app");
     yew::Renderer::<ui::App>::with_root(root).render();
-    js_api::install_global();
+    js_api::install_global(check_api::install);
 }
 
-#[cfg(feature = "app")]
 #[cfg(feature = "app")]
 fn document() -> web_sys::Document {
     web_sys::window()

@@ -2,6 +2,7 @@
 
 use yew::prelude::*;
 
+use super::check_panel::CheckPanel;
 use super::hex_panel::HexPanel;
 use super::probe_panel::ProbePanel;
 use super::sim_panel::SimPanel;
@@ -24,6 +25,7 @@ pub fn app() -> Html {
                 <SimPanel />
                 <HexPanel />
                 <ProbePanel />
+                <CheckPanel />
             </main>
         </>
     }

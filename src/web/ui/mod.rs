@@ -1,6 +1,8 @@
 //! Yew components: pure views of their props; browser work happens in the drivers.
 
 mod app;
+mod check_panel;
+mod download;
 mod field_table;
 mod hex_panel;
 mod probe_panel;

@@ -16,7 +16,7 @@ enum ProbeState {
 }
 
 /// The broker named by `?broker=` in the page address, so a link opens a ready page.
-fn broker_from_address() -> Option<String> {
+pub(super) fn broker_from_address() -> Option<String> {
     let search = web_sys::window()?.location().search().ok()?;
     let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
     params.get("broker")

@@ -14,6 +14,9 @@ const ROW: f32 = 30.0;
 #[derive(Properties, PartialEq)]
 pub struct SequenceDiagramProps {
     pub scene: Scene,
+    /// The SVG's id (several diagrams can be on the page).
+    #[prop_or(AttrValue::Static("sequence-diagram"))]
+    pub id: AttrValue,
 }
 
 #[function_component(SequenceDiagram)]
@@ -23,7 +26,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let x = |lane: usize| MARGIN + lane as f32 * (WIDTH - 2.0 * MARGIN) / (lanes - 1) as f32;
     let height = HEADER + (scene.arrows.len().max(1) as f32 + 0.8) * ROW;
     html! {
-        <svg id="sequence-diagram" class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+        <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
              aria-label="Sequence diagram of the MQTT packets between the clients and the broker">
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">

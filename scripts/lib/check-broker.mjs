@@ -1,0 +1,97 @@
+// The headless side of scripts/check-broker: serves dist/, opens it in headless Chromium, runs
+// qoscope.checkBroker(target, options) in the page, prints each verdict as it comes, writes the
+// reports asked for, and exits 1 if any check failed.
+import { writeFile } from 'node:fs/promises';
+import { DIST_DIR, launchBrowser } from '../../tests/e2e/support/browser.mjs';
+import { serveDist } from '../../tests/e2e/support/server.mjs';
+
+const USAGE = `usage: scripts/check-broker <ws://host:port/path | wss://… | simulated> [--junit FILE] [--json FILE]
+       [--markdown FILE] [--version 3.1.1|5.0|both] [--no-heavy] [--only ID,ID]
+       [--topic-prefix PREFIX] [--username NAME] [--fault NAME]...
+The password, if the broker needs one, comes from the environment variable QOSCOPE_CHECK_PASSWORD.`;
+
+function parseArgs(argv) {
+  const args = { target: undefined, files: {}, options: { faults: [] } };
+  for (let i = 0; i < argv.length; i += 1) {
+    const arg = argv[i];
+    const value = () => {
+      const next = argv[++i];
+      if (next === undefined) throw new Error(`${arg} needs a value`);
+      return next;
+    };
+    switch (arg) {
+      case '--junit': args.files.junit = value(); break;
+      case '--json': args.files.json = value(); break;
+      case '--markdown': args.files.markdown = value(); break;
+      case '--version': {
+        const version = value();
+        if (!['3.1.1', '5.0', 'both'].includes(version)) throw new Error(`--version must be 3.1.1, 5.0 or both, not ${version}`);
+        args.options.versions = version === 'both' ? ['3.1.1', '5.0'] : [version];
+        break;
+      }
+      case '--no-heavy': args.options.heavy = false; break;
+      case '--only': args.options.only = value().split(',').filter(Boolean); break;
+      case '--topic-prefix': args.options.topicRoot = value(); break;
+      case '--username': args.options.username = value(); break;
+      case '--fault': args.options.faults.push(value()); break;
+      case '-h': case '--help': console.log(USAGE); process.exit(0); break;
+      default:
+        if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);
+        if (args.target) throw new Error(`one target only (got ${args.target} and ${arg})`);
+        args.target = arg;
+    }
+  }
+  if (!args.target) throw new Error('give the broker URL (ws://… or wss://…) or "simulated"');
+  if (process.env.QOSCOPE_CHECK_PASSWORD) args.options.password = process.env.QOSCOPE_CHECK_PASSWORD;
+  return args;
+}
+
+let args;
+try {
+  args = parseArgs(process.argv.slice(2));
+} catch (err) {
+  console.error(`check-broker: ${err.message}\n${USAGE}`);
+  process.exit(2);
+}
+
+const server = await serveDist(DIST_DIR);
+const browser = await launchBrowser();
+let exitCode = 2;
+try {
+  const page = await browser.newPage();
+  page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.exposeFunction('qoscopeCheckProgress', (done, total, result) => {
+    const verdict = result.verdict.toUpperCase().padEnd(7);
+    console.log(`${String(done).padStart(3)}/${total} ${verdict} ${result.id} (${result.version}): ${result.seen}`);
+  });
+  await page.goto(server.url);
+  await page.waitForFunction(() => typeof window.qoscope?.checkBroker === 'function', null, { timeout: 30_000 });
+  const run = await page.evaluate(async ({ target, options }) => {
+    try {
+      const result = await window.qoscope.checkBroker(target, {
+        ...options,
+        onResult: (done, total, result) => window.qoscopeCheckProgress(done, total, result),
+      });
+      return { ok: true, ...result };
+    } catch (err) {
+      return { ok: false, error: String(err.message ?? err) };
+    }
+  }, { target: args.target, options: args.options });
+  if (!run.ok) {
+    console.error(`check-broker: ${run.error}`);
+  } else {
+    const { summary } = run.report;
+    for (const [format, file] of Object.entries(args.files)) {
+      await writeFile(file, run[format]);
+      console.log(`wrote ${format} report to ${file}`);
+    }
+    console.log(`${run.report.target}: ${summary.pass} pass, ${summary.fail} fail, ${summary.warn} warn, ${summary.skipped} skipped (topics under ${run.report.topic_root}/)`);
+    exitCode = summary.fail > 0 ? 1 : 0;
+  }
+} catch (err) {
+  console.error(`check-broker: ${err.stack ?? err}`);
+} finally {
+  await browser.close();
+  await server.close();
+}
+process.exit(exitCode);

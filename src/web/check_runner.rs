@@ -1,0 +1,74 @@
+//! Runs the broker check in the page: against a URL (one [`WebBackend`] per check) or against
+//! the simulated broker, with or without deliberate faults (one fresh world per check).
+
+use gloo_timers::future::TimeoutFuture;
+
+use super::check_backend::WebBackend;
+use crate::broker::BrokerConfig;
+use crate::check::{run_check, Backend, CheckResult, Report, RunSettings, SimBackend};
+
+/// What to check.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Target {
+    /// The built-in simulated broker with these settings (faults included).
+    Simulated(BrokerConfig),
+    /// A real broker's WebSocket listener.
+    Broker {
+        /// ws:// or wss:// URL.
+        url: String,
+        /// Username for every check client, if the broker wants one.
+        username: Option<String>,
+        /// Password (kept only for the run).
+        password: Option<String>,
+    },
+}
+
+impl Target {
+    /// How reports name it.
+    pub fn name(&self) -> String {
+        match self {
+            Target::Simulated(config) if config.faults == Default::default() => {
+                "simulated broker".into()
+            }
+            Target::Simulated(_) => "simulated broker (with faults)".into(),
+            Target::Broker { url, .. } => url.clone(),
+        }
+    }
+
+    fn backend(&self) -> Box<dyn Backend> {
+        match self {
+            Target::Simulated(config) => Box::new(SimBackend::new(config.clone())),
+            Target::Broker {
+                url,
+                username,
+                password,
+            } => Box::new(WebBackend::new(url, username.clone(), password.clone())),
+        }
+    }
+}
+
+/// A fresh random run id: six hex digits.
+pub fn run_id() -> String {
+    format!(
+        "{:06x}",
+        (js_sys::Math::random() * f64::from(0x00ff_ffff)) as u32
+    )
+}
+
+/// Runs the plan, reporting each result as it comes (`done`, `total`, result).
+pub async fn run(
+    target: &Target,
+    settings: &RunSettings,
+    on_result: impl Fn(usize, usize, &CheckResult),
+) -> Report {
+    let plan = settings.plan();
+    let mut results = Vec::with_capacity(plan.len());
+    for (index, (check, version)) in plan.iter().enumerate() {
+        let result = run_check(settings, index, check, *version, target.backend()).await;
+        on_result(index + 1, plan.len(), &result);
+        results.push(result);
+        // Let the page draw between checks (simulated checks never wait on their own).
+        TimeoutFuture::new(0).await;
+    }
+    Report::new(&target.name(), settings, results)
+}

@@ -1,0 +1,318 @@
+//! "Check a broker": the broker check suite in the page. Each result shows its verdict, the
+//! rule, what was expected and seen, and opens to its own sequence diagram and transcript; the
+//! run exports as JSON, Markdown and JUnit XML. Against the simulated broker, deliberate faults
+//! show what a broken broker looks like.
+
+use std::rc::Rc;
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use super::download::download;
+use super::sequence_diagram::SequenceDiagram;
+use crate::broker::{BrokerConfig, BrokerFaults};
+use crate::broker_url::BrokerUrl;
+use crate::check::{CheckResult, Report, RunSettings, Verdict};
+use crate::codec::ProtocolVersion;
+use crate::diagram::layout;
+use crate::trace::TraceStore;
+use crate::web::check_runner::{run, run_id, Target};
+
+/// Rows of a check's diagram (the longest checks are a few hundred packets).
+const DIAGRAM_ROWS: usize = 80;
+
+fn input_value(event: &InputEvent) -> String {
+    event.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+/// Why sending credentials to `url` deserves a warning, if it does.
+fn credential_warning(url: &str, has_credentials: bool) -> Option<String> {
+    let url = BrokerUrl::parse(url).ok()?;
+    (has_credentials && !url.is_secure() && !url.is_loopback()).then(|| {
+        format!(
+            "The username and password will cross the network unencrypted (ws://) to {}. Use wss:// unless this network is yours.",
+            url.host()
+        )
+    })
+}
+
+#[derive(Properties, PartialEq)]
+struct ResultRowProps {
+    result: Rc<CheckResult>,
+    open: bool,
+    on_toggle: Callback<String>,
+}
+
+#[function_component(ResultRow)]
+fn result_row(props: &ResultRowProps) -> Html {
+    let result = &props.result;
+    let key = result.key();
+    let onclick = {
+        let key = key.clone();
+        props.on_toggle.reform(move |_| key.clone())
+    };
+    let verdict = result.outcome.verdict.as_str();
+    let details = props.open.then(|| {
+        let mut store = TraceStore::new(4_000, 1_000);
+        store.extend(result.trace.iter().cloned());
+        let clients: Vec<(u32, String)> = result
+            .clients
+            .iter()
+            .enumerate()
+            .map(|(index, name)| (index as u32 + 1, name.clone()))
+            .collect();
+        let scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
+        html! {
+            <div class="check-details" id={format!("details-{key}")}>
+                <dl class="check-facts">
+                    <dt>{ "Rule" }</dt><dd>{ &result.rule }</dd>
+                    <dt>{ "Expected" }</dt><dd>{ &result.outcome.expected }</dd>
+                    <dt>{ "Seen" }</dt><dd>{ &result.outcome.seen }</dd>
+                    <dt>{ "Took" }</dt><dd>{ format!("{} ms", result.duration_ms) }</dd>
+                </dl>
+                { if scene.hidden > 0 { html! { <p class="muted">{ format!("{} earlier packets not drawn; the transcript has them all.", scene.hidden) }</p> } } else { html! {} } }
+                <div class="diagram-scroll"><SequenceDiagram id={AttrValue::from(format!("diagram-{key}"))} {scene} /></div>
+                <details class="transcript">
+                    <summary>{ format!("Transcript ({} lines)", result.transcript.len()) }</summary>
+                    <pre class="mono">{ result.transcript.join("\n") }</pre>
+                </details>
+            </div>
+        }
+    });
+    html! {
+        <li class={classes!("check-result", format!("check-result--{verdict}"))} data-check={key.clone()} data-verdict={verdict}>
+            <button type="button" class="check-row" aria-expanded={props.open.to_string()} {onclick}>
+                <span class={classes!("verdict", format!("verdict--{verdict}"))}>{ verdict }</span>
+                <span class="check-title">{ &result.title }</span>
+                <span class="check-version muted">{ &result.version }</span>
+                <span class="check-seen muted">{ &result.outcome.seen }</span>
+            </button>
+            { details.unwrap_or_default() }
+        </li>
+    }
+}
+
+#[function_component(CheckPanel)]
+pub fn check_panel() -> Html {
+    let simulated = use_state(|| true);
+    let url = use_state(|| {
+        super::probe_panel::broker_from_address()
+            .unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+    });
+    let versions = use_state(|| "both".to_owned());
+    let username = use_state(String::new);
+    let password = use_state(String::new);
+    let topic_root = use_state(String::new);
+    let heavy = use_state(|| true);
+    let faults = use_state(|| vec![false; BrokerFaults::ALL.len()]);
+    let results = use_mut_ref(Vec::<Rc<CheckResult>>::new);
+    let progress = use_state(|| None::<(usize, usize)>);
+    let report = use_state(|| None::<Rc<Report>>);
+    let open = use_state(|| None::<String>);
+    let error = use_state(|| None::<String>);
+
+    let settings = {
+        let mut settings = RunSettings::new("<run id>");
+        let root = topic_root.trim().trim_end_matches('/');
+        if !root.is_empty() {
+            settings.topic_root = root.to_owned();
+        }
+        settings.versions = match versions.as_str() {
+            "3.1.1" => vec![ProtocolVersion::V311],
+            "5.0" => vec![ProtocolVersion::V5],
+            _ => vec![ProtocolVersion::V311, ProtocolVersion::V5],
+        };
+        settings.heavy = *heavy;
+        settings
+    };
+    let running = progress.is_some() && report.is_none();
+
+    let on_run = {
+        let (simulated, url, username, password, topic_root) = (
+            simulated.clone(),
+            url.clone(),
+            username.clone(),
+            password.clone(),
+            topic_root.clone(),
+        );
+        let (faults, results, progress, report, open, error, settings) = (
+            faults.clone(),
+            results.clone(),
+            progress.clone(),
+            report.clone(),
+            open.clone(),
+            error.clone(),
+            settings.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            let target = if *simulated {
+                let mut config = BrokerConfig::default();
+                for ((_, switch), on) in BrokerFaults::ALL.iter().zip(faults.iter()) {
+                    if *on {
+                        switch(&mut config.faults);
+                    }
+                }
+                Target::Simulated(config)
+            } else {
+                if let Err(problem) = BrokerUrl::parse(&url) {
+                    error.set(Some(problem.to_string()));
+                    return;
+                }
+                let text = |value: &str| (!value.is_empty()).then(|| value.to_owned());
+                Target::Broker {
+                    url: (*url).clone(),
+                    username: text(&username),
+                    password: text(&password),
+                }
+            };
+            let mut settings = settings.clone();
+            settings.run_id = run_id();
+            if topic_root.trim().is_empty() {
+                settings.topic_root = format!("qoscope-check/{}", settings.run_id);
+            } else if let Err(problem) = crate::topic::validate_topic_name(&settings.topic_root) {
+                error.set(Some(format!("topic prefix: {problem}")));
+                return;
+            }
+            error.set(None);
+            results.borrow_mut().clear();
+            report.set(None);
+            open.set(None);
+            progress.set(Some((0, settings.plan().len())));
+            let (results, progress, report) = (results.clone(), progress.clone(), report.clone());
+            wasm_bindgen_futures::spawn_local(async move {
+                let finished = run(&target, &settings, |done, total, result| {
+                    results.borrow_mut().push(Rc::new(result.clone()));
+                    progress.set(Some((done, total)));
+                })
+                .await;
+                report.set(Some(Rc::new(finished)));
+            });
+        })
+    };
+
+    let on_toggle = {
+        let open = open.clone();
+        Callback::from(move |key: String| {
+            open.set(if open.as_deref() == Some(key.as_str()) {
+                None
+            } else {
+                Some(key)
+            })
+        })
+    };
+    let export = |format: &'static str| {
+        let (report, error) = (report.clone(), error.clone());
+        Callback::from(move |_: MouseEvent| {
+            let Some(report) = report.as_ref() else {
+                return;
+            };
+            let (text, mime, extension) = match format {
+                "json" => (report.to_json(), "application/json", "json"),
+                "markdown" => (report.to_markdown(), "text/markdown", "md"),
+                _ => (report.to_junit(), "application/xml", "junit.xml"),
+            };
+            if let Err(problem) = download(
+                &format!("qoscope-check-{}.{extension}", report.run_id),
+                mime,
+                &text,
+            ) {
+                error.set(Some(problem));
+            }
+        })
+    };
+
+    let warning = (!*simulated)
+        .then(|| credential_warning(&url, !username.is_empty() || !password.is_empty()))
+        .flatten();
+    let shown: Vec<Rc<CheckResult>> = results.borrow().clone();
+    let counts = shown.iter().fold([0usize; 4], |mut counts, result| {
+        counts[match result.outcome.verdict {
+            Verdict::Pass => 0,
+            Verdict::Fail => 1,
+            Verdict::Warn => 2,
+            Verdict::Skipped => 3,
+        }] += 1;
+        counts
+    });
+
+    html! {
+        <section class="panel panel--wide" aria-labelledby="check-title" id="check">
+            <h2 id="check-title">{ "Check a broker" }</h2>
+            <form class="check-form" onsubmit={on_run}>
+                <div class="row" role="radiogroup" aria-label="What to check">
+                    <label><input type="radio" name="check-target" id="check-target-sim" checked={*simulated}
+                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(true)) }} />{ " Simulated broker" }</label>
+                    <label><input type="radio" name="check-target" id="check-target-url" checked={!*simulated}
+                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(false)) }} />{ " Broker at a URL" }</label>
+                </div>
+                if *simulated {
+                    <fieldset class="check-faults">
+                        <legend>{ "Break the simulated broker on purpose" }</legend>
+                        { for BrokerFaults::ALL.iter().enumerate().map(|(index, (name, _))| {
+                            let faults = faults.clone();
+                            let on = faults[index];
+                            let onchange = Callback::from(move |event: Event| {
+                                let mut next = (*faults).clone();
+                                next[index] = event.target_unchecked_into::<HtmlInputElement>().checked();
+                                faults.set(next);
+                            });
+                            html! { <label><input type="checkbox" id={format!("check-fault-{index}")} checked={on} {onchange} />{ format!(" {name}") }</label> }
+                        }) }
+                    </fieldset>
+                } else {
+                    <>
+                        <label for="check-url" class="block-label">{ "WebSocket URL" }</label>
+                        <input id="check-url" class="mono" type="text" spellcheck="false" value={(*url).clone()}
+                            oninput={{ let url = url.clone(); Callback::from(move |event: InputEvent| url.set(input_value(&event))) }} />
+                        <div class="row">
+                            <label for="check-username">{ "Username" }</label>
+                            <input id="check-username" type="text" autocomplete="off" value={(*username).clone()}
+                                oninput={{ let username = username.clone(); Callback::from(move |event: InputEvent| username.set(input_value(&event))) }} />
+                            <label for="check-password">{ "Password" }</label>
+                            <input id="check-password" type="password" autocomplete="off" value={(*password).clone()}
+                                oninput={{ let password = password.clone(); Callback::from(move |event: InputEvent| password.set(input_value(&event))) }} />
+                        </div>
+                        <p class="muted">{ "Credentials are used for this run only and never stored." }</p>
+                        { warning.map(|text| html! { <p class="error" role="alert" id="check-credential-warning">{ text }</p> }).unwrap_or_default() }
+                    </>
+                }
+                <div class="row">
+                    <label for="check-versions">{ "Protocol" }</label>
+                    <select id="check-versions" onchange={{ let versions = versions.clone(); Callback::from(move |event: Event| versions.set(event.target_unchecked_into::<HtmlSelectElement>().value())) }}>
+                        <option value="both" selected={*versions == "both"}>{ "3.1.1 and 5.0" }</option>
+                        <option value="3.1.1" selected={*versions == "3.1.1"}>{ "MQTT 3.1.1" }</option>
+                        <option value="5.0" selected={*versions == "5.0"}>{ "MQTT 5.0" }</option>
+                    </select>
+                    <label for="check-topic-root">{ "Topic prefix" }</label>
+                    <input id="check-topic-root" class="mono" type="text" spellcheck="false" placeholder="qoscope-check/<run id>" value={(*topic_root).clone()}
+                        oninput={{ let topic_root = topic_root.clone(); Callback::from(move |event: InputEvent| topic_root.set(input_value(&event))) }} />
+                    <label><input id="check-heavy" type="checkbox" checked={*heavy}
+                        onchange={{ let heavy = heavy.clone(); Callback::from(move |event: Event| heavy.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ " Bursts and large payloads" }</label>
+                    <button id="check-run" type="submit" disabled={running}>{ if running { "Running…" } else { "Run the checks" } }</button>
+                </div>
+                <p class="muted" id="check-plan">{ settings.announcement() }</p>
+            </form>
+            { (*error).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
+            if let Some((done, total)) = *progress {
+                <div class="row check-summary" id="check-summary" aria-live="polite" data-done={(report.is_some()).to_string()}>
+                    <span>{ format!("{done} of {total} checks") }</span>
+                    <span class="verdict verdict--pass">{ format!("{} pass", counts[0]) }</span>
+                    <span class="verdict verdict--fail">{ format!("{} fail", counts[1]) }</span>
+                    <span class="verdict verdict--warn">{ format!("{} warn", counts[2]) }</span>
+                    <span class="verdict verdict--skipped">{ format!("{} skipped", counts[3]) }</span>
+                    if report.is_some() {
+                        <button type="button" id="check-export-json" onclick={export("json")}>{ "Export JSON" }</button>
+                        <button type="button" id="check-export-markdown" onclick={export("markdown")}>{ "Export Markdown" }</button>
+                        <button type="button" id="check-export-junit" onclick={export("junit")}>{ "Export JUnit XML" }</button>
+                    }
+                </div>
+            }
+            <ol class="check-results" id="check-results">
+                { for shown.iter().map(|result| html! {
+                    <ResultRow result={result.clone()} open={open.as_deref() == Some(result.key().as_str())} on_toggle={on_toggle.clone()} />
+                }) }
+            </ol>
+        </section>
+    }
+}

@@ -1,0 +1,23 @@
+//! Saving text the page made (a report, a trace) as a file.
+
+use wasm_bindgen::JsCast;
+
+/// Offers `text` as a download named `name` with the MIME type `mime`.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+    let parts = js_sys::Array::of1(&text.into());
+    let options = web_sys::BlobPropertyBag::new();
+    options.set_type(mime);
+    let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
+        .map_err(|_| "the browser could not make the file".to_owned())?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob)
+        .map_err(|_| "the browser could not make a link to the file".to_owned())?;
+    let anchor = super::super::document()
+        .create_element("a")
+        .map_err(|_| "the browser could not make a link".to_owned())?
+        .unchecked_into::<web_sys::HtmlAnchorElement>();
+    anchor.set_href(&url);
+    anchor.set_download(name);
+    anchor.click();
+    let _ = web_sys::Url::revoke_object_url(&url);
+    Ok(())
+}
