@@ -411,7 +411,7 @@ impl Session {
         Packet::Publish(probe).encoded_len(self.options.version)?;
 
         let flow = self.new_flow();
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Started {
                 flow,
                 time: now,
@@ -557,11 +557,17 @@ impl Session {
             return;
         }
         self.last_sent = now;
-        if self.options.trace {
+        if self.tracing() {
             let raw = Bytes::copy_from_slice(&self.transmit[start..]);
             let id = self.next_packet_id();
             self.record_packet(id, now, Direction::Outgoing, Ok(packet), raw, flow);
         }
+    }
+
+    /// Whether to record trace events: the option, and only in builds with the `trace` feature
+    /// (without it the recording code is not compiled in).
+    fn tracing(&self) -> bool {
+        cfg!(feature = "trace") && self.options.trace
     }
 
     fn next_packet_id(&mut self) -> u64 {
@@ -578,7 +584,7 @@ impl Session {
         raw: Bytes,
         flow: Option<FlowId>,
     ) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Packet(PacketRecord {
                 id,
                 time: now,
@@ -595,7 +601,7 @@ impl Session {
     }
 
     fn flow_step(&mut self, now: u64, flow: FlowId, direction: Option<Direction>, kind: StepKind) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Step {
                 flow,
                 time: now,
@@ -606,7 +612,7 @@ impl Session {
     }
 
     fn flow_finished(&mut self, now: u64, flow: FlowId, state: FlowState) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
                 flow,
                 time: now,

@@ -3,6 +3,8 @@
 
 mod close_reason;
 pub mod js_api;
+// The probe shows the annotated CONNACK from the session's trace.
+#[cfg(feature = "trace")]
 pub mod probe;
 pub mod session_store;
 pub mod sim_driver;

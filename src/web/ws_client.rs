@@ -341,7 +341,12 @@ impl WsClient {
                 bytes,
                 close,
                 events,
-                session.poll_trace(),
+                // Always empty without the `trace` feature: skip it so that none of it is compiled in.
+                if cfg!(feature = "trace") {
+                    session.poll_trace()
+                } else {
+                    Vec::new()
+                },
                 session.poll_timeout(),
             )
         };
