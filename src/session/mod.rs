@@ -19,9 +19,10 @@ mod inbound;
 mod options;
 mod outbound;
 mod outgoing;
+mod sorted_map;
 mod state;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::{HashMap, VecDeque};
 use std::num::NonZeroU16;
 
 use bytes::Bytes;
@@ -30,6 +31,7 @@ pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
 pub(crate) use outgoing::{Outgoing, PidAllocator};
 pub use outgoing::{OutgoingEntry, Request, Stage};
+use sorted_map::SortedMap;
 pub use state::{SessionState, SubscriptionRecord};
 
 use crate::codec::{
@@ -101,10 +103,10 @@ pub struct Session {
     pids: PidAllocator,
     outgoing: Outgoing,
     queued: VecDeque<QueuedPublish>,
-    requests: BTreeMap<Pid, Request>,
+    requests: SortedMap<Pid, Request>,
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
     incoming_qos2: HashMap<Pid, FlowId>,
-    subscriptions: BTreeMap<String, SubscriptionRecord>,
+    subscriptions: SortedMap<String, SubscriptionRecord>,
     aliases_in: HashMap<u16, Topic>,
     aliases_out: HashMap<Topic, NonZeroU16>,
     next_flow: u32,
@@ -134,9 +136,9 @@ impl Session {
             pids: PidAllocator::default(),
             outgoing: Outgoing::default(),
             queued: VecDeque::new(),
-            requests: BTreeMap::new(),
+            requests: SortedMap::new(),
             incoming_qos2: HashMap::new(),
-            subscriptions: BTreeMap::new(),
+            subscriptions: SortedMap::new(),
             aliases_in: HashMap::new(),
             aliases_out: HashMap::new(),
             next_flow: 0,
@@ -456,14 +458,17 @@ impl Session {
         };
         Packet::Subscribe(subscribe.clone()).encoded_len(self.options.version)?;
         for subscription in &subscribe.subscriptions {
-            self.subscriptions
-                .entry(subscription.filter.clone())
-                .and_modify(|record| record.options = subscription.options)
-                .or_insert_with(|| SubscriptionRecord {
-                    filter: subscription.filter.clone(),
-                    options: subscription.options,
-                    outcome: None,
-                });
+            match self.subscriptions.get_mut(&subscription.filter) {
+                Some(record) => record.options = subscription.options,
+                None => {
+                    let record = SubscriptionRecord {
+                        filter: subscription.filter.clone(),
+                        options: subscription.options,
+                        outcome: None,
+                    };
+                    self.subscriptions.insert(record.filter.clone(), record);
+                }
+            }
         }
         if self.phase == Phase::Connected {
             self.send(now, Packet::Subscribe(subscribe.clone()), None);
