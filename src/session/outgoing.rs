@@ -140,13 +140,12 @@ impl<T> Outgoing<T> {
 
     /// Packet identifiers in original send order.
     pub fn pids_in_order(&self) -> Vec<Pid> {
-        let mut pids: Vec<(u64, Pid)> = self
+        let pids: Vec<(u64, Pid)> = self
             .entries
             .iter()
             .map(|(pid, entry)| (entry.seq, *pid))
             .collect();
-        pids.sort_unstable();
-        pids.into_iter().map(|(_, pid)| pid).collect()
+        sorted(pids).into_iter().map(|(_, pid)| pid).collect()
     }
 
     /// Entries in original send order.
@@ -182,6 +181,12 @@ impl<T> Outgoing<T> {
             .map(|entry| entry.last_sent)
             .min()
     }
+}
+
+/// `items` in ascending order. A heapsort (std's `BinaryHeap`): O(n log n) like `sort_unstable`,
+/// with a fraction of its code in the wasm build.
+pub(crate) fn sorted<T: Ord>(items: Vec<T>) -> Vec<T> {
+    std::collections::BinaryHeap::from(items).into_sorted_vec()
 }
 
 /// Hands out packet identifiers: a wrapping counter that skips identifiers in use
