@@ -22,10 +22,11 @@ mod outgoing;
 mod sorted_map;
 mod state;
 
-use std::collections::{HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::num::NonZeroU16;
 
 use bytes::Bytes;
+use rustc_hash::FxHashMap;
 
 pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
@@ -105,10 +106,10 @@ pub struct Session {
     queued: VecDeque<QueuedPublish>,
     requests: SortedMap<Pid, Request>,
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
-    incoming_qos2: HashMap<Pid, FlowId>,
+    incoming_qos2: FxHashMap<Pid, FlowId>,
     subscriptions: SortedMap<String, SubscriptionRecord>,
-    aliases_in: HashMap<u16, Topic>,
-    aliases_out: HashMap<Topic, NonZeroU16>,
+    aliases_in: FxHashMap<u16, Topic>,
+    aliases_out: FxHashMap<Topic, NonZeroU16>,
     next_flow: u32,
     next_packet: u64,
     transmit: Vec<u8>,
@@ -137,10 +138,10 @@ impl Session {
             outgoing: Outgoing::default(),
             queued: VecDeque::new(),
             requests: SortedMap::new(),
-            incoming_qos2: HashMap::new(),
+            incoming_qos2: FxHashMap::default(),
             subscriptions: SortedMap::new(),
-            aliases_in: HashMap::new(),
-            aliases_out: HashMap::new(),
+            aliases_in: FxHashMap::default(),
+            aliases_out: FxHashMap::default(),
             next_flow: 0,
             next_packet: 0,
             transmit: Vec::new(),

@@ -1,7 +1,7 @@
 //! Outgoing QoS 1/2 messages in flight, in their original send order, and the packet identifier
 //! allocator they share with SUBSCRIBE and UNSUBSCRIBE.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +51,7 @@ pub enum Request {
 /// The in-flight table, shared by the client session and the simulated broker.
 #[derive(Debug)]
 pub struct Outgoing<T = FlowId> {
-    entries: HashMap<Pid, OutgoingEntry<T>>,
+    entries: FxHashMap<Pid, OutgoingEntry<T>>,
     next_seq: u64,
     unsent: usize,
 }
@@ -59,7 +59,7 @@ pub struct Outgoing<T = FlowId> {
 impl<T> Default for Outgoing<T> {
     fn default() -> Self {
         Outgoing {
-            entries: HashMap::new(),
+            entries: FxHashMap::default(),
             next_seq: 0,
             unsent: 0,
         }

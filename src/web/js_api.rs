@@ -9,11 +9,11 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use bytes::Bytes;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use rustc_hash::FxHashMap;
 use wasm_bindgen::prelude::*;
 
 use super::session_store::SessionStore;
@@ -337,13 +337,13 @@ type Settle = (Function, Function);
 #[derive(Default)]
 struct Pending {
     connect: Option<Settle>,
-    publishes: HashMap<FlowId, Settle>,
-    requests: HashMap<Pid, Settle>,
+    publishes: FxHashMap<FlowId, Settle>,
+    requests: FxHashMap<Pid, Settle>,
 }
 
 struct State {
     client: RefCell<Option<WsClient>>,
-    listeners: RefCell<HashMap<String, Vec<Function>>>,
+    listeners: RefCell<FxHashMap<String, Vec<Function>>>,
     pending: RefCell<Pending>,
     me: RefCell<Weak<State>>,
 }
@@ -363,7 +363,7 @@ pub fn connect_async(url: String, options: JsValue) -> Promise {
     };
     let state = Rc::new(State {
         client: RefCell::new(None),
-        listeners: RefCell::new(HashMap::new()),
+        listeners: RefCell::new(FxHashMap::default()),
         pending: RefCell::new(Pending::default()),
         me: RefCell::new(Weak::new()),
     });
