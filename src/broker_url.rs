@@ -33,11 +33,20 @@ pub enum UrlError {
     #[error("the URL has no host: write ws://HOST:PORT/PATH")]
     MissingHost,
     /// A port that is not a number from 1 to 65535.
-    #[error("port {0:?} is not a number from 1 to 65535")]
+    #[error("port \"{0}\" is not a number from 1 to 65535")]
     BadPort(String),
     /// Spaces or other characters a URL cannot hold.
-    #[error("the URL contains {0:?}, which a URL cannot hold")]
+    #[error("the URL contains {}, which a URL cannot hold", named(*.0))]
     BadCharacter(char),
+}
+
+/// A character a URL cannot hold, named (its Debug form would bring the escaping tables into
+/// the wasm build).
+fn named(c: char) -> String {
+    match c {
+        ' ' => "a space".to_owned(),
+        _ => format!("U+{:04X}", u32::from(c)),
+    }
 }
 
 impl BrokerUrl {

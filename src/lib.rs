@@ -13,6 +13,8 @@
 
 pub mod broker;
 pub mod broker_url;
+// Checks judge by the trace of what happened.
+#[cfg(feature = "trace")]
 pub mod check;
 pub mod codec;
 pub mod diagram;

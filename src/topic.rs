@@ -15,18 +15,18 @@ pub enum TopicError {
     #[error("topic contains the null character U+0000 [MQTT-4.7.3-2]")]
     Null,
     /// A topic name with `+` or `#`.
-    #[error("topic name {0:?} contains a wildcard (+ or #); wildcards belong in filters [MQTT-3.3.2-2, v3 MQTT-4.7.1-1, v5 MQTT-4.7.0-1]")]
+    #[error("topic name \"{0}\" contains a wildcard (+ or #); wildcards belong in filters [MQTT-3.3.2-2, v3 MQTT-4.7.1-1, v5 MQTT-4.7.0-1]")]
     WildcardInName(String),
     /// `#` not alone in the last level.
     #[error(
-        "in filter {0:?}, '#' must be the last level on its own [v3 MQTT-4.7.1-2, v5 MQTT-4.7.1-1]"
+        "in filter \"{0}\", '#' must be the last level on its own [v3 MQTT-4.7.1-2, v5 MQTT-4.7.1-1]"
     )]
     MultiLevelMisplaced(String),
     /// `+` not alone in its level.
-    #[error("in filter {0:?}, '+' must fill a whole level [v3 MQTT-4.7.1-3, v5 MQTT-4.7.1-2]")]
+    #[error("in filter \"{0}\", '+' must fill a whole level [v3 MQTT-4.7.1-3, v5 MQTT-4.7.1-2]")]
     SingleLevelMisplaced(String),
     /// `$share/` without a share name and filter.
-    #[error("shared subscription {0:?} needs the form $share/<name>/<filter> with a name free of / + # [v5 MQTT-4.8.2-1, MQTT-4.8.2-2]")]
+    #[error("shared subscription \"{0}\" needs the form $share/<name>/<filter> with a name free of / + # [v5 MQTT-4.8.2-1, MQTT-4.8.2-2]")]
     SharedMalformed(String),
 }
 

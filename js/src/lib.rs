@@ -3,3 +3,8 @@
 
 #[cfg(target_arch = "wasm32")]
 pub use qoscope::web::js_api::{connect_async, Client};
+
+/// A smaller allocator than the standard library's (see js/Cargo.toml).
+#[cfg(target_arch = "wasm32")]
+#[global_allocator]
+static ALLOCATOR: rlsf::SmallGlobalTlsf = rlsf::SmallGlobalTlsf::new();

@@ -2,12 +2,10 @@
 //! value as a person reads it (like a protocol analyser's packet detail). It runs the decoder's
 //! own parsing code with recording switched on, so the two cannot disagree.
 
-use bytes::Bytes;
 use serde::Serialize;
 
 use super::error::DecodeError;
-use super::wire::Reader;
-use super::{Packet, ProtocolVersion};
+use super::Packet;
 
 /// One decoded field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -33,10 +31,11 @@ pub struct Annotated {
     pub result: Result<Packet, DecodeError>,
 }
 
-/// Decodes `packet` (exactly one packet's bytes) and records each field.
-pub fn annotate(packet: &[u8], version: ProtocolVersion) -> Annotated {
-    let frame = Bytes::copy_from_slice(packet);
-    let mut reader = Reader::new(&frame, version, true);
+/// Decodes `packet` (exactly one packet's bytes) and records each field. Needs the `trace` feature.
+#[cfg(feature = "trace")]
+pub fn annotate(packet: &[u8], version: super::ProtocolVersion) -> Annotated {
+    let frame = bytes::Bytes::copy_from_slice(packet);
+    let mut reader = super::wire::Reader::new(&frame, version, true);
     let result = Packet::read(&mut reader);
     let mut fields = reader.take_fields();
     // Wire order: PUBLISH flags are interpreted after the Remaining Length but sit in byte 0.

@@ -87,7 +87,7 @@ pub enum DecodeErrorKind {
         field: &'static str,
     },
     /// A topic name containing `+` or `#`.
-    #[error("topic name {0:?} contains a wildcard [MQTT-3.3.2-2]")]
+    #[error("topic name \"{0}\" contains a wildcard [MQTT-3.3.2-2]")]
     TopicWildcard(String),
     /// A zero-length topic name (allowed in v5 only together with a Topic Alias).
     #[error("topic name is empty [MQTT-4.7.3-1, v5 §3.3.2.1]")]
@@ -96,7 +96,7 @@ pub enum DecodeErrorKind {
     #[error("packet identifier 0 is not allowed [v3 MQTT-2.3.1-1, v5 MQTT-2.2.1-3]")]
     PacketIdZero,
     /// The CONNECT protocol name is not "MQTT".
-    #[error("protocol name {0:?} is not \"MQTT\" [MQTT-3.1.2-1]")]
+    #[error("protocol name \"{0}\" is not \"MQTT\" [MQTT-3.1.2-1]")]
     ProtocolName(String),
     /// A protocol level other than 4 (3.1.1) or 5 (5.0).
     #[error("protocol level {0} is not supported (4 = MQTT 3.1.1, 5 = MQTT 5.0) [v3 MQTT-3.1.2-2, v5 MQTT-3.1.2-2]")]

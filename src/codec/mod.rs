@@ -32,7 +32,9 @@ use std::fmt;
 use serde::{Deserialize, Serialize};
 
 pub use ack::Ack;
-pub use annotate::{annotate, Annotated, Field};
+#[cfg(feature = "trace")]
+pub use annotate::annotate;
+pub use annotate::{Annotated, Field};
 pub use auth::Auth;
 pub use connack::ConnAck;
 pub use connect::{Connect, Will};

@@ -54,6 +54,7 @@ impl<'a> Reader<'a> {
         self.version == ProtocolVersion::V5
     }
 
+    #[cfg(feature = "trace")]
     pub fn take_fields(&mut self) -> Vec<Field> {
         self.fields.take().unwrap_or_default()
     }
@@ -61,6 +62,16 @@ impl<'a> Reader<'a> {
     /// An error at `offset`.
     pub fn error_at(&self, offset: usize, kind: DecodeErrorKind) -> DecodeError {
         DecodeError { kind, offset }
+    }
+
+    /// The fields being recorded, if annotating. Only builds with the `trace` feature annotate,
+    /// so without it the recording code is not compiled in.
+    fn fields_mut(&mut self) -> Option<&mut Vec<Field>> {
+        if cfg!(feature = "trace") {
+            self.fields.as_mut()
+        } else {
+            None
+        }
     }
 
     /// Records a field spanning `start..self.pos`; `value` is only evaluated when annotating.
@@ -77,7 +88,7 @@ impl<'a> Reader<'a> {
         value: impl FnOnce() -> String,
     ) {
         let depth = self.depth;
-        if let Some(fields) = self.fields.as_mut() {
+        if let Some(fields) = self.fields_mut() {
             fields.push(Field {
                 name: name.to_owned(),
                 start,
@@ -100,11 +111,7 @@ impl<'a> Reader<'a> {
     pub fn end_group(&mut self, group: usize, value: impl FnOnce() -> String) {
         self.depth -= 1;
         let end = self.pos;
-        if let Some(field) = self
-            .fields
-            .as_mut()
-            .and_then(|fields| fields.get_mut(group))
-        {
+        if let Some(field) = self.fields_mut().and_then(|fields| fields.get_mut(group)) {
             field.end = end;
             field.value = value();
         }

@@ -303,7 +303,7 @@ impl Session {
         possible_duplicate: bool,
     ) -> FlowId {
         let flow = self.new_flow();
-        if self.options.trace {
+        if self.tracing() {
             let granted_qos = self.granted_for(&topic);
             self.trace.push(TraceEvent::Flow(FlowEvent::Started {
                 flow,

@@ -19,17 +19,20 @@ mod inbound;
 mod options;
 mod outbound;
 mod outgoing;
+mod sorted_map;
 mod state;
 
-use std::collections::{BTreeMap, HashMap, VecDeque};
+use std::collections::VecDeque;
 use std::num::NonZeroU16;
 
 use bytes::Bytes;
+use rustc_hash::FxHashMap;
 
 pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
 pub(crate) use outgoing::{Outgoing, PidAllocator};
 pub use outgoing::{OutgoingEntry, Request, Stage};
+use sorted_map::SortedMap;
 pub use state::{SessionState, SubscriptionRecord};
 
 use crate::codec::{
@@ -101,12 +104,12 @@ pub struct Session {
     pids: PidAllocator,
     outgoing: Outgoing,
     queued: VecDeque<QueuedPublish>,
-    requests: BTreeMap<Pid, Request>,
+    requests: SortedMap<Pid, Request>,
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
-    incoming_qos2: HashMap<Pid, FlowId>,
-    subscriptions: BTreeMap<String, SubscriptionRecord>,
-    aliases_in: HashMap<u16, Topic>,
-    aliases_out: HashMap<Topic, NonZeroU16>,
+    incoming_qos2: FxHashMap<Pid, FlowId>,
+    subscriptions: SortedMap<String, SubscriptionRecord>,
+    aliases_in: FxHashMap<u16, Topic>,
+    aliases_out: FxHashMap<Topic, NonZeroU16>,
     next_flow: u32,
     next_packet: u64,
     transmit: Vec<u8>,
@@ -134,11 +137,11 @@ impl Session {
             pids: PidAllocator::default(),
             outgoing: Outgoing::default(),
             queued: VecDeque::new(),
-            requests: BTreeMap::new(),
-            incoming_qos2: HashMap::new(),
-            subscriptions: BTreeMap::new(),
-            aliases_in: HashMap::new(),
-            aliases_out: HashMap::new(),
+            requests: SortedMap::new(),
+            incoming_qos2: FxHashMap::default(),
+            subscriptions: SortedMap::new(),
+            aliases_in: FxHashMap::default(),
+            aliases_out: FxHashMap::default(),
             next_flow: 0,
             next_packet: 0,
             transmit: Vec::new(),
@@ -419,7 +422,7 @@ impl Session {
         Packet::Publish(probe).encoded_len(self.options.version)?;
 
         let flow = self.new_flow();
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Started {
                 flow,
                 time: now,
@@ -464,14 +467,17 @@ impl Session {
         };
         Packet::Subscribe(subscribe.clone()).encoded_len(self.options.version)?;
         for subscription in &subscribe.subscriptions {
-            self.subscriptions
-                .entry(subscription.filter.clone())
-                .and_modify(|record| record.options = subscription.options)
-                .or_insert_with(|| SubscriptionRecord {
-                    filter: subscription.filter.clone(),
-                    options: subscription.options,
-                    outcome: None,
-                });
+            match self.subscriptions.get_mut(&subscription.filter) {
+                Some(record) => record.options = subscription.options,
+                None => {
+                    let record = SubscriptionRecord {
+                        filter: subscription.filter.clone(),
+                        options: subscription.options,
+                        outcome: None,
+                    };
+                    self.subscriptions.insert(record.filter.clone(), record);
+                }
+            }
         }
         if self.phase == Phase::Connected {
             self.send(now, Packet::Subscribe(subscribe.clone()), None);
@@ -565,11 +571,17 @@ impl Session {
             return;
         }
         self.last_sent = now;
-        if self.options.trace {
+        if self.tracing() {
             let raw = Bytes::copy_from_slice(&self.transmit[start..]);
             let id = self.next_packet_id();
             self.record_packet(id, now, Direction::Outgoing, Ok(packet), raw, flow);
         }
+    }
+
+    /// Whether to record trace events: the option, and only in builds with the `trace` feature
+    /// (without it the recording code is not compiled in).
+    fn tracing(&self) -> bool {
+        cfg!(feature = "trace") && self.options.trace
     }
 
     fn next_packet_id(&mut self) -> u64 {
@@ -586,7 +598,7 @@ impl Session {
         raw: Bytes,
         flow: Option<FlowId>,
     ) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Packet(PacketRecord {
                 id,
                 time: now,
@@ -603,7 +615,7 @@ impl Session {
     }
 
     fn flow_step(&mut self, now: u64, flow: FlowId, direction: Option<Direction>, kind: StepKind) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Step {
                 flow,
                 time: now,
@@ -614,7 +626,7 @@ impl Session {
     }
 
     fn flow_finished(&mut self, now: u64, flow: FlowId, state: FlowState) {
-        if self.options.trace {
+        if self.tracing() {
             self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
                 flow,
                 time: now,

@@ -37,7 +37,8 @@ pub struct ConnectOptions {
     /// When the server has lost the session (Session Present 0 after a resume), queue unfinished
     /// outgoing messages again as new ones instead of dropping them, and re-subscribe.
     pub recover_lost_session: bool,
-    /// Record trace events (packets with their bytes, message flows).
+    /// Record trace events (packets with their bytes, message flows). Builds without the `trace`
+    /// feature record nothing whatever this says.
     pub trace: bool,
 }
 

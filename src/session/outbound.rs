@@ -115,7 +115,7 @@ impl Session {
             }
             Some(pid) => {
                 self.send_quota -= 1;
-                if self.options.trace {
+                if self.tracing() {
                     self.trace.push(crate::trace::TraceEvent::Flow(
                         crate::trace::FlowEvent::Identified { flow, pid },
                     ));

@@ -1,7 +1,7 @@
 //! Outgoing QoS 1/2 messages in flight, in their original send order, and the packet identifier
 //! allocator they share with SUBSCRIBE and UNSUBSCRIBE.
 
-use std::collections::HashMap;
+use rustc_hash::FxHashMap;
 
 use serde::{Deserialize, Serialize};
 
@@ -51,7 +51,7 @@ pub enum Request {
 /// The in-flight table, shared by the client session and the simulated broker.
 #[derive(Debug)]
 pub struct Outgoing<T = FlowId> {
-    entries: HashMap<Pid, OutgoingEntry<T>>,
+    entries: FxHashMap<Pid, OutgoingEntry<T>>,
     next_seq: u64,
     unsent: usize,
 }
@@ -59,7 +59,7 @@ pub struct Outgoing<T = FlowId> {
 impl<T> Default for Outgoing<T> {
     fn default() -> Self {
         Outgoing {
-            entries: HashMap::new(),
+            entries: FxHashMap::default(),
             next_seq: 0,
             unsent: 0,
         }
@@ -140,13 +140,12 @@ impl<T> Outgoing<T> {
 
     /// Packet identifiers in original send order.
     pub fn pids_in_order(&self) -> Vec<Pid> {
-        let mut pids: Vec<(u64, Pid)> = self
+        let pids: Vec<(u64, Pid)> = self
             .entries
             .iter()
             .map(|(pid, entry)| (entry.seq, *pid))
             .collect();
-        pids.sort_unstable();
-        pids.into_iter().map(|(_, pid)| pid).collect()
+        sorted(pids).into_iter().map(|(_, pid)| pid).collect()
     }
 
     /// Entries in original send order.
@@ -182,6 +181,12 @@ impl<T> Outgoing<T> {
             .map(|entry| entry.last_sent)
             .min()
     }
+}
+
+/// `items` in ascending order. A heapsort (std's `BinaryHeap`): O(n log n) like `sort_unstable`,
+/// with a fraction of its code in the wasm build.
+pub(crate) fn sorted<T: Ord>(items: Vec<T>) -> Vec<T> {
+    std::collections::BinaryHeap::from(items).into_sorted_vec()
 }
 
 /// Hands out packet identifiers: a wrapping counter that skips identifiers in use

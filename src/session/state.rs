@@ -50,12 +50,12 @@ pub struct SessionState {
 impl Session {
     /// The state to keep (write it before sending anything that depends on it).
     pub fn state(&self) -> SessionState {
-        let mut incoming_qos2: Vec<(Pid, FlowId)> = self
-            .incoming_qos2
-            .iter()
-            .map(|(pid, flow)| (*pid, *flow))
-            .collect();
-        incoming_qos2.sort_unstable();
+        let incoming_qos2: Vec<(Pid, FlowId)> = super::outgoing::sorted(
+            self.incoming_qos2
+                .iter()
+                .map(|(pid, flow)| (*pid, *flow))
+                .collect(),
+        );
         SessionState {
             options: self.options.clone(),
             has_session: self.has_session,

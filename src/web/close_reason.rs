@@ -14,7 +14,7 @@ pub fn describe_close(event: &CloseEvent, before_connack: bool) -> String {
     let reason = if reason.is_empty() {
         String::new()
     } else {
-        format!(", reason {reason:?}")
+        format!(", reason \"{reason}\"")
     };
     if before_connack {
         format!(

@@ -9,21 +9,26 @@
 //! ```
 
 use std::cell::RefCell;
-use std::collections::HashMap;
 use std::rc::{Rc, Weak};
 
 use bytes::Bytes;
 use js_sys::{Array, Function, Object, Promise, Reflect, Uint8Array};
+use rustc_hash::FxHashMap;
 use wasm_bindgen::prelude::*;
 
 use super::session_store::SessionStore;
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{
-    Disconnect, Packet, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
+    Disconnect, Pid, Properties, ProtocolVersion, QoS, RetainHandling, Subscription,
     SubscriptionOptions, Will,
 };
 use crate::session::{ConnectOptions, Event, PublishRequest, Session};
-use crate::trace::{Direction, FlowId, TraceEvent};
+use crate::trace::FlowId;
+#[cfg(feature = "trace")]
+use crate::{
+    codec::Packet,
+    trace::{Direction, TraceEvent},
+};
 
 fn error(message: impl AsRef<str>) -> JsValue {
     js_sys::Error::new(message.as_ref()).into()
@@ -130,6 +135,11 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool
     let mut connect = ConnectOptions::new(version, client_id);
     // Packet records feed `packetsend` / `packetreceive`; without them the session skips the trace.
     connect.trace = js.bool("trace")?.unwrap_or(false);
+    if connect.trace && !cfg!(feature = "trace") {
+        return Err(error(
+            "trace: true is not available in the lean build (no packetsend / packetreceive events)",
+        ));
+    }
     connect.clean_start = js.bool("clean")?.unwrap_or(true);
     connect.keep_alive = js.number("keepalive", u32::from(u16::MAX))?.unwrap_or(60) as u16;
     connect.username = js.string("username")?;
@@ -182,6 +192,7 @@ fn options_from_js(options: &JsValue) -> Result<(ConnectOptions, Reconnect, bool
     ))
 }
 
+#[cfg(feature = "trace")]
 /// A packet as MQTT.js shows it in `packetsend` / `packetreceive`: `cmd` and the usual fields,
 /// plus the diagram's label and the bytes on the wire.
 fn packet_object(packet: &Packet, raw: &[u8]) -> JsValue {
@@ -326,13 +337,13 @@ type Settle = (Function, Function);
 #[derive(Default)]
 struct Pending {
     connect: Option<Settle>,
-    publishes: HashMap<FlowId, Settle>,
-    requests: HashMap<Pid, Settle>,
+    publishes: FxHashMap<FlowId, Settle>,
+    requests: FxHashMap<Pid, Settle>,
 }
 
 struct State {
     client: RefCell<Option<WsClient>>,
-    listeners: RefCell<HashMap<String, Vec<Function>>>,
+    listeners: RefCell<FxHashMap<String, Vec<Function>>>,
     pending: RefCell<Pending>,
     me: RefCell<Weak<State>>,
 }
@@ -352,7 +363,7 @@ pub fn connect_async(url: String, options: JsValue) -> Promise {
     };
     let state = Rc::new(State {
         client: RefCell::new(None),
-        listeners: RefCell::new(HashMap::new()),
+        listeners: RefCell::new(FxHashMap::default()),
         pending: RefCell::new(Pending::default()),
         me: RefCell::new(Weak::new()),
     });
@@ -412,6 +423,7 @@ impl State {
         }
     }
 
+    #[cfg(feature = "trace")]
     fn listens(&self, name: &str) -> bool {
         self.listeners
             .borrow()
@@ -488,6 +500,9 @@ impl State {
     fn handle(&self, event: ClientEvent) {
         match event {
             ClientEvent::Session(event) => self.handle_session(event),
+            #[cfg(not(feature = "trace"))]
+            ClientEvent::Trace(_) => {}
+            #[cfg(feature = "trace")]
             ClientEvent::Trace(events) => {
                 if self.listens("packetsend") || self.listens("packetreceive") {
                     for event in events {
@@ -585,8 +600,9 @@ impl State {
 #[wasm_bindgen]
 impl Client {
     /// Registers a listener: `message`, `connect`, `reconnect`, `close`, `error`, `packetsend`,
-    /// `packetreceive` (the last two need `trace: true` in the connect options). Returns the
-    /// client, as MQTT.js does.
+    /// `packetreceive` (the last two need `trace: true` in the connect options, which the lean
+    /// build refuses: it is built without the `trace` feature). Returns the client, as MQTT.js
+    /// does.
     pub fn on(&self, event: String, listener: Function) -> Client {
         self.state
             .listeners

@@ -3,10 +3,14 @@
 
 #[cfg(feature = "app")]
 mod check_api;
+#[cfg(feature = "trace")]
 pub mod check_backend;
+#[cfg(feature = "trace")]
 pub mod check_runner;
 mod close_reason;
 pub mod js_api;
+// The probe shows the annotated CONNACK from the session's trace.
+#[cfg(feature = "trace")]
 pub mod probe;
 pub mod session_store;
 pub mod sim_driver;
@@ -14,6 +18,17 @@ pub mod sim_driver;
 mod ui;
 pub mod worker_timer;
 pub mod ws_client;
+
+/// A thrown JavaScript value in words: an `Error`'s (or `DOMException`'s) message, a string as
+/// it is. Not its Debug form, which would bring wasm-bindgen's value printer into the lean build.
+fn error_text(error: &wasm_bindgen::JsValue) -> String {
+    use wasm_bindgen::JsCast;
+    error
+        .dyn_ref::<js_sys::Error>()
+        .map(|error| String::from(error.message()))
+        .or_else(|| error.as_string())
+        .unwrap_or_else(|| "an exception that is not an Error".to_owned())
+}
 
 /// Mounts the app into `#app` and installs the JavaScript API as `window.qoscope`.
 #[cfg(feature = "app")]

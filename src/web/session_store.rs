@@ -21,11 +21,7 @@ pub struct SessionStore {
 }
 
 fn described(error: JsValue) -> String {
-    error
-        .dyn_ref::<js_sys::Error>()
-        .map(|error| String::from(error.message()))
-        .or_else(|| error.as_string())
-        .unwrap_or_else(|| format!("{error:?}"))
+    super::error_text(&error)
 }
 
 /// Resolves with the request's result, or rejects with its error.

@@ -384,8 +384,12 @@ impl WsClient {
         // Runs from `connect` or the reconnect timer, never inside a socket handler.
         self.inner.retired.borrow_mut().clear();
         let url = self.inner.url.as_str();
-        let socket = WebSocket::new_with_str(url, "mqtt")
-            .map_err(|error| format!("the browser refused to open {url}: {error:?}"))?;
+        let socket = WebSocket::new_with_str(url, "mqtt").map_err(|error| {
+            format!(
+                "the browser refused to open {url}: {}",
+                super::error_text(&error)
+            )
+        })?;
         socket.set_binary_type(BinaryType::Arraybuffer);
         self.inner.connected_once.set(false);
 
@@ -398,14 +402,20 @@ impl WsClient {
                 .socket
                 .borrow()
                 .as_ref()
-                .map(|s| s.socket.protocol());
+                .map(|s| s.socket.protocol())
+                .unwrap_or_default();
             client.faults(|faults| {
-                faults.subprotocol = protocol.clone();
+                faults.subprotocol = Some(protocol.clone());
                 faults.reset_connection();
             });
-            if protocol.as_deref() != Some("mqtt") {
+            if protocol != "mqtt" {
+                let chose = if protocol.is_empty() {
+                    "none".to_owned()
+                } else {
+                    format!("\"{protocol}\"")
+                };
                 client.emit(ClientEvent::Error(format!(
-                    "the server did not accept the WebSocket subprotocol \"mqtt\" (it chose {protocol:?}) [MQTT-6.0.0-4]"
+                    "the server did not accept the WebSocket subprotocol \"mqtt\" (it chose {chose}) [MQTT-6.0.0-4]"
                 )));
                 client.retire_socket();
                 client.lost("subprotocol not accepted");
@@ -506,7 +516,12 @@ impl WsClient {
                 bytes,
                 close,
                 events,
-                session.poll_trace(),
+                // Always empty without the `trace` feature: skip it so that none of it is compiled in.
+                if cfg!(feature = "trace") {
+                    session.poll_trace()
+                } else {
+                    Vec::new()
+                },
                 session.poll_timeout(),
             )
         };
