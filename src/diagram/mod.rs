@@ -2,5 +2,7 @@
 //! view only draws it and the layout is tested natively.
 
 mod layout;
+mod mermaid;
 
 pub use layout::{layout, Arrow, Lane, Scene, BROKER};
+pub use mermaid::to_mermaid;

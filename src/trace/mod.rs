@@ -5,11 +5,13 @@
 //! the subscriber flows of the same message when both clients are ours.
 
 mod event;
+mod file;
 mod flow;
 mod store;
 
 pub use event::{
     Direction, FlowEvent, FlowId, FlowRole, Note, PacketFate, PacketRecord, StepKind, TraceEvent,
 };
+pub use file::{TraceClient, TraceFile};
 pub use flow::{FlowRecord, FlowState, FlowStep};
 pub use store::TraceStore;

@@ -72,6 +72,54 @@ impl TraceStore {
         self.flows.get(&id)
     }
 
+    /// Events that rebuild this store's contents in a fresh one: packets with their final
+    /// fate, each flow's life in order, and the notes. Exported traces are these.
+    pub fn to_events(&self) -> Vec<TraceEvent> {
+        let mut events: Vec<TraceEvent> = self
+            .packets
+            .iter()
+            .cloned()
+            .map(TraceEvent::Packet)
+            .collect();
+        for record in self.flows() {
+            events.push(TraceEvent::Flow(FlowEvent::Started {
+                flow: record.id,
+                time: record.started,
+                role: record.role,
+                topic: record.topic.clone(),
+                payload: record.payload.clone(),
+                qos: record.qos,
+                retain: record.retain,
+                granted_qos: record.granted_qos,
+                server_maximum_qos: record.server_maximum_qos,
+                possible_duplicate: record.possible_duplicate,
+            }));
+            if let Some(pid) = record.pid {
+                events.push(TraceEvent::Flow(FlowEvent::Identified {
+                    flow: record.id,
+                    pid,
+                }));
+            }
+            events.extend(record.steps.iter().map(|step| {
+                TraceEvent::Flow(FlowEvent::Step {
+                    flow: record.id,
+                    time: step.time,
+                    direction: step.direction,
+                    kind: step.kind,
+                })
+            }));
+            if let Some(time) = record.finished {
+                events.push(TraceEvent::Flow(FlowEvent::Finished {
+                    flow: record.id,
+                    time,
+                    state: record.state,
+                }));
+            }
+        }
+        events.extend(self.notes.iter().cloned().map(TraceEvent::Note));
+        events
+    }
+
     /// Adds everything in `events`.
     pub fn extend(&mut self, events: impl IntoIterator<Item = TraceEvent>) {
         for event in events {

@@ -8,7 +8,6 @@ use std::rc::Rc;
 
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{annotate, Disconnect, Field, Packet, ProtocolVersion};
-use crate::hex::to_hex;
 use crate::session::{ConnectOptions, Event, LostCause, Session};
 use crate::trace::{Direction, TraceEvent};
 
@@ -22,7 +21,7 @@ pub struct ProbeReport {
     /// The CONNACK's fields.
     pub fields: Vec<Field>,
     /// The CONNACK's bytes.
-    pub hex: String,
+    pub bytes: Vec<u8>,
 }
 
 /// The outcome of a probe: the CONNACK, or what went wrong in words a person can act on.
@@ -76,7 +75,7 @@ pub fn start(
                                 label: packet.to_string(),
                                 accepted: !connack_packet.reason.is_failure(),
                                 fields: annotate(&record.raw, version).fields,
-                                hex: to_hex(&record.raw),
+                                bytes: record.raw.to_vec(),
                             });
                         }
                     }

@@ -17,14 +17,12 @@ use super::session_store::SessionStore;
 use super::sim_driver::performance_now;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
-use crate::codec::{FrameDecoder, Packet};
 use crate::session::{Event, Session};
-use crate::trace::{Direction, PacketFate, PacketRecord, TraceEvent};
-use crate::wire_faults::WireFaults;
+use crate::trace::TraceEvent;
 
-/// Trace ids of packets the driver itself records (injected or lost on the way in) start here,
-/// clear of the session's own.
-const DRIVER_PACKET_IDS: u64 = 1 << 39;
+// Client-side faults: the broker check's and the lessons' driver, which judge by the trace.
+#[cfg(feature = "trace")]
+mod faults;
 
 /// When and how often to reconnect after a connection is lost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -119,9 +117,8 @@ struct Inner {
     /// The deadline the timer is set for.
     armed: Cell<Option<u64>>,
     /// Client-side faults (broker checks and lessons against a real broker), when asked for.
-    faults: Option<RefCell<WireFaults>>,
-    /// Packets the driver recorded itself.
-    driver_packets: Cell<u64>,
+    #[cfg(feature = "trace")]
+    faults: faults::DriverFaults,
 }
 
 /// A session connected to a broker over a browser WebSocket. Cloning gives another handle.
@@ -141,21 +138,6 @@ impl WsClient {
         WsClient::connect_with_store(url, session, reconnect, None, listener)
     }
 
-    /// Like [`WsClient::connect`] with no reconnecting, and with client-side faults that can be
-    /// set through [`WsClient::faults`]: the broker check's driver.
-    pub fn connect_with_faults(
-        url: &str,
-        session: Session,
-        faults: WireFaults,
-        listener: impl Fn(ClientEvent) + 'static,
-    ) -> Result<WsClient, String> {
-        let none = Reconnect {
-            initial_ms: 0,
-            max_ms: 0,
-        };
-        WsClient::build(url, session, none, None, Some(faults), listener)
-    }
-
     /// Like [`WsClient::connect`], keeping the session state in `store` (IndexedDB): each time
     /// the session has something to send, its state is written first and the bytes go out when
     /// the write is complete, so a reload never finds a message on the wire that is not saved.
@@ -164,17 +146,6 @@ impl WsClient {
         session: Session,
         reconnect: Reconnect,
         store: Option<SessionStore>,
-        listener: impl Fn(ClientEvent) + 'static,
-    ) -> Result<WsClient, String> {
-        WsClient::build(url, session, reconnect, store, None, listener)
-    }
-
-    fn build(
-        url: &str,
-        session: Session,
-        reconnect: Reconnect,
-        store: Option<SessionStore>,
-        faults: Option<WireFaults>,
         listener: impl Fn(ClientEvent) + 'static,
     ) -> Result<WsClient, String> {
         let url = BrokerUrl::parse(url).map_err(|error| error.to_string())?;
@@ -198,8 +169,8 @@ impl WsClient {
                 writes: Cell::new(0),
                 drain_scheduled: Cell::new(false),
                 armed: Cell::new(None),
-                faults: faults.map(RefCell::new),
-                driver_packets: Cell::new(DRIVER_PACKET_IDS),
+                #[cfg(feature = "trace")]
+                faults: faults::DriverFaults::default(),
             }),
         };
         client.open()?;
@@ -246,15 +217,6 @@ impl WsClient {
         self.retire_socket();
     }
 
-    /// Changes the client-side faults (only for a client made with
-    /// [`WsClient::connect_with_faults`]).
-    pub fn faults<T>(&self, change: impl FnOnce(&mut WireFaults) -> T) -> Option<T> {
-        self.inner
-            .faults
-            .as_ref()
-            .map(|faults| change(&mut faults.borrow_mut()))
-    }
-
     /// Closes the connection without DISCONNECT, as a dropped network would (the broker sees
     /// an abnormal close and publishes the will). The session keeps its state.
     pub fn cut(&self) {
@@ -268,105 +230,27 @@ impl WsClient {
         self.open()
     }
 
-    /// Sends a packet the session did not write (a forged re-send, a wrong acknowledgement) and
-    /// records it in the trace.
-    pub fn inject(&self, packet: &Packet) {
-        let version = self.inner.session.borrow().version();
-        let mut bytes = Vec::new();
-        if packet.encode(version, &mut bytes).is_err() {
-            return;
-        }
-        self.send_bytes(&bytes);
-        let record = self.driver_record(
-            Direction::Outgoing,
-            Ok(packet.clone()),
-            bytes,
-            PacketFate::Delivered,
-        );
-        self.emit(ClientEvent::Trace(vec![TraceEvent::Packet(record)]));
-    }
-
-    fn driver_record(
-        &self,
-        direction: Direction,
-        packet: Result<Packet, String>,
-        raw: Vec<u8>,
-        fate: PacketFate,
-    ) -> PacketRecord {
-        let id = self.inner.driver_packets.get() + 1;
-        self.inner.driver_packets.set(id);
-        let session = self.inner.session.borrow();
-        PacketRecord {
-            id,
-            time: self.now(),
-            arrival: None,
-            client: session.tag(),
-            connection: session.connection(),
-            direction,
-            packet,
-            raw: raw.into(),
-            fate,
-            flow: None,
-        }
-    }
-
-    /// Bytes from the server, through the client-side faults if there are any.
+    /// Bytes from the server, to the session (through the client-side faults if set).
     fn receive(&self, bytes: &[u8]) {
-        let now = self.now();
-        let Some(faults) = &self.inner.faults else {
-            self.inner.session.borrow_mut().handle_bytes(now, bytes);
+        #[cfg(feature = "trace")]
+        if self.inner.faults.is_set() {
+            self.receive_through_faults(bytes);
             return;
-        };
-        let incoming = faults.borrow_mut().incoming(bytes);
-        self.inner
-            .session
-            .borrow_mut()
-            .handle_bytes(now, &incoming.delivered);
-        if !incoming.dropped.is_empty() {
-            let version = self.inner.session.borrow().version();
-            let records = incoming
-                .dropped
-                .into_iter()
-                .map(|raw| {
-                    let mut decoder = FrameDecoder::new(version);
-                    decoder.push(&raw);
-                    let packet = match decoder.next_frame() {
-                        Ok(Some(frame)) => Ok(frame.packet),
-                        Ok(None) => Err("incomplete".to_owned()),
-                        Err(error) => Err(error.error.to_string()),
-                    };
-                    TraceEvent::Packet(self.driver_record(
-                        Direction::Incoming,
-                        packet,
-                        raw,
-                        PacketFate::Dropped,
-                    ))
-                })
-                .collect();
-            self.emit(ClientEvent::Trace(records));
         }
+        let now = self.now();
+        self.inner.session.borrow_mut().handle_bytes(now, bytes);
     }
 
-    /// Writes what the session wrote, through the client-side faults if there are any; packets
-    /// the faults lose are marked so in the session's trace records.
+    /// What the session wrote, to the socket (through the client-side faults if set, which mark
+    /// the packets they lose in `trace`).
+    #[cfg_attr(not(feature = "trace"), allow(unused_variables))]
     fn transmit(&self, bytes: &[u8], trace: &mut [TraceEvent]) {
-        let Some(faults) = &self.inner.faults else {
-            self.send_bytes(bytes);
+        #[cfg(feature = "trace")]
+        if self.inner.faults.is_set() {
+            self.transmit_through_faults(bytes, trace);
             return;
-        };
-        let outgoing = faults.borrow_mut().outgoing(bytes);
-        for message in &outgoing.messages {
-            self.send_bytes(message);
         }
-        let written = trace.iter_mut().filter_map(|event| match event {
-            TraceEvent::Packet(record) if record.direction == Direction::Outgoing => Some(record),
-            _ => None,
-        });
-        for (index, record) in written.enumerate() {
-            if outgoing.dropped.contains(&index) {
-                record.fate = PacketFate::Dropped;
-            }
-        }
+        self.send_bytes(bytes);
     }
 
     fn retire_socket(&self) {
@@ -404,6 +288,7 @@ impl WsClient {
                 .as_ref()
                 .map(|s| s.socket.protocol())
                 .unwrap_or_default();
+            #[cfg(feature = "trace")]
             client.faults(|faults| {
                 faults.subprotocol = Some(protocol.clone());
                 faults.reset_connection();
@@ -431,6 +316,7 @@ impl WsClient {
             let Some(inner) = weak.upgrade() else { return };
             let client = WsClient { inner };
             let Ok(buffer) = event.data().dyn_into::<ArrayBuffer>() else {
+                #[cfg(feature = "trace")]
                 client.faults(|faults| faults.text_frames += 1);
                 // [MQTT-6.0.0-1]: only binary frames carry MQTT.
                 client.emit(ClientEvent::Error("the broker sent a text frame; MQTT travels only in binary frames [MQTT-6.0.0-1]".into()));

@@ -6,6 +6,7 @@ use super::check_panel::CheckPanel;
 use super::hex_panel::HexPanel;
 use super::probe_panel::ProbePanel;
 use super::sim_panel::SimPanel;
+use super::theme_switch::ThemeSwitch;
 
 #[function_component(App)]
 pub fn app() -> Html {
@@ -20,6 +21,7 @@ pub fn app() -> Html {
             <header class="top">
                 <h1 class="brand">{ "qoscope" }</h1>
                 <p class="tagline">{ "MQTT 3.1.1 and 5.0 over WebSocket, packet by packet" }</p>
+                <ThemeSwitch />
             </header>
             <main class="panels">
                 <SimPanel />

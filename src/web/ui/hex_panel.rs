@@ -3,7 +3,7 @@
 use web_sys::HtmlTextAreaElement;
 use yew::prelude::*;
 
-use super::field_table::FieldTable;
+use super::packet_bytes::PacketBytes;
 use super::version_select::VersionSelect;
 use crate::codec::{annotate, ProtocolVersion};
 use crate::hex::parse_hex;
@@ -26,9 +26,10 @@ pub fn hex_panel() -> Html {
         Callback::from(move |chosen| version.set(chosen))
     };
 
-    let (fields, outcome) = match parse_hex(&text) {
-        Err(error) => (Vec::new(), Err(format!("Hex: {error}"))),
+    let (bytes, fields, outcome) = match parse_hex(&text) {
+        Err(error) => (Vec::new(), Vec::new(), Err(format!("Hex: {error}"))),
         Ok(bytes) if bytes.is_empty() => (
+            Vec::new(),
             Vec::new(),
             Err("Type or paste the bytes of one packet.".to_owned()),
         ),
@@ -38,7 +39,7 @@ pub fn hex_panel() -> Html {
                 .result
                 .map(|packet| packet.to_string())
                 .map_err(|error| format!("Malformed: {error}"));
-            (annotated.fields, outcome)
+            (bytes, annotated.fields, outcome)
         }
     };
 
@@ -57,7 +58,7 @@ pub fn hex_panel() -> Html {
                 }
             }
             if !fields.is_empty() {
-                <FieldTable id="hex-fields" fields={fields} />
+                <PacketBytes id="hex" {bytes} {fields} />
             }
         </section>
     }

@@ -5,9 +5,13 @@ mod check_panel;
 mod download;
 mod field_table;
 mod hex_panel;
+mod inspector;
+mod packet_bytes;
 mod probe_panel;
 mod sequence_diagram;
 mod sim_panel;
+mod svg_export;
+mod theme_switch;
 mod version_select;
 
 pub use app::App;

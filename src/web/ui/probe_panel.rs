@@ -3,7 +3,7 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
-use super::field_table::FieldTable;
+use super::packet_bytes::PacketBytes;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
 use crate::web::probe::{self, Probe, ProbeOutcome};
@@ -70,8 +70,7 @@ pub fn probe_panel() -> Html {
                     { if report.accepted { "Accepted: " } else { "Refused: " } }{ &report.label }
                     { if report.accepted { " (Success)" } else { "" } }
                 </output>
-                <p class="mono muted">{ &report.hex }</p>
-                <FieldTable id="probe-fields" fields={report.fields.clone()} />
+                <PacketBytes id="probe" bytes={report.bytes.clone()} fields={report.fields.clone()} />
             </>
         },
         ProbeState::Done(Err(message)) => html! {

@@ -4,7 +4,7 @@
 use yew::prelude::*;
 
 use crate::diagram::Scene;
-use crate::trace::PacketFate;
+use crate::trace::{FlowId, PacketFate};
 
 const WIDTH: f32 = 960.0;
 const MARGIN: f32 = 90.0;
@@ -17,6 +17,18 @@ pub struct SequenceDiagramProps {
     /// The SVG's id (several diagrams can be on the page).
     #[prop_or(AttrValue::Static("sequence-diagram"))]
     pub id: AttrValue,
+    /// The packet shown in the inspector.
+    #[prop_or_default]
+    pub selected: Option<u64>,
+    /// Flows to light up (one message on both sides of the broker); the rest dims.
+    #[prop_or_default]
+    pub lit: Vec<FlowId>,
+    /// A packet was clicked or chosen with the keyboard.
+    #[prop_or_default]
+    pub on_select: Callback<u64>,
+    /// The pointer or focus entered a packet of a flow (`None`: left it).
+    #[prop_or_default]
+    pub on_hover: Callback<Option<FlowId>>,
 }
 
 #[function_component(SequenceDiagram)]
@@ -54,9 +66,33 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     PacketFate::Held => "held",
                     PacketFate::InTransit => "in-transit",
                 };
-                let class = classes!("arrow", format!("arrow--{}", arrow.kind), format!("arrow--{fate}"), arrow.dup.then_some("arrow--dup"));
+                let lit = arrow.flow.is_some_and(|flow| props.lit.contains(&flow));
+                let class = classes!(
+                    "arrow",
+                    format!("arrow--{}", arrow.kind),
+                    format!("arrow--{fate}"),
+                    arrow.dup.then_some("arrow--dup"),
+                    (props.selected == Some(arrow.id)).then_some("arrow--selected"),
+                    lit.then_some("arrow--lit"),
+                    (!props.lit.is_empty() && !lit).then_some("arrow--dim"),
+                );
+                let id = arrow.id;
+                let flow = arrow.flow;
+                let onclick = props.on_select.reform(move |_: MouseEvent| id);
+                let on_select = props.on_select.clone();
+                let onkeydown = Callback::from(move |event: KeyboardEvent| {
+                    if event.key() == "Enter" || event.key() == " " {
+                        event.prevent_default();
+                        on_select.emit(id);
+                    }
+                });
+                let onmouseenter = props.on_hover.reform(move |_: MouseEvent| flow);
+                let onfocus = props.on_hover.reform(move |_: FocusEvent| flow);
+                let onmouseleave = props.on_hover.reform(|_: MouseEvent| None);
                 html! {
-                    <g class={class} data-kind={arrow.kind.clone()} data-fate={fate}>
+                    <g class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
+                       tabindex="0" role="button" aria-label={format!("{} ({fate})", arrow.label)}
+                       {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
                         <line x1={x1.to_string()} y1={y.to_string()} x2={end.to_string()} y2={y.to_string()}
                               marker-end={(arrow.fate != PacketFate::Dropped).then_some("url(#arrow-head)")} />
                         if arrow.fate == PacketFate::Dropped {

@@ -1,0 +1,113 @@
+//! The packet inspector: the packet chosen on the diagram, field by field with its bytes, and
+//! the state of the session it belongs to (what it has in flight each way, its send quota).
+
+use yew::prelude::*;
+
+use super::packet_bytes::PacketBytes;
+use crate::codec::{annotate, Packet, ProtocolVersion};
+use crate::hex::to_hex;
+use crate::session::{Session, Stage};
+use crate::trace::{Direction, PacketFate, PacketRecord};
+
+/// What the inspector shows of a session, read when the packet is chosen.
+#[derive(Debug, Clone, PartialEq)]
+pub struct SessionView {
+    pub connected: bool,
+    /// Session Present from the latest CONNACK, if one came.
+    pub session_present: Option<bool>,
+    /// Outgoing QoS 1/2 messages: packet id and what they wait for.
+    pub in_flight_out: Vec<(u16, &'static str)>,
+    /// QoS 2 packet ids received and not yet released.
+    pub held_in: Vec<u16>,
+    pub send_quota: u16,
+}
+
+impl SessionView {
+    /// Reads `session`; `connack` is the client's latest CONNACK in the trace.
+    pub fn read(session: &Session, connack: Option<&Packet>) -> SessionView {
+        SessionView {
+            connected: session.is_connected(),
+            session_present: match connack {
+                Some(Packet::ConnAck(connack)) => Some(connack.session_present),
+                _ => None,
+            },
+            in_flight_out: session
+                .outgoing_entries()
+                .into_iter()
+                .map(|(pid, entry)| {
+                    let waits = match entry.stage {
+                        Stage::AwaitPubAck => "awaits PUBACK",
+                        Stage::AwaitPubRec => "awaits PUBREC",
+                        Stage::AwaitPubComp => "awaits PUBCOMP",
+                    };
+                    (pid.get(), waits)
+                })
+                .collect(),
+            held_in: session
+                .incoming_held()
+                .into_iter()
+                .map(|pid| pid.get())
+                .collect(),
+            send_quota: session.send_quota(),
+        }
+    }
+}
+
+#[derive(Properties, PartialEq)]
+pub struct InspectorProps {
+    pub record: PacketRecord,
+    /// The client's name (its lane).
+    pub client: String,
+    pub version: ProtocolVersion,
+    pub session: Option<SessionView>,
+    pub on_close: Callback<()>,
+}
+
+#[function_component(Inspector)]
+pub fn inspector(props: &InspectorProps) -> Html {
+    let record = &props.record;
+    let annotated = annotate(&record.raw, props.version);
+    let label = match &record.packet {
+        Ok(packet) => packet.to_string(),
+        Err(error) => format!("malformed: {error}"),
+    };
+    let (from, to) = match record.direction {
+        Direction::Outgoing => (props.client.as_str(), "Broker"),
+        Direction::Incoming => ("Broker", props.client.as_str()),
+    };
+    let fate = match record.fate {
+        PacketFate::Delivered => "delivered",
+        PacketFate::Dropped => "lost",
+        PacketFate::Held => "held",
+        PacketFate::InTransit => "in transit",
+    };
+    let on_close = props.on_close.reform(|_: MouseEvent| ());
+    html! {
+        <aside id="inspector" class="inspector" aria-labelledby="inspector-title">
+            <div class="row">
+                <h3 id="inspector-title" class="mono">{ label }</h3>
+                <button type="button" class="secondary" id="inspector-close" onclick={on_close}>{ "Close" }</button>
+            </div>
+            <p class="muted">
+                { format!("{from} → {to}, sent at {} ms, {fate}, {} bytes, connection {}", record.time, record.raw.len(), record.connection) }
+            </p>
+            <p class="mono hex-line" id="inspector-hex">{ to_hex(&record.raw[..record.raw.len().min(64)]) }{ if record.raw.len() > 64 { " …" } else { "" } }</p>
+            <PacketBytes id="inspector" bytes={record.raw.to_vec()} fields={annotated.fields} />
+            { props.session.as_ref().map(|session| html! {
+                <dl class="session-state" id="inspector-session">
+                    <dt>{ "Session of" }</dt><dd>{ &props.client }{ if session.connected { " (connected)" } else { " (offline)" } }</dd>
+                    <dt>{ "Session present" }</dt><dd>{ session.session_present.map_or("no CONNACK yet", |present| if present { "1" } else { "0" }) }</dd>
+                    <dt>{ "In flight out" }</dt>
+                    <dd>{ if session.in_flight_out.is_empty() { "none".to_owned() } else {
+                        session.in_flight_out.iter().map(|(pid, waits)| format!("id {pid} {waits}")).collect::<Vec<_>>().join(", ")
+                    } }</dd>
+                    <dt>{ "QoS 2 held in" }</dt>
+                    <dd>{ if session.held_in.is_empty() { "none".to_owned() } else {
+                        session.held_in.iter().map(|pid| format!("id {pid}")).collect::<Vec<_>>().join(", ")
+                    } }</dd>
+                    <dt>{ "Send quota" }</dt><dd>{ session.send_quota.to_string() }</dd>
+                </dl>
+            }).unwrap_or_default() }
+        </aside>
+    }
+}
