@@ -11,8 +11,11 @@ use crate::session::PublishRequest;
 
 /// Messages in a burst.
 pub const BURST: usize = 1_000;
-/// How long a burst or a large payload may take before the check gives up, in ms.
-const LIMIT_MS: u64 = 30_000;
+/// How long a burst may take before the check gives up, in ms.
+const BURST_LIMIT_MS: u64 = 30_000;
+/// How long a large payload may take: some brokers send big WebSocket messages slowly
+/// (Mosquitto 2.0 at about 40 KB/s), and a slow delivery is a finding to report, not a loss.
+const PAYLOAD_LIMIT_MS: u64 = 60_000;
 
 /// `BURST` messages at `qos` published back to back all arrive, each once.
 pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
@@ -27,7 +30,7 @@ pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
     for index in 0..BURST {
         ctx.publish_to(publisher, "burst", &index.to_string(), qos, false)?;
     }
-    ctx.wait_for(LIMIT_MS, |ctx| {
+    ctx.wait_for(BURST_LIMIT_MS, |ctx| {
         ctx.messages_since(subscriber, mark).len() >= BURST
     })
     .await;
@@ -88,7 +91,7 @@ pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
     let start = ctx.elapsed();
     let request = PublishRequest::new(ctx.topic("large"), payload.clone(), QoS::AtLeastOnce);
     ctx.publish(publisher, request)?;
-    ctx.wait_for(LIMIT_MS, |ctx| {
+    ctx.wait_for(PAYLOAD_LIMIT_MS, |ctx| {
         !ctx.messages_since(subscriber, mark).is_empty()
     })
     .await;
@@ -99,7 +102,7 @@ pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
         intact,
         format!(
             "a {kib} KiB payload arrives intact within {} s",
-            LIMIT_MS / 1000
+            PAYLOAD_LIMIT_MS / 1000
         ),
         match got.first() {
             Some(message) => format!(
