@@ -9,6 +9,8 @@ pub mod check_backend;
 pub mod check_runner;
 mod close_reason;
 pub mod js_api;
+#[cfg(feature = "trace")]
+pub mod live_clients;
 // The probe shows the annotated CONNACK from the session's trace.
 #[cfg(feature = "trace")]
 pub mod probe;
@@ -16,6 +18,8 @@ pub mod session_store;
 pub mod sim_driver;
 #[cfg(feature = "app")]
 mod ui;
+#[cfg(feature = "app")]
+pub mod workbench;
 pub mod worker_timer;
 pub mod ws_client;
 

@@ -1,28 +1,28 @@
 //! The offline default: the simulated broker with a publisher and a subscriber already connected,
 //! buttons to publish at each QoS, a fault to lose the next acknowledgement, and the live
-//! sequence diagram of what happens. Hovering a packet lights up its message on both sides of
+//! sequence diagram of what happens. The same two clients can run on a real broker instead,
+//! each on its own WebSocket, so the diagram still shows both ends of every flow. Hovering a packet lights up its message on both sides of
 //! the broker; choosing one opens the inspector. The trace exports as JSON (and imports again to
 //! replay), the diagram as SVG and as Mermaid text.
 
 use std::cell::RefCell;
 use std::rc::Rc;
 
+use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::download::download;
 use super::inspector::{Inspector, SessionView};
+use super::probe_panel::broker_from_address;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
-use crate::broker::BrokerConfig;
-use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
+use super::version_select::VersionSelect;
+use crate::codec::{PacketType, ProtocolVersion, QoS};
 use crate::diagram::{layout, to_mermaid, Scene};
-use crate::session::{ConnectOptions, PublishRequest};
-use crate::sim::{LinkFaults, Side, World};
+use crate::session::PublishRequest;
 use crate::trace::{Direction, FlowId, TraceFile, TraceStore};
-use crate::web::sim_driver::SimDriver;
+use crate::web::workbench::{Workbench, PUBLISHER};
 
-const PUBLISHER: usize = 0;
-const SUBSCRIBER: usize = 1;
 const TOPIC: &str = "demo/greeting";
 /// Rows the live diagram shows (older packets are counted, not drawn).
 const ROWS: usize = 40;
@@ -54,64 +54,59 @@ struct Replay {
     clients: Vec<(u32, String)>,
 }
 
-struct Simulation {
-    driver: SimDriver,
+/// Where the clients run.
+#[derive(Debug, Clone, PartialEq)]
+enum Broker {
+    Simulated,
+    Url(String, ProtocolVersion),
+}
+
+/// The clients and the trace they make.
+struct Bench {
+    workbench: Workbench,
     store: RefCell<TraceStore>,
+    version: ProtocolVersion,
 }
 
-fn options(id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(ProtocolVersion::V5, id);
-    options.clean_start = false;
-    options.properties.session_expiry_interval = Some(3600);
-    options
-}
-
-/// A world with both clients connected and the subscriber subscribed, on a slow link.
-fn start() -> Simulation {
-    let mut world = World::new(BrokerConfig::default(), 7);
-    for name in ["Publisher", "Subscriber"] {
-        let client = world.add_client(options(name));
-        for side in [Side::ToBroker, Side::ToClient] {
-            let faults = LinkFaults {
-                latency_ms: 350,
-                ..LinkFaults::default()
-            };
-            world.set_faults(client, side, faults);
+impl Bench {
+    fn new(broker: &Broker) -> Bench {
+        let (workbench, version) = match broker {
+            Broker::Simulated => (Workbench::simulated(), ProtocolVersion::V5),
+            Broker::Url(url, version) => (Workbench::live(url, *version), *version),
+        };
+        Bench {
+            workbench,
+            store: RefCell::new(TraceStore::new(2_000, 500)),
+            version,
         }
-        world.connect(client);
-    }
-    let subscription = Subscription {
-        filter: "demo/#".into(),
-        options: SubscriptionOptions::qos(QoS::ExactlyOnce),
-    };
-    let _ = world.with_session(SUBSCRIBER, |session, now| {
-        session.subscribe(now, vec![subscription], Default::default())
-    });
-    Simulation {
-        driver: SimDriver::new(world, 1.0),
-        store: RefCell::new(TraceStore::new(2_000, 500)),
     }
 }
 
 #[function_component(SimPanel)]
 pub fn sim_panel() -> Html {
     let redraw = use_force_update();
-    let simulation = use_memo((), |_| Rc::new(start()));
+    let broker = use_state(|| Broker::Simulated);
+    let bench = use_memo((*broker).clone(), |broker| Rc::new(Bench::new(broker)));
     {
-        let simulation = simulation.clone();
-        use_effect_with((), move |_| {
-            let weak = Rc::downgrade(&*simulation);
-            simulation.driver.set_on_change(move || {
-                if let Some(simulation) = weak.upgrade() {
-                    simulation
+        let bench = bench.clone();
+        use_effect_with((*broker).clone(), move |_| {
+            let weak = Rc::downgrade(&*bench);
+            bench.workbench.set_on_change(move || {
+                if let Some(bench) = weak.upgrade() {
+                    bench
                         .store
                         .borrow_mut()
-                        .extend(simulation.driver.take_trace());
+                        .extend(bench.workbench.take_trace());
                     redraw.force_update();
                 }
             });
+            move || bench.workbench.end()
         });
     }
+    let url = use_state(|| {
+        broker_from_address().unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+    });
+    let url_version = use_state(|| ProtocolVersion::V5);
     let lose_ack = use_state(|| false);
     let selected = use_state(|| None::<u64>);
     let hovered = use_state(|| None::<FlowId>);
@@ -119,40 +114,38 @@ pub fn sim_panel() -> Html {
     let notice = use_state(|| None::<String>);
 
     let publish = |qos: QoS| {
-        let simulation = simulation.clone();
+        let bench = bench.clone();
         let lose_ack = lose_ack.clone();
+        let notice = notice.clone();
         Callback::from(move |_: MouseEvent| {
-            simulation.driver.with_world(|world| {
-                if *lose_ack {
-                    let ack = if qos == QoS::ExactlyOnce {
-                        PacketType::PubRec
-                    } else {
-                        PacketType::PubAck
-                    };
-                    world.drop_next(PUBLISHER, Side::ToClient, ack);
-                }
-                let text = format!("hello at QoS {}", qos.as_u8());
-                let _ = world.with_session(PUBLISHER, |session, now| {
-                    session.publish(now, PublishRequest::new(TOPIC, text, qos))
-                });
+            if *lose_ack {
+                let ack = if qos == QoS::ExactlyOnce {
+                    PacketType::PubRec
+                } else {
+                    PacketType::PubAck
+                };
+                bench.workbench.lose_next_incoming(PUBLISHER, ack);
+            }
+            let text = format!("hello at QoS {}", qos.as_u8());
+            let sent = bench.workbench.command(PUBLISHER, |session, now| {
+                session.publish(now, PublishRequest::new(TOPIC, text, qos))
+            });
+            notice.set(match sent {
+                Some(Err(error)) => Some(format!("Publish: {error}")),
+                _ => None,
             });
         })
     };
     let reconnect = {
-        let simulation = simulation.clone();
-        Callback::from(move |_: MouseEvent| {
-            simulation.driver.with_world(|world| {
-                world.cut(PUBLISHER);
-                world.connect(PUBLISHER);
-            });
-        })
+        let bench = bench.clone();
+        Callback::from(move |_: MouseEvent| bench.workbench.reconnect(PUBLISHER))
     };
     let toggle_loss = {
         let lose_ack = lose_ack.clone();
         Callback::from(move |_: Event| lose_ack.set(!*lose_ack))
     };
 
-    let live_store = simulation.store.borrow();
+    let live_store = bench.store.borrow();
     let (store, clients): (&TraceStore, Vec<(u32, String)>) = match replay.as_ref() {
         Some(replay) => (&replay.store, replay.clients.clone()),
         None => (&live_store, client_names()),
@@ -171,28 +164,31 @@ pub fn sim_panel() -> Html {
                 |(_, name)| name.clone(),
             );
         // A replayed trace has no live session behind it.
-        let session = replay.is_none().then(|| {
-            let connack = store
-                .packets()
-                .rev()
-                .find_map(|packet| match &packet.packet {
-                    Ok(connack @ crate::codec::Packet::ConnAck(_))
-                        if packet.client == record.client
-                            && packet.direction == Direction::Incoming =>
-                    {
-                        Some(connack)
-                    }
-                    _ => None,
-                });
-            simulation
-                .driver
-                .read(|world| SessionView::read(world.session(record.client as usize - 1), connack))
-        });
+        let session = replay
+            .is_none()
+            .then(|| {
+                let connack = store
+                    .packets()
+                    .rev()
+                    .find_map(|packet| match &packet.packet {
+                        Ok(connack @ crate::codec::Packet::ConnAck(_))
+                            if packet.client == record.client
+                                && packet.direction == Direction::Incoming =>
+                        {
+                            Some(connack)
+                        }
+                        _ => None,
+                    });
+                bench.workbench.read(record.client as usize - 1, |session| {
+                    SessionView::read(session, connack)
+                })
+            })
+            .flatten();
         let on_close = {
             let selected = selected.clone();
             Callback::from(move |_| selected.set(None))
         };
-        html! { <Inspector {record} {client} version={ProtocolVersion::V5} {session} {on_close} /> }
+        html! { <Inspector {record} {client} version={bench.version} {session} {on_close} /> }
     });
 
     let on_select = {
@@ -212,7 +208,7 @@ pub fn sim_panel() -> Html {
             })
         };
     let export_json = {
-        let simulation = simulation.clone();
+        let bench = bench.clone();
         let replay = replay.clone();
         save(
             "qoscope-trace.json",
@@ -220,7 +216,7 @@ pub fn sim_panel() -> Html {
             Rc::new(move || {
                 Ok(match replay.as_ref() {
                     Some(replay) => TraceFile::from_store(&replay.store, &replay.clients),
-                    None => TraceFile::from_store(&simulation.store.borrow(), &client_names()),
+                    None => TraceFile::from_store(&bench.store.borrow(), &client_names()),
                 }
                 .to_json())
             }),
@@ -277,9 +273,61 @@ pub fn sim_panel() -> Html {
         })
     };
 
+    let use_simulated = {
+        let (broker, selected) = (broker.clone(), selected.clone());
+        Callback::from(move |_: MouseEvent| {
+            selected.set(None);
+            broker.set(Broker::Simulated);
+        })
+    };
+    let use_url = {
+        let (broker, url, url_version, selected, notice) = (
+            broker.clone(),
+            url.clone(),
+            url_version.clone(),
+            selected.clone(),
+            notice.clone(),
+        );
+        Callback::from(move |event: SubmitEvent| {
+            event.prevent_default();
+            if let Err(problem) = crate::broker_url::BrokerUrl::parse(&url) {
+                notice.set(Some(problem.to_string()));
+                return;
+            }
+            notice.set(None);
+            selected.set(None);
+            broker.set(Broker::Url((*url).clone(), *url_version));
+        })
+    };
+    let on_url = {
+        let url = url.clone();
+        Callback::from(move |event: InputEvent| {
+            url.set(event.target_unchecked_into::<HtmlInputElement>().value())
+        })
+    };
+    let on_url_version = {
+        let url_version = url_version.clone();
+        Callback::from(move |chosen| url_version.set(chosen))
+    };
+    let (title, where_) = match &*broker {
+        Broker::Simulated => (
+            "Watch QoS happen (simulated broker, no network needed)".to_owned(),
+            "simulated".to_owned(),
+        ),
+        Broker::Url(url, version) => (format!("Watch QoS happen on {url}"), format!("{version}")),
+    };
+
     html! {
-        <section class="panel panel--wide" aria-labelledby="sim-title">
-            <h2 id="sim-title">{ "Watch QoS happen (simulated broker, no network needed)" }</h2>
+        <section class="panel panel--wide" aria-labelledby="sim-title" data-broker={where_}>
+            <h2 id="sim-title">{ title }</h2>
+            <form class="row broker-switch" onsubmit={use_url} aria-label="Which broker the clients use">
+                <button type="button" id="use-simulated" class={classes!((*broker != Broker::Simulated).then_some("secondary"))}
+                    aria-pressed={(*broker == Broker::Simulated).to_string()} onclick={use_simulated}>{ "Simulated broker" }</button>
+                <label for="live-url">{ "or a broker at" }</label>
+                <input id="live-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={on_url} />
+                <VersionSelect id="live-version" value={*url_version} on_change={on_url_version} />
+                <button type="submit" id="use-url" class={classes!((*broker == Broker::Simulated).then_some("secondary"))}>{ "Connect both clients" }</button>
+            </form>
             <p class="muted">{ "Publish a message and follow its packets. Lose an acknowledgement, then reconnect the publisher: it sends the message again with DUP=1. Point at a packet to light up its message; choose one to inspect it byte by byte." }</p>
             <div class="row">
                 <button id="publish-qos0" onclick={publish(QoS::AtMostOnce)} disabled={replay.is_some()}>{ "Publish QoS 0" }</button>

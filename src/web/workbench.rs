@@ -1,0 +1,163 @@
+//! The page's two clients, a publisher and a subscriber, on the simulated broker or on a real
+//! one: the same commands, faults and trace either way, so the diagram shows both ends of every
+//! flow wherever the broker is.
+
+use super::live_clients::LiveClients;
+use super::sim_driver::SimDriver;
+use crate::broker::BrokerConfig;
+use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
+use crate::session::{ConnectOptions, Session};
+use crate::sim::{LinkFaults, Side, World};
+use crate::trace::TraceEvent;
+
+/// The publishing client.
+pub const PUBLISHER: usize = 0;
+/// The subscribed client.
+pub const SUBSCRIBER: usize = 1;
+/// The subscriber's filter; the publisher publishes under it.
+pub const FILTER: &str = "demo/#";
+/// One-way latency of the simulated links: slow enough to watch a packet travel.
+const SIMULATED_LATENCY_MS: u64 = 350;
+
+/// Where the clients run.
+pub enum Workbench {
+    /// On the simulated broker, on real time.
+    Simulated(SimDriver),
+    /// Each on its own WebSocket to a real broker.
+    Live(LiveClients),
+}
+
+/// Session options for the page's clients: 5.0 unless asked otherwise, a session that outlives
+/// the connection (so a reconnect shows the re-send).
+fn options(version: ProtocolVersion, id: String) -> ConnectOptions {
+    let mut options = ConnectOptions::new(version, id);
+    options.clean_start = false;
+    if version == ProtocolVersion::V5 {
+        options.properties.session_expiry_interval = Some(3600);
+    }
+    options
+}
+
+fn subscription() -> Subscription {
+    Subscription {
+        filter: FILTER.into(),
+        options: SubscriptionOptions::qos(QoS::ExactlyOnce),
+    }
+}
+
+impl Workbench {
+    /// Both clients on the simulated broker, connected, the subscriber subscribed.
+    pub fn simulated() -> Workbench {
+        let mut world = World::new(BrokerConfig::default(), 7);
+        for name in ["Publisher", "Subscriber"] {
+            let client = world.add_client(options(ProtocolVersion::V5, name.into()));
+            for side in [Side::ToBroker, Side::ToClient] {
+                let faults = LinkFaults {
+                    latency_ms: SIMULATED_LATENCY_MS,
+                    ..LinkFaults::default()
+                };
+                world.set_faults(client, side, faults);
+            }
+            world.connect(client);
+        }
+        let _ = world.with_session(SUBSCRIBER, |session, now| {
+            session.subscribe(now, vec![subscription()], Default::default())
+        });
+        Workbench::Simulated(SimDriver::new(world, 1.0))
+    }
+
+    /// Both clients on the broker at `url` (client ids made unique, so two pages do not take
+    /// over each other's sessions), connecting; the subscriber subscribes once connected.
+    pub fn live(url: &str, version: ProtocolVersion) -> Workbench {
+        let clients = LiveClients::new(url);
+        let suffix = format!(
+            "{:06x}",
+            (js_sys::Math::random() * f64::from(0x00ff_ffff)) as u32
+        );
+        for name in ["publisher", "subscriber"] {
+            let client = clients.add(options(version, format!("qoscope-{name}-{suffix}")));
+            clients.connect(client);
+        }
+        clients.with_session(SUBSCRIBER, |session, now| {
+            session.subscribe(now, vec![subscription()], Default::default())
+        });
+        Workbench::Live(clients)
+    }
+
+    /// Called after the clients did something worth drawing.
+    pub fn set_on_change(&self, on_change: impl Fn() + 'static) {
+        match self {
+            Workbench::Simulated(driver) => driver.set_on_change(on_change),
+            Workbench::Live(clients) => clients.set_on_change(on_change),
+        }
+    }
+
+    /// Trace events since the last call.
+    pub fn take_trace(&self) -> Vec<TraceEvent> {
+        match self {
+            Workbench::Simulated(driver) => driver.take_trace(),
+            Workbench::Live(clients) => clients.take().0,
+        }
+    }
+
+    /// Runs a command on a client's session.
+    pub fn command<T>(
+        &self,
+        client: usize,
+        command: impl FnOnce(&mut Session, u64) -> T,
+    ) -> Option<T> {
+        match self {
+            Workbench::Simulated(driver) => {
+                Some(driver.with_world(|world| world.with_session(client, command)))
+            }
+            Workbench::Live(clients) => clients.with_session(client, command),
+        }
+    }
+
+    /// Reads a client's session.
+    pub fn read<T>(&self, client: usize, read: impl FnOnce(&Session) -> T) -> Option<T> {
+        match self {
+            Workbench::Simulated(driver) => Some(driver.read(|world| read(world.session(client)))),
+            Workbench::Live(clients) => clients.read(client, read),
+        }
+    }
+
+    /// Loses the next packet of `kind` that the broker sends to the client (on a real broker:
+    /// our client drops it on arrival, as if the network had).
+    pub fn lose_next_incoming(&self, client: usize, kind: PacketType) {
+        match self {
+            Workbench::Simulated(driver) => {
+                driver.with_world(|world| world.drop_next(client, Side::ToClient, kind))
+            }
+            Workbench::Live(clients) => {
+                clients.faults(client, |faults| faults.drop_next_incoming(kind))
+            }
+        }
+    }
+
+    /// Drops the client's connection and connects again, resuming its session.
+    pub fn reconnect(&self, client: usize) {
+        match self {
+            Workbench::Simulated(driver) => driver.with_world(|world| {
+                world.cut(client);
+                world.connect(client);
+            }),
+            Workbench::Live(clients) => {
+                clients.cut(client);
+                clients.connect(client);
+            }
+        }
+    }
+
+    /// Ends the clients' connections (a real broker's; the simulation just stops mattering).
+    pub fn end(&self) {
+        if let Workbench::Live(clients) = self {
+            for client in [PUBLISHER, SUBSCRIBER] {
+                clients.with_session(client, |session, now| {
+                    session.disconnect(now, crate::codec::Disconnect::normal())
+                });
+            }
+            clients.end_all();
+        }
+    }
+}

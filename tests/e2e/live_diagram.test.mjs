@@ -1,0 +1,52 @@
+// The page's two clients on a real broker: "Connect both clients" puts the publisher and the
+// subscriber each on its own WebSocket to Mosquitto, and the diagram shows both ends of every
+// flow, with the client-side fault (a lost PUBACK) and the re-send after reconnecting.
+import { test } from 'node:test';
+import assert from 'node:assert/strict';
+import { eventually, saveScreenshot, withApp } from './support/browser.mjs';
+import { brokerUrl, useApp } from './support/suite.mjs';
+
+const app = useApp();
+const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
+
+const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
+  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, label: g.querySelector('.arrow-label').textContent })));
+
+async function connectToMosquitto(page, version) {
+  await page.fill('#live-url', brokerUrl());
+  await page.selectOption('#live-version', version);
+  await page.click('#use-url');
+  await eventually('both clients connected, the subscriber subscribed', async () =>
+    (await arrows(page)).some((a) => a.kind === 'suback' && a.label.includes('granted 2')), { timeout: 15_000 });
+}
+
+for (const [version, name] of [['4', '3.1.1'], ['5', '5.0']]) {
+  test(`on Mosquitto (MQTT ${name}) a QoS 2 message is drawn on both hops`, { timeout: 60_000 }, (t) =>
+    withPage(t, async ({ page }) => {
+      await connectToMosquitto(page, version);
+      assert.match(await page.textContent('#sim-title'), /Watch QoS happen on ws:\/\/127\.0\.0\.1:\d+\/mqtt/);
+      await page.click('#publish-qos2');
+      await eventually('PUBCOMP on both hops', async () =>
+        (await arrows(page)).filter((a) => a.kind === 'pubcomp').length === 2, { timeout: 15_000 });
+      const labels = (await arrows(page)).map((a) => a.label);
+      assert.equal(labels.filter((label) => label.startsWith('PUBLISH id=1 QoS 2 "demo/greeting"')).length, 2, labels.join('\n'));
+    }));
+}
+
+test('on Mosquitto, a PUBACK lost at our client is repaired by reconnecting: the PUBLISH goes again with DUP', { timeout: 60_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await connectToMosquitto(page, '5');
+    await page.check('#lose-ack');
+    await page.click('#publish-qos1');
+    await eventually('the PUBACK is lost', async () =>
+      (await arrows(page)).some((a) => a.kind === 'puback' && a.fate === 'dropped'), { timeout: 15_000 });
+    await page.click('#reconnect-publisher');
+    await eventually('the PUBLISH goes again with DUP and is acknowledged', async () => {
+      const all = await arrows(page);
+      const dup = all.findIndex((a) => a.kind === 'publish' && a.label.includes('DUP'));
+      return dup >= 0 && all.slice(dup).some((a) => a.kind === 'puback' && a.fate === 'delivered');
+    }, { timeout: 15_000 });
+    await saveScreenshot(page, 'live-mosquitto-lost-puback');
+    await page.click('#use-simulated');
+    assert.match(await page.textContent('#sim-title'), /simulated broker/);
+  }));
