@@ -51,7 +51,7 @@ impl AllNinePlan {
             .flat_map(|subscription| {
                 QoS::ALL.into_iter().map(move |publish| {
                     let payload = format!(
-                        "run {}: published at {publish} to a {subscription} subscription",
+                        "run {}: {publish} to the {subscription} subscription",
                         self.run
                     );
                     PublishRequest::new(self.topic(subscription), payload, publish)

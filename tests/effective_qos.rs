@@ -83,7 +83,7 @@ fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
             assert_eq!(row.subscriber, SUBSCRIBER as u32 + 1);
             assert_eq!(row.expected_qos, Some(row.delivered_qos));
             assert!(!row.mismatch && !row.duplicate, "{row:?}");
-            assert!(row.payload_preview.starts_with("run 1: published at"));
+            assert!(row.payload_preview.starts_with("run 1: QoS "));
         }
         assert_matrix_is_the_minimum(&QosMatrix::from_rows(&rows), 1);
     }

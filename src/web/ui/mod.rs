@@ -3,9 +3,12 @@
 mod app;
 mod check_panel;
 mod download;
+mod effective_qos;
 mod field_table;
 mod hex_panel;
+mod message_table;
 mod probe_panel;
+mod qos_matrix;
 mod sequence_diagram;
 mod sim_panel;
 mod version_select;

@@ -7,13 +7,14 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::effective_qos::EffectiveQos;
 use super::sequence_diagram::SequenceDiagram;
 use crate::broker::BrokerConfig;
 use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use crate::diagram::layout;
 use crate::session::{ConnectOptions, PublishRequest};
 use crate::sim::{LinkFaults, Side, World};
-use crate::trace::TraceStore;
+use crate::trace::{delivery_rows, TraceStore};
 use crate::web::sim_driver::SimDriver;
 
 const PUBLISHER: usize = 0;
@@ -116,6 +117,7 @@ pub fn sim_panel() -> Html {
 
     let clients = [(1, "Publisher".to_owned()), (2, "Subscriber".to_owned())];
     let scene = layout(simulation.store.borrow().packets(), &clients, 40);
+    let rows = Rc::new(delivery_rows(&simulation.store.borrow()));
     html! {
         <section class="panel panel--wide" aria-labelledby="sim-title">
             <h2 id="sim-title">{ "Watch QoS happen (simulated broker, no network needed)" }</h2>
@@ -128,6 +130,7 @@ pub fn sim_panel() -> Html {
                 <button id="reconnect-publisher" class="secondary" onclick={reconnect}>{ "Reconnect publisher" }</button>
             </div>
             <SequenceDiagram {scene} />
+            <EffectiveQos driver={simulation.driver.clone()} {rows} clients={clients.to_vec()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
         </section>
     }
 }
