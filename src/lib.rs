@@ -11,6 +11,7 @@
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
 
+pub mod all_nine;
 pub mod broker;
 pub mod broker_url;
 // Checks judge by the trace of what happened.

@@ -1,8 +1,10 @@
-//! The sequence diagram's geometry, computed from the trace as plain data (no web APIs), so the
-//! view only draws it and the layout is tested natively.
+//! The page's geometry, computed as plain data (no web APIs), so the views only draw it and it
+//! is tested natively: the sequence diagram's layout and the message table's visible rows.
 
 mod layout;
 mod mermaid;
+mod row_window;
 
 pub use layout::{layout, Arrow, Lane, Scene, BROKER};
 pub use mermaid::to_mermaid;
+pub use row_window::{row_window, scroll_to_row, RowWindow};

@@ -3,11 +3,14 @@
 mod app;
 mod check_panel;
 mod download;
+mod effective_qos;
 mod field_table;
 mod hex_panel;
 mod inspector;
+mod message_table;
 mod packet_bytes;
 mod probe_panel;
+mod qos_matrix;
 mod sequence_diagram;
 mod sim_panel;
 mod svg_export;

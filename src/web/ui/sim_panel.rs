@@ -12,6 +12,7 @@ use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
 use super::download::download;
+use super::effective_qos::EffectiveQos;
 use super::inspector::{Inspector, SessionView};
 use super::probe_panel::broker_from_address;
 use super::sequence_diagram::SequenceDiagram;
@@ -20,8 +21,8 @@ use super::version_select::VersionSelect;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
 use crate::diagram::{layout, to_mermaid, Scene};
 use crate::session::PublishRequest;
-use crate::trace::{Direction, FlowId, TraceFile, TraceStore};
-use crate::web::workbench::{Workbench, PUBLISHER};
+use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
+use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
 
 const TOPIC: &str = "demo/greeting";
 /// Rows the live diagram shows (older packets are counted, not drawn).
@@ -63,7 +64,7 @@ enum Broker {
 
 /// The clients and the trace they make.
 struct Bench {
-    workbench: Workbench,
+    workbench: Rc<Workbench>,
     store: RefCell<TraceStore>,
     version: ProtocolVersion,
 }
@@ -75,7 +76,7 @@ impl Bench {
             Broker::Url(url, version) => (Workbench::live(url, *version), *version),
         };
         Bench {
-            workbench,
+            workbench: Rc::new(workbench),
             store: RefCell::new(TraceStore::new(2_000, 500)),
             version,
         }
@@ -154,6 +155,7 @@ pub fn sim_panel() -> Html {
     let lit = hovered
         .map(|flow| message_flows(store, flow))
         .unwrap_or_default();
+    let rows = Rc::new(delivery_rows(store));
     let inspected = selected.and_then(|id| store.packets().find(|record| record.id == id).cloned());
     let inspector = inspected.map(|record| {
         let client = clients
@@ -355,6 +357,7 @@ pub fn sim_panel() -> Html {
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
                 { inspector.unwrap_or_default() }
             </div>
+            <EffectiveQos workbench={bench.workbench.clone()} {rows} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
         </section>
     }
 }

@@ -1,0 +1,127 @@
+//! The 3 × 3 table of publish QoS against granted subscription QoS, as observed: each cell shows
+//! the QoS messages arrived with and how many, marks a broker bug, and selects an example flow.
+
+use yew::prelude::*;
+
+use crate::codec::QoS;
+use crate::trace::{FlowId, MatrixCell, Observed, QosMatrix};
+
+#[derive(Properties, PartialEq)]
+pub struct QosMatrixTableProps {
+    pub matrix: QosMatrix,
+    /// The flow selected elsewhere (the cell showing it is marked).
+    pub selected: Option<FlowId>,
+    /// A cell was chosen: its example flow.
+    pub on_select_flow: Callback<FlowId>,
+}
+
+/// The id of a flow as the page's data attributes write it.
+pub fn flow_key(flow: FlowId) -> String {
+    format!("{}-{}", flow.client, flow.index)
+}
+
+#[function_component(QosMatrixTable)]
+pub fn qos_matrix_table(props: &QosMatrixTableProps) -> Html {
+    html! {
+        <table id="qos-matrix" class="qos-matrix">
+            <caption>{ "Delivered QoS by publish QoS and granted subscription QoS" }</caption>
+            <thead>
+                <tr>
+                    <td class="qos-matrix__corner"></td>
+                    <th scope="colgroup" colspan="3">{ "subscription (granted) QoS" }</th>
+                </tr>
+                <tr>
+                    <th scope="col" class="qos-matrix__axis">{ "publish QoS" }</th>
+                    { for QoS::ALL.into_iter().map(|granted| html! { <th scope="col">{ granted.as_u8() }</th> }) }
+                </tr>
+            </thead>
+            <tbody>
+                { for QoS::ALL.into_iter().map(|publish| html! {
+                    <tr>
+                        <th scope="row">{ publish.as_u8() }</th>
+                        { for QoS::ALL.into_iter().map(|granted| matrix_cell(props, publish, granted)) }
+                    </tr>
+                }) }
+            </tbody>
+        </table>
+    }
+}
+
+fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS) -> Html {
+    let cell = props.matrix.cell(publish, granted);
+    let expected = publish.min(granted);
+    let state = if cell.mismatches > 0 {
+        "bug"
+    } else {
+        match cell.observed() {
+            Observed::Nothing => "empty",
+            Observed::Delivered(_) => "ok",
+            Observed::Conflicting => "conflict",
+        }
+    };
+    let label = format!(
+        "Publish QoS {}, granted QoS {}: {}",
+        publish.as_u8(),
+        granted.as_u8(),
+        describe(cell, expected)
+    );
+    let selected = cell.example.is_some() && cell.example == props.selected;
+    let onclick = cell.example.map(|flow| {
+        let on_select_flow = props.on_select_flow.clone();
+        Callback::from(move |_: MouseEvent| on_select_flow.emit(flow))
+    });
+    html! {
+        <td data-publish={publish.as_u8().to_string()} data-granted={granted.as_u8().to_string()}
+            data-state={state} data-example={cell.example.map(flow_key)}
+            class={classes!("qos-matrix__cell", format!("qos-matrix__cell--{state}"), selected.then_some("qos-matrix__cell--selected"))}>
+            <button type="button" aria-label={label.clone()} title={label} disabled={onclick.is_none()}
+                    aria-pressed={selected.to_string()} {onclick}>
+                <span class="qos-matrix__delivered">{ delivered_text(cell) }</span>
+                <span class="qos-matrix__count">{ count_text(cell, expected) }</span>
+            </button>
+        </td>
+    }
+}
+
+/// "1", "1 / 2" when observations disagree, "–" when nothing was seen.
+fn delivered_text(cell: &MatrixCell) -> String {
+    let levels: Vec<String> = cell
+        .delivered_levels()
+        .map(|qos| qos.as_u8().to_string())
+        .collect();
+    if levels.is_empty() {
+        "–".to_owned()
+    } else {
+        levels.join(" / ")
+    }
+}
+
+fn count_text(cell: &MatrixCell, expected: QoS) -> String {
+    match cell.count() {
+        0 => format!("expect {}", expected.as_u8()),
+        count if cell.mismatches > 0 => format!("✕ expected {} · {count}", expected.as_u8()),
+        1 => "1 message".to_owned(),
+        count => format!("{count} messages"),
+    }
+}
+
+fn describe(cell: &MatrixCell, expected: QoS) -> String {
+    let count = cell.count();
+    match cell.observed() {
+        Observed::Nothing => format!("nothing observed yet; the rules give QoS {}", expected.as_u8()),
+        _ if cell.mismatches > 0 => format!(
+            "broker bug: {} of {count} messages arrived at another QoS than the rules give, QoS {}. Show an example.",
+            cell.mismatches,
+            expected.as_u8()
+        ),
+        Observed::Delivered(qos) => format!(
+            "delivered at QoS {} ({count} {}). Show an example.",
+            qos.as_u8(),
+            if count == 1 { "message" } else { "messages" }
+        ),
+        Observed::Conflicting => format!(
+            "delivered at QoS {} across {count} messages. Show an example.",
+            delivered_text(cell)
+        ),
+    }
+}

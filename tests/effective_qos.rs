@@ -1,0 +1,316 @@
+#![cfg(not(target_arch = "wasm32"))]
+//! The message table and the QoS matrix, derived from real traces: our sessions against the
+//! simulated broker, with "run all nine", a broker that ignores the granted QoS, and a lost
+//! PUBACK that makes a duplicate.
+
+use proptest::prelude::*;
+use qoscope::all_nine::AllNinePlan;
+use qoscope::all_nine::AllNineRun;
+use qoscope::broker::BrokerConfig;
+use qoscope::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
+use qoscope::session::{ConnectOptions, PublishRequest};
+use qoscope::sim::{LinkFaults, Side, World};
+use qoscope::trace::{delivery_rows, DeliveryRow, Observed, QosMatrix, TraceStore};
+
+const PUBLISHER: usize = 0;
+const SUBSCRIBER: usize = 1;
+
+fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
+    let mut options = ConnectOptions::new(version, id);
+    options.clean_start = false;
+    if version == ProtocolVersion::V5 {
+        options.properties.session_expiry_interval = Some(3600);
+    }
+    options
+}
+
+/// A world with a connected publisher and subscriber, every link direction set to `faults`.
+fn world(config: BrokerConfig, version: ProtocolVersion, faults: LinkFaults, seed: u64) -> World {
+    let mut world = World::new(config, seed);
+    for id in ["publisher", "subscriber"] {
+        let client = world.add_client(options(version, id));
+        for side in [Side::ToBroker, Side::ToClient] {
+            world.set_faults(client, side, faults.clone());
+        }
+        world.connect(client);
+    }
+    world.run_until_quiet(1_000).unwrap();
+    world
+}
+
+/// Runs all nine to the end and returns the rows and the matrix of everything traced.
+fn run_all_nine(world: &mut World, store: &mut TraceStore, run: u32) -> Vec<DeliveryRow> {
+    let plan = AllNinePlan::new("matrix", run);
+    let mut all_nine = world
+        .with_session(SUBSCRIBER, |session, now| {
+            AllNineRun::start(plan, session, now)
+        })
+        .unwrap();
+    while !all_nine.is_ready_to_publish(world.session(SUBSCRIBER)) {
+        assert!(world.step(), "the world stopped before SUBACK came back");
+    }
+    let refused = world.with_session(PUBLISHER, |session, now| all_nine.publish(session, now));
+    assert!(refused.is_empty());
+    world.run_until_quiet(10_000).unwrap();
+    store.extend(world.poll_trace());
+    delivery_rows(store)
+}
+
+fn assert_matrix_is_the_minimum(matrix: &QosMatrix, runs: usize) {
+    for publish in QoS::ALL {
+        for granted in QoS::ALL {
+            let cell = matrix.cell(publish, granted);
+            assert_eq!(
+                cell.observed(),
+                Observed::Delivered(publish.min(granted)),
+                "publish {publish}, granted {granted}"
+            );
+            assert_eq!(cell.count(), runs);
+            assert_eq!(cell.mismatches, 0);
+            assert!(cell.example.is_some());
+        }
+    }
+}
+
+#[test]
+fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
+    for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let slow = LinkFaults {
+            latency_ms: 350,
+            ..LinkFaults::default()
+        };
+        let mut world = world(BrokerConfig::default(), version, slow, 7);
+        let mut store = TraceStore::new(10_000, 1_000);
+        let rows = run_all_nine(&mut world, &mut store, 1);
+
+        assert_eq!(rows.len(), 9, "{version}");
+        for row in &rows {
+            assert_eq!(row.publisher, Some(PUBLISHER as u32 + 1));
+            assert_eq!(row.subscriber, SUBSCRIBER as u32 + 1);
+            assert_eq!(row.expected_qos, Some(row.delivered_qos));
+            assert!(!row.mismatch && !row.duplicate, "{row:?}");
+            assert!(row.payload_preview.starts_with("run 1: QoS "));
+        }
+        assert_matrix_is_the_minimum(&QosMatrix::from_rows(&rows), 1);
+    }
+}
+
+#[test]
+fn each_cell_links_to_a_subscriber_flow_with_its_publisher() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        1,
+    );
+    let mut store = TraceStore::new(10_000, 1_000);
+    let rows = run_all_nine(&mut world, &mut store, 1);
+    let matrix = QosMatrix::from_rows(&rows);
+    for publish in QoS::ALL {
+        for granted in QoS::ALL {
+            let example = matrix.cell(publish, granted).example.unwrap();
+            let row = rows.iter().find(|row| row.flow == example).unwrap();
+            assert_eq!(
+                (row.publish_qos, row.granted_qos),
+                (Some(publish), Some(granted))
+            );
+            let published = store.flow(row.publisher_flow.unwrap()).unwrap();
+            assert_eq!(published.qos, publish);
+            assert!(published.linked.contains(&example));
+        }
+    }
+}
+
+#[test]
+fn running_twice_counts_two_messages_in_every_cell() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        2,
+    );
+    let mut store = TraceStore::new(10_000, 1_000);
+    run_all_nine(&mut world, &mut store, 1);
+    let rows = run_all_nine(&mut world, &mut store, 2);
+    assert_eq!(rows.len(), 18);
+    assert!(rows[9..]
+        .iter()
+        .all(|row| row.payload_preview.starts_with("run 2:")));
+    assert_matrix_is_the_minimum(&QosMatrix::from_rows(&rows), 2);
+}
+
+#[test]
+fn a_granted_qos_cap_moves_the_qos2_subscription_into_the_granted_1_column() {
+    let config = BrokerConfig {
+        granted_qos_cap: QoS::AtLeastOnce,
+        ..BrokerConfig::default()
+    };
+    let mut world = world(config, ProtocolVersion::V5, LinkFaults::default(), 3);
+    let mut store = TraceStore::new(10_000, 1_000);
+    let rows = run_all_nine(&mut world, &mut store, 1);
+    let matrix = QosMatrix::from_rows(&rows);
+    for publish in QoS::ALL {
+        assert_eq!(matrix.cell(publish, QoS::ExactlyOnce).count(), 0);
+        let capped = matrix.cell(publish, QoS::AtLeastOnce);
+        assert_eq!(capped.count(), 2);
+        assert_eq!(
+            capped.observed(),
+            Observed::Delivered(publish.min(QoS::AtLeastOnce))
+        );
+    }
+    assert_eq!(matrix.filled(), 6);
+    assert!(rows.iter().all(|row| !row.mismatch));
+}
+
+#[test]
+fn a_broker_that_delivers_at_the_publish_qos_is_marked_as_a_bug() {
+    let mut config = BrokerConfig::default();
+    config.faults.delivers_at_publish_qos = true;
+    let mut world = world(config, ProtocolVersion::V5, LinkFaults::default(), 4);
+    let mut store = TraceStore::new(10_000, 1_000);
+    let rows = run_all_nine(&mut world, &mut store, 1);
+    let matrix = QosMatrix::from_rows(&rows);
+    for publish in QoS::ALL {
+        for granted in QoS::ALL {
+            let cell = matrix.cell(publish, granted);
+            let wrong = publish > granted;
+            assert_eq!(cell.observed(), Observed::Delivered(publish));
+            assert_eq!(cell.mismatches, usize::from(wrong), "{publish} {granted}");
+            let example = rows
+                .iter()
+                .find(|row| Some(row.flow) == cell.example)
+                .unwrap();
+            assert_eq!(example.mismatch, wrong);
+            assert_eq!(example.expected_qos, Some(publish.min(granted)));
+        }
+    }
+    assert_eq!(rows.iter().filter(|row| row.mismatch).count(), 3);
+}
+
+#[test]
+fn a_lost_puback_and_a_reconnect_mark_the_second_copy_as_a_duplicate() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        5,
+    );
+    world
+        .with_session(SUBSCRIBER, |session, now| {
+            let subscription = Subscription {
+                filter: "demo".into(),
+                options: SubscriptionOptions::qos(QoS::AtLeastOnce),
+            };
+            session.subscribe(now, vec![subscription], Default::default())
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    world.drop_next(PUBLISHER, Side::ToClient, PacketType::PubAck);
+    world
+        .with_session(PUBLISHER, |session, now| {
+            session.publish(now, PublishRequest::new("demo", "once", QoS::AtLeastOnce))
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    world.cut(PUBLISHER);
+    world.connect(PUBLISHER);
+    world.run_until_quiet(1_000).unwrap();
+    let mut store = TraceStore::new(10_000, 1_000);
+    store.extend(world.poll_trace());
+
+    let rows = delivery_rows(&store);
+    let duplicates: Vec<bool> = rows.iter().map(|row| row.duplicate).collect();
+    assert_eq!(duplicates, [false, true]);
+    assert_eq!(rows[0].publisher_flow, rows[1].publisher_flow);
+    assert!(rows.iter().all(|row| !row.mismatch));
+    assert!(!rows[1].duplicate_breaks_exactly_once(), "QoS 1 allows it");
+    let cell = QosMatrix::from_rows(&rows);
+    let cell = cell.cell(QoS::AtLeastOnce, QoS::AtLeastOnce);
+    assert_eq!(
+        (cell.count(), cell.observed()),
+        (2, Observed::Delivered(QoS::AtLeastOnce))
+    );
+}
+
+#[test]
+fn a_subscriber_flow_without_our_publisher_has_no_expectation() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        6,
+    );
+    let plan = AllNinePlan::new("matrix", 1);
+    world
+        .with_session(SUBSCRIBER, |session, now| {
+            session.subscribe(now, plan.subscriptions(), Default::default())
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    // Flows from the publisher are left out of the store, as if another client had published.
+    let events: Vec<_> = world.poll_trace();
+    let mut store = TraceStore::new(10_000, 1_000);
+    store.extend(events);
+    world
+        .with_session(PUBLISHER, |session, now| {
+            session.publish(
+                now,
+                PublishRequest::new(plan.topic(QoS::AtLeastOnce), "x", QoS::ExactlyOnce),
+            )
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    store.extend(world.poll_trace().into_iter().filter(|event| match event {
+        qoscope::trace::TraceEvent::Flow(flow) => flow.flow().client != PUBLISHER as u32 + 1,
+        _ => true,
+    }));
+    let rows = delivery_rows(&store);
+    assert_eq!(rows.len(), 1);
+    let row = &rows[0];
+    assert_eq!(
+        (row.publisher, row.publish_qos, row.expected_qos),
+        (None, None, None)
+    );
+    assert_eq!(
+        (row.granted_qos, row.delivered_qos),
+        (Some(QoS::AtLeastOnce), QoS::AtLeastOnce)
+    );
+    assert!(!row.mismatch);
+    assert_eq!(QosMatrix::from_rows(&rows).filled(), 0);
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Whatever the latency and jitter (the subscribe and the publishes race on separate links)
+    /// and whatever the broker grants, every message arrives at min(publish, granted).
+    #[test]
+    fn the_matrix_is_the_minimum_over_any_link_and_cap(
+        seed in any::<u64>(),
+        latency_ms in 0u64..400,
+        jitter_ms in 0u64..400,
+        cap in prop::sample::select(QoS::ALL.to_vec()),
+        v5 in any::<bool>(),
+    ) {
+        let version = if v5 { ProtocolVersion::V5 } else { ProtocolVersion::V311 };
+        let faults = LinkFaults { latency_ms, jitter_ms, ..LinkFaults::default() };
+        let config = BrokerConfig { granted_qos_cap: cap, ..BrokerConfig::default() };
+        let mut world = world(config, version, faults, seed);
+        let mut store = TraceStore::new(10_000, 1_000);
+        let rows = run_all_nine(&mut world, &mut store, 1);
+        prop_assert_eq!(rows.len(), 9);
+        let matrix = QosMatrix::from_rows(&rows);
+        for publish in QoS::ALL {
+            for granted in QoS::ALL {
+                let cell = matrix.cell(publish, granted);
+                let expected = if granted <= cap {
+                    Observed::Delivered(publish.min(granted))
+                } else {
+                    Observed::Nothing
+                };
+                prop_assert_eq!(cell.observed(), expected);
+                prop_assert_eq!(cell.mismatches, 0);
+            }
+        }
+    }
+}
