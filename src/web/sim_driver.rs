@@ -42,6 +42,13 @@ pub struct SimDriver {
     inner: Rc<Inner>,
 }
 
+/// Two handles are equal when they drive the same world (so components can take one as a prop).
+impl PartialEq for SimDriver {
+    fn eq(&self, other: &Self) -> bool {
+        Rc::ptr_eq(&self.inner, &other.inner)
+    }
+}
+
 impl SimDriver {
     /// Starts driving `world` at `speed` times real time.
     pub fn new(world: World, speed: f64) -> SimDriver {

@@ -4,6 +4,7 @@ use yew::prelude::*;
 
 use super::check_panel::CheckPanel;
 use super::hex_panel::HexPanel;
+use super::lesson_panel::LessonPanel;
 use super::probe_panel::ProbePanel;
 use super::sim_panel::SimPanel;
 
@@ -23,6 +24,7 @@ pub fn app() -> Html {
             </header>
             <main class="panels">
                 <SimPanel />
+                <LessonPanel />
                 <HexPanel />
                 <ProbePanel />
                 <CheckPanel />

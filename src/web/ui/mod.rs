@@ -3,8 +3,10 @@
 mod app;
 mod check_panel;
 mod download;
+mod fault_panel;
 mod field_table;
 mod hex_panel;
+mod lesson_panel;
 mod probe_panel;
 mod sequence_diagram;
 mod sim_panel;
