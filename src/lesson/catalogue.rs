@@ -438,7 +438,7 @@ const RETAINED: Lesson = Lesson {
         Step {
             narration: "The broker sent the retained message right after the SUBACK, with RETAIN \
                         1 because it went out for a new subscription.",
-            rules: "[v3 MQTT-3.3.1-8] · [v5 MQTT-3.3.1-9]",
+            rules: "[v3 MQTT-3.3.1-8] · v5 §3.3.1.3, [v5 MQTT-3.3.1-9]",
             actions: &[],
         },
     ],
