@@ -7,6 +7,8 @@
 //!   tested natively.
 //! - [`topic`]: topic name and filter rules, and matching; [`broker_url`]: broker URL checks;
 //!   [`hex`]: hex text for the inspector.
+//! - [`lesson`]: scripted fault scenarios on the simulated broker, narrated step by step with
+//!   the spec's normative ids, each with an outcome checked against the trace.
 //! - `web` (wasm32 only): the browser side (WebSocket driver and the Yew UI) on top of the core.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -20,6 +22,9 @@ pub mod check;
 pub mod codec;
 pub mod diagram;
 pub mod hex;
+// Lessons judge their outcome by the trace.
+#[cfg(feature = "trace")]
+pub mod lesson;
 pub mod session;
 pub mod sim;
 pub mod topic;

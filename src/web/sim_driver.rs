@@ -42,9 +42,9 @@ pub struct SimDriver {
     inner: Rc<Inner>,
 }
 
-/// Two handles are equal when they drive the same world (so components can take a driver prop).
+/// Two handles are equal when they drive the same world (so components can take one as a prop).
 impl PartialEq for SimDriver {
-    fn eq(&self, other: &SimDriver) -> bool {
+    fn eq(&self, other: &Self) -> bool {
         Rc::ptr_eq(&self.inner, &other.inner)
     }
 }

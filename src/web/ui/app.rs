@@ -1,9 +1,10 @@
-//! The page: the packet decoder and the broker probe.
+//! The page: the live diagram, lessons, the packet decoder, the broker probe and the broker check.
 
 use yew::prelude::*;
 
 use super::check_panel::CheckPanel;
 use super::hex_panel::HexPanel;
+use super::lesson_panel::LessonPanel;
 use super::probe_panel::ProbePanel;
 use super::sim_panel::SimPanel;
 use super::theme_switch::ThemeSwitch;
@@ -25,6 +26,7 @@ pub fn app() -> Html {
             </header>
             <main class="panels">
                 <SimPanel />
+                <LessonPanel />
                 <HexPanel />
                 <ProbePanel />
                 <CheckPanel />

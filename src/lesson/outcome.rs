@@ -1,0 +1,158 @@
+//! What a lesson must have produced, judged from the trace the diagram draws, so a lesson that
+//! stops showing what it says fails its test (and the page says so).
+
+use crate::codec::{Packet, PacketType, Pid, QoS};
+use crate::sim::ClientIndex;
+use crate::trace::{Direction, FlowRole, PacketFate, PacketRecord, TraceStore};
+
+/// The expected outcome: a sentence for the learner and the checks behind it.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Outcome {
+    /// What the learner should see in the end.
+    pub text: &'static str,
+    /// All must hold.
+    pub checks: &'static [Check],
+}
+
+/// One fact about the trace.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Check {
+    /// The client's application got the message on `topic` exactly `times` times, each with
+    /// this QoS and RETAIN flag.
+    Received {
+        /// The receiving client.
+        client: ClientIndex,
+        /// Topic name.
+        topic: &'static str,
+        /// Deliveries to the application.
+        times: usize,
+        /// Delivered QoS.
+        qos: QoS,
+        /// RETAIN flag as delivered.
+        retain: bool,
+    },
+    /// A packet of this type on the client's link was lost.
+    Lost {
+        /// Whose link.
+        client: ClientIndex,
+        /// Packet type.
+        kind: PacketType,
+    },
+    /// The client sent a packet of this type again with the same packet id (a PUBLISH with
+    /// DUP=1).
+    Resent {
+        /// The sender.
+        client: ClientIndex,
+        /// PUBLISH or PUBREL.
+        kind: PacketType,
+    },
+    /// The client got a CONNACK with Session Present 1.
+    SessionResumed(ClientIndex),
+}
+
+impl Outcome {
+    /// Whether every check holds; otherwise what was seen instead, for the first that fails.
+    pub fn verify(&self, trace: &TraceStore) -> Result<(), String> {
+        self.checks.iter().try_for_each(|check| check.verify(trace))
+    }
+}
+
+/// A client's tag in the trace (the world numbers them from 1).
+fn tag(client: ClientIndex) -> u32 {
+    client as u32 + 1
+}
+
+fn pid(packet: &Packet) -> Option<Pid> {
+    match packet {
+        Packet::Publish(publish) => publish.qos_pid.pid(),
+        Packet::PubAck(ack) | Packet::PubRec(ack) | Packet::PubRel(ack) | Packet::PubComp(ack) => {
+            Some(ack.pid)
+        }
+        _ => None,
+    }
+}
+
+fn packets_of(
+    trace: &TraceStore,
+    client: ClientIndex,
+    kind: PacketType,
+) -> impl Iterator<Item = (&PacketRecord, &Packet)> {
+    trace
+        .packets()
+        .filter_map(move |record| match &record.packet {
+            Ok(packet) if record.client == tag(client) && packet.packet_type() == kind => {
+                Some((record, packet))
+            }
+            _ => None,
+        })
+}
+
+impl Check {
+    /// Whether it holds; otherwise what the trace shows instead.
+    pub fn verify(&self, trace: &TraceStore) -> Result<(), String> {
+        match *self {
+            Check::Received {
+                client,
+                topic,
+                times,
+                qos,
+                retain,
+            } => {
+                let delivered: Vec<(QoS, bool)> = trace
+                    .flows()
+                    .filter(|flow| {
+                        flow.role == FlowRole::Subscriber
+                            && flow.id.client == tag(client)
+                            && &*flow.topic == topic
+                    })
+                    .flat_map(|flow| {
+                        std::iter::repeat_n((flow.qos, flow.retain), flow.deliveries())
+                    })
+                    .collect();
+                let expected = vec![(qos, retain); times];
+                if delivered == expected {
+                    Ok(())
+                } else {
+                    let seen: Vec<String> = delivered
+                        .iter()
+                        .map(|(qos, retain)| {
+                            format!("QoS {} RETAIN {}", qos.as_u8(), u8::from(*retain))
+                        })
+                        .collect();
+                    Err(format!(
+                        "expected {times} deliveries on {topic} at QoS {} RETAIN {}, saw {}: [{}]",
+                        qos.as_u8(),
+                        u8::from(retain),
+                        delivered.len(),
+                        seen.join(", ")
+                    ))
+                }
+            }
+            Check::Lost { client, kind } => packets_of(trace, client, kind)
+                .any(|(record, _)| record.fate == PacketFate::Dropped)
+                .then_some(())
+                .ok_or_else(|| format!("no {} was lost", kind.name())),
+            Check::Resent { client, kind } => {
+                let sent: Vec<&Packet> = packets_of(trace, client, kind)
+                    .filter(|(record, _)| record.direction == Direction::Outgoing)
+                    .map(|(_, packet)| packet)
+                    .collect();
+                let again = sent.iter().enumerate().any(|(index, later)| {
+                    let dup_if_publish = !matches!(later, Packet::Publish(publish) if !publish.dup);
+                    dup_if_publish
+                        && pid(later).is_some()
+                        && sent[..index]
+                            .iter()
+                            .any(|earlier| pid(earlier) == pid(later))
+                });
+                again
+                    .then_some(())
+                    .ok_or_else(|| format!("no {} was sent again with its packet id", kind.name()))
+            }
+            Check::SessionResumed(client) => packets_of(trace, client, PacketType::ConnAck)
+                .any(|(_, packet)| matches!(packet, Packet::ConnAck(ack) if ack.session_present))
+                .then_some(())
+                .ok_or_else(|| "no CONNACK with Session Present 1".to_owned()),
+        }
+    }
+}

@@ -1,0 +1,190 @@
+//! What a lesson is made of: actors, steps of actions with their narration, and how a step acts
+//! on a world.
+
+use crate::broker::BrokerConfig;
+use crate::codec::{
+    Disconnect, PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions, Will,
+};
+use crate::session::{ConnectOptions, PublishRequest};
+use crate::sim::{ClientIndex, LinkFaults, Side, World};
+
+use super::catalogue::{PAIR, SETUP};
+use super::outcome::Outcome;
+
+/// One-way latency of every link: long enough to follow each arrow as it travels.
+pub(super) const LATENCY_MS: u64 = 400;
+
+/// A client taking part in a lesson.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Actor {
+    /// Its lane's title.
+    pub name: &'static str,
+    /// A will as (topic, payload), published at QoS 1 if the connection ends without DISCONNECT.
+    pub will: Option<(&'static str, &'static str)>,
+}
+
+/// One thing a step does to the world.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Action {
+    /// Opens the client's connection (CONNECT; resumes its session after the first time).
+    Connect(ClientIndex),
+    /// Subscribes the client to a filter at a QoS.
+    Subscribe {
+        /// Who subscribes.
+        client: ClientIndex,
+        /// The topic filter.
+        filter: &'static str,
+        /// The QoS asked for.
+        qos: QoS,
+    },
+    /// Publishes a message.
+    Publish {
+        /// Who publishes.
+        client: ClientIndex,
+        /// Topic name.
+        topic: &'static str,
+        /// Payload text.
+        payload: &'static str,
+        /// QoS.
+        qos: QoS,
+        /// RETAIN.
+        retain: bool,
+    },
+    /// Loses the next packet of a type on one direction of the client's link.
+    DropNext {
+        /// Whose link.
+        client: ClientIndex,
+        /// Which direction.
+        side: Side,
+        /// Which packet type.
+        kind: PacketType,
+    },
+    /// Cuts the client's connection without DISCONNECT.
+    Cut(ClientIndex),
+    /// Sends a normal DISCONNECT and closes.
+    Disconnect(ClientIndex),
+}
+
+impl Action {
+    /// Does it. Commands a session refuses leave no packet, which the outcome then shows.
+    pub fn apply(&self, world: &mut World) {
+        match *self {
+            Action::Connect(client) => world.connect(client),
+            Action::Subscribe {
+                client,
+                filter,
+                qos,
+            } => {
+                let subscription = Subscription {
+                    filter: filter.into(),
+                    options: SubscriptionOptions::qos(qos),
+                };
+                let _ = world.with_session(client, |session, now| {
+                    session.subscribe(now, vec![subscription], Default::default())
+                });
+            }
+            Action::Publish {
+                client,
+                topic,
+                payload,
+                qos,
+                retain,
+            } => {
+                let mut request = PublishRequest::new(topic, payload, qos);
+                request.retain = retain;
+                let _ = world.with_session(client, |session, now| session.publish(now, request));
+            }
+            Action::DropNext { client, side, kind } => world.drop_next(client, side, kind),
+            Action::Cut(client) => world.cut(client),
+            Action::Disconnect(client) => world.with_session(client, |session, now| {
+                session.disconnect(now, Disconnect::normal())
+            }),
+        }
+    }
+}
+
+/// One step: what happens, told with the rules that make it happen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Step {
+    /// What the learner sees happen, in a sentence or two.
+    pub narration: &'static str,
+    /// The normative ids (or sections, where a rule has none), v3 and v5 where they differ.
+    pub rules: &'static str,
+    /// What the step does; none for a step that only explains what just happened.
+    pub actions: &'static [Action],
+}
+
+/// A scripted scenario with its expected outcome.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Lesson {
+    /// Stable id (used in element ids and URLs).
+    pub id: &'static str,
+    /// Short title.
+    pub title: &'static str,
+    /// What it shows, in one sentence.
+    pub summary: &'static str,
+    /// The clients, by index.
+    pub actors: &'static [Actor],
+    /// The highest QoS the broker grants (below 2 to show a downgrade).
+    pub granted_qos_cap: QoS,
+    /// The steps, in order.
+    pub steps: &'static [Step],
+    /// What must have happened at the end.
+    pub outcome: Outcome,
+}
+
+impl Lesson {
+    /// A fresh world for this lesson, with its actors added but not yet connected.
+    pub fn world(&self, version: ProtocolVersion) -> World {
+        new_world(self.actors, self.granted_qos_cap, version)
+    }
+}
+
+/// A world with `actors` added (not yet connected) on slow links.
+fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -> World {
+    let config = BrokerConfig {
+        granted_qos_cap,
+        ..BrokerConfig::default()
+    };
+    let mut world = World::new(config, 7);
+    for actor in actors {
+        let client = world.add_client(actor.options(version));
+        for side in [Side::ToBroker, Side::ToClient] {
+            let faults = LinkFaults {
+                latency_ms: LATENCY_MS,
+                ..LinkFaults::default()
+            };
+            world.set_faults(client, side, faults);
+        }
+    }
+    world
+}
+
+impl Actor {
+    /// A session that outlives its connection (v3 CleanSession 0; v5 Clean Start 0 with a one
+    /// hour Session Expiry Interval), so every reconnect resumes it.
+    fn options(&self, version: ProtocolVersion) -> ConnectOptions {
+        let mut options = ConnectOptions::new(version, self.name.replace(' ', "-"));
+        options.clean_start = false;
+        if version == ProtocolVersion::V5 {
+            options.properties.session_expiry_interval = Some(3600);
+        }
+        options.will = self.will.map(|(topic, payload)| Will {
+            topic: topic.into(),
+            payload: payload.as_bytes().to_vec().into(),
+            qos: QoS::AtLeastOnce,
+            retain: false,
+            properties: Default::default(),
+        });
+        options
+    }
+}
+
+/// A publisher and a subscriber, connected and subscribed, for playing with faults freely.
+pub fn free_play(version: ProtocolVersion) -> (World, &'static [Actor]) {
+    let mut world = new_world(PAIR, QoS::ExactlyOnce, version);
+    for action in SETUP {
+        action.apply(&mut world);
+    }
+    (world, PAIR)
+}

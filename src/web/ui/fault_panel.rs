@@ -1,0 +1,303 @@
+//! Free play on a simulated world: latency, loss per packet type, losing the next packet of a
+//! type, holding every packet for release one by one, cutting and resuming connections, the
+//! teaching-only retry timer, and a publisher to try them with.
+
+use web_sys::{HtmlInputElement, HtmlSelectElement};
+use yew::prelude::*;
+
+use crate::codec::{PacketType, QoS};
+use crate::lesson::Actor;
+use crate::session::PublishRequest;
+use crate::sim::{LinkFaults, Side, World};
+use crate::web::sim_driver::SimDriver;
+
+/// The packet types a learner can lose, by loss rate or one at a time.
+const LOSABLE: [PacketType; 5] = [
+    PacketType::Publish,
+    PacketType::PubAck,
+    PacketType::PubRec,
+    PacketType::PubRel,
+    PacketType::PubComp,
+];
+
+/// How long the teaching retry waits before sending an unacknowledged packet again.
+const TEACHING_RETRY_MS: u64 = 3_000;
+
+/// The topic free-play messages are published to (inside every lesson's subscription).
+const FREE_TOPIC: &str = "lesson/free";
+
+const SIDES: [Side; 2] = [Side::ToBroker, Side::ToClient];
+
+#[derive(Properties, PartialEq)]
+pub struct FaultPanelProps {
+    /// The world to break.
+    pub driver: SimDriver,
+    /// Its clients, by index.
+    pub actors: &'static [Actor],
+    /// Changes whenever the trace does, so held-packet counts stay current.
+    pub generation: u64,
+}
+
+/// Every link of every client, both directions.
+fn links(world: &World) -> impl Iterator<Item = (usize, Side)> {
+    (0..world.client_count()).flat_map(|client| SIDES.map(|side| (client, side)))
+}
+
+/// Changes the faults of every link the same way.
+fn update_links(driver: &SimDriver, change: impl Fn(&mut LinkFaults)) {
+    driver.with_world(|world| {
+        for (client, side) in links(world).collect::<Vec<_>>() {
+            let mut faults = world.faults(client, side).clone();
+            change(&mut faults);
+            world.set_faults(client, side, faults);
+        }
+    });
+}
+
+/// The link holding the oldest held packet.
+fn oldest_held(world: &World) -> Option<(usize, Side)> {
+    links(world)
+        .filter_map(|(client, side)| {
+            Some((world.held(client, side).first().copied()?, client, side))
+        })
+        .min_by_key(|(id, _, _)| *id)
+        .map(|(_, client, side)| (client, side))
+}
+
+fn input_value(event: &Event) -> String {
+    event.target_unchecked_into::<HtmlInputElement>().value()
+}
+
+fn select_value(event: &Event) -> String {
+    event.target_unchecked_into::<HtmlSelectElement>().value()
+}
+
+fn checked(event: &Event) -> bool {
+    event.target_unchecked_into::<HtmlInputElement>().checked()
+}
+
+#[function_component(FaultPanel)]
+pub fn fault_panel(props: &FaultPanelProps) -> Html {
+    let driver = &props.driver;
+    let latency = use_state(|| driver.read(|world| world.faults(0, Side::ToBroker).latency_ms));
+    let drop_client = use_state(|| 0usize);
+    let drop_side = use_state(|| Side::ToClient);
+    let drop_kind = use_state(|| PacketType::PubAck);
+    let armed = use_state(String::new);
+
+    let on_latency = {
+        let (driver, latency) = (driver.clone(), latency.clone());
+        Callback::from(move |event: Event| {
+            let ms: u64 = input_value(&event).parse().unwrap_or(0);
+            latency.set(ms);
+            update_links(&driver, |faults| faults.latency_ms = ms);
+        })
+    };
+    let on_loss = |kind: PacketType| {
+        let driver = driver.clone();
+        Callback::from(move |event: Event| {
+            let percent: f64 = input_value(&event).parse().unwrap_or(0.0);
+            let rate = (percent / 100.0).clamp(0.0, 1.0);
+            update_links(&driver, |faults| {
+                faults.loss_by_type.insert(kind, rate);
+            });
+        })
+    };
+    let on_hold = {
+        let driver = driver.clone();
+        Callback::from(move |event: Event| {
+            let hold = checked(&event);
+            update_links(&driver, |faults| faults.hold = hold);
+        })
+    };
+    let held = driver.read(|world| {
+        links(world)
+            .map(|(client, side)| world.held(client, side).len())
+            .sum::<usize>()
+    });
+    let release = |lose: bool| {
+        let driver = driver.clone();
+        Callback::from(move |_: MouseEvent| {
+            driver.with_world(|world| {
+                if let Some((client, side)) = oldest_held(world) {
+                    if lose {
+                        world.drop_held(client, side);
+                    } else {
+                        world.release_held(client, side);
+                    }
+                }
+            });
+        })
+    };
+    let arm_drop = {
+        let driver = driver.clone();
+        let (client, side, kind, armed) = (
+            drop_client.clone(),
+            drop_side.clone(),
+            drop_kind.clone(),
+            armed.clone(),
+        );
+        let actors = props.actors;
+        Callback::from(move |_: MouseEvent| {
+            driver.with_world(|world| world.drop_next(*client, *side, *kind));
+            let way = match *side {
+                Side::ToBroker => format!("from {} to the broker", actors[*client].name),
+                Side::ToClient => format!("from the broker to {}", actors[*client].name),
+            };
+            armed.set(format!("The next {} {way} will be lost.", kind.name()));
+        })
+    };
+    let on_retry = {
+        let driver = driver.clone();
+        Callback::from(move |event: Event| {
+            let retry = checked(&event).then_some(TEACHING_RETRY_MS);
+            driver.with_world(|world| {
+                for client in 0..world.client_count() {
+                    world.with_session(client, |session, _| {
+                        let mut options = session.options().clone();
+                        options.retry_interval_ms = retry;
+                        session.set_options(options);
+                    });
+                }
+            });
+        })
+    };
+    let publish = |qos: QoS| {
+        let driver = driver.clone();
+        Callback::from(move |_: MouseEvent| {
+            let request =
+                PublishRequest::new(FREE_TOPIC, format!("free play QoS {}", qos.as_u8()), qos);
+            driver.with_world(|world| {
+                let _ = world.with_session(0, |session, now| session.publish(now, request));
+            });
+        })
+    };
+    let connection = |client: usize, resume: bool| {
+        let driver = driver.clone();
+        Callback::from(move |_: MouseEvent| {
+            driver.with_world(|world| {
+                if resume {
+                    world.connect(client);
+                } else {
+                    world.cut(client);
+                }
+            });
+        })
+    };
+    let on_drop_client = {
+        let drop_client = drop_client.clone();
+        Callback::from(move |event: Event| {
+            drop_client.set(select_value(&event).parse().unwrap_or(0))
+        })
+    };
+    let on_drop_side = {
+        let drop_side = drop_side.clone();
+        Callback::from(move |event: Event| {
+            drop_side.set(if select_value(&event) == "to-broker" {
+                Side::ToBroker
+            } else {
+                Side::ToClient
+            })
+        })
+    };
+    let on_drop_kind = {
+        let drop_kind = drop_kind.clone();
+        Callback::from(move |event: Event| {
+            let name = select_value(&event);
+            if let Some(kind) = LOSABLE.into_iter().find(|kind| kind.name() == name) {
+                drop_kind.set(kind);
+            }
+        })
+    };
+    let open = driver.read(|world| {
+        (0..world.client_count())
+            .map(|client| world.is_open(client))
+            .collect::<Vec<_>>()
+    });
+    let publisher = props.actors.first().map_or("", |actor| actor.name);
+
+    html! {
+        <section class="fault-panel" aria-labelledby="fault-title">
+            <h3 id="fault-title">{ "Free play: break the network yourself" }</h3>
+            <div class="fault-grid">
+                <fieldset>
+                    <legend>{ "Messages" }</legend>
+                    <div class="row">
+                        <button id="free-publish-qos0" onclick={publish(QoS::AtMostOnce)}>{ "QoS 0" }</button>
+                        <button id="free-publish-qos1" onclick={publish(QoS::AtLeastOnce)}>{ "QoS 1" }</button>
+                        <button id="free-publish-qos2" onclick={publish(QoS::ExactlyOnce)}>{ "QoS 2" }</button>
+                    </div>
+                    <p class="muted small">{ format!("{publisher} publishes to {FREE_TOPIC}.") }</p>
+                    <label class="check">
+                        <input id="fault-retry" type="checkbox" onchange={on_retry} />
+                        { format!(" Re-send after {} s without reconnecting", TEACHING_RETRY_MS / 1000) }
+                    </label>
+                    <p class="muted small">{ "Teaching only: v3 tolerates it, v5 forbids it [v5 MQTT-4.4.0-1]." }</p>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Links" }</legend>
+                    <label class="block-label" for="fault-latency">{ format!("Latency {} ms each way", *latency) }</label>
+                    <input id="fault-latency" type="range" min="0" max="2000" step="50" value={latency.to_string()} onchange={on_latency} />
+                    <div class="fault-loss">
+                        { for LOSABLE.into_iter().map(|kind| {
+                            let id = format!("fault-loss-{}", kind.name().to_ascii_lowercase());
+                            html! {
+                                <label for={id.clone()}>
+                                    <span>{ kind.name() }</span>
+                                    <input id={id} type="number" min="0" max="100" step="10" value="0"
+                                           aria-label={format!("{} loss in percent", kind.name())} onchange={on_loss(kind)} />
+                                    <span class="muted">{ "%" }</span>
+                                </label>
+                            }
+                        }) }
+                    </div>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Lose the next packet" }</legend>
+                    <div class="row">
+                        <select id="fault-drop-kind" aria-label="Packet type" onchange={on_drop_kind}>
+                            { for LOSABLE.into_iter().map(|kind| html! {
+                                <option value={kind.name()} selected={kind == *drop_kind}>{ kind.name() }</option>
+                            }) }
+                        </select>
+                        <select id="fault-drop-side" aria-label="Direction" onchange={on_drop_side}>
+                            <option value="to-client" selected={*drop_side == Side::ToClient}>{ "broker → client" }</option>
+                            <option value="to-broker" selected={*drop_side == Side::ToBroker}>{ "client → broker" }</option>
+                        </select>
+                        <select id="fault-drop-client" aria-label="Client" onchange={on_drop_client}>
+                            { for props.actors.iter().enumerate().map(|(index, actor)| html! {
+                                <option value={index.to_string()} selected={index == *drop_client}>{ actor.name }</option>
+                            }) }
+                        </select>
+                        <button id="fault-drop-next" class="secondary" onclick={arm_drop}>{ "Lose it" }</button>
+                    </div>
+                    <p class="muted small" aria-live="polite">{ (*armed).clone() }</p>
+                </fieldset>
+                <fieldset>
+                    <legend>{ "Hold and connections" }</legend>
+                    <label class="check">
+                        <input id="fault-hold" type="checkbox" onchange={on_hold} />{ " Hold every packet" }
+                    </label>
+                    <div class="row">
+                        <button id="fault-release" class="secondary" disabled={held == 0} onclick={release(false)}>{ "Release next" }</button>
+                        <button id="fault-drop-held" class="secondary" disabled={held == 0} onclick={release(true)}>{ "Lose next" }</button>
+                        <span class="muted small" aria-live="polite">{ format!("{held} held") }</span>
+                    </div>
+                    <div class="fault-connections">
+                        { for props.actors.iter().enumerate().map(|(index, actor)| html! {
+                            <>
+                                <span>{ actor.name }</span>
+                                <button id={format!("fault-cut-{index}")} class="secondary" disabled={!open[index]}
+                                        aria-label={format!("Cut {}'s connection", actor.name)}
+                                        onclick={connection(index, false)}>{ "Cut" }</button>
+                                <button id={format!("fault-reconnect-{index}")} class="secondary" disabled={open[index]}
+                                        aria-label={format!("Reconnect {}", actor.name)}
+                                        onclick={connection(index, true)}>{ "Reconnect" }</button>
+                            </>
+                        }) }
+                    </div>
+                </fieldset>
+            </div>
+        </section>
+    }
+}
