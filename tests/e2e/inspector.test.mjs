@@ -125,3 +125,12 @@ test('the Content-Security-Policy lets the app run and blocks nothing it needs',
     await publishQos2(page);
     assert.equal(await page.evaluate(() => typeof window.qoscope?.connectAsync), 'function');
   }));
+
+test('usable at 390 px wide: nothing pushes the page sideways, and the diagram still works', { timeout: 60_000 }, (t) =>
+  withApp(t, app.browser, app.server.url, async ({ page }) => {
+    await publishQos2(page);
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+    await page.click('#run-all-nine');
+    assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
+    await saveScreenshot(page, 'narrow-390');
+  }, { viewport: { width: 390, height: 800 } }));

@@ -22,6 +22,13 @@ pub fn app() -> Html {
             <header class="top">
                 <h1 class="brand">{ "qoscope" }</h1>
                 <p class="tagline">{ "MQTT 3.1.1 and 5.0 over WebSocket, packet by packet" }</p>
+                <nav class="sections" aria-label="Sections">
+                    <a href="#diagram">{ "Diagram" }</a>
+                    <a href="#lessons">{ "Lessons" }</a>
+                    <a href="#decode">{ "Decode" }</a>
+                    <a href="#probe">{ "Probe" }</a>
+                    <a href="#check">{ "Check a broker" }</a>
+                </nav>
                 <ThemeSwitch />
             </header>
             <main class="panels">

@@ -44,7 +44,7 @@ pub fn hex_panel() -> Html {
     };
 
     html! {
-        <section class="panel" aria-labelledby="hex-title">
+        <section class="panel" id="decode" aria-labelledby="hex-title">
             <h2 id="hex-title">{ "Decode a packet" }</h2>
             <div class="row">
                 <VersionSelect id="hex-version" value={*version} on_change={on_version} />

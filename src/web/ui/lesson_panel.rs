@@ -215,7 +215,7 @@ pub fn lesson_panel() -> Html {
     };
 
     html! {
-        <section class="panel panel--wide lessons" aria-labelledby="lessons-title">
+        <section class="panel panel--wide lessons" id="lessons" aria-labelledby="lessons-title">
             <div class="lessons-head">
                 <h2 id="lessons-title">{ "Lessons: break it on purpose, one click each" }</h2>
                 <div class="row lessons-settings">

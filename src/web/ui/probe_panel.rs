@@ -79,7 +79,7 @@ pub fn probe_panel() -> Html {
     };
 
     html! {
-        <section class="panel" aria-labelledby="probe-title">
+        <section class="panel" id="probe" aria-labelledby="probe-title">
             <h2 id="probe-title">{ "Probe a broker" }</h2>
             <form class="probe-form" onsubmit={on_run}>
                 <label for="probe-url" class="block-label">{ "WebSocket URL" }</label>

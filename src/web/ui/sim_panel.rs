@@ -320,7 +320,7 @@ pub fn sim_panel() -> Html {
     };
 
     html! {
-        <section class="panel panel--wide" aria-labelledby="sim-title" data-broker={where_}>
+        <section class="panel panel--wide" id="diagram" aria-labelledby="sim-title" data-broker={where_}>
             <h2 id="sim-title">{ title }</h2>
             <form class="row broker-switch" onsubmit={use_url} aria-label="Which broker the clients use">
                 <button type="button" id="use-simulated" class={classes!((*broker != Broker::Simulated).then_some("secondary"))}
