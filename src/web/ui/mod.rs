@@ -10,6 +10,7 @@ mod hex_panel;
 mod inspector;
 mod lesson_panel;
 mod message_table;
+mod next_frame;
 mod packet_bytes;
 mod probe_panel;
 mod qos_matrix;

@@ -14,6 +14,7 @@ use yew::prelude::*;
 use super::download::download;
 use super::effective_qos::EffectiveQos;
 use super::inspector::{Inspector, SessionView};
+use super::next_frame::NextFrame;
 use super::probe_panel::broker_from_address;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
@@ -92,13 +93,15 @@ pub fn sim_panel() -> Html {
         let bench = bench.clone();
         use_effect_with((*broker).clone(), move |_| {
             let weak = Rc::downgrade(&*bench);
+            let frame = NextFrame::default();
             bench.workbench.set_on_change(move || {
                 if let Some(bench) = weak.upgrade() {
                     bench
                         .store
                         .borrow_mut()
                         .extend(bench.workbench.take_trace());
-                    redraw.force_update();
+                    let redraw = redraw.clone();
+                    frame.request(move || redraw.force_update());
                 }
             });
             move || bench.workbench.end()
