@@ -22,6 +22,7 @@ pub mod check;
 pub mod codec;
 pub mod diagram;
 pub mod hex;
+pub mod payload_format;
 // Lessons judge their outcome by the trace.
 #[cfg(feature = "trace")]
 pub mod lesson;

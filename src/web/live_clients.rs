@@ -60,6 +60,16 @@ impl LiveClients {
         (performance_now() - self.epoch).max(0.0) as u64
     }
 
+    /// How many clients there are.
+    pub fn len(&self) -> usize {
+        self.clients.borrow().len()
+    }
+
+    /// Whether there are none.
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
     /// Adds a client, not yet connected.
     pub fn add(&self, options: ConnectOptions) -> usize {
         let mut clients = self.clients.borrow_mut();
@@ -137,6 +147,22 @@ impl LiveClients {
 
     fn driver(&self, client: usize) -> Option<WsClient> {
         self.clients.borrow().get(client)?.driver.clone()
+    }
+
+    /// The client's connect options.
+    pub fn options(&self, client: usize) -> Option<ConnectOptions> {
+        match self.driver(client) {
+            Some(driver) => Some(driver.read(|session| session.options().clone())),
+            None => Some(self.clients.borrow().get(client)?.options.clone()),
+        }
+    }
+
+    /// Changes the client's connect options (used from its next connect).
+    pub fn set_options(&self, client: usize, options: ConnectOptions) {
+        match self.driver(client) {
+            Some(driver) => driver.with_session(|session, _| session.set_options(options)),
+            None => self.clients.borrow_mut()[client].options = options,
+        }
     }
 
     /// Drops the client's connection without DISCONNECT.

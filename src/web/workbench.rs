@@ -91,6 +91,66 @@ impl Workbench {
         Workbench::Live(clients)
     }
 
+    /// Adds a client, not connected yet; returns its index (its trace tag is index + 1).
+    pub fn add_client(&self, options: ConnectOptions) -> usize {
+        match self {
+            Workbench::Simulated(driver) => driver.with_world(|world| {
+                let client = world.add_client(options);
+                for side in [Side::ToBroker, Side::ToClient] {
+                    let faults = LinkFaults {
+                        latency_ms: SIMULATED_LATENCY_MS,
+                        ..LinkFaults::default()
+                    };
+                    world.set_faults(client, side, faults);
+                }
+                client
+            }),
+            Workbench::Live(clients) => clients.add(options),
+        }
+    }
+
+    /// Whether client ids need a random suffix (a real broker is shared with others).
+    pub fn is_live(&self) -> bool {
+        matches!(self, Workbench::Live(_))
+    }
+
+    /// The client's connect options.
+    pub fn options(&self, client: usize) -> Option<ConnectOptions> {
+        match self {
+            Workbench::Simulated(driver) => {
+                Some(driver.read(|world| world.session(client).options().clone()))
+            }
+            Workbench::Live(clients) => clients.options(client),
+        }
+    }
+
+    /// Changes the client's connect options (used from its next connect).
+    pub fn set_options(&self, client: usize, options: ConnectOptions) {
+        match self {
+            Workbench::Simulated(driver) => driver.with_world(|world| {
+                world.with_session(client, |session, _| session.set_options(options))
+            }),
+            Workbench::Live(clients) => clients.set_options(client, options),
+        }
+    }
+
+    /// Opens the client's connection (resuming its session when it has one).
+    pub fn connect(&self, client: usize) {
+        match self {
+            Workbench::Simulated(driver) => driver.with_world(|world| world.connect(client)),
+            Workbench::Live(clients) => clients.connect(client),
+        }
+    }
+
+    /// Sends DISCONNECT (normal): the broker discards the will.
+    pub fn disconnect(&self, client: usize) {
+        self.command(client, |session, now| {
+            if session.is_connected() {
+                session.disconnect(now, crate::codec::Disconnect::normal())
+            }
+        });
+    }
+
     /// Called after the clients did something worth drawing.
     pub fn set_on_change(&self, on_change: impl Fn() + 'static) {
         match self {
@@ -142,27 +202,25 @@ impl Workbench {
         }
     }
 
+    /// Drops the client's connection without DISCONNECT (the broker publishes its will).
+    pub fn cut(&self, client: usize) {
+        match self {
+            Workbench::Simulated(driver) => driver.with_world(|world| world.cut(client)),
+            Workbench::Live(clients) => clients.cut(client),
+        }
+    }
+
     /// Drops the client's connection and connects again, resuming its session.
     pub fn reconnect(&self, client: usize) {
-        match self {
-            Workbench::Simulated(driver) => driver.with_world(|world| {
-                world.cut(client);
-                world.connect(client);
-            }),
-            Workbench::Live(clients) => {
-                clients.cut(client);
-                clients.connect(client);
-            }
-        }
+        self.cut(client);
+        self.connect(client);
     }
 
     /// Ends the clients' connections (a real broker's; the simulation just stops mattering).
     pub fn end(&self) {
         if let Workbench::Live(clients) = self {
-            for client in [PUBLISHER, SUBSCRIBER] {
-                clients.with_session(client, |session, now| {
-                    session.disconnect(now, crate::codec::Disconnect::normal())
-                });
+            for client in 0..clients.len() {
+                self.disconnect(client);
             }
             clients.end_all();
         }

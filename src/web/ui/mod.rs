@@ -2,6 +2,7 @@
 
 mod app;
 mod check_panel;
+mod client_card;
 mod download;
 mod effective_qos;
 mod fault_panel;

@@ -11,6 +11,7 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::client_card::ClientCard;
 use super::download::download;
 use super::effective_qos::EffectiveQos;
 use super::inspector::{Inspector, SessionView};
@@ -28,10 +29,6 @@ use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
 const TOPIC: &str = "demo/greeting";
 /// Rows the live diagram shows (older packets are counted, not drawn).
 const ROWS: usize = 40;
-
-fn client_names() -> Vec<(u32, String)> {
-    vec![(1, "Publisher".to_owned()), (2, "Subscriber".to_owned())]
-}
 
 /// A flow and the flows of the same message at the other clients (publisher and subscribers).
 fn message_flows(store: &TraceStore, flow: FlowId) -> Vec<FlowId> {
@@ -68,9 +65,46 @@ struct Bench {
     workbench: Rc<Workbench>,
     store: RefCell<TraceStore>,
     version: ProtocolVersion,
+    /// Every client's name (its lane), by index; a removed client keeps its lane.
+    names: RefCell<Vec<String>>,
+    /// Clients removed from the page (disconnected; their cards are gone).
+    removed: RefCell<Vec<usize>>,
 }
 
 impl Bench {
+    /// Lanes by trace tag.
+    fn client_names(&self) -> Vec<(u32, String)> {
+        let removed = self.removed.borrow();
+        self.names
+            .borrow()
+            .iter()
+            .enumerate()
+            .map(|(index, name)| {
+                let name = if removed.contains(&index) {
+                    format!("{name} (removed)")
+                } else {
+                    name.clone()
+                };
+                (index as u32 + 1, name)
+            })
+            .collect()
+    }
+
+    /// Adds a client with a fresh name and id, not connected; its card lets you connect it.
+    fn add_client(&self) {
+        let number = self.names.borrow().len() + 1;
+        let mut id = format!("qoscope-client-{number}");
+        if self.workbench.is_live() {
+            id.push_str(&format!(
+                "-{:06x}",
+                (js_sys::Math::random() * f64::from(0x00ff_ffff)) as u32
+            ));
+        }
+        let options = crate::session::ConnectOptions::new(self.version, id);
+        self.workbench.add_client(options);
+        self.names.borrow_mut().push(format!("Client {number}"));
+    }
+
     fn new(broker: &Broker) -> Bench {
         let (workbench, version) = match broker {
             Broker::Simulated => (Workbench::simulated(), ProtocolVersion::V5),
@@ -80,6 +114,8 @@ impl Bench {
             workbench: Rc::new(workbench),
             store: RefCell::new(TraceStore::new(2_000, 500)),
             version,
+            names: RefCell::new(vec!["Publisher".to_owned(), "Subscriber".to_owned()]),
+            removed: RefCell::new(Vec::new()),
         }
     }
 }
@@ -90,7 +126,7 @@ pub fn sim_panel() -> Html {
     let broker = use_state(|| Broker::Simulated);
     let bench = use_memo((*broker).clone(), |broker| Rc::new(Bench::new(broker)));
     {
-        let bench = bench.clone();
+        let (bench, redraw) = (bench.clone(), redraw.clone());
         use_effect_with((*broker).clone(), move |_| {
             let weak = Rc::downgrade(&*bench);
             let frame = NextFrame::default();
@@ -152,7 +188,7 @@ pub fn sim_panel() -> Html {
     let live_store = bench.store.borrow();
     let (store, clients): (&TraceStore, Vec<(u32, String)>) = match replay.as_ref() {
         Some(replay) => (&replay.store, replay.clients.clone()),
-        None => (&live_store, client_names()),
+        None => (&live_store, bench.client_names()),
     };
     let scene = layout(store.packets(), &clients, ROWS);
     let lit = hovered
@@ -221,7 +257,7 @@ pub fn sim_panel() -> Html {
             Rc::new(move || {
                 Ok(match replay.as_ref() {
                     Some(replay) => TraceFile::from_store(&replay.store, &replay.clients),
-                    None => TraceFile::from_store(&bench.store.borrow(), &client_names()),
+                    None => TraceFile::from_store(&bench.store.borrow(), &bench.client_names()),
                 }
                 .to_json())
             }),
@@ -278,6 +314,20 @@ pub fn sim_panel() -> Html {
         })
     };
 
+    let add_client = {
+        let (bench, redraw) = (bench.clone(), redraw.clone());
+        Callback::from(move |_: MouseEvent| {
+            bench.add_client();
+            redraw.force_update();
+        })
+    };
+    let on_remove = {
+        let (bench, redraw) = (bench.clone(), redraw.clone());
+        Callback::from(move |client: usize| {
+            bench.removed.borrow_mut().push(client);
+            redraw.force_update();
+        })
+    };
     let use_simulated = {
         let (broker, selected) = (broker.clone(), selected.clone());
         Callback::from(move |_: MouseEvent| {
@@ -360,6 +410,18 @@ pub fn sim_panel() -> Html {
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
                 { inspector.unwrap_or_default() }
             </div>
+            <section class="clients" aria-labelledby="clients-title">
+                <div class="row">
+                    <h3 id="clients-title">{ "Clients" }</h3>
+                    <button type="button" class="secondary" id="add-client" onclick={add_client} disabled={replay.is_some()}>{ "Add client" }</button>
+                </div>
+                <div class="client-cards">
+                    { for (0..bench.names.borrow().len()).filter(|client| !bench.removed.borrow().contains(client)).map(|client| html! {
+                        <ClientCard key={client} {client} name={bench.names.borrow()[client].clone()} workbench={bench.workbench.clone()}
+                            generation={bench.store.borrow().generation()} on_remove={on_remove.clone()} />
+                    }) }
+                </div>
+            </section>
             <EffectiveQos workbench={bench.workbench.clone()} {rows} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
         </section>
     }
