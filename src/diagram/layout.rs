@@ -45,14 +45,63 @@ pub struct Scene {
     pub arrows: Vec<Arrow>,
     /// Older packets not shown.
     pub hidden: usize,
+    /// Newer packets not shown (the view is paused or scrubbed back).
+    pub after: usize,
+    /// Rows the arrows take (the last arrow's row + 1).
+    pub height: usize,
 }
 
-/// Lays out the newest `max_rows` of `packets`. `clients` names each client by its trace tag;
-/// the first client's lane is left of the broker, the others to its right.
+/// How the rows are spaced.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Spacing {
+    /// One row per packet, whatever the time between them.
+    #[default]
+    PerPacket,
+    /// Rows follow real time, one row per `ms_per_row`, never closer than one row per packet
+    /// (so labels stay readable): a pause in the traffic shows as a gap.
+    RealTime {
+        /// Milliseconds per row.
+        ms_per_row: u64,
+    },
+}
+
+/// Which packets the diagram shows.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct View {
+    /// One past the last packet shown, counted from the oldest kept; `None` follows the newest.
+    pub end: Option<usize>,
+    /// At most this many packets.
+    pub rows: usize,
+    /// Row spacing.
+    pub spacing: Spacing,
+}
+
+impl View {
+    /// The newest `rows` packets, one row each.
+    pub fn newest(rows: usize) -> View {
+        View {
+            end: None,
+            rows,
+            spacing: Spacing::PerPacket,
+        }
+    }
+}
+
+/// Lays out the newest `max_rows` of `packets`, one row each (see [`layout_view`]).
 pub fn layout<'a>(
     packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
     clients: &[(u32, String)],
     max_rows: usize,
+) -> Scene {
+    layout_view(packets, clients, View::newest(max_rows))
+}
+
+/// Lays out the packets `view` picks. `clients` names each client by its trace tag; the first
+/// client's lane is left of the broker, the others to its right.
+pub fn layout_view<'a>(
+    packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
+    clients: &[(u32, String)],
+    view: View,
 ) -> Scene {
     let mut lanes: Vec<Lane> = clients
         .iter()
@@ -72,11 +121,23 @@ pub fn layout<'a>(
         }
     };
     let total = packets.len();
-    let hidden = total.saturating_sub(max_rows);
-    let arrows = packets
+    let end = view.end.unwrap_or(total).min(total);
+    let hidden = end.saturating_sub(view.rows);
+    let mut next_row = 0;
+    let mut first_time = None;
+    let arrows: Vec<Arrow> = packets
         .skip(hidden)
-        .enumerate()
-        .map(|(row, record)| {
+        .take(end - hidden)
+        .map(|record| {
+            let row = match view.spacing {
+                Spacing::PerPacket => next_row,
+                Spacing::RealTime { ms_per_row } => {
+                    let start = *first_time.get_or_insert(record.time);
+                    let by_time = (record.time.saturating_sub(start) / ms_per_row.max(1)) as usize;
+                    by_time.max(next_row)
+                }
+            };
+            next_row = row + 1;
             let client = lane_of(record.client);
             let (from, to) = match record.direction {
                 Direction::Outgoing => (client, BROKER),
@@ -104,9 +165,11 @@ pub fn layout<'a>(
         })
         .collect();
     Scene {
+        height: arrows.last().map_or(0, |arrow| arrow.row + 1),
         lanes,
         arrows,
         hidden,
+        after: total - end,
     }
 }
 
@@ -205,5 +268,68 @@ mod tests {
         assert_eq!(scene.arrows[19].row, 19);
         let names: Vec<&str> = scene.lanes.iter().map(|lane| lane.name.as_str()).collect();
         assert_eq!(names, ["A", "Broker"]);
+    }
+
+    fn ping(id: u64, time: u64) -> PacketRecord {
+        let mut record = record(
+            id,
+            1,
+            Direction::Outgoing,
+            Packet::PingReq,
+            PacketFate::Delivered,
+        );
+        record.time = time;
+        record
+    }
+
+    #[test]
+    fn a_paused_view_shows_a_window_and_counts_what_is_outside() {
+        let packets: Vec<PacketRecord> = (1..=10).map(|id| ping(id, id * 10)).collect();
+        let clients = [(1, "c".to_owned())];
+        let view = View {
+            end: Some(6),
+            rows: 3,
+            spacing: Spacing::PerPacket,
+        };
+        let scene = layout_view(packets.iter(), &clients, view);
+        assert_eq!(
+            scene
+                .arrows
+                .iter()
+                .map(|arrow| arrow.id)
+                .collect::<Vec<_>>(),
+            [4, 5, 6]
+        );
+        assert_eq!((scene.hidden, scene.after, scene.height), (3, 4, 3));
+        let scene = layout_view(
+            packets.iter(),
+            &clients,
+            View {
+                end: Some(99),
+                ..view
+            },
+        );
+        assert_eq!((scene.hidden, scene.after), (7, 0));
+    }
+
+    #[test]
+    fn real_time_spacing_shows_gaps_but_never_overlaps() {
+        let packets = [ping(1, 0), ping(2, 5), ping(3, 1000), ping(4, 1001)];
+        let clients = [(1, "c".to_owned())];
+        let view = View {
+            end: None,
+            rows: 10,
+            spacing: Spacing::RealTime { ms_per_row: 100 },
+        };
+        let scene = layout_view(packets.iter(), &clients, view);
+        assert_eq!(
+            scene
+                .arrows
+                .iter()
+                .map(|arrow| arrow.row)
+                .collect::<Vec<_>>(),
+            [0, 1, 10, 11]
+        );
+        assert_eq!(scene.height, 12);
     }
 }

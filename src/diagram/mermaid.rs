@@ -114,6 +114,8 @@ mod tests {
                 ),
             ],
             hidden: 0,
+            after: 0,
+            height: 3,
         };
         assert_eq!(
             to_mermaid(&scene),

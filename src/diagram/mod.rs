@@ -5,6 +5,6 @@ mod layout;
 mod mermaid;
 mod row_window;
 
-pub use layout::{layout, Arrow, Lane, Scene, BROKER};
+pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
 pub use row_window::{row_window, scroll_to_row, RowWindow};

@@ -134,3 +134,29 @@ test('usable at 390 px wide: nothing pushes the page sideways, and the diagram s
     assert.equal(await page.evaluate(() => document.documentElement.scrollWidth), 390);
     await saveScreenshot(page, 'narrow-390');
   }, { viewport: { width: 390, height: 800 } }));
+
+test('the timeline pauses, steps, scrubs and spaces rows by real time', { timeout: 60_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await publishQos2(page);
+    const before = (await arrows(page)).length;
+    await page.click('#timeline-pause');
+    await page.click('#publish-qos1');
+    await eventually('the new packets are counted, not drawn', async () =>
+      /later packets not drawn/.test(await page.textContent('#hidden-count')) &&
+      !(await page.textContent('#hidden-count')).includes(' 0 later'), { timeout: 10_000 });
+    assert.equal((await arrows(page)).length, before);
+    await page.click('#timeline-back');
+    assert.equal((await arrows(page)).length, before - 1);
+    await page.click('#timeline-forward');
+    await page.click('#timeline-forward');
+    assert.equal((await arrows(page)).length, before + 1);
+    await page.fill('#timeline-scrub', '1');
+    assert.equal((await arrows(page)).length, 1);
+    assert.match(await page.textContent('#timeline-position'), /^1 \/ \d+$/);
+    await page.click('#timeline-pause');
+    await eventually('following live again draws everything', async () => (await arrows(page)).length > before);
+    const height = async () => Number((await page.getAttribute('#sequence-diagram', 'viewBox')).split(' ')[3]);
+    const perPacket = await height();
+    await page.selectOption('#timeline-spacing', '100');
+    assert.ok(await height() > perPacket, 'idle time shows as gaps');
+  }));

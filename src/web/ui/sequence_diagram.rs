@@ -36,7 +36,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let scene = &props.scene;
     let lanes = scene.lanes.len().max(2);
     let x = |lane: usize| MARGIN + lane as f32 * (WIDTH - 2.0 * MARGIN) / (lanes - 1) as f32;
-    let height = HEADER + (scene.arrows.len().max(1) as f32 + 0.8) * ROW;
+    let height = HEADER + (scene.height.max(1) as f32 + 0.8) * ROW;
     html! {
         <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
              aria-label="Sequence diagram of the MQTT packets between the clients and the broker">

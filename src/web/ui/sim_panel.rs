@@ -21,7 +21,7 @@ use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use super::version_select::VersionSelect;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
-use crate::diagram::{layout, to_mermaid, Scene};
+use crate::diagram::{layout_view, to_mermaid, Scene, Spacing, View};
 use crate::session::PublishRequest;
 use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
 use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
@@ -152,6 +152,8 @@ pub fn sim_panel() -> Html {
     let hovered = use_state(|| None::<FlowId>);
     let replay = use_state(|| None::<Rc<Replay>>);
     let notice = use_state(|| None::<String>);
+    let paused_at = use_state(|| None::<usize>);
+    let spacing = use_state(Spacing::default);
 
     let publish = |qos: QoS| {
         let bench = bench.clone();
@@ -190,7 +192,16 @@ pub fn sim_panel() -> Html {
         Some(replay) => (&replay.store, replay.clients.clone()),
         None => (&live_store, bench.client_names()),
     };
-    let scene = layout(store.packets(), &clients, ROWS);
+    // A paused position is kept counting from the first packet ever recorded, so it stays on
+    // the same packet while old ones leave the store's window.
+    let evicted = store.evicted_packets() as usize;
+    let total = store.packets().len();
+    let view = View {
+        end: paused_at.map(|absolute| absolute.saturating_sub(evicted).clamp(1.min(total), total)),
+        rows: ROWS,
+        spacing: *spacing,
+    };
+    let scene = layout_view(store.packets(), &clients, view);
     let lit = hovered
         .map(|flow| message_flows(store, flow))
         .unwrap_or_default();
@@ -314,6 +325,46 @@ pub fn sim_panel() -> Html {
         })
     };
 
+    // The timeline: pause, step, scrub, and the row spacing.
+    let shown_end = total - scene.after;
+    let move_to = {
+        let paused_at = paused_at.clone();
+        move |end: usize| paused_at.set(Some(evicted + end.clamp(1.min(total), total)))
+    };
+    let toggle_pause = {
+        let (paused_at, move_to) = (paused_at.clone(), move_to.clone());
+        Callback::from(move |_: MouseEvent| match *paused_at {
+            Some(_) => paused_at.set(None),
+            None => move_to(total),
+        })
+    };
+    let step = |delta: isize| {
+        let move_to = move_to.clone();
+        Callback::from(move |_: MouseEvent| move_to(shown_end.saturating_add_signed(delta)))
+    };
+    let scrub = {
+        let move_to = move_to.clone();
+        Callback::from(move |event: InputEvent| {
+            let value = event.target_unchecked_into::<HtmlInputElement>().value();
+            move_to(value.parse().unwrap_or(total));
+        })
+    };
+    let on_spacing = {
+        let spacing = spacing.clone();
+        Callback::from(move |event: Event| {
+            let value = event
+                .target_unchecked_into::<web_sys::HtmlSelectElement>()
+                .value();
+            spacing.set(match value.parse::<u64>() {
+                Ok(ms_per_row) if ms_per_row > 0 => Spacing::RealTime { ms_per_row },
+                _ => Spacing::PerPacket,
+            });
+        })
+    };
+    let spacing_value = match *spacing {
+        Spacing::PerPacket => "0".to_owned(),
+        Spacing::RealTime { ms_per_row } => ms_per_row.to_string(),
+    };
     let add_client = {
         let (bench, redraw) = (bench.clone(), redraw.clone());
         Callback::from(move |_: MouseEvent| {
@@ -403,8 +454,24 @@ pub fn sim_panel() -> Html {
                 }
             </div>
             { (*notice).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
-            if scene.hidden > 0 {
-                <p class="muted" id="hidden-count">{ format!("{} earlier packets not drawn (the export has them all).", scene.hidden) }</p>
+            <div class="row timeline" role="group" aria-label="Timeline">
+                <button type="button" id="timeline-pause" class="secondary" aria-pressed={paused_at.is_some().to_string()} onclick={toggle_pause}>
+                    { if paused_at.is_some() { "Follow live" } else { "Pause" } }
+                </button>
+                <button type="button" id="timeline-back" class="secondary" aria-label="Step back one packet" onclick={step(-1)} disabled={shown_end <= 1}>{ "◀" }</button>
+                <button type="button" id="timeline-forward" class="secondary" aria-label="Step forward one packet" onclick={step(1)} disabled={shown_end >= total}>{ "▶" }</button>
+                <label for="timeline-scrub" class="visually-hidden">{ "Scrub through the recorded packets" }</label>
+                <input id="timeline-scrub" type="range" min="1" max={total.max(1).to_string()} value={shown_end.to_string()} oninput={scrub} />
+                <span class="muted mono" id="timeline-position">{ format!("{shown_end} / {total}") }</span>
+                <label for="timeline-spacing">{ "Rows" }</label>
+                <select id="timeline-spacing" onchange={on_spacing}>
+                    <option value="0" selected={spacing_value == "0"}>{ "One per packet" }</option>
+                    <option value="100" selected={spacing_value == "100"}>{ "Real time, 100 ms each" }</option>
+                    <option value="1000" selected={spacing_value == "1000"}>{ "Real time, 1 s each" }</option>
+                </select>
+            </div>
+            if scene.hidden > 0 || scene.after > 0 {
+                <p class="muted" id="hidden-count">{ format!("{} earlier and {} later packets not drawn (the export has them all).", scene.hidden, scene.after) }</p>
             }
             <div class={classes!("diagram-and-inspector", inspector.is_some().then_some("with-inspector"))}>
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
