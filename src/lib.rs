@@ -23,6 +23,7 @@ pub mod codec;
 pub mod diagram;
 pub mod hex;
 pub mod payload_format;
+pub mod profile;
 // Lessons judge their outcome by the trace.
 #[cfg(feature = "trace")]
 pub mod lesson;

@@ -4,6 +4,7 @@
 
 use super::live_clients::LiveClients;
 use super::sim_driver::SimDriver;
+use super::ui::LiveBroker;
 use crate::broker::BrokerConfig;
 use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use crate::session::{ConnectOptions, Session};
@@ -73,16 +74,19 @@ impl Workbench {
         Workbench::Simulated(SimDriver::new(world, 1.0))
     }
 
-    /// Both clients on the broker at `url` (client ids made unique, so two pages do not take
-    /// over each other's sessions), connecting; the subscriber subscribes once connected.
-    pub fn live(url: &str, version: ProtocolVersion) -> Workbench {
-        let clients = LiveClients::new(url);
+    /// Both clients on a real broker (client ids made unique, so two pages do not take over
+    /// each other's sessions), connecting; the subscriber subscribes once connected.
+    pub fn live(broker: &LiveBroker) -> Workbench {
+        let clients = LiveClients::new(&broker.url);
         let suffix = format!(
             "{:06x}",
             (js_sys::Math::random() * f64::from(0x00ff_ffff)) as u32
         );
         for name in ["publisher", "subscriber"] {
-            let client = clients.add(options(version, format!("qoscope-{name}-{suffix}")));
+            let mut options = options(broker.version, format!("qoscope-{name}-{suffix}"));
+            options.username = broker.username.clone();
+            options.password = broker.password.clone().map(Into::into);
+            let client = clients.add(options);
             clients.connect(client);
         }
         clients.with_session(SUBSCRIBER, |session, now| {

@@ -50,3 +50,37 @@ test('on Mosquitto, a PUBACK lost at our client is repaired by reconnecting: the
     await page.click('#use-simulated');
     assert.match(await page.textContent('#sim-title'), /simulated broker/);
   }));
+
+test('a link with ?broker= fills in the URL; profiles keep the password only when asked', { timeout: 60_000 }, (t) =>
+  withApp(t, app.browser, `${app.server.url}?broker=${encodeURIComponent('wss://broker.example.com/mqtt')}`, async ({ page }) => {
+    assert.equal(await page.inputValue('#live-url'), 'wss://broker.example.com/mqtt');
+    await page.click('.broker-details summary');
+    await page.fill('#live-username', 'alice');
+    await page.fill('#live-password', 'secret');
+    await page.fill('#profile-name', 'plain');
+    await page.click('#profile-save');
+    await page.fill('#profile-name', 'kept');
+    await page.check('#profile-remember');
+    await page.click('#profile-save');
+    await page.reload();
+    await page.waitForSelector('body[data-app-ready="true"]', { state: 'attached' });
+    await page.click('.broker-details summary');
+    await page.selectOption('#profile-list', 'plain');
+    assert.equal(await page.inputValue('#live-username'), 'alice');
+    assert.equal(await page.inputValue('#live-password'), '');
+    await page.selectOption('#profile-list', 'kept');
+    assert.equal(await page.inputValue('#live-password'), 'secret');
+    const stored = JSON.parse(await page.evaluate(() => localStorage.getItem('qoscope-profiles')));
+    assert.deepEqual(stored.list.map((p) => [p.name, p.password]), [['plain', null], ['kept', 'secret']]);
+    await page.click('#profile-forget');
+    assert.deepEqual(await page.$$eval('#profile-list option', (options) => options.map((o) => o.value)), ['', 'plain']);
+  }));
+
+test('credentials from the switch reach the broker with both clients', { timeout: 60_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.click('.broker-details summary');
+    await page.fill('#live-username', 'qoscope-user');
+    await connectToMosquitto(page, '5');
+    await page.click('#sequence-diagram g.arrow[data-kind="connect"]');
+    assert.match(await page.textContent('#inspector-fields'), /qoscope-user/);
+  }));

@@ -1,6 +1,7 @@
 //! Yew components: pure views of their props; browser work happens in the drivers.
 
 mod app;
+mod broker_switch;
 mod check_panel;
 mod client_card;
 mod download;
@@ -22,3 +23,4 @@ mod theme_switch;
 mod version_select;
 
 pub use app::App;
+pub use broker_switch::LiveBroker;

@@ -11,15 +11,14 @@ use std::rc::Rc;
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::broker_switch::{BrokerSwitch, LiveBroker};
 use super::client_card::ClientCard;
 use super::download::download;
 use super::effective_qos::EffectiveQos;
 use super::inspector::{Inspector, SessionView};
 use super::next_frame::NextFrame;
-use super::probe_panel::broker_from_address;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
-use super::version_select::VersionSelect;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
 use crate::diagram::{layout_view, to_mermaid, Scene, Spacing, View};
 use crate::session::PublishRequest;
@@ -57,7 +56,7 @@ struct Replay {
 #[derive(Debug, Clone, PartialEq)]
 enum Broker {
     Simulated,
-    Url(String, ProtocolVersion),
+    Live(LiveBroker),
 }
 
 /// The clients and the trace they make.
@@ -108,7 +107,7 @@ impl Bench {
     fn new(broker: &Broker) -> Bench {
         let (workbench, version) = match broker {
             Broker::Simulated => (Workbench::simulated(), ProtocolVersion::V5),
-            Broker::Url(url, version) => (Workbench::live(url, *version), *version),
+            Broker::Live(live) => (Workbench::live(live), live.version),
         };
         Bench {
             workbench: Rc::new(workbench),
@@ -143,10 +142,6 @@ pub fn sim_panel() -> Html {
             move || bench.workbench.end()
         });
     }
-    let url = use_state(|| {
-        broker_from_address().unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
-    });
-    let url_version = use_state(|| ProtocolVersion::V5);
     let lose_ack = use_state(|| false);
     let selected = use_state(|| None::<u64>);
     let hovered = use_state(|| None::<FlowId>);
@@ -381,59 +376,34 @@ pub fn sim_panel() -> Html {
     };
     let use_simulated = {
         let (broker, selected) = (broker.clone(), selected.clone());
-        Callback::from(move |_: MouseEvent| {
+        Callback::from(move |_: ()| {
             selected.set(None);
             broker.set(Broker::Simulated);
         })
     };
-    let use_url = {
-        let (broker, url, url_version, selected, notice) = (
-            broker.clone(),
-            url.clone(),
-            url_version.clone(),
-            selected.clone(),
-            notice.clone(),
-        );
-        Callback::from(move |event: SubmitEvent| {
-            event.prevent_default();
-            if let Err(problem) = crate::broker_url::BrokerUrl::parse(&url) {
-                notice.set(Some(problem.to_string()));
-                return;
-            }
-            notice.set(None);
+    let use_live = {
+        let (broker, selected) = (broker.clone(), selected.clone());
+        Callback::from(move |live: LiveBroker| {
             selected.set(None);
-            broker.set(Broker::Url((*url).clone(), *url_version));
+            broker.set(Broker::Live(live));
         })
-    };
-    let on_url = {
-        let url = url.clone();
-        Callback::from(move |event: InputEvent| {
-            url.set(event.target_unchecked_into::<HtmlInputElement>().value())
-        })
-    };
-    let on_url_version = {
-        let url_version = url_version.clone();
-        Callback::from(move |chosen| url_version.set(chosen))
     };
     let (title, where_) = match &*broker {
         Broker::Simulated => (
             "Watch QoS happen (simulated broker, no network needed)".to_owned(),
             "simulated".to_owned(),
         ),
-        Broker::Url(url, version) => (format!("Watch QoS happen on {url}"), format!("{version}")),
+        Broker::Live(live) => (
+            format!("Watch QoS happen on {}", live.url),
+            format!("{}", live.version),
+        ),
     };
 
     html! {
         <section class="panel panel--wide" id="diagram" aria-labelledby="sim-title" data-broker={where_}>
             <h2 id="sim-title">{ title }</h2>
-            <form class="row broker-switch" onsubmit={use_url} aria-label="Which broker the clients use">
-                <button type="button" id="use-simulated" class={classes!((*broker != Broker::Simulated).then_some("secondary"))}
-                    aria-pressed={(*broker == Broker::Simulated).to_string()} onclick={use_simulated}>{ "Simulated broker" }</button>
-                <label for="live-url">{ "or a broker at" }</label>
-                <input id="live-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={on_url} />
-                <VersionSelect id="live-version" value={*url_version} on_change={on_url_version} />
-                <button type="submit" id="use-url" class={classes!((*broker == Broker::Simulated).then_some("secondary"))}>{ "Connect both clients" }</button>
-            </form>
+            <BrokerSwitch current={match &*broker { Broker::Live(live) => Some(live.clone()), Broker::Simulated => None }}
+                on_simulated={use_simulated} on_live={use_live} />
             <p class="muted">{ "Publish a message and follow its packets. Lose an acknowledgement, then reconnect the publisher: it sends the message again with DUP=1. Point at a packet to light up its message; choose one to inspect it byte by byte." }</p>
             <div class="row">
                 <button id="publish-qos0" onclick={publish(QoS::AtMostOnce)} disabled={replay.is_some()}>{ "Publish QoS 0" }</button>
