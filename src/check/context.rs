@@ -165,6 +165,18 @@ impl Ctx {
         Ok(client)
     }
 
+    /// Adds and connects a client with a clean session.
+    pub async fn open_clean(&mut self, name: &str) -> Result<usize, Outcome> {
+        let options = self.options(name);
+        self.open(name, options).await
+    }
+
+    /// Adds and connects a client whose session outlives its connection.
+    pub async fn open_persistent(&mut self, name: &str) -> Result<usize, Outcome> {
+        let options = self.persistent_options(name);
+        self.open(name, options).await
+    }
+
     /// Connects (or reconnects) a client and waits for the CONNACK.
     pub async fn connect(&mut self, client: usize) -> Result<Connected, String> {
         let mark = self.mark();
@@ -382,6 +394,23 @@ impl Ctx {
     }
 
     // ---- time ----------------------------------------------------------------------------
+
+    /// Waits until the client received a PUBLISH after `mark` (or the answer time passed).
+    pub async fn publish_arrives(&mut self, client: usize, mark: Mark) -> bool {
+        self.wait_for(ANSWER_MS, |ctx| {
+            !ctx.publishes_since(client, mark).is_empty()
+        })
+        .await
+    }
+
+    /// Waits until the client's application got `count` messages after `mark` (or the answer
+    /// time passed).
+    pub async fn messages_arrive(&mut self, client: usize, mark: Mark, count: usize) -> bool {
+        self.wait_for(ANSWER_MS, |ctx| {
+            ctx.messages_since(client, mark).len() >= count
+        })
+        .await
+    }
 
     /// Lets `ms` pass while packets flow.
     pub async fn settle(&mut self, ms: u64) {

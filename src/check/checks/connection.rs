@@ -1,7 +1,7 @@
 //! Connecting, keep-alive and sessions.
 
 use super::Step;
-use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{PacketType, QoS};
 
@@ -84,12 +84,10 @@ pub async fn keep_alive_enforced(ctx: &mut Ctx) -> Step {
 
 /// A persistent session is resumed with Session Present 1 and gets what was published while away.
 pub async fn session_present(ctx: &mut Ctx) -> Step {
-    let options = ctx.persistent_options("away");
-    let away = ctx.open("away", options).await?;
+    let away = ctx.open_persistent("away").await?;
     ctx.subscribe_one(away, "t", QoS::AtLeastOnce).await?;
     ctx.disconnect(away).await;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "t", "while away", QoS::AtLeastOnce, false)?;
     ctx.completed(publisher, flow).await?;
     let mark = ctx.mark();
@@ -97,8 +95,7 @@ pub async fn session_present(ctx: &mut Ctx) -> Step {
         .connect(away)
         .await
         .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
-    ctx.wait_for(ANSWER_MS, |ctx| !ctx.messages_since(away, mark).is_empty())
-        .await;
+    ctx.messages_arrive(away, mark, 1).await;
     let got: Vec<String> = ctx
         .messages_since(away, mark)
         .iter()

@@ -1,7 +1,7 @@
 //! Delivery at the right QoS, to the right subscriptions.
 
 use super::{describe, Step, ALL_QOS};
-use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{QoS, SubscriptionOptions};
 
@@ -9,8 +9,7 @@ use crate::codec::{QoS, SubscriptionOptions};
 pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
     let published = ALL_QOS[usize::from(pair / 3)];
     let requested = ALL_QOS[usize::from(pair % 3)];
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     let granted = ctx.subscribe_one(subscriber, "t", requested).await?;
     let options = ctx.options("publisher");
     let publisher = ctx.add("publisher", options);
@@ -29,10 +28,7 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
     let mark = ctx.mark();
     let flow = ctx.publish_to(publisher, "t", "pair", published, false)?;
     ctx.completed(publisher, flow).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.messages_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.messages_arrive(subscriber, mark, 1).await;
     // Let a duplicate show if there is one.
     ctx.settle(200).await;
     let expected_qos = published.min(granted);
@@ -69,8 +65,7 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
 
 /// Overlapping subscriptions: the message arrives respecting the highest granted QoS.
 pub async fn overlapping(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     // The literal filter asks for less: a broker that takes the first match it finds in its
     // topic tree (literal before wildcard) would deliver at QoS 1.
     let exact = ctx
@@ -79,15 +74,11 @@ pub async fn overlapping(ctx: &mut Ctx) -> Step {
     let broad = ctx
         .subscribe_one(subscriber, "o/#", QoS::ExactlyOnce)
         .await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let flow = ctx.publish_to(publisher, "o/a", "overlap", QoS::ExactlyOnce, false)?;
     ctx.completed(publisher, flow).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.messages_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.messages_arrive(subscriber, mark, 1).await;
     ctx.settle(300).await;
     let publishes = ctx.publishes_since(subscriber, mark);
     let highest = broad.max(exact);
@@ -105,18 +96,13 @@ pub async fn overlapping(ctx: &mut Ctx) -> Step {
 
 /// After UNSUBSCRIBE, nothing more arrives.
 pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let flow = ctx.publish_to(publisher, "t", "before", QoS::AtLeastOnce, false)?;
     ctx.completed(publisher, flow).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.messages_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.messages_arrive(subscriber, mark, 1).await;
     let filter = ctx.topic("t");
     ctx.unsubscribe(subscriber, filter).await?;
     let after = ctx.mark();
@@ -135,14 +121,11 @@ pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
 
 /// `+` matches one level, `#` any number including the parent.
 pub async fn wildcards(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("plus");
-    let plus = ctx.open("plus", options).await?;
+    let plus = ctx.open_clean("plus").await?;
     ctx.subscribe_one(plus, "w/+/end", QoS::AtLeastOnce).await?;
-    let options = ctx.options("hash");
-    let hash = ctx.open("hash", options).await?;
+    let hash = ctx.open_clean("hash").await?;
     ctx.subscribe_one(hash, "h/#", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     for topic in ["w/a/end", "w/a/b/end", "w/end", "h", "h/a/b", "hx"] {
         let flow = ctx.publish_to(publisher, topic, topic, QoS::AtLeastOnce, false)?;
@@ -178,24 +161,21 @@ pub async fn dollar_topics(ctx: &mut Ctx) -> Step {
         .split_once('/')
         .ok_or_else(|| Outcome::broken("the topic prefix has no level"))?;
     let wildcard_filter = format!("+/{rest}");
-    let options = ctx.options("literal");
-    let literal = ctx.open("literal", options).await?;
+    let literal = ctx.open_clean("literal").await?;
     ctx.subscribe_with(
         literal,
         literal_filter,
         SubscriptionOptions::qos(QoS::AtLeastOnce),
     )
     .await?;
-    let options = ctx.options("wildcard");
-    let wildcard = ctx.open("wildcard", options).await?;
+    let wildcard = ctx.open_clean("wildcard").await?;
     ctx.subscribe_with(
         wildcard,
         wildcard_filter.clone(),
         SubscriptionOptions::qos(QoS::AtLeastOnce),
     )
     .await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let request =
         crate::session::PublishRequest::new(dollar_topic.clone(), "dollar", QoS::AtLeastOnce);

@@ -20,11 +20,9 @@ const PAYLOAD_LIMIT_MS: u64 = 60_000;
 /// `BURST` messages at `qos` published back to back all arrive, each once.
 pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
     let qos = QoS::from_u8(qos).unwrap_or(QoS::AtLeastOnce);
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "burst", qos).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let start = ctx.elapsed();
     for index in 0..BURST {
@@ -84,8 +82,7 @@ pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
     }
     ctx.subscribe_one(subscriber, "large", QoS::AtLeastOnce)
         .await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let payload: Vec<u8> = (0..size).map(|index| b'a' + (index % 26) as u8).collect();
     let mark = ctx.mark();
     let start = ctx.elapsed();

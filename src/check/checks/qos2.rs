@@ -32,26 +32,18 @@ fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<
 /// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
 /// the PUBLISH with DUP=1.
 pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
-    let options = ctx.persistent_options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     ctx.withhold_next(subscriber, PacketType::PubAck);
     let mark = ctx.mark();
     ctx.publish_to(publisher, "t", "resend me", QoS::AtLeastOnce, false)?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(subscriber, mark).await;
     ctx.settle(100).await;
     ctx.cut(subscriber).await;
     let again = ctx.mark();
     let present = reconnect(ctx, subscriber).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(subscriber, again).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(subscriber, again).await;
     let resent = ctx.publishes_since(subscriber, again);
     Ok(Outcome::judge(
         present && resent.len() == 1 && resent[0].dup && resent[0].qos() == QoS::AtLeastOnce,
@@ -67,11 +59,9 @@ pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
 /// QoS 2 as publisher: the connection is cut after `stage`; the subscriber still gets the
 /// message exactly once and the flow completes after reconnecting.
 pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
-    let options = ctx.persistent_options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_persistent("publisher").await?;
     let mark = ctx.mark();
     match stage {
         0 => ctx.lose_incoming(publisher, PacketType::PubRec),
@@ -103,11 +93,9 @@ pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
 /// QoS 2 as subscriber: our connection is cut after `stage`; the broker resumes the flow at the
 /// right step (PUBLISH with DUP=1 before our PUBREC, PUBREL after it).
 pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
-    let options = ctx.persistent_options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     match stage {
         0 => ctx.withhold_next(subscriber, PacketType::PubRec),
         1 => ctx.lose_incoming(subscriber, PacketType::PubRel),
@@ -159,11 +147,9 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
 /// The broker gets a QoS 2 PUBLISH again (DUP=1, same packet id) before PUBREL: it answers
 /// PUBREC and does not forward the message a second time.
 pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
-    let options = ctx.persistent_options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_persistent("publisher").await?;
     let mark = ctx.mark();
     ctx.withhold_next(publisher, PacketType::PubRel);
     let flow = ctx.publish_to(publisher, "t", "once", QoS::ExactlyOnce, false)?;
@@ -209,18 +195,13 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
 /// A PUBACK for a QoS 2 delivery is a protocol error: the broker closes the connection, or at
 /// least keeps the flow open (re-sending the PUBLISH when we come back).
 pub async fn puback_rejected(ctx: &mut Ctx) -> Step {
-    let options = ctx.persistent_options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     ctx.withhold_next(subscriber, PacketType::PubRec);
     let mark = ctx.mark();
     ctx.publish_to(publisher, "t", "qos 2", QoS::ExactlyOnce, false)?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(subscriber, mark).await;
     let pid = ctx
         .publishes_since(subscriber, mark)
         .first()
@@ -237,10 +218,7 @@ pub async fn puback_rejected(ctx: &mut Ctx) -> Step {
     ctx.cut(subscriber).await;
     let again = ctx.mark();
     reconnect(ctx, subscriber).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(subscriber, again).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(subscriber, again).await;
     let resent = ctx.publishes_since(subscriber, again);
     Ok(Outcome::judge(
         resent

@@ -13,12 +13,10 @@ async fn publish_retained(ctx: &mut Ctx, client: usize, payload: &str) -> Result
 
 /// A late subscriber gets the latest retained message with RETAIN 1; after clearing, nothing.
 pub async fn lifecycle(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     publish_retained(ctx, publisher, "one").await?;
     publish_retained(ctx, publisher, "two").await?;
-    let options = ctx.options("late");
-    let late = ctx.open("late", options).await?;
+    let late = ctx.open_clean("late").await?;
     let mark = ctx.mark();
     ctx.subscribe_one(late, "r", QoS::AtLeastOnce).await?;
     ctx.settle(500).await;
@@ -27,8 +25,7 @@ pub async fn lifecycle(ctx: &mut Ctx) -> Step {
         replaced.len() == 1 && replaced[0].retain && &replaced[0].payload[..] == b"two";
     let replaced_seen = describe(&replaced);
     publish_retained(ctx, publisher, "").await?;
-    let options = ctx.options("later");
-    let later = ctx.open("later", options).await?;
+    let later = ctx.open_clean("later").await?;
     let mark = ctx.mark();
     ctx.subscribe_one(later, "r", QoS::AtLeastOnce).await?;
     ctx.settle(500).await;
@@ -42,16 +39,13 @@ pub async fn lifecycle(ctx: &mut Ctx) -> Step {
 
 /// A retained publish reaches existing subscribers with RETAIN 0, new ones with RETAIN 1.
 pub async fn flag_on_delivery(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("existing");
-    let existing = ctx.open("existing", options).await?;
+    let existing = ctx.open_clean("existing").await?;
     ctx.subscribe_one(existing, "r", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     publish_retained(ctx, publisher, "flag").await?;
     ctx.settle(300).await;
-    let options = ctx.options("new");
-    let new = ctx.open("new", options).await?;
+    let new = ctx.open_clean("new").await?;
     ctx.subscribe_one(new, "r", QoS::AtLeastOnce).await?;
     ctx.settle(500).await;
     let live = ctx.publishes_since(existing, mark);

@@ -35,8 +35,7 @@ pub async fn binary_frames(ctx: &mut Ctx) -> Step {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
-    let options = ctx.options("client");
-    let client = ctx.open("client", options).await?;
+    let client = ctx.open_clean("client").await?;
     ctx.subscribe_one(client, "t", QoS::AtLeastOnce).await?;
     let flow = ctx.publish_to(client, "t", "binary", QoS::AtLeastOnce, false)?;
     ctx.completed(client, flow).await?;
@@ -57,8 +56,7 @@ pub async fn split_packets(ctx: &mut Ctx) -> Step {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
     let options = ctx.options("splitter");
     let splitter = ctx.add("splitter", options);
@@ -69,10 +67,7 @@ pub async fn split_packets(ctx: &mut Ctx) -> Step {
     let mark = ctx.mark();
     let flow = ctx.publish_to(splitter, "t", "in pieces", QoS::AtLeastOnce, false)?;
     ctx.completed(splitter, flow).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(subscriber, mark).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(subscriber, mark).await;
     let got = ctx.publishes_since(subscriber, mark);
     Ok(Outcome::judge(
         got.len() == 1 && &got[0].payload[..] == b"in pieces",
@@ -86,11 +81,9 @@ pub async fn coalesced_packets(ctx: &mut Ctx) -> Step {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     // Written in one go, the three PUBLISH packets leave in one WebSocket message.
     let flows = [

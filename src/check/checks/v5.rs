@@ -4,7 +4,7 @@
 use std::num::{NonZeroU16, NonZeroU32};
 
 use super::{describe, Step};
-use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{PacketType, Properties, QoS, ReasonCode, RetainHandling, SubscriptionOptions};
 use crate::session::PublishRequest;
@@ -15,8 +15,7 @@ pub async fn receive_maximum(ctx: &mut Ctx) -> Step {
     options.properties.receive_maximum = NonZeroU16::new(2);
     let slow = ctx.open("slow", options).await?;
     ctx.subscribe_one(slow, "t", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     for _ in 0..5 {
         ctx.withhold_next(slow, PacketType::PubAck);
     }
@@ -64,10 +63,7 @@ pub async fn topic_alias(ctx: &mut Ctx) -> Step {
         )?;
         ctx.completed(publisher, flow).await?;
     }
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        ctx.messages_since(subscriber, mark).len() >= 3
-    })
-    .await;
+    ctx.messages_arrive(subscriber, mark, 3).await;
     let aliased_out = ctx
         .sent_since(publisher, mark)
         .filter(|packet| matches!(packet, crate::codec::Packet::Publish(publish) if publish.topic.is_empty()))
@@ -95,12 +91,10 @@ pub async fn topic_alias(ctx: &mut Ctx) -> Step {
 /// A message that expires while its subscriber is away is not delivered; one that does not
 /// carries the remaining lifetime.
 pub async fn message_expiry(ctx: &mut Ctx) -> Step {
-    let options = ctx.persistent_options("away");
-    let away = ctx.open("away", options).await?;
+    let away = ctx.open_persistent("away").await?;
     ctx.subscribe_one(away, "t", QoS::AtLeastOnce).await?;
     ctx.disconnect(away).await;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     for (payload, seconds) in [("short", 1), ("long", 60)] {
         let mut request = PublishRequest::new(ctx.topic("t"), payload, QoS::AtLeastOnce);
         request.properties.message_expiry_interval = Some(seconds);
@@ -112,8 +106,7 @@ pub async fn message_expiry(ctx: &mut Ctx) -> Step {
     ctx.connect(away)
         .await
         .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
-    ctx.wait_for(ANSWER_MS, |ctx| !ctx.publishes_since(away, mark).is_empty())
-        .await;
+    ctx.publish_arrives(away, mark).await;
     ctx.settle(300).await;
     let got = ctx.publishes_since(away, mark);
     let long_ok = got.len() == 1
@@ -137,8 +130,7 @@ pub async fn message_expiry(ctx: &mut Ctx) -> Step {
 
 /// A QoS 1 publish nobody subscribed to: PUBACK 0x10 No matching subscribers.
 pub async fn no_subscribers(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "nobody", "anyone?", QoS::AtLeastOnce, false)?;
     let reason = ctx.completed(publisher, flow).await?;
     let expected = "PUBACK 0x10 No matching subscribers";
@@ -156,22 +148,17 @@ pub async fn no_subscribers(ctx: &mut Ctx) -> Step {
 
 /// No Local: a client does not get its own publications back.
 pub async fn no_local(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("own");
-    let own = ctx.open("own", options).await?;
+    let own = ctx.open_clean("own").await?;
     let mut no_local = SubscriptionOptions::qos(QoS::AtLeastOnce);
     no_local.no_local = true;
     let filter = ctx.topic("t");
     ctx.subscribe_with(own, filter, no_local).await?;
-    let options = ctx.options("other");
-    let other = ctx.open("other", options).await?;
+    let other = ctx.open_clean("other").await?;
     ctx.subscribe_one(other, "t", QoS::AtLeastOnce).await?;
     let mark = ctx.mark();
     let flow = ctx.publish_to(own, "t", "mine", QoS::AtLeastOnce, false)?;
     ctx.completed(own, flow).await?;
-    ctx.wait_for(ANSWER_MS, |ctx| {
-        !ctx.publishes_since(other, mark).is_empty()
-    })
-    .await;
+    ctx.publish_arrives(other, mark).await;
     ctx.settle(300).await;
     let back = ctx.publishes_since(own, mark);
     let elsewhere = ctx.publishes_since(other, mark).len();
@@ -187,17 +174,14 @@ pub async fn no_local(ctx: &mut Ctx) -> Step {
 
 /// Retain As Published keeps RETAIN 1 on live deliveries; without it RETAIN is 0.
 pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("keeps");
-    let keeps = ctx.open("keeps", options).await?;
+    let keeps = ctx.open_clean("keeps").await?;
     let mut rap = SubscriptionOptions::qos(QoS::AtLeastOnce);
     rap.retain_as_published = true;
     let filter = ctx.topic("r");
     ctx.subscribe_with(keeps, filter, rap).await?;
-    let options = ctx.options("clears");
-    let clears = ctx.open("clears", options).await?;
+    let clears = ctx.open_clean("clears").await?;
     ctx.subscribe_one(clears, "r", QoS::AtLeastOnce).await?;
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let flow = ctx.publish_to(publisher, "r", "as published", QoS::AtLeastOnce, true)?;
     ctx.completed(publisher, flow).await?;
@@ -214,12 +198,10 @@ pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
 /// Retain Handling: 0 sends retained messages at every subscribe, 1 only for a new
 /// subscription, 2 never.
 pub async fn retain_handling(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "r", "stored", QoS::AtLeastOnce, true)?;
     ctx.completed(publisher, flow).await?;
-    let options = ctx.options("subscriber");
-    let subscriber = ctx.open("subscriber", options).await?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     let filter = ctx.topic("r");
     let mut counts = Vec::new();
     for handling in [
@@ -271,8 +253,7 @@ pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
         )
         .await?;
     }
-    let options = ctx.options("publisher");
-    let publisher = ctx.open("publisher", options).await?;
+    let publisher = ctx.open_clean("publisher").await?;
     let ids_for = |ctx: &Ctx, mark| -> Vec<u32> {
         let mut ids: Vec<u32> = ctx
             .publishes_since(subscriber, mark)

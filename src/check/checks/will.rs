@@ -6,8 +6,7 @@ use crate::check::outcome::Outcome;
 use crate::codec::{QoS, Will};
 
 async fn watcher_and_will(ctx: &mut Ctx) -> Result<(usize, usize), Outcome> {
-    let options = ctx.options("watcher");
-    let watcher = ctx.open("watcher", options).await?;
+    let watcher = ctx.open_clean("watcher").await?;
     ctx.subscribe_one(watcher, "will", QoS::AtLeastOnce).await?;
     let mut options = ctx.options("mortal");
     options.will = Some(Will {
