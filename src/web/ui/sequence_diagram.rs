@@ -93,6 +93,9 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     <g class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
                        tabindex="0" role="button" aria-label={format!("{} ({fate})", arrow.label)}
                        {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
+                        // A wide transparent stroke over the whole arrow and its label: easy to
+                        // point at, even for a lost packet's half-length line.
+                        <rect class="arrow-hit" x={x1.min(x2).to_string()} y={(y - 18.0).to_string()} width={(x2 - x1).abs().to_string()} height="24" />
                         <line x1={x1.to_string()} y1={y.to_string()} x2={end.to_string()} y2={y.to_string()}
                               marker-end={(arrow.fate != PacketFate::Dropped).then_some("url(#arrow-head)")} />
                         if arrow.fate == PacketFate::Dropped {
