@@ -54,12 +54,21 @@ try {
   process.exit(2);
 }
 
+// Credentials in clear text across a network deserve a word before they go.
+if ((args.options.username || args.options.password) && args.target.startsWith('ws://')) {
+  const host = new URL(args.target).hostname;
+  if (!['127.0.0.1', 'localhost', '::1', '[::1]'].includes(host)) {
+    console.error(`warning: the credentials will cross the network unencrypted (ws://) to ${host}; use wss:// unless this network is yours`);
+  }
+}
+
 const server = await serveDist(DIST_DIR);
 const browser = await launchBrowser();
 let exitCode = 2;
 try {
   const page = await browser.newPage();
   page.on('pageerror', (err) => console.error(`page error: ${err.message}`));
+  await page.exposeFunction('qoscopeCheckStart', (announcement) => console.log(announcement));
   await page.exposeFunction('qoscopeCheckProgress', (done, total, result) => {
     const verdict = result.verdict.toUpperCase().padEnd(7);
     console.log(`${String(done).padStart(3)}/${total} ${verdict} ${result.id} (${result.version}): ${result.seen}`);
@@ -70,6 +79,7 @@ try {
     try {
       const result = await window.qoscope.checkBroker(target, {
         ...options,
+        onStart: (announcement) => window.qoscopeCheckStart(announcement),
         onResult: (done, total, result) => window.qoscopeCheckProgress(done, total, result),
       });
       return { ok: true, ...result };

@@ -6,7 +6,9 @@
 //! console.log(run.report.summary, run.junit);
 //! ```
 //! `target` is a ws:// or wss:// URL, or `"simulated"` for the built-in broker (with
-//! `options.faults`, a list of fault names, to see checks fail).
+//! `options.faults`, a list of fault names, to see checks fail). `options.onStart(text)` hears
+//! what the run will publish and where before it starts; `options.onResult(done, total, result)`
+//! hears each verdict as it comes.
 
 use js_sys::{Function, Object, Promise, Reflect};
 use serde::{Deserialize, Serialize};
@@ -79,9 +81,12 @@ fn settings(options: &CheckOptions) -> Result<RunSettings, String> {
 }
 
 fn check_broker(target: String, options: JsValue) -> Promise {
-    let on_result = Reflect::get(&options, &"onResult".into())
-        .ok()
-        .and_then(|value| value.dyn_into::<Function>().ok());
+    let callback = |name: &str| {
+        Reflect::get(&options, &name.into())
+            .ok()
+            .and_then(|value| value.dyn_into::<Function>().ok())
+    };
+    let (on_start, on_result) = (callback("onStart"), callback("onResult"));
     let parsed: Result<CheckOptions, String> = if options.is_undefined() || options.is_null() {
         Ok(CheckOptions::default())
     } else {
@@ -92,6 +97,10 @@ fn check_broker(target: String, options: JsValue) -> Promise {
     wasm_bindgen_futures::future_to_promise(async move {
         let (target, settings) =
             prepared.map_err(|error| JsValue::from(js_sys::Error::new(&error)))?;
+        // What the run will do to the broker, said before it does it.
+        if let Some(on_start) = &on_start {
+            let _ = on_start.call1(&JsValue::NULL, &settings.announcement().into());
+        }
         let report = run(&target, &settings, |done, total, result| {
             if let Some(callback) = &on_result {
                 let _ = callback.call3(

@@ -123,11 +123,16 @@ async function assertNothingLeftBehind(report) {
 test('scripts/check-broker: the simulated broker passes; a broken one fails and exits 1', { timeout: 300_000 }, async () => {
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
+  // The run says what it will publish and where before the first verdict.
+  assert.match(healthy.stdout.split('\n')[0], /^78 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
   assert.match(healthy.stdout, /simulated broker: 70 pass, 0 fail, 0 warn, 8 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);
   assert.deepEqual(failed, ['qos-1-sub-0', 'qos-2-sub-0', 'qos-2-sub-1']);
+  const warned = await checkBroker(['ws://192.0.2.1:1/mqtt', '--username', 'ci', '--only', 'connect', '--version', '5.0']);
+  assert.match(warned.stderr, /warning: the credentials will cross the network unencrypted \(ws:\/\/\) to 192\.0\.2\.1/);
+  assert.equal(warned.code, 1, 'an unreachable broker fails its checks');
   const wrong = await checkBroker(['http://127.0.0.1/mqtt']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /ws:\/\/ or wss:\/\//);
