@@ -34,6 +34,9 @@ pub struct Arrow {
     pub dup: bool,
     /// The message flow it belongs to.
     pub flow: Option<FlowId>,
+    /// The message's colour (an index into a small palette), shared by every arrow of one
+    /// message on both sides of the broker; set by [`super::colour_messages`].
+    pub colour: Option<u8>,
 }
 
 /// What the diagram shows.
@@ -161,6 +164,7 @@ pub fn layout_view<'a>(
                 fate: record.fate,
                 dup,
                 flow: record.flow,
+                colour: None,
             }
         })
         .collect();

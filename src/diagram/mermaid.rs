@@ -79,6 +79,7 @@ mod tests {
             fate,
             dup,
             flow: None,
+            colour: None,
         }
     }
 

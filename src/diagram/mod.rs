@@ -1,10 +1,12 @@
 //! The page's geometry, computed as plain data (no web APIs), so the views only draw it and it
 //! is tested natively: the sequence diagram's layout and the message table's visible rows.
 
+mod colours;
 mod layout;
 mod mermaid;
 mod row_window;
 
+pub use colours::{colour_messages, PALETTE};
 pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
 pub use row_window::{row_window, scroll_to_row, RowWindow};

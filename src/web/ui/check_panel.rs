@@ -14,7 +14,7 @@ use crate::broker::{BrokerConfig, BrokerFaults};
 use crate::broker_url::BrokerUrl;
 use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
-use crate::diagram::layout;
+use crate::diagram::{colour_messages, layout};
 use crate::trace::TraceStore;
 use crate::web::check_runner::{run, run_id, Target};
 
@@ -61,7 +61,8 @@ fn result_row(props: &ResultRowProps) -> Html {
             .enumerate()
             .map(|(index, name)| (index as u32 + 1, name.clone()))
             .collect();
-        let scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
+        let mut scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
+        colour_messages(&mut scene, &store);
         html! {
             <div class="check-details" id={format!("details-{key}")}>
                 <dl class="check-facts">

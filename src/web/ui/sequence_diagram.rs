@@ -75,6 +75,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     (props.selected == Some(arrow.id)).then_some("arrow--selected"),
                     lit.then_some("arrow--lit"),
                     (!props.lit.is_empty() && !lit).then_some("arrow--dim"),
+                    arrow.colour.map(|colour| format!("message-colour-{colour}")),
                 );
                 let id = arrow.id;
                 let flow = arrow.flow;

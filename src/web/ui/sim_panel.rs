@@ -20,7 +20,7 @@ use super::next_frame::NextFrame;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
-use crate::diagram::{layout_view, to_mermaid, Scene, Spacing, View};
+use crate::diagram::{colour_messages, layout_view, to_mermaid, Scene, Spacing, View};
 use crate::session::PublishRequest;
 use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
 use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
@@ -196,7 +196,8 @@ pub fn sim_panel() -> Html {
         rows: ROWS,
         spacing: *spacing,
     };
-    let scene = layout_view(store.packets(), &clients, view);
+    let mut scene = layout_view(store.packets(), &clients, view);
+    colour_messages(&mut scene, store);
     let lit = hovered
         .map(|flow| message_flows(store, flow))
         .unwrap_or_default();
