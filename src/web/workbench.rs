@@ -206,6 +206,19 @@ impl Workbench {
         }
     }
 
+    /// Loses the next packet of `kind` that the client sends: an acknowledgement withheld, so
+    /// the broker keeps the message and sends it again (DUP=1) when the session resumes.
+    pub fn withhold_next(&self, client: usize, kind: PacketType) {
+        match self {
+            Workbench::Simulated(driver) => {
+                driver.with_world(|world| world.drop_next(client, Side::ToBroker, kind))
+            }
+            Workbench::Live(clients) => {
+                clients.faults(client, |faults| faults.drop_next_outgoing(kind))
+            }
+        }
+    }
+
     /// Drops the client's connection without DISCONNECT (the broker publishes its will).
     pub fn cut(&self, client: usize) {
         match self {
