@@ -50,6 +50,18 @@ fn message_flows(store: &TraceStore, flow: FlowId) -> Vec<FlowId> {
     lit
 }
 
+/// How many packets are not drawn, and what the export still has of them.
+fn hidden_count(hidden: usize, store: &TraceStore) -> String {
+    match store.evicted_packets() {
+        0 => format!("{hidden} earlier packets not drawn (the export has them all)."),
+        evicted => format!(
+            "{} earlier packets not drawn (the export has the newest {}).",
+            hidden as u64 + evicted,
+            store.packets().len()
+        ),
+    }
+}
+
 /// A trace opened from a file, shown instead of the live one.
 struct Replay {
     store: TraceStore,
@@ -354,13 +366,13 @@ pub fn sim_panel() -> Html {
             </div>
             { (*notice).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
             if scene.hidden > 0 {
-                <p class="muted" id="hidden-count">{ format!("{} earlier packets not drawn (the export has them all).", scene.hidden) }</p>
+                <p class="muted" id="hidden-count">{ hidden_count(scene.hidden, store) }</p>
             }
             <div class={classes!("diagram-and-inspector", inspector.is_some().then_some("with-inspector"))}>
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
                 { inspector.unwrap_or_default() }
             </div>
-            <EffectiveQos workbench={bench.workbench.clone()} {rows} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
+            <EffectiveQos workbench={bench.workbench.clone()} {rows} earlier_messages={store.evicted_deliveries()} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
         </section>
     }
 }
