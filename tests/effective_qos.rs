@@ -314,3 +314,20 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn a_store_too_small_for_every_message_lists_the_newest_and_counts_the_rest() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        4,
+    );
+    // Nine publisher flows and nine subscriber flows per run; room for twelve flows in all.
+    let mut store = TraceStore::new(10_000, 12);
+    run_all_nine(&mut world, &mut store, 1);
+    let rows = run_all_nine(&mut world, &mut store, 2);
+    let received = rows.len() as u64 + store.evicted_deliveries();
+    assert_eq!(received, 18, "{} rows listed", rows.len());
+    assert!(store.evicted_deliveries() > 0);
+}

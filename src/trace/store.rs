@@ -23,6 +23,9 @@ pub struct TraceStore {
     publishers: FxHashMap<(Topic, Bytes), Candidates>,
     notes: VecDeque<Note>,
     evicted_packets: u64,
+    /// Subscriber flows (messages received) pushed out of the window: counted, since a busy
+    /// broker delivers far more than the window keeps.
+    evicted_deliveries: u64,
     generation: u64,
 }
 
@@ -38,6 +41,7 @@ impl TraceStore {
             publishers: FxHashMap::default(),
             notes: VecDeque::new(),
             evicted_packets: 0,
+            evicted_deliveries: 0,
             generation: 0,
         }
     }
@@ -55,6 +59,11 @@ impl TraceStore {
     /// How many packets were pushed out of the window.
     pub fn evicted_packets(&self) -> u64 {
         self.evicted_packets
+    }
+
+    /// How many messages our subscribers received whose flows were pushed out of the window.
+    pub fn evicted_deliveries(&self) -> u64 {
+        self.evicted_deliveries
     }
 
     /// The notes kept, oldest first.
@@ -264,6 +273,9 @@ impl TraceStore {
         if self.flow_order.len() == self.flow_capacity {
             if let Some(old) = self.flow_order.pop_front() {
                 if let Some(evicted) = self.flows.remove(&old) {
+                    if evicted.role == FlowRole::Subscriber {
+                        self.evicted_deliveries += 1;
+                    }
                     let key = (evicted.topic, evicted.payload);
                     if let Some(candidates) = self.publishers.get_mut(&key) {
                         candidates.evict(old);

@@ -19,6 +19,10 @@ const TOPIC_PREFIX: &str = "qos-matrix";
 pub struct EffectiveQosProps {
     pub workbench: Rc<Workbench>,
     pub rows: Rc<Vec<DeliveryRow>>,
+    /// Messages received before the oldest row, whose flows the bounded trace no longer keeps:
+    /// counted in the summary, not listed.
+    #[prop_or_default]
+    pub earlier_messages: u64,
     /// Client names by trace tag.
     pub clients: Vec<(u32, String)>,
     pub publisher: usize,
@@ -111,6 +115,7 @@ pub fn effective_qos(props: &EffectiveQosProps) -> Html {
     let matrix = QosMatrix::from_rows(props.rows.iter());
     let bugs = props.rows.iter().filter(|row| row.mismatch).count();
     let duplicates = props.rows.iter().filter(|row| row.duplicate).count();
+    let received = props.rows.len() as u64 + props.earlier_messages;
     let status_text = match &*status {
         RunStatus::Idle => String::new(),
         RunStatus::Subscribing(number) => format!(
@@ -132,7 +137,11 @@ pub fn effective_qos(props: &EffectiveQosProps) -> Html {
                     <p>{ "A message reaches a subscriber at the lower of its publish QoS and the QoS the broker granted the subscription (and never above the server's Maximum QoS). Each cell shows the QoS messages actually arrived with; choose one to find an example in the table." }</p>
                     <p class="effective-qos__summary">
                         <strong>{ format!("{} of 9", matrix.filled()) }</strong>{ " pairs observed · " }
-                        <strong>{ props.rows.len() }</strong>{ " messages · " }
+                        <strong id="received-count" data-count={received.to_string()}>{ received }</strong>{ " messages" }
+                        if props.earlier_messages > 0 {
+                            { format!(" (the newest {} in the table)", props.rows.len()) }
+                        }
+                        { " · " }
                         <strong class={classes!((bugs > 0).then_some("effective-qos__bad"))}>{ bugs }</strong>{ " broker bugs · " }
                         <strong>{ duplicates }</strong>{ " duplicates" }
                     </p>

@@ -1,9 +1,10 @@
 //! The offline default: the simulated broker with a publisher and a subscriber already connected,
 //! buttons to publish at each QoS, a fault to lose the next acknowledgement, and the live
 //! sequence diagram of what happens. The same two clients can run on a real broker instead,
-//! each on its own WebSocket, so the diagram still shows both ends of every flow. Hovering a packet lights up its message on both sides of
-//! the broker; choosing one opens the inspector. The trace exports as JSON (and imports again to
-//! replay), the diagram as SVG and as Mermaid text.
+//! each on its own WebSocket, so the diagram still shows both ends of every flow. Hovering a
+//! packet lights up its message on both sides of the broker; choosing one opens the inspector.
+//! The trace exports as JSON (and imports again to replay), the diagram as SVG and as Mermaid
+//! text.
 
 use std::cell::RefCell;
 use std::rc::Rc;
@@ -44,6 +45,22 @@ fn message_flows(store: &TraceStore, flow: FlowId) -> Vec<FlowId> {
         index += 1;
     }
     lit
+}
+
+/// How many packets are not drawn, and what the export still has of them.
+fn hidden_count(scene: &Scene, store: &TraceStore) -> String {
+    let later = scene.after;
+    match store.evicted_packets() {
+        0 => format!(
+            "{} earlier and {later} later packets not drawn (the export has them all).",
+            scene.hidden
+        ),
+        evicted => format!(
+            "{} earlier and {later} later packets not drawn (the export has the newest {}).",
+            scene.hidden as u64 + evicted,
+            store.packets().len()
+        ),
+    }
 }
 
 /// A trace opened from a file, shown instead of the live one.
@@ -441,8 +458,8 @@ pub fn sim_panel() -> Html {
                     <option value="1000" selected={spacing_value == "1000"}>{ "Real time, 1 s each" }</option>
                 </select>
             </div>
-            if scene.hidden > 0 || scene.after > 0 {
-                <p class="muted" id="hidden-count">{ format!("{} earlier and {} later packets not drawn (the export has them all).", scene.hidden, scene.after) }</p>
+            if scene.hidden > 0 || scene.after > 0 || store.evicted_packets() > 0 {
+                <p class="muted" id="hidden-count">{ hidden_count(&scene, store) }</p>
             }
             <div class={classes!("diagram-and-inspector", inspector.is_some().then_some("with-inspector"))}>
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
@@ -460,7 +477,7 @@ pub fn sim_panel() -> Html {
                     }) }
                 </div>
             </section>
-            <EffectiveQos workbench={bench.workbench.clone()} {rows} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
+            <EffectiveQos workbench={bench.workbench.clone()} {rows} earlier_messages={store.evicted_deliveries()} clients={clients.clone()} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
         </section>
     }
 }
