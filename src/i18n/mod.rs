@@ -128,21 +128,21 @@ fn fill(template: &str, args: &[&dyn Display]) -> String {
     filled
 }
 
-/// The placeholder numbers a template uses, sorted, each once.
-fn placeholders(template: &str) -> Vec<usize> {
-    let mut found: Vec<usize> = template
-        .split('{')
-        .skip(1)
-        .filter_map(|part| part.split_once('}')?.0.parse().ok())
-        .collect();
-    found.sort_unstable();
-    found.dedup();
-    found
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// The placeholder numbers a template uses, sorted, each once.
+    fn placeholders(template: &str) -> Vec<usize> {
+        let mut found: Vec<usize> = template
+            .split('{')
+            .skip(1)
+            .filter_map(|part| part.split_once('}')?.0.parse().ok())
+            .collect();
+        found.sort_unstable();
+        found.dedup();
+        found
+    }
 
     #[test]
     fn every_text_uses_the_same_placeholders_in_both_languages() {
