@@ -230,8 +230,8 @@ pub fn lesson_panel() -> Html {
                     let active = lesson.is_some_and(|lesson| lesson.id == item.id);
                     html! {
                         <button id={format!("lesson-{}", item.id)} class={classes!("lesson-pick", active.then_some("lesson-pick--active"))}
-                                aria-pressed={active.to_string()} title={item.summary} onclick={pick(item)}>
-                            { item.title }
+                                aria-pressed={active.to_string()} title={item.summary.get(lang)} onclick={pick(item)}>
+                            { item.title.get(lang) }
                         </button>
                     }
                 }) }
@@ -243,8 +243,8 @@ pub fn lesson_panel() -> Html {
                     </div>
                     <aside class="lesson-side" aria-label={lang.text(Text::Narration)}>
                         if let Some(lesson) = lesson {
-                            <h3 id="lesson-title">{ lesson.title }</h3>
-                            <p class="muted">{ lesson.summary }</p>
+                            <h3 id="lesson-title">{ lesson.title.get(lang) }</h3>
+                            <p class="muted">{ lesson.summary.get(lang) }</p>
                             <div class="row">
                                 <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
                                 <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
@@ -260,7 +260,7 @@ pub fn lesson_panel() -> Html {
                                     html! {
                                         <li data-step={index.to_string()} class={format!("lesson-step lesson-step--{state}")}
                                             aria-current={(state == "current").then_some("step")}>
-                                            <p>{ step.narration }</p>
+                                            <p>{ step.narration.get(lang) }</p>
                                             <p class="lesson-rules mono">{ step.rules }</p>
                                         </li>
                                     }
@@ -268,7 +268,7 @@ pub fn lesson_panel() -> Html {
                             </ol>
                             <div id="lesson-outcome" class="lesson-outcome"
                                  data-verified={verdict.as_ref().map(|verdict| verdict.is_ok().to_string())}>
-                                <strong>{ lang.text(Text::ExpectedColon) }</strong>{ lesson.outcome.text }
+                                <strong>{ lang.text(Text::ExpectedColon) }</strong>{ lesson.outcome.text.get(lang) }
                                 { match &verdict {
                                     Some(Ok(())) => html! { <p class="lesson-verdict lesson-verdict--ok">{ lang.text(Text::SeenInTrace) }</p> },
                                     Some(Err(seen)) => html! { <p class="lesson-verdict lesson-verdict--fail">{ lang.fill(Text::NotSeen, &[seen]) }</p> },
