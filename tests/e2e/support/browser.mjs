@@ -40,8 +40,8 @@ export async function saveScreenshot(page, name, options = {}) {
  * Open `url` in a fresh context and wait until the app has started (body[data-app-ready="true"]).
  * `errors` collects uncaught page errors and console errors for the whole life of the page.
  */
-async function openApp(browser, url, viewport, app) {
-  app.context = await browser.newContext({ viewport });
+async function openApp(browser, url, viewport, locale, app) {
+  app.context = await browser.newContext({ viewport, locale });
   app.page = await app.context.newPage();
   app.page.on('pageerror', (err) => app.errors.push(`pageerror: ${err.stack ?? err.message}`));
   app.page.on('console', (msg) => {
@@ -59,12 +59,14 @@ async function openApp(browser, url, viewport, app) {
 /**
  * Run `fn({ context, page, errors })` on a freshly opened, ready app. On failure, keep a screenshot
  * and the page's errors in target/e2e-artifacts/ (named after the test) before rethrowing. The
- * context is always closed.
+ * context is always closed. The browser's language is `locale`: English unless a test asks for
+ * another.
  */
-export async function withApp(t, browser, url, fn, { viewport = { width: 1280, height: 800 } } = {}) {
+export async function withApp(t, browser, url, fn,
+  { viewport = { width: 1280, height: 800 }, locale = 'en-US' } = {}) {
   const app = { context: undefined, page: undefined, errors: [] };
   try {
-    await openApp(browser, url, viewport, app);
+    await openApp(browser, url, viewport, locale, app);
     return await fn(app);
   } catch (err) {
     const name = `failed-${t.name}`.replace(/[^\w.-]+/g, '_');
