@@ -7,6 +7,7 @@
 //!   tested natively.
 //! - [`topic`]: topic name and filter rules, and matching; [`broker_url`]: broker URL checks;
 //!   [`hex`]: hex text for the inspector.
+//! - [`i18n`]: the page's English and Chinese texts, side by side.
 //! - [`lesson`]: scripted fault scenarios on the simulated broker, narrated step by step with
 //!   the spec's normative ids, each with an outcome checked against the trace.
 //! - `web` (wasm32 only): the browser side (WebSocket driver and the Yew UI) on top of the core.
@@ -22,6 +23,7 @@ pub mod check;
 pub mod codec;
 pub mod diagram;
 pub mod hex;
+pub mod i18n;
 pub mod payload_format;
 pub mod profile;
 // Lessons judge their outcome by the trace.

@@ -2,6 +2,8 @@
 //! Every lesson run to its end on a world, in both protocol versions: its outcome must really
 //! happen, as the trace and the sessions' own events show it.
 
+use std::collections::BTreeSet;
+
 use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
 use qoscope::lesson::{catalogue, find, free_play, Check, Lesson, LessonRun};
 use qoscope::session::{Event, Message};
@@ -88,20 +90,50 @@ fn what_the_applications_received_agrees_with_each_lessons_outcome() {
 #[test]
 fn every_step_is_narrated_with_the_rules_it_shows() {
     for lesson in catalogue() {
-        assert!(
-            !lesson.title.is_empty()
-                && !lesson.summary.is_empty()
-                && !lesson.outcome.text.is_empty()
-        );
+        for text in [lesson.title, lesson.summary, lesson.outcome.text] {
+            assert!(!text.en.is_empty() && !text.zh.is_empty(), "{}", lesson.id);
+        }
         assert!(!lesson.outcome.checks.is_empty(), "{}", lesson.id);
         assert_eq!(find(lesson.id), Some(lesson));
         for step in lesson.steps {
-            assert!(!step.narration.is_empty(), "{}", lesson.id);
+            assert!(
+                !step.narration.en.is_empty() && !step.narration.zh.is_empty(),
+                "{}",
+                lesson.id
+            );
             assert!(
                 step.rules.contains("MQTT-") || step.rules.contains('§'),
                 "{}: {}",
                 lesson.id,
                 step.rules
+            );
+        }
+    }
+}
+
+/// What a translation keeps as written: packet names and flags (the spec's words) and numbers.
+fn kept_words(text: &str) -> BTreeSet<&str> {
+    text.split(|c: char| !c.is_ascii_alphanumeric())
+        .filter(|word| {
+            word.starts_with(|c: char| c.is_ascii_digit())
+                || (word.len() >= 3 && word.chars().all(|c| c.is_ascii_uppercase()))
+        })
+        .collect()
+}
+
+#[test]
+fn the_chinese_lessons_keep_every_packet_name_and_number() {
+    for lesson in catalogue() {
+        let texts = [lesson.title, lesson.summary, lesson.outcome.text]
+            .into_iter()
+            .chain(lesson.steps.iter().map(|step| step.narration));
+        for text in texts {
+            assert_eq!(
+                kept_words(text.en),
+                kept_words(text.zh),
+                "{}: {}",
+                lesson.id,
+                text.zh
             );
         }
     }

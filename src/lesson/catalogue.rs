@@ -1,8 +1,11 @@
 //! The lessons. Each step cites the rules behind what it shows: ids as in /work/shared's spec
 //! digest, `v3`/`v5` where the two versions number them differently, a section where a rule has
-//! no id. They run in either version; the pair's QoS exchanges behave the same in both.
+//! no id. They run in either version; the pair's QoS exchanges behave the same in both. Every
+//! text is in English and Chinese, since learners are who the Chinese page is for; rule ids,
+//! packet names and lane names stay as the spec and the diagram write them.
 
 use crate::codec::{PacketType, QoS};
+use crate::i18n::Bilingual;
 use crate::sim::Side;
 
 use super::outcome::{Check, Outcome};
@@ -36,9 +39,13 @@ pub(super) const SETUP: &[Action] = &[
 ];
 
 const SETUP_STEP: Step = Step {
-    narration: "Publisher and Subscriber connect with sessions that outlive the connection \
-                (v3 CleanSession 0; v5 Clean Start 0 and a Session Expiry Interval of an hour). \
-                Subscriber subscribes to lesson/# at QoS 2.",
+    narration: Bilingual {
+        en: "Publisher and Subscriber connect with sessions that outlive the connection (v3 \
+             CleanSession 0; v5 Clean Start 0 and a Session Expiry Interval of an hour). \
+             Subscriber subscribes to lesson/# at QoS 2.",
+        zh: "发布者和订阅者建立连接，会话比连接存活得更久（v3 CleanSession 0；v5 Clean Start 0，\
+             Session Expiry Interval 为一小时）。订阅者以 QoS 2 订阅 lesson/#。",
+    },
     rules: "[v3 MQTT-3.1.2-4] · [v5 MQTT-3.1.2-23]",
     actions: SETUP,
 };
@@ -62,9 +69,13 @@ const fn drop_next(side: Side, kind: PacketType) -> Action {
 }
 
 const CUT_PUBLISHER: Step = Step {
-    narration: "The publisher's connection drops. It still holds the message as unacknowledged. \
-                v5 forbids re-sending on the same connection; v3 allows it but only requires it \
-                after a reconnect, so both wait for the next connection.",
+    narration: Bilingual {
+        en: "The publisher's connection drops. It still holds the message as unacknowledged. v5 \
+             forbids re-sending on the same connection; v3 allows it but only requires it after a \
+             reconnect, so both wait for the next connection.",
+        zh: "发布者的连接断开了。它仍持有这条未被确认的消息。v5 禁止在同一连接上重发；v3 允许，但\
+             只要求在重连后重发，所以两个版本都等到下一次连接。",
+    },
     rules: "[v3 MQTT-4.4.0-1] · [v5 MQTT-4.4.0-1]",
     actions: &[Action::Cut(PUBLISHER)],
 };
@@ -81,15 +92,26 @@ const fn received(client: usize, topic: &'static str, times: usize, qos: QoS) ->
 
 const QOS0_LOSS: Lesson = Lesson {
     id: "qos0-loss",
-    title: "QoS 0 on a lossy link",
-    summary: "A lost QoS 0 PUBLISH is gone: nothing acknowledges it, nothing sends it again.",
+    title: Bilingual {
+        en: "QoS 0 on a lossy link",
+        zh: "QoS 0：会丢包的链路",
+    },
+    summary: Bilingual {
+        en: "A lost QoS 0 PUBLISH is gone: nothing acknowledges it, nothing sends it again.",
+        zh: "丢失的 QoS 0 PUBLISH 就彻底没了：没有确认，也没有重发。",
+    },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         SETUP_STEP,
         Step {
-            narration: "Publisher sends a QoS 0 PUBLISH: no packet id, DUP 0, no state kept. \
-                        The link loses it.",
+            narration: Bilingual {
+                en:
+                    "Publisher sends a QoS 0 PUBLISH: no packet id, DUP 0, no state kept. The link \
+                     loses it.",
+                zh: "发布者发送 QoS 0 的 PUBLISH：没有报文标识符，DUP 为 0，不保存任何状态。链路把\
+                     它丢失了。",
+            },
             rules: "[MQTT-4.3.1-1] · [MQTT-3.3.1-2]",
             actions: &[
                 drop_next(Side::ToBroker, PacketType::Publish),
@@ -97,14 +119,21 @@ const QOS0_LOSS: Lesson = Lesson {
             ],
         },
         Step {
-            narration: "Nothing follows. No acknowledgement is expected, so neither side notices \
-                        the loss and the broker never had the message to forward.",
+            narration: Bilingual {
+                en: "Nothing follows. No acknowledgement is expected, so neither side notices the \
+                     loss and the broker never had the message to forward.",
+                zh: "之后什么也没有发生。没有任何确认需要等待，所以双方都察觉不到丢失，代理也从未\
+                     收到这条消息，无从转发。",
+            },
             rules: "[MQTT-4.3.1-1]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Subscriber receives nothing: at most once can mean never.",
+        text: Bilingual {
+            en: "Subscriber receives nothing: at most once can mean never.",
+            zh: "订阅者什么也收不到：至多一次也可能是一次都没有。",
+        },
         checks: &[
             Check::Lost {
                 client: PUBLISHER,
@@ -117,17 +146,27 @@ const QOS0_LOSS: Lesson = Lesson {
 
 const QOS1_LOST_PUBACK: Lesson = Lesson {
     id: "qos1-lost-puback",
-    title: "QoS 1: a lost PUBACK",
-    summary: "The publisher re-sends with DUP=1 after reconnecting, and a duplicate reaches the \
-              subscriber.",
+    title: Bilingual {
+        en: "QoS 1: a lost PUBACK",
+        zh: "QoS 1：PUBACK 丢失",
+    },
+    summary: Bilingual {
+        en: "The publisher re-sends with DUP=1 after reconnecting, and a duplicate reaches the \
+             subscriber.",
+        zh: "发布者重连后以 DUP=1 重发，订阅者收到一条重复消息。",
+    },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         SETUP_STEP,
         Step {
-            narration: "Publisher sends PUBLISH QoS 1 and keeps it until PUBACK. The broker takes \
-                        ownership, forwards it to Subscriber and answers PUBACK. The link loses \
-                        the PUBACK.",
+            narration: Bilingual {
+                en: "Publisher sends PUBLISH QoS 1 and keeps it until PUBACK. The broker takes \
+                     ownership, forwards it to Subscriber and answers PUBACK. The link loses the \
+                     PUBACK.",
+                zh: "发布者发送 QoS 1 的 PUBLISH，并保存它直到收到 PUBACK。代理接管这条消息，转发\
+                     给订阅者并回复 PUBACK。链路把 PUBACK 丢失了。",
+            },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
             actions: &[
                 drop_next(Side::ToClient, PacketType::PubAck),
@@ -136,22 +175,33 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
         },
         CUT_PUBLISHER,
         Step {
-            narration: "Publisher reconnects and resumes its session (Session Present 1), then \
-                        sends the PUBLISH again with its original packet id and DUP=1.",
+            narration: Bilingual {
+                en: "Publisher reconnects and resumes its session (Session Present 1), then sends \
+                     the PUBLISH again with its original packet id and DUP=1.",
+                zh: "发布者重连并恢复会话（Session Present 1），然后用原来的报文标识符、以 DUP=1 \
+                     再次发送这个 PUBLISH。",
+            },
             rules: "[MQTT-4.4.0-1] · [MQTT-3.3.1-1] · [v3 MQTT-3.2.2-2] · [v5 MQTT-3.2.2-3]",
             actions: &[Action::Connect(PUBLISHER)],
         },
         Step {
-            narration: "The broker had already acknowledged that id, so the PUBLISH is a new \
-                        message to it and is forwarded again, with DUP 0 on the broker's own hop. \
-                        Subscriber gets the message twice: QoS 1 is at least once.",
+            narration: Bilingual {
+                en: "The broker had already acknowledged that id, so the PUBLISH is a new message \
+                     to it and is forwarded again, with DUP 0 on the broker's own hop. Subscriber \
+                     gets the message twice: QoS 1 is at least once.",
+                zh: "代理已经确认过这个标识符，所以对它来说这个 PUBLISH 是一条新消息，会再次转发，\
+                     代理自己这一跳上 DUP 为 0。订阅者收到两次消息：QoS 1 是至少一次。",
+            },
             rules: "[v3 MQTT-4.3.2-2] · [v5 MQTT-4.3.2-4], [-5] · [MQTT-3.3.1-3]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Subscriber receives the message twice; the publisher's second PUBLISH carries \
-               DUP=1.",
+        text: Bilingual {
+            en: "Subscriber receives the message twice; the publisher's second PUBLISH carries \
+                 DUP=1.",
+            zh: "订阅者收到两次消息；发布者的第二个 PUBLISH 带有 DUP=1。",
+        },
         checks: &[
             Check::Lost {
                 client: PUBLISHER,
@@ -168,14 +218,21 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
 };
 
 const QOS2_RECONNECT: Step = Step {
-    narration: "Publisher reconnects and resumes its session (Session Present 1). It re-sends \
-                what is unacknowledged, with the original packet id.",
+    narration: Bilingual {
+        en:
+            "Publisher reconnects and resumes its session (Session Present 1). It re-sends what is \
+             unacknowledged, with the original packet id.",
+        zh: "发布者重连并恢复会话（Session Present 1）。它用原来的报文标识符重发尚未确认的报文。",
+    },
     rules: "[MQTT-4.4.0-1] · [v3 MQTT-3.2.2-2] · [v5 MQTT-3.2.2-3]",
     actions: &[Action::Connect(PUBLISHER)],
 };
 
 const EXACTLY_ONCE: Outcome = Outcome {
-    text: "Subscriber receives the message exactly once, at QoS 2.",
+    text: Bilingual {
+        en: "Subscriber receives the message exactly once, at QoS 2.",
+        zh: "订阅者以 QoS 2 收到这条消息，恰好一次。",
+    },
     checks: &[received(SUBSCRIBER, TOPIC, 1, QoS::ExactlyOnce)],
 };
 
@@ -183,13 +240,16 @@ const EXACTLY_ONCE: Outcome = Outcome {
 /// reconnect and what the reconnect does; the outcome adds the loss and the re-send to exactly
 /// once.
 macro_rules! qos2_lesson {
-    ($id:literal, $title:literal, $side:expr, $lost:expr, $resent:expr,
-     $publish:literal, $publish_rules:literal, $after:literal, $after_rules:literal) => {
+    ($id:literal, $title:expr, $side:expr, $lost:expr, $resent:expr,
+     $publish:expr, $publish_rules:literal, $after:expr, $after_rules:literal) => {
         Lesson {
             id: $id,
             title: $title,
-            summary: "The publisher re-sends after reconnecting and the subscriber still gets \
-                      the message exactly once.",
+            summary: Bilingual {
+                en: "The publisher re-sends after reconnecting and the subscriber still gets the \
+                     message exactly once.",
+                zh: "发布者重连后重发，订阅者仍然只收到一次这条消息。",
+            },
             actors: PAIR,
             granted_qos_cap: QoS::ExactlyOnce,
             steps: &[
@@ -227,102 +287,179 @@ macro_rules! qos2_lesson {
 
 const QOS2_LOST_PUBLISH: Lesson = qos2_lesson!(
     "qos2-lost-publish",
-    "QoS 2: a lost PUBLISH",
+    Bilingual {
+        en: "QoS 2: a lost PUBLISH",
+        zh: "QoS 2：PUBLISH 丢失",
+    },
     Side::ToBroker,
     PacketType::Publish,
     PacketType::Publish,
-    "Publisher sends PUBLISH QoS 2 and keeps it until PUBREC. The link loses it: the broker \
-     never saw the message.",
+    Bilingual {
+        en: "Publisher sends PUBLISH QoS 2 and keeps it until PUBREC. The link loses it: the \
+             broker never saw the message.",
+        zh: "发布者发送 QoS 2 的 PUBLISH，并保存它直到收到 PUBREC。链路把它丢失了：代理从未见过这\
+             条消息。",
+    },
     "[v3 MQTT-4.3.3-1] · [v5 MQTT-4.3.3-1]…[-6]",
-    "The PUBLISH goes again with DUP=1. The broker sees it for the first time, answers PUBREC, \
-     and on PUBREL forwards it once and answers PUBCOMP.",
+    Bilingual {
+        en: "The PUBLISH goes again with DUP=1. The broker sees it for the first time, answers \
+             PUBREC, and on PUBREL forwards it once and answers PUBCOMP.",
+        zh: "PUBLISH 以 DUP=1 再次发送。代理第一次见到它，回复 PUBREC；收到 PUBREL 后转发一次并回\
+             复 PUBCOMP。",
+    },
     "[MQTT-3.3.1-1] · [v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8]"
 );
 
 const QOS2_LOST_PUBREC: Lesson = qos2_lesson!(
     "qos2-lost-pubrec",
-    "QoS 2: a lost PUBREC",
+    Bilingual {
+        en: "QoS 2: a lost PUBREC",
+        zh: "QoS 2：PUBREC 丢失",
+    },
     Side::ToClient,
     PacketType::PubRec,
     PacketType::Publish,
-    "Publisher sends PUBLISH QoS 2. The broker stores the packet id and answers PUBREC; the link \
-     loses the PUBREC, so the publisher still holds the message.",
+    Bilingual {
+        en: "Publisher sends PUBLISH QoS 2. The broker stores the packet id and answers PUBREC; \
+             the link loses the PUBREC, so the publisher still holds the message.",
+        zh: "发布者发送 QoS 2 的 PUBLISH。代理保存报文标识符并回复 PUBREC；链路把 PUBREC 丢失了，\
+             所以发布者仍持有这条消息。",
+    },
     "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8]",
-    "The PUBLISH goes again with DUP=1. The broker still holds its id, so it answers PUBREC again \
-     and does not take it as a new message. The PUBREL releases it: forwarded once.",
+    Bilingual {
+        en: "The PUBLISH goes again with DUP=1. The broker still holds its id, so it answers \
+             PUBREC again and does not take it as a new message. The PUBREL releases it: \
+             forwarded once.",
+        zh: "PUBLISH 以 DUP=1 再次发送。代理仍保存着它的标识符，所以再次回复 PUBREC，而不把它当作\
+             新消息。PUBREL 释放这条消息：只转发一次。",
+    },
     "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-10]"
 );
 
 const QOS2_LOST_PUBREL: Lesson = qos2_lesson!(
     "qos2-lost-pubrel",
-    "QoS 2: a lost PUBREL",
+    Bilingual {
+        en: "QoS 2: a lost PUBREL",
+        zh: "QoS 2：PUBREL 丢失",
+    },
     Side::ToBroker,
     PacketType::PubRel,
     PacketType::PubRel,
-    "PUBLISH and PUBREC get through. The publisher drops the message, keeps the id and sends \
-     PUBREL; the link loses the PUBREL.",
+    Bilingual {
+        en: "PUBLISH and PUBREC get through. The publisher drops the message, keeps the id and \
+             sends PUBREL; the link loses the PUBREL.",
+        zh: "PUBLISH 和 PUBREC 都顺利送达。发布者丢弃消息本身，保留标识符并发送 PUBREL；链路把 \
+             PUBREL 丢失了。",
+    },
     "[v3 MQTT-4.3.3-1] · [v5 MQTT-4.3.3-1]…[-6]",
-    "Once PUBREL has been sent the PUBLISH is never sent again: only the PUBREL goes again. The \
-     broker releases the message, forwards it once and answers PUBCOMP.",
+    Bilingual {
+        en: "Once PUBREL has been sent the PUBLISH is never sent again: only the PUBREL goes \
+             again. The broker releases the message, forwards it once and answers PUBCOMP.",
+        zh: "一旦发送过 PUBREL，就再也不会重发 PUBLISH：只重发 PUBREL。代理释放这条消息，转发一次\
+             并回复 PUBCOMP。",
+    },
     "[v3 MQTT-4.3.3-1] · [v5 MQTT-4.3.3-6]"
 );
 
 const QOS2_LOST_PUBCOMP: Lesson = qos2_lesson!(
     "qos2-lost-pubcomp",
-    "QoS 2: a lost PUBCOMP",
+    Bilingual {
+        en: "QoS 2: a lost PUBCOMP",
+        zh: "QoS 2：PUBCOMP 丢失",
+    },
     Side::ToClient,
     PacketType::PubComp,
     PacketType::PubRel,
-    "The broker gets PUBREL, forwards the message to Subscriber, forgets the packet id and \
-     answers PUBCOMP; the link loses the PUBCOMP.",
+    Bilingual {
+        en:
+            "The broker gets PUBREL, forwards the message to Subscriber, forgets the packet id and \
+             answers PUBCOMP; the link loses the PUBCOMP.",
+        zh: "代理收到 PUBREL，把消息转发给订阅者，丢弃报文标识符并回复 PUBCOMP；链路把 PUBCOMP 丢\
+             失了。",
+    },
     "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-11]",
-    "The PUBREL goes again. The broker no longer knows the id but answers PUBCOMP anyway (v5 with \
-     0x92 Packet Identifier not found); nothing is forwarded again.",
+    Bilingual {
+        en: "The PUBREL goes again. The broker no longer knows the id but answers PUBCOMP anyway \
+             (v5 with 0x92 Packet Identifier not found); nothing is forwarded again.",
+        zh: "PUBREL 再次发送。代理已不认识这个标识符，但仍回复 PUBCOMP（v5 中带 0x92 Packet \
+             Identifier not found）；不会再转发任何消息。",
+    },
     "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-11]"
 );
 
 const DOWNGRADE_2_TO_1: Lesson = Lesson {
     id: "downgrade-2-to-1",
-    title: "Downgrade: QoS 2 to 1",
-    summary: "The broker grants at most QoS 1, so a QoS 2 message reaches the subscriber at QoS 1.",
+    title: Bilingual {
+        en: "Downgrade: QoS 2 to 1",
+        zh: "降级：QoS 2 降为 1",
+    },
+    summary: Bilingual {
+        en: "The broker grants at most QoS 1, so a QoS 2 message reaches the subscriber at QoS 1.",
+        zh: "代理最多授予 QoS 1，所以 QoS 2 的消息以 QoS 1 到达订阅者。",
+    },
     actors: PAIR,
     granted_qos_cap: QoS::AtLeastOnce,
     steps: &[
         Step {
-            narration: "Publisher and Subscriber connect. Subscriber asks for QoS 2 on lesson/#; \
-                        this broker grants at most QoS 1, and the SUBACK says so.",
+            narration: Bilingual {
+                en:
+                    "Publisher and Subscriber connect. Subscriber asks for QoS 2 on lesson/#; this \
+                     broker grants at most QoS 1, and the SUBACK says so.",
+                zh: "发布者和订阅者建立连接。订阅者请求以 QoS 2 订阅 lesson/#；这个代理最多授予 Qo\
+                     S 1，SUBACK 中也是这样写的。",
+            },
             rules: "v3 §3.9.3 · v5 §3.9.3",
             actions: SETUP,
         },
         Step {
-            narration: "Publisher publishes at QoS 2. Its own hop runs the whole QoS 2 exchange \
-                        with the broker: PUBLISH, PUBREC, PUBREL, PUBCOMP.",
+            narration: Bilingual {
+                en: "Publisher publishes at QoS 2. Its own hop runs the whole QoS 2 exchange with \
+                     the broker: PUBLISH, PUBREC, PUBREL, PUBCOMP.",
+                zh: "发布者以 QoS 2 发布。它与代理之间这一跳走完整个 QoS 2 流程：PUBLISH、PUBREC、\
+                     PUBREL、PUBCOMP。",
+            },
             rules: "[v3 MQTT-4.3.3-1] · [v5 MQTT-4.3.3-1]…[-6]",
             actions: &[publish(QoS::ExactlyOnce)],
         },
         Step {
-            narration: "The broker forwards at min(published 2, granted 1) = QoS 1: a PUBLISH QoS \
-                        1 and a PUBACK on the subscriber's hop.",
+            narration: Bilingual {
+                en: "The broker forwards at min(published 2, granted 1) = QoS 1: a PUBLISH QoS 1 \
+                     and a PUBACK on the subscriber's hop.",
+                zh: "代理按 min(发布 2, 授予 1) = QoS 1 转发：订阅者这一跳上是 QoS 1 的 PUBLISH 和\
+                     一个 PUBACK。",
+            },
             rules: "[v3 MQTT-3.8.4-6] · [v5 MQTT-3.8.4-8]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Subscriber receives the message once, at QoS 1.",
+        text: Bilingual {
+            en: "Subscriber receives the message once, at QoS 1.",
+            zh: "订阅者以 QoS 1 收到一次这条消息。",
+        },
         checks: &[received(SUBSCRIBER, TOPIC, 1, QoS::AtLeastOnce)],
     },
 };
 
 const DOWNGRADE_1_TO_0: Lesson = Lesson {
     id: "downgrade-1-to-0",
-    title: "Downgrade: QoS 1 to 0",
-    summary: "A subscription at QoS 0 gets a QoS 1 message at QoS 0, with no PUBACK.",
+    title: Bilingual {
+        en: "Downgrade: QoS 1 to 0",
+        zh: "降级：QoS 1 降为 0",
+    },
+    summary: Bilingual {
+        en: "A subscription at QoS 0 gets a QoS 1 message at QoS 0, with no PUBACK.",
+        zh: "QoS 0 的订阅以 QoS 0 收到 QoS 1 的消息，没有 PUBACK。",
+    },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         Step {
-            narration: "Publisher and Subscriber connect. Subscriber subscribes to lesson/# at \
-                        QoS 0 and is granted QoS 0.",
+            narration: Bilingual {
+                en: "Publisher and Subscriber connect. Subscriber subscribes to lesson/# at QoS 0 \
+                     and is granted QoS 0.",
+                zh: "发布者和订阅者建立连接。订阅者以 QoS 0 订阅 lesson/#，并被授予 QoS 0。",
+            },
             rules: "v3 §3.9.3 · v5 §3.9.3",
             actions: &[
                 Action::Connect(PUBLISHER),
@@ -335,53 +472,84 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
             ],
         },
         Step {
-            narration: "Publisher publishes at QoS 1 and gets its PUBACK from the broker.",
+            narration: Bilingual {
+                en: "Publisher publishes at QoS 1 and gets its PUBACK from the broker.",
+                zh: "发布者以 QoS 1 发布，并收到代理的 PUBACK。",
+            },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
             actions: &[publish(QoS::AtLeastOnce)],
         },
         Step {
-            narration: "The broker forwards at min(published 1, granted 0) = QoS 0: a PUBLISH \
-                        without packet id, and nothing comes back.",
+            narration: Bilingual {
+                en:
+                    "The broker forwards at min(published 1, granted 0) = QoS 0: a PUBLISH without \
+                     packet id, and nothing comes back.",
+                zh: "代理按 min(发布 1, 授予 0) = QoS 0 转发：一个不带报文标识符的 PUBLISH，之后没\
+                     有任何回复。",
+            },
             rules: "[v3 MQTT-3.8.4-6] · [v5 MQTT-3.8.4-8]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Subscriber receives the message once, at QoS 0.",
+        text: Bilingual {
+            en: "Subscriber receives the message once, at QoS 0.",
+            zh: "订阅者以 QoS 0 收到一次这条消息。",
+        },
         checks: &[received(SUBSCRIBER, TOPIC, 1, QoS::AtMostOnce)],
     },
 };
 
 const PERSISTENT_SESSION: Lesson = Lesson {
     id: "persistent-session",
-    title: "Persistent session",
-    summary: "A subscriber that was away gets what was published meanwhile when it comes back.",
+    title: Bilingual {
+        en: "Persistent session",
+        zh: "持久会话",
+    },
+    summary: Bilingual {
+        en: "A subscriber that was away gets what was published meanwhile when it comes back.",
+        zh: "离线的订阅者回来后，会收到离开期间发布的消息。",
+    },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         SETUP_STEP,
         Step {
-            narration: "Subscriber disconnects with DISCONNECT. Its session, with its \
-                        subscription, stays on the broker.",
+            narration: Bilingual {
+                en: "Subscriber disconnects with DISCONNECT. Its session, with its subscription, \
+                     stays on the broker.",
+                zh: "订阅者发送 DISCONNECT 断开连接。它的会话（连同订阅）仍保留在代理上。",
+            },
             rules: "[v3 MQTT-3.1.2-4] · [v5 MQTT-3.1.2-23]",
             actions: &[Action::Disconnect(SUBSCRIBER)],
         },
         Step {
-            narration: "Publisher publishes at QoS 1 while Subscriber is away. The broker keeps \
-                        the message for the session.",
+            narration: Bilingual {
+                en: "Publisher publishes at QoS 1 while Subscriber is away. The broker keeps the \
+                     message for the session.",
+                zh: "订阅者离线期间，发布者以 QoS 1 发布。代理为该会话保存这条消息。",
+            },
             rules: "[v3 MQTT-3.1.2-5] · v5 §4.1",
             actions: &[publish(QoS::AtLeastOnce)],
         },
         Step {
-            narration: "Subscriber reconnects without a clean start. The CONNACK says Session \
-                        Present 1 and the stored message follows.",
+            narration: Bilingual {
+                en:
+                    "Subscriber reconnects without a clean start. The CONNACK says Session Present \
+                     1 and the stored message follows.",
+                zh: "订阅者不使用 Clean Start 重新连接。CONNACK 中 Session Present 为 1，随后送来\
+                     保存的消息。",
+            },
             rules: "[v3 MQTT-3.2.2-2] · [v5 MQTT-3.1.2-5], [v5 MQTT-3.2.2-3]",
             actions: &[Action::Connect(SUBSCRIBER)],
         },
     ],
     outcome: Outcome {
-        text: "Subscriber resumes its session and receives the message published while it was \
-               away.",
+        text: Bilingual {
+            en: "Subscriber resumes its session and receives the message published while it was \
+                 away.",
+            zh: "订阅者恢复会话，并收到离线期间发布的消息。",
+        },
         checks: &[
             Check::SessionResumed(SUBSCRIBER),
             received(SUBSCRIBER, TOPIC, 1, QoS::AtLeastOnce),
@@ -393,8 +561,14 @@ const RETAINED_TOPIC: &str = "lesson/thermostat";
 
 const RETAINED: Lesson = Lesson {
     id: "retained",
-    title: "Retained message",
-    summary: "A subscriber that arrives late still gets the topic's last known value.",
+    title: Bilingual {
+        en: "Retained message",
+        zh: "保留消息",
+    },
+    summary: Bilingual {
+        en: "A subscriber that arrives late still gets the topic's last known value.",
+        zh: "晚到的订阅者仍能收到该主题最后一个已知值。",
+    },
     actors: &[
         Actor {
             name: "Publisher",
@@ -408,9 +582,14 @@ const RETAINED: Lesson = Lesson {
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         Step {
-            narration: "Publisher connects and publishes 21.5 °C to lesson/thermostat at QoS 1 \
-                        with RETAIN 1. Nobody subscribes yet (v5: PUBACK 0x10 No matching \
-                        subscribers), but the broker keeps it as the topic's retained message.",
+            narration: Bilingual {
+                en: "Publisher connects and publishes 21.5 °C to lesson/thermostat at QoS 1 with \
+                     RETAIN 1. Nobody subscribes yet (v5: PUBACK 0x10 No matching subscribers), \
+                     but the broker keeps it as the topic's retained message.",
+                zh: "发布者建立连接，以 QoS 1、RETAIN 1 向 lesson/thermostat 发布 21.5 °C。此时还\
+                     没有人订阅（v5：PUBACK 0x10 No matching subscribers），但代理把它保存为该主\
+                     题的保留消息。",
+            },
             rules: "[v3 MQTT-3.3.1-5] · [v5 MQTT-3.3.1-5]",
             actions: &[
                 Action::Connect(PUBLISHER),
@@ -424,7 +603,10 @@ const RETAINED: Lesson = Lesson {
             ],
         },
         Step {
-            narration: "Late subscriber connects and subscribes to lesson/#.",
+            narration: Bilingual {
+                en: "Late subscriber connects and subscribes to lesson/#.",
+                zh: "晚到的订阅者（Late subscriber）建立连接并订阅 lesson/#。",
+            },
             rules: "v3 §3.8 · v5 §3.8",
             actions: &[
                 Action::Connect(SUBSCRIBER),
@@ -436,14 +618,20 @@ const RETAINED: Lesson = Lesson {
             ],
         },
         Step {
-            narration: "The broker sent the retained message right after the SUBACK, with RETAIN \
-                        1 because it went out for a new subscription.",
+            narration: Bilingual {
+                en: "The broker sent the retained message right after the SUBACK, with RETAIN 1 \
+                     because it went out for a new subscription.",
+                zh: "代理在 SUBACK 之后立即发送保留消息，RETAIN 为 1，因为它是为新订阅发送的。",
+            },
             rules: "[v3 MQTT-3.3.1-8] · v5 §3.3.1.3, [v5 MQTT-3.3.1-9]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Late subscriber receives 21.5 °C once, with RETAIN 1.",
+        text: Bilingual {
+            en: "Late subscriber receives 21.5 °C once, with RETAIN 1.",
+            zh: "晚到的订阅者收到一次 21.5 °C，RETAIN 为 1。",
+        },
         checks: &[Check::Received {
             client: SUBSCRIBER,
             topic: RETAINED_TOPIC,
@@ -460,8 +648,14 @@ const MONITOR: usize = 1;
 
 const LAST_WILL: Lesson = Lesson {
     id: "last-will",
-    title: "Last will",
-    summary: "When a client vanishes without DISCONNECT, the broker publishes its will.",
+    title: Bilingual {
+        en: "Last will",
+        zh: "遗嘱消息",
+    },
+    summary: Bilingual {
+        en: "When a client vanishes without DISCONNECT, the broker publishes its will.",
+        zh: "客户端没有发送 DISCONNECT 就消失时，代理会发布它的遗嘱消息。",
+    },
     actors: &[
         Actor {
             name: "Sensor",
@@ -475,13 +669,20 @@ const LAST_WILL: Lesson = Lesson {
     granted_qos_cap: QoS::ExactlyOnce,
     steps: &[
         Step {
-            narration: "Sensor connects with a will: offline to lesson/status/sensor at QoS 1. \
-                        The broker keeps it with the connection.",
+            narration: Bilingual {
+                en: "Sensor connects with a will: offline to lesson/status/sensor at QoS 1. The \
+                     broker keeps it with the connection.",
+                zh: "Sensor（传感器）带着遗嘱消息建立连接：以 QoS 1 向 lesson/status/sensor 发布 \
+                     offline。代理随连接保存这条遗嘱消息。",
+            },
             rules: "v3 §3.1.2.5 · v5 §3.1.2.5",
             actions: &[Action::Connect(SENSOR)],
         },
         Step {
-            narration: "Monitor connects and subscribes to lesson/#.",
+            narration: Bilingual {
+                en: "Monitor connects and subscribes to lesson/#.",
+                zh: "Monitor（监控端）建立连接并订阅 lesson/#。",
+            },
             rules: "v3 §3.8 · v5 §3.8",
             actions: &[
                 Action::Connect(MONITOR),
@@ -493,20 +694,31 @@ const LAST_WILL: Lesson = Lesson {
             ],
         },
         Step {
-            narration: "Sensor's connection is cut without DISCONNECT, as a crash or a dead \
-                        network would. The broker publishes the will, and Monitor gets offline.",
+            narration: Bilingual {
+                en: "Sensor's connection is cut without DISCONNECT, as a crash or a dead network \
+                     would. The broker publishes the will, and Monitor gets offline.",
+                zh: "Sensor 的连接在没有 DISCONNECT 的情况下被切断，就像程序崩溃或网络中断那样。代\
+                     理发布遗嘱消息，Monitor 收到 offline。",
+            },
             rules: "v3 §3.1.2.5 · v5 §3.1.2.5",
             actions: &[Action::Cut(SENSOR)],
         },
         Step {
-            narration: "A DISCONNECT would have deleted the will: always in v3, with reason 0x00 \
-                        in v5 (0x04 asks for it to be published).",
+            narration: Bilingual {
+                en: "A DISCONNECT would have deleted the will: always in v3, with reason 0x00 in \
+                     v5 (0x04 asks for it to be published).",
+                zh: "如果发送了 DISCONNECT，遗嘱消息就会被删除：v3 中总是如此，v5 中原因码为 0x00 \
+                     时如此（0x04 则要求发布遗嘱消息）。",
+            },
             rules: "[v3 MQTT-3.14.4-3] · [v5 MQTT-3.14.4-3]",
             actions: &[],
         },
     ],
     outcome: Outcome {
-        text: "Monitor receives the will, offline, once, at QoS 1.",
+        text: Bilingual {
+            en: "Monitor receives the will, offline, once, at QoS 1.",
+            zh: "Monitor 以 QoS 1 收到一次遗嘱消息 offline。",
+        },
         checks: &[received(MONITOR, WILL_TOPIC, 1, QoS::AtLeastOnce)],
     },
 };

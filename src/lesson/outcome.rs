@@ -2,14 +2,15 @@
 //! stops showing what it says fails its test (and the page says so).
 
 use crate::codec::{Packet, PacketType, Pid, QoS};
+use crate::i18n::Bilingual;
 use crate::sim::ClientIndex;
 use crate::trace::{Direction, FlowRole, PacketFate, PacketRecord, TraceStore};
 
 /// The expected outcome: a sentence for the learner and the checks behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Outcome {
-    /// What the learner should see in the end.
-    pub text: &'static str,
+    /// What the learner should see in the end, in both languages.
+    pub text: Bilingual,
     /// All must hold.
     pub checks: &'static [Check],
 }

@@ -5,6 +5,7 @@ use crate::broker::BrokerConfig;
 use crate::codec::{
     Disconnect, PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions, Will,
 };
+use crate::i18n::Bilingual;
 use crate::session::{ConnectOptions, PublishRequest};
 use crate::sim::{ClientIndex, LinkFaults, Side, World};
 
@@ -106,8 +107,8 @@ impl Action {
 /// One step: what happens, told with the rules that make it happen.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Step {
-    /// What the learner sees happen, in a sentence or two.
-    pub narration: &'static str,
+    /// What the learner sees happen, in a sentence or two, in both languages.
+    pub narration: Bilingual,
     /// The normative ids (or sections, where a rule has none), v3 and v5 where they differ.
     pub rules: &'static str,
     /// What the step does; none for a step that only explains what just happened.
@@ -119,10 +120,10 @@ pub struct Step {
 pub struct Lesson {
     /// Stable id (used in element ids and URLs).
     pub id: &'static str,
-    /// Short title.
-    pub title: &'static str,
-    /// What it shows, in one sentence.
-    pub summary: &'static str,
+    /// Short title, in both languages.
+    pub title: Bilingual,
+    /// What it shows, in one sentence, in both languages.
+    pub summary: Bilingual,
     /// The clients, by index.
     pub actors: &'static [Actor],
     /// The highest QoS the broker grants (below 2 to show a downgrade).

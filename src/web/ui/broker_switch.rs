@@ -6,9 +6,11 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use super::version_select::VersionSelect;
 use crate::broker_url::BrokerUrl;
 use crate::codec::ProtocolVersion;
+use crate::i18n::Text;
 use crate::profile::{Profile, Profiles};
 
 const STORAGE_KEY: &str = "qoscope-profiles";
@@ -51,6 +53,7 @@ fn value(event: &InputEvent) -> String {
 
 #[function_component(BrokerSwitch)]
 pub fn broker_switch(props: &BrokerSwitchProps) -> Html {
+    let lang = use_lang();
     let url = use_state(|| {
         super::probe_panel::broker_from_address()
             .unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
@@ -152,37 +155,37 @@ pub fn broker_switch(props: &BrokerSwitchProps) -> Html {
         Callback::from(move |event: InputEvent| state.set(value(&event)))
     };
     html! {
-        <form class="broker-switch" onsubmit={connect} aria-label="Which broker the clients use">
+        <form class="broker-switch" onsubmit={connect} aria-label={lang.text(Text::WhichBroker)}>
             <div class="row">
                 <button type="button" id="use-simulated" class={classes!((!simulated).then_some("secondary"))}
-                    aria-pressed={simulated.to_string()} onclick={on_simulated}>{ "Simulated broker" }</button>
-                <label for="live-url">{ "or a broker at" }</label>
+                    aria-pressed={simulated.to_string()} onclick={on_simulated}>{ lang.text(Text::SimulatedBroker) }</button>
+                <label for="live-url">{ lang.text(Text::OrABrokerAt) }</label>
                 <input id="live-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={input(&url)} />
                 <VersionSelect id="live-version" value={*version} on_change={on_version} />
-                <button type="submit" id="use-url" class={classes!(simulated.then_some("secondary"))}>{ "Connect both clients" }</button>
+                <button type="submit" id="use-url" class={classes!(simulated.then_some("secondary"))}>{ lang.text(Text::ConnectBothClients) }</button>
             </div>
             <details class="broker-details">
-                <summary>{ "Credentials and saved profiles" }</summary>
+                <summary>{ lang.text(Text::CredentialsAndProfiles) }</summary>
                 <div class="row">
-                    <label for="live-username">{ "Username" }</label>
+                    <label for="live-username">{ lang.text(Text::Username) }</label>
                     <input id="live-username" type="text" autocomplete="off" value={(*username).clone()} oninput={input(&username)} />
-                    <label for="live-password">{ "Password" }</label>
+                    <label for="live-password">{ lang.text(Text::Password) }</label>
                     <input id="live-password" type="password" autocomplete="off" value={(*password).clone()} oninput={input(&password)} />
                 </div>
                 <div class="row">
-                    <label for="profile-name">{ "Profile name" }</label>
+                    <label for="profile-name">{ lang.text(Text::ProfileName) }</label>
                     <input id="profile-name" type="text" value={(*profile_name).clone()} oninput={input(&profile_name)} />
                     <label><input id="profile-remember" type="checkbox" checked={*remember}
-                        onchange={{ let remember = remember.clone(); Callback::from(move |event: Event| remember.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ " Remember password" }</label>
-                    <button type="button" class="secondary" id="profile-save" onclick={save}>{ "Save profile" }</button>
-                    <label for="profile-list" class="visually-hidden">{ "Saved profiles" }</label>
+                        onchange={{ let remember = remember.clone(); Callback::from(move |event: Event| remember.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ lang.text(Text::RememberPassword) }</label>
+                    <button type="button" class="secondary" id="profile-save" onclick={save}>{ lang.text(Text::SaveProfile) }</button>
+                    <label for="profile-list" class="visually-hidden">{ lang.text(Text::SavedProfiles) }</label>
                     <select id="profile-list" onchange={choose}>
-                        <option value="" selected=true>{ if profiles.list.is_empty() { "No saved profiles" } else { "Open a saved profile…" } }</option>
+                        <option value="" selected=true>{ lang.text(if profiles.list.is_empty() { Text::NoSavedProfiles } else { Text::OpenSavedProfile }) }</option>
                         { for profiles.list.iter().map(|profile| html! { <option value={profile.name.clone()}>{ format!("{} ({})", profile.name, profile.url) }</option> }) }
                     </select>
-                    <button type="button" class="secondary" id="profile-forget" onclick={forget} disabled={profiles.get(&profile_name).is_none()}>{ "Forget" }</button>
+                    <button type="button" class="secondary" id="profile-forget" onclick={forget} disabled={profiles.get(&profile_name).is_none()}>{ lang.text(Text::Forget) }</button>
                 </div>
-                <p class="muted">{ "Passwords are kept in this browser only when \"Remember password\" is ticked. A link with ?broker=ws://host:port/mqtt opens this page with the URL filled in." }</p>
+                <p class="muted">{ lang.text(Text::PasswordsKept) }</p>
             </details>
             { (*problem).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
         </form>

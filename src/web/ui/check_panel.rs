@@ -9,12 +9,14 @@ use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
 use super::download::download;
+use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
 use crate::broker::{BrokerConfig, BrokerFaults};
 use crate::broker_url::BrokerUrl;
 use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout};
+use crate::i18n::{Lang, Text};
 use crate::trace::TraceStore;
 use crate::web::check_runner::{run, run_id, Target};
 
@@ -26,14 +28,10 @@ fn input_value(event: &InputEvent) -> String {
 }
 
 /// Why sending credentials to `url` deserves a warning, if it does.
-fn credential_warning(url: &str, has_credentials: bool) -> Option<String> {
+fn credential_warning(url: &str, has_credentials: bool, lang: Lang) -> Option<String> {
     let url = BrokerUrl::parse(url).ok()?;
-    (has_credentials && !url.is_secure() && !url.is_loopback()).then(|| {
-        format!(
-            "The username and password will cross the network unencrypted (ws://) to {}. Use wss:// unless this network is yours.",
-            url.host()
-        )
-    })
+    (has_credentials && !url.is_secure() && !url.is_loopback())
+        .then(|| lang.fill(Text::UnencryptedCredentials, &[&url.host()]))
 }
 
 #[derive(Properties, PartialEq)]
@@ -45,6 +43,7 @@ struct ResultRowProps {
 
 #[function_component(ResultRow)]
 fn result_row(props: &ResultRowProps) -> Html {
+    let lang = use_lang();
     let result = &props.result;
     let key = result.key();
     let onclick = {
@@ -66,15 +65,15 @@ fn result_row(props: &ResultRowProps) -> Html {
         html! {
             <div class="check-details" id={format!("details-{key}")}>
                 <dl class="check-facts">
-                    <dt>{ "Rule" }</dt><dd>{ &result.rule }</dd>
-                    <dt>{ "Expected" }</dt><dd>{ &result.outcome.expected }</dd>
-                    <dt>{ "Seen" }</dt><dd>{ &result.outcome.seen }</dd>
-                    <dt>{ "Took" }</dt><dd>{ format!("{} ms", result.duration_ms) }</dd>
+                    <dt>{ lang.text(Text::Rule) }</dt><dd>{ &result.rule }</dd>
+                    <dt>{ lang.text(Text::Expected) }</dt><dd>{ &result.outcome.expected }</dd>
+                    <dt>{ lang.text(Text::Seen) }</dt><dd>{ &result.outcome.seen }</dd>
+                    <dt>{ lang.text(Text::Took) }</dt><dd>{ format!("{} ms", result.duration_ms) }</dd>
                 </dl>
-                { if scene.hidden > 0 { html! { <p class="muted">{ format!("{} earlier packets not drawn; the transcript has them all.", scene.hidden) }</p> } } else { html! {} } }
+                { if scene.hidden > 0 { html! { <p class="muted">{ lang.fill(Text::EarlierNotDrawn, &[&scene.hidden]) }</p> } } else { html! {} } }
                 <div class="diagram-scroll"><SequenceDiagram id={AttrValue::from(format!("diagram-{key}"))} {scene} /></div>
                 <details class="transcript">
-                    <summary>{ format!("Transcript ({} lines)", result.transcript.len()) }</summary>
+                    <summary>{ lang.fill(Text::TranscriptLines, &[&result.transcript.len()]) }</summary>
                     <pre class="mono">{ result.transcript.join("\n") }</pre>
                 </details>
             </div>
@@ -95,6 +94,7 @@ fn result_row(props: &ResultRowProps) -> Html {
 
 #[function_component(CheckPanel)]
 pub fn check_panel() -> Html {
+    let lang = use_lang();
     let simulated = use_state(|| true);
     let url = use_state(|| {
         super::probe_panel::broker_from_address()
@@ -172,7 +172,7 @@ pub fn check_panel() -> Html {
             if topic_root.trim().is_empty() {
                 settings.topic_root = format!("qoscope-check/{}", settings.run_id);
             } else if let Err(problem) = crate::topic::validate_topic_name(&settings.topic_root) {
-                error.set(Some(format!("topic prefix: {problem}")));
+                error.set(Some(lang.fill(Text::TopicPrefixError, &[&problem])));
                 return;
             }
             error.set(None);
@@ -218,13 +218,13 @@ pub fn check_panel() -> Html {
                 mime,
                 &text,
             ) {
-                error.set(Some(problem));
+                error.set(Some(lang.text(problem).to_owned()));
             }
         })
     };
 
     let warning = (!*simulated)
-        .then(|| credential_warning(&url, !username.is_empty() || !password.is_empty()))
+        .then(|| credential_warning(&url, !username.is_empty() || !password.is_empty(), lang))
         .flatten();
     let shown: Vec<Rc<CheckResult>> = results.borrow().clone();
     let counts = shown.iter().fold([0usize; 4], |mut counts, result| {
@@ -239,17 +239,17 @@ pub fn check_panel() -> Html {
 
     html! {
         <section class="panel panel--wide" aria-labelledby="check-title" id="check">
-            <h2 id="check-title">{ "Check a broker" }</h2>
+            <h2 id="check-title">{ lang.text(Text::CheckABroker) }</h2>
             <form class="check-form" onsubmit={on_run}>
-                <div class="row" role="radiogroup" aria-label="What to check">
+                <div class="row" role="radiogroup" aria-label={lang.text(Text::WhatToCheck)}>
                     <label><input type="radio" name="check-target" id="check-target-sim" checked={*simulated}
-                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(true)) }} />{ " Simulated broker" }</label>
+                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(true)) }} />{ format!(" {}", lang.text(Text::SimulatedBroker)) }</label>
                     <label><input type="radio" name="check-target" id="check-target-url" checked={!*simulated}
-                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(false)) }} />{ " Broker at a URL" }</label>
+                        onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(false)) }} />{ format!(" {}", lang.text(Text::BrokerAtUrl)) }</label>
                 </div>
                 if *simulated {
                     <fieldset class="check-faults">
-                        <legend>{ "Break the simulated broker on purpose" }</legend>
+                        <legend>{ lang.text(Text::BreakOnPurpose) }</legend>
                         { for BrokerFaults::ALL.iter().enumerate().map(|(index, (name, _))| {
                             let faults = faults.clone();
                             let on = faults[index];
@@ -263,49 +263,49 @@ pub fn check_panel() -> Html {
                     </fieldset>
                 } else {
                     <>
-                        <label for="check-url" class="block-label">{ "WebSocket URL" }</label>
+                        <label for="check-url" class="block-label">{ lang.text(Text::WebSocketUrl) }</label>
                         <input id="check-url" class="mono" type="text" spellcheck="false" value={(*url).clone()}
                             oninput={{ let url = url.clone(); Callback::from(move |event: InputEvent| url.set(input_value(&event))) }} />
                         <div class="row">
-                            <label for="check-username">{ "Username" }</label>
+                            <label for="check-username">{ lang.text(Text::Username) }</label>
                             <input id="check-username" type="text" autocomplete="off" value={(*username).clone()}
                                 oninput={{ let username = username.clone(); Callback::from(move |event: InputEvent| username.set(input_value(&event))) }} />
-                            <label for="check-password">{ "Password" }</label>
+                            <label for="check-password">{ lang.text(Text::Password) }</label>
                             <input id="check-password" type="password" autocomplete="off" value={(*password).clone()}
                                 oninput={{ let password = password.clone(); Callback::from(move |event: InputEvent| password.set(input_value(&event))) }} />
                         </div>
-                        <p class="muted">{ "Credentials are used for this run only and never stored." }</p>
+                        <p class="muted">{ lang.text(Text::CredentialsNotStored) }</p>
                         { warning.map(|text| html! { <p class="error" role="alert" id="check-credential-warning">{ text }</p> }).unwrap_or_default() }
                     </>
                 }
                 <div class="row">
-                    <label for="check-versions">{ "Protocol" }</label>
+                    <label for="check-versions">{ lang.text(Text::Protocol) }</label>
                     <select id="check-versions" onchange={{ let versions = versions.clone(); Callback::from(move |event: Event| versions.set(event.target_unchecked_into::<HtmlSelectElement>().value())) }}>
-                        <option value="both" selected={*versions == "both"}>{ "3.1.1 and 5.0" }</option>
+                        <option value="both" selected={*versions == "both"}>{ lang.text(Text::BothVersions) }</option>
                         <option value="3.1.1" selected={*versions == "3.1.1"}>{ "MQTT 3.1.1" }</option>
                         <option value="5.0" selected={*versions == "5.0"}>{ "MQTT 5.0" }</option>
                     </select>
-                    <label for="check-topic-root">{ "Topic prefix" }</label>
-                    <input id="check-topic-root" class="mono" type="text" spellcheck="false" placeholder="qoscope-check/<run id>" value={(*topic_root).clone()}
+                    <label for="check-topic-root">{ lang.text(Text::TopicPrefix) }</label>
+                    <input id="check-topic-root" class="mono" type="text" spellcheck="false" placeholder={lang.text(Text::TopicPrefixPlaceholder)} value={(*topic_root).clone()}
                         oninput={{ let topic_root = topic_root.clone(); Callback::from(move |event: InputEvent| topic_root.set(input_value(&event))) }} />
                     <label><input id="check-heavy" type="checkbox" checked={*heavy}
-                        onchange={{ let heavy = heavy.clone(); Callback::from(move |event: Event| heavy.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ " Bursts and large payloads" }</label>
-                    <button id="check-run" type="submit" disabled={running}>{ if running { "Running…" } else { "Run the checks" } }</button>
+                        onchange={{ let heavy = heavy.clone(); Callback::from(move |event: Event| heavy.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ lang.text(Text::BurstsAndLargePayloads) }</label>
+                    <button id="check-run" type="submit" disabled={running}>{ lang.text(if running { Text::Running } else { Text::RunTheChecks }) }</button>
                 </div>
                 <p class="muted" id="check-plan">{ settings.announcement() }</p>
             </form>
             { (*error).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
             if let Some((done, total)) = *progress {
                 <div class="row check-summary" id="check-summary" aria-live="polite" data-done={(report.is_some()).to_string()}>
-                    <span>{ format!("{done} of {total} checks") }</span>
-                    <span class="verdict verdict--pass">{ format!("{} pass", counts[0]) }</span>
-                    <span class="verdict verdict--fail">{ format!("{} fail", counts[1]) }</span>
-                    <span class="verdict verdict--warn">{ format!("{} warn", counts[2]) }</span>
-                    <span class="verdict verdict--skipped">{ format!("{} skipped", counts[3]) }</span>
+                    <span>{ lang.fill(Text::CheckProgress, &[&done, &total]) }</span>
+                    <span class="verdict verdict--pass">{ lang.fill(Text::PassCount, &[&counts[0]]) }</span>
+                    <span class="verdict verdict--fail">{ lang.fill(Text::FailCount, &[&counts[1]]) }</span>
+                    <span class="verdict verdict--warn">{ lang.fill(Text::WarnCount, &[&counts[2]]) }</span>
+                    <span class="verdict verdict--skipped">{ lang.fill(Text::SkippedCount, &[&counts[3]]) }</span>
                     if report.is_some() {
-                        <button type="button" id="check-export-json" onclick={export("json")}>{ "Export JSON" }</button>
-                        <button type="button" id="check-export-markdown" onclick={export("markdown")}>{ "Export Markdown" }</button>
-                        <button type="button" id="check-export-junit" onclick={export("junit")}>{ "Export JUnit XML" }</button>
+                        <button type="button" id="check-export-json" onclick={export("json")}>{ lang.text(Text::ExportJson) }</button>
+                        <button type="button" id="check-export-markdown" onclick={export("markdown")}>{ lang.text(Text::ExportMarkdown) }</button>
+                        <button type="button" id="check-export-junit" onclick={export("junit")}>{ lang.text(Text::ExportJunit) }</button>
                     }
                 </div>
             }

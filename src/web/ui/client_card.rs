@@ -8,7 +8,9 @@ use std::rc::Rc;
 use web_sys::{HtmlInputElement, HtmlSelectElement, HtmlTextAreaElement};
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use crate::codec::{ProtocolVersion, QoS, RetainHandling, Subscription, SubscriptionOptions, Will};
+use crate::i18n::{Lang, Text};
 use crate::payload_format::PayloadFormat;
 use crate::session::{ConnectOptions, PublishRequest, SubscriptionRecord};
 use crate::web::workbench::Workbench;
@@ -89,8 +91,8 @@ impl Draft {
         }
     }
 
-    /// The options, or what is wrong with the form.
-    fn apply(&self, mut options: ConnectOptions) -> Result<ConnectOptions, String> {
+    /// The options, or what is wrong with the form (in `lang`).
+    fn apply(&self, mut options: ConnectOptions, lang: Lang) -> Result<ConnectOptions, String> {
         options.client_id = self.client_id.trim().to_owned();
         options.version = self.version;
         options.clean_start = self.clean_start;
@@ -98,19 +100,19 @@ impl Draft {
             .keep_alive
             .trim()
             .parse()
-            .map_err(|_| "keep alive: seconds from 0 to 65535".to_owned())?;
+            .map_err(|_| lang.text(Text::KeepAliveRange).to_owned())?;
         let expiry: u32 = self
             .session_expiry
             .trim()
             .parse()
-            .map_err(|_| "session expiry: seconds from 0 to 4294967295".to_owned())?;
+            .map_err(|_| lang.text(Text::SessionExpiryRange).to_owned())?;
         options.properties.session_expiry_interval =
             (self.version == ProtocolVersion::V5 && expiry > 0).then_some(expiry);
         options.username = (!self.username.is_empty()).then(|| self.username.clone());
         options.password = (!self.password.is_empty()).then(|| self.password.clone().into());
         options.will = if self.will {
             crate::topic::validate_topic_name(&self.will_topic)
-                .map_err(|error| format!("will topic: {error}"))?;
+                .map_err(|error| lang.fill(Text::WillTopicError, &[&error]))?;
             Some(Will {
                 topic: self.will_topic.clone(),
                 payload: self.will_payload.clone().into(),
@@ -140,8 +142,8 @@ struct Message {
 }
 
 impl Message {
-    /// The request, or what is wrong with the form.
-    fn request(&self, version: ProtocolVersion) -> Result<PublishRequest, String> {
+    /// The request, or what is wrong with the form (in `lang`).
+    fn request(&self, version: ProtocolVersion, lang: Lang) -> Result<PublishRequest, String> {
         let payload = self.format.parse(&self.payload)?;
         let mut request = PublishRequest::new(self.topic.clone(), payload, self.qos);
         request.retain = self.retain;
@@ -152,7 +154,7 @@ impl Message {
                     self.expiry
                         .trim()
                         .parse()
-                        .map_err(|_| "message expiry: whole seconds".to_owned())?,
+                        .map_err(|_| lang.text(Text::MessageExpiryWhole).to_owned())?,
                 );
             }
             properties.content_type =
@@ -169,7 +171,7 @@ impl Message {
             {
                 let (key, value) = line
                     .split_once('=')
-                    .ok_or_else(|| format!("user property \"{line}\": write key=value"))?;
+                    .ok_or_else(|| lang.fill(Text::UserPropertyForm, &[&line]))?;
                 properties
                     .user_properties
                     .push((key.trim().to_owned(), value.trim().to_owned()));
@@ -180,24 +182,30 @@ impl Message {
 }
 
 /// What to tell about a command: nothing when the session took it.
-fn refusal<T, E: std::fmt::Display>(what: &str, result: Option<Result<T, E>>) -> Option<String> {
+fn refusal<T, E: std::fmt::Display>(
+    what: Text,
+    result: Option<Result<T, E>>,
+    lang: Lang,
+) -> Option<String> {
+    let what = lang.text(what);
     match result {
         Some(Ok(_)) => None,
-        Some(Err(error)) => Some(format!("{what}: {error}")),
-        None => Some(format!("{what}: connect the client first")),
+        Some(Err(error)) => Some(lang.fill(Text::ErrorIn, &[&what, &error])),
+        None => Some(lang.fill(Text::ConnectFirst, &[&what])),
     }
 }
 
-fn outcome_text(record: &SubscriptionRecord) -> String {
+fn outcome_text(record: &SubscriptionRecord, lang: Lang) -> String {
     match record.outcome {
-        None => "waiting for SUBACK".to_owned(),
-        Some(Ok(granted)) => format!("granted {}", granted.as_u8()),
-        Some(Err(code)) => format!("refused: {code}"),
+        None => lang.text(Text::WaitingForSuback).to_owned(),
+        Some(Ok(granted)) => lang.fill(Text::Granted, &[&granted.as_u8()]),
+        Some(Err(code)) => lang.fill(Text::RefusedWith, &[&code]),
     }
 }
 
 #[function_component(ClientCard)]
 pub fn client_card(props: &ClientCardProps) -> Html {
+    let lang = use_lang();
     let workbench = props.workbench.clone();
     let client = props.client;
     let options = workbench.options(client);
@@ -259,7 +267,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             let Some(options) = workbench.options(client) else {
                 return;
             };
-            match form.apply(options) {
+            match form.apply(options, lang) {
                 Ok(options) => {
                     problem.set(None);
                     workbench.set_options(client, options);
@@ -311,7 +319,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             let result = workbench.command(client, |session, now| {
                 session.subscribe(now, vec![subscription], Default::default())
             });
-            problem.set(refusal("Subscribe", result));
+            problem.set(refusal(Text::Subscribe, result, lang));
         })
     };
     let unsubscribe = |filter: String| {
@@ -321,7 +329,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             let result = workbench.command(client, |session, now| {
                 session.unsubscribe(now, vec![filter], Default::default())
             });
-            problem.set(refusal("Unsubscribe", result));
+            problem.set(refusal(Text::Unsubscribe, result, lang));
         })
     };
     let publish = {
@@ -329,12 +337,13 @@ pub fn client_card(props: &ClientCardProps) -> Html {
         let version = current.version;
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
-            problem.set(match message.request(version) {
+            problem.set(match message.request(version, lang) {
                 Ok(request) => refusal(
-                    "Publish",
+                    Text::Publish,
                     workbench.command(client, |session, now| session.publish(now, request)),
+                    lang,
                 ),
-                Err(error) => Some(format!("Publish: {error}")),
+                Err(error) => Some(lang.fill(Text::ErrorIn, &[&lang.text(Text::Publish), &error])),
             });
         })
     };
@@ -354,22 +363,26 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             event.target_unchecked_into::<HtmlTextAreaElement>().value()
         })
     };
-    let state = if connected { "connected" } else { "offline" };
+    let (state, state_text) = if connected {
+        ("connected", Text::Connected)
+    } else {
+        ("offline", Text::Offline)
+    };
 
     html! {
         <details class="client-card" id={id("card")} data-state={state}>
             <summary>
                 <strong>{ props.name.clone() }</strong>
                 <span class="muted mono">{ format!(" {} · {} · ", current.client_id, current.version) }</span>
-                <span class={classes!("state", format!("state--{state}"))}>{ state }</span>
+                <span class={classes!("state", format!("state--{state}"))}>{ lang.text(state_text) }</span>
             </summary>
             <div class="client-card__body">
                 <fieldset>
-                    <legend>{ "Connection" }</legend>
+                    <legend>{ lang.text(Text::Connection) }</legend>
                     <div class="form-grid">
-                        <label for={id("id")}>{ "Client id" }</label>
+                        <label for={id("id")}>{ lang.text(Text::ClientId) }</label>
                         <input id={id("id")} class="mono" type="text" value={form.client_id.clone()} oninput={edit(|d, v| d.client_id = v)} />
-                        <label for={id("version")}>{ "Protocol" }</label>
+                        <label for={id("version")}>{ lang.text(Text::Protocol) }</label>
                         <select id={id("version")} onchange={{
                             let draft = draft.clone();
                             Callback::from(move |event: Event| if let Some(mut next) = (*draft).clone() {
@@ -380,26 +393,26 @@ pub fn client_card(props: &ClientCardProps) -> Html {
                             <option value="4" selected={!v5}>{ "MQTT 3.1.1" }</option>
                             <option value="5" selected={v5}>{ "MQTT 5.0" }</option>
                         </select>
-                        <label for={id("keep-alive")}>{ "Keep alive (s)" }</label>
+                        <label for={id("keep-alive")}>{ lang.text(Text::KeepAliveSeconds) }</label>
                         <input id={id("keep-alive")} type="text" inputmode="numeric" value={form.keep_alive.clone()} oninput={edit(|d, v| d.keep_alive = v)} />
                         if v5 {
-                            <label for={id("expiry")}>{ "Session expiry (s)" }</label>
+                            <label for={id("expiry")}>{ lang.text(Text::SessionExpirySeconds) }</label>
                             <input id={id("expiry")} type="text" inputmode="numeric" value={form.session_expiry.clone()} oninput={edit(|d, v| d.session_expiry = v)} />
                         }
-                        <label for={id("username")}>{ "Username" }</label>
+                        <label for={id("username")}>{ lang.text(Text::Username) }</label>
                         <input id={id("username")} type="text" autocomplete="off" value={form.username.clone()} oninput={edit(|d, v| d.username = v)} />
-                        <label for={id("password")}>{ "Password" }</label>
+                        <label for={id("password")}>{ lang.text(Text::Password) }</label>
                         <input id={id("password")} type="password" autocomplete="off" value={form.password.clone()} oninput={edit(|d, v| d.password = v)} />
                     </div>
-                    <label><input id={id("clean")} type="checkbox" checked={form.clean_start} onchange={toggle(|d, v| d.clean_start = v)} />{ if v5 { " Clean start" } else { " Clean session" } }</label>
-                    <label><input id={id("will")} type="checkbox" checked={form.will} onchange={toggle(|d, v| d.will = v)} />{ " Last will" }</label>
+                    <label><input id={id("clean")} type="checkbox" checked={form.clean_start} onchange={toggle(|d, v| d.clean_start = v)} />{ lang.text(if v5 { Text::CleanStart } else { Text::CleanSession }) }</label>
+                    <label><input id={id("will")} type="checkbox" checked={form.will} onchange={toggle(|d, v| d.will = v)} />{ lang.text(Text::LastWill) }</label>
                     if form.will {
                         <div class="form-grid">
-                            <label for={id("will-topic")}>{ "Will topic" }</label>
+                            <label for={id("will-topic")}>{ lang.text(Text::WillTopic) }</label>
                             <input id={id("will-topic")} class="mono" type="text" value={form.will_topic.clone()} oninput={edit(|d, v| d.will_topic = v)} />
-                            <label for={id("will-payload")}>{ "Will payload" }</label>
+                            <label for={id("will-payload")}>{ lang.text(Text::WillPayload) }</label>
                             <input id={id("will-payload")} type="text" value={form.will_payload.clone()} oninput={edit(|d, v| d.will_payload = v)} />
-                            <label for={id("will-qos")}>{ "Will QoS" }</label>
+                            <label for={id("will-qos")}>{ lang.text(Text::WillQos) }</label>
                             <select id={id("will-qos")} onchange={{
                                 let draft = draft.clone();
                                 Callback::from(move |event: Event| if let Some(mut next) = (*draft).clone() {
@@ -410,58 +423,58 @@ pub fn client_card(props: &ClientCardProps) -> Html {
                                 { for QoS::ALL.iter().map(|qos| html! { <option value={qos.as_u8().to_string()} selected={form.will_qos == *qos}>{ format!("QoS {}", qos.as_u8()) }</option> }) }
                             </select>
                         </div>
-                        <label><input id={id("will-retain")} type="checkbox" checked={form.will_retain} onchange={toggle(|d, v| d.will_retain = v)} />{ " Will retain" }</label>
+                        <label><input id={id("will-retain")} type="checkbox" checked={form.will_retain} onchange={toggle(|d, v| d.will_retain = v)} />{ lang.text(Text::WillRetain) }</label>
                     }
                     <div class="row">
-                        <button type="button" id={id("connect")} onclick={connect}>{ if connected { "Reconnect with these options" } else { "Connect" } }</button>
-                        <button type="button" class="secondary" id={id("disconnect")} onclick={disconnect} disabled={!connected}>{ "Disconnect" }</button>
-                        <button type="button" class="secondary" id={id("drop")} onclick={drop_connection} disabled={!connected} title="Close without DISCONNECT: the broker publishes the will">{ "Drop connection" }</button>
-                        <button type="button" class="secondary" id={id("remove")} onclick={remove}>{ "Remove client" }</button>
+                        <button type="button" id={id("connect")} onclick={connect}>{ lang.text(if connected { Text::ReconnectWithOptions } else { Text::Connect }) }</button>
+                        <button type="button" class="secondary" id={id("disconnect")} onclick={disconnect} disabled={!connected}>{ lang.text(Text::Disconnect) }</button>
+                        <button type="button" class="secondary" id={id("drop")} onclick={drop_connection} disabled={!connected} title={lang.text(Text::DropConnectionHint)}>{ lang.text(Text::DropConnection) }</button>
+                        <button type="button" class="secondary" id={id("remove")} onclick={remove}>{ lang.text(Text::RemoveClient) }</button>
                     </div>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "Subscriptions" }</legend>
+                    <legend>{ lang.text(Text::Subscriptions) }</legend>
                     <ul class="subscriptions" id={id("subscriptions")}>
                         { for subscriptions.iter().map(|record| html! {
                             <li>
                                 <span class="mono">{ &record.filter }</span>
-                                <span class="muted">{ format!(" asked QoS {} · {}", record.options.qos.as_u8(), outcome_text(record)) }</span>
-                                <button type="button" class="link" onclick={unsubscribe(record.filter.clone())}>{ "Unsubscribe" }</button>
+                                <span class="muted">{ lang.fill(Text::AskedQos, &[&record.options.qos.as_u8(), &outcome_text(record, lang)]) }</span>
+                                <button type="button" class="link" onclick={unsubscribe(record.filter.clone())}>{ lang.text(Text::Unsubscribe) }</button>
                             </li>
                         }) }
                     </ul>
                     <form class="row" onsubmit={subscribe}>
-                        <label for={id("filter")} class="visually-hidden">{ "Topic filter" }</label>
+                        <label for={id("filter")} class="visually-hidden">{ lang.text(Text::TopicFilter) }</label>
                         <input id={id("filter")} class="mono" type="text" value={(*filter).clone()} oninput={{ let filter = filter.clone(); Callback::from(move |event: InputEvent| filter.set(text(&event))) }} />
-                        <label for={id("sub-qos")} class="visually-hidden">{ "Requested QoS" }</label>
+                        <label for={id("sub-qos")} class="visually-hidden">{ lang.text(Text::RequestedQos) }</label>
                         <select id={id("sub-qos")} onchange={{ let sub_qos = sub_qos.clone(); Callback::from(move |event: Event| sub_qos.set(qos_of(&chosen(&event)))) }}>
                             { for QoS::ALL.iter().map(|qos| html! { <option value={qos.as_u8().to_string()} selected={*sub_qos == *qos}>{ format!("QoS {}", qos.as_u8()) }</option> }) }
                         </select>
                         if v5 {
-                            <label><input type="checkbox" checked={*no_local} onchange={{ let no_local = no_local.clone(); Callback::from(move |event: Event| no_local.set(checked(&event))) }} />{ " No local" }</label>
-                            <label><input type="checkbox" checked={*keep_retain} onchange={{ let keep_retain = keep_retain.clone(); Callback::from(move |event: Event| keep_retain.set(checked(&event))) }} />{ " Retain as published" }</label>
-                            <select aria-label="Retain handling" onchange={{ let retain_handling = retain_handling.clone(); Callback::from(move |event: Event| retain_handling.set(match chosen(&event).as_str() {
+                            <label><input type="checkbox" checked={*no_local} onchange={{ let no_local = no_local.clone(); Callback::from(move |event: Event| no_local.set(checked(&event))) }} />{ lang.text(Text::NoLocal) }</label>
+                            <label><input type="checkbox" checked={*keep_retain} onchange={{ let keep_retain = keep_retain.clone(); Callback::from(move |event: Event| keep_retain.set(checked(&event))) }} />{ lang.text(Text::RetainAsPublished) }</label>
+                            <select aria-label={lang.text(Text::RetainHandling)} onchange={{ let retain_handling = retain_handling.clone(); Callback::from(move |event: Event| retain_handling.set(match chosen(&event).as_str() {
                                 "1" => RetainHandling::SendIfNew, "2" => RetainHandling::DoNotSend, _ => RetainHandling::SendAtSubscribe })) }}>
-                                <option value="0" selected={*retain_handling == RetainHandling::SendAtSubscribe}>{ "Retained: at subscribe" }</option>
-                                <option value="1" selected={*retain_handling == RetainHandling::SendIfNew}>{ "Retained: if new" }</option>
-                                <option value="2" selected={*retain_handling == RetainHandling::DoNotSend}>{ "Retained: never" }</option>
+                                <option value="0" selected={*retain_handling == RetainHandling::SendAtSubscribe}>{ lang.text(Text::RetainedAtSubscribe) }</option>
+                                <option value="1" selected={*retain_handling == RetainHandling::SendIfNew}>{ lang.text(Text::RetainedIfNew) }</option>
+                                <option value="2" selected={*retain_handling == RetainHandling::DoNotSend}>{ lang.text(Text::RetainedNever) }</option>
                             </select>
                         }
-                        <button type="submit" id={id("subscribe")}>{ "Subscribe" }</button>
+                        <button type="submit" id={id("subscribe")}>{ lang.text(Text::Subscribe) }</button>
                     </form>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "Publish" }</legend>
+                    <legend>{ lang.text(Text::Publish) }</legend>
                     <form onsubmit={publish}>
                         <div class="form-grid">
-                            <label for={id("topic")}>{ "Topic" }</label>
+                            <label for={id("topic")}>{ lang.text(Text::Topic) }</label>
                             <input id={id("topic")} class="mono" type="text" value={message.topic.clone()} oninput={on_text(|m, v| m.topic = v)} />
-                            <label for={id("format")}>{ "Payload as" }</label>
+                            <label for={id("format")}>{ lang.text(Text::PayloadAs) }</label>
                             <select id={id("format")} onchange={set_message(|m, v| m.format = PayloadFormat::ALL.into_iter().find(|format| format.name() == v).unwrap_or_default()).reform(|event: Event| chosen(&event))}>
                                 { for PayloadFormat::ALL.iter().map(|format| html! { <option value={format.name()} selected={message.format == *format}>{ format.name() }</option> }) }
                             </select>
                         </div>
-                        <label for={id("payload")} class="block-label">{ "Payload" }</label>
+                        <label for={id("payload")} class="block-label">{ lang.text(Text::Payload) }</label>
                         <textarea id={id("payload")} class="mono" rows="2" value={message.payload.clone()} oninput={on_area(|m, v| m.payload = v)} />
                         <div class="row" role="radiogroup" aria-label="QoS">
                             { for QoS::ALL.iter().map(|qos| {
@@ -470,24 +483,24 @@ pub fn client_card(props: &ClientCardProps) -> Html {
                                 let onchange = set.reform(move |event: Event| event.target_unchecked_into::<HtmlInputElement>().value());
                                 html! { <label class="segment"><input type="radio" name={id("qos")} value={value} checked={message.qos == *qos} {onchange} />{ format!(" QoS {}", qos.as_u8()) }</label> }
                             }) }
-                            <label><input id={id("retain")} type="checkbox" checked={message.retain} onchange={set_message(|m, v| m.retain = v == "true").reform(|event: Event| checked(&event).to_string())} />{ " Retain" }</label>
+                            <label><input id={id("retain")} type="checkbox" checked={message.retain} onchange={set_message(|m, v| m.retain = v == "true").reform(|event: Event| checked(&event).to_string())} />{ lang.text(Text::Retain) }</label>
                         </div>
                         if current.version == ProtocolVersion::V5 {
                             <details class="v5-properties">
-                                <summary>{ "5.0 properties" }</summary>
+                                <summary>{ lang.text(Text::V5Properties) }</summary>
                                 <div class="form-grid">
-                                    <label for={id("message-expiry")}>{ "Message expiry (s)" }</label>
+                                    <label for={id("message-expiry")}>{ lang.text(Text::MessageExpirySeconds) }</label>
                                     <input id={id("message-expiry")} type="text" inputmode="numeric" value={message.expiry.clone()} oninput={on_text(|m, v| m.expiry = v)} />
-                                    <label for={id("content-type")}>{ "Content type" }</label>
+                                    <label for={id("content-type")}>{ lang.text(Text::ContentType) }</label>
                                     <input id={id("content-type")} type="text" value={message.content_type.clone()} oninput={on_text(|m, v| m.content_type = v)} />
-                                    <label for={id("response-topic")}>{ "Response topic" }</label>
+                                    <label for={id("response-topic")}>{ lang.text(Text::ResponseTopic) }</label>
                                     <input id={id("response-topic")} class="mono" type="text" value={message.response_topic.clone()} oninput={on_text(|m, v| m.response_topic = v)} />
                                 </div>
-                                <label for={id("user-properties")} class="block-label">{ "User properties (key=value, one per line)" }</label>
+                                <label for={id("user-properties")} class="block-label">{ lang.text(Text::UserPropertiesHint) }</label>
                                 <textarea id={id("user-properties")} class="mono" rows="2" value={message.user_properties.clone()} oninput={on_area(|m, v| m.user_properties = v)} />
                             </details>
                         }
-                        <button type="submit" id={id("publish")}>{ "Publish" }</button>
+                        <button type="submit" id={id("publish")}>{ lang.text(Text::Publish) }</button>
                     </form>
                 </fieldset>
                 { (*problem).clone().map(|text| html! { <p class="error" role="alert" id={id("problem")}>{ text }</p> }).unwrap_or_default() }

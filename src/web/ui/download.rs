@@ -2,18 +2,20 @@
 
 use wasm_bindgen::JsCast;
 
-/// Offers `text` as a download named `name` with the MIME type `mime`.
-pub fn download(name: &str, mime: &str, text: &str) -> Result<(), String> {
+use crate::i18n::Text;
+
+/// Offers `text` as a download named `name` with the MIME type `mime`; an error says which
+/// browser step failed.
+pub fn download(name: &str, mime: &str, text: &str) -> Result<(), Text> {
     let parts = js_sys::Array::of1(&text.into());
     let options = web_sys::BlobPropertyBag::new();
     options.set_type(mime);
     let blob = web_sys::Blob::new_with_str_sequence_and_options(&parts, &options)
-        .map_err(|_| "the browser could not make the file".to_owned())?;
-    let url = web_sys::Url::create_object_url_with_blob(&blob)
-        .map_err(|_| "the browser could not make a link to the file".to_owned())?;
+        .map_err(|_| Text::NoFile)?;
+    let url = web_sys::Url::create_object_url_with_blob(&blob).map_err(|_| Text::NoFileLink)?;
     let anchor = super::super::document()
         .create_element("a")
-        .map_err(|_| "the browser could not make a link".to_owned())?
+        .map_err(|_| Text::NoLink)?
         .unchecked_into::<web_sys::HtmlAnchorElement>();
     anchor.set_href(&url);
     anchor.set_download(name);

@@ -6,9 +6,11 @@ use std::rc::Rc;
 
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use super::message_table::MessageTable;
 use super::qos_matrix::QosMatrixTable;
 use crate::all_nine::{AllNinePlan, AllNineRun};
+use crate::i18n::Text;
 use crate::trace::{DeliveryRow, FlowId, QosMatrix};
 use crate::web::workbench::Workbench;
 
@@ -43,6 +45,7 @@ enum RunStatus {
 
 #[function_component(EffectiveQos)]
 pub fn effective_qos(props: &EffectiveQosProps) -> Html {
+    let lang = use_lang();
     let run = use_mut_ref(|| None::<AllNineRun>);
     let status = use_state(|| RunStatus::Idle);
     let selected = use_state(|| None::<FlowId>);
@@ -67,10 +70,9 @@ pub fn effective_qos(props: &EffectiveQosProps) -> Html {
                 if let RunStatus::Subscribing(number) = *status {
                     status.set(match refused.first() {
                         None => RunStatus::Published(number),
-                        Some(error) => RunStatus::Failed(format!(
-                            "{} of the nine publishes were refused: {error}",
-                            refused.len()
-                        )),
+                        Some(error) => RunStatus::Failed(
+                            lang.fill(Text::PublishesRefused, &[&refused.len(), error]),
+                        ),
                     });
                 }
                 *run.borrow_mut() = Some(taken);
@@ -98,7 +100,7 @@ pub fn effective_qos(props: &EffectiveQosProps) -> Html {
                 }
                 Some(Err(error)) => status.set(RunStatus::Failed(error.to_string())),
                 None => status.set(RunStatus::Failed(
-                    "the subscriber has not connected yet".into(),
+                    lang.text(Text::SubscriberNotConnected).into(),
                 )),
             }
         })
@@ -118,32 +120,30 @@ pub fn effective_qos(props: &EffectiveQosProps) -> Html {
     let received = props.rows.len() as u64 + props.earlier_messages;
     let status_text = match &*status {
         RunStatus::Idle => String::new(),
-        RunStatus::Subscribing(number) => format!(
-            "Run {number}: subscribing at QoS 0, 1 and 2 to {TOPIC_PREFIX}/sub0, sub1 and sub2…"
-        ),
-        RunStatus::Published(number) => format!("Run {number}: nine messages published."),
+        RunStatus::Subscribing(number) => lang.fill(Text::SubscribingRun, &[number, &TOPIC_PREFIX]),
+        RunStatus::Published(number) => lang.fill(Text::PublishedRun, &[number]),
         RunStatus::Failed(error) => error.clone(),
     };
     html! {
         <section class="effective-qos" aria-labelledby="effective-qos-title">
             <div class="effective-qos__head">
-                <h3 id="effective-qos-title">{ "Effective QoS" }</h3>
-                <button id="run-all-nine" type="button" onclick={run_all_nine}>{ "Run all nine" }</button>
+                <h3 id="effective-qos-title">{ lang.text(Text::EffectiveQos) }</h3>
+                <button id="run-all-nine" type="button" onclick={run_all_nine}>{ lang.text(Text::RunAllNine) }</button>
                 <span class="effective-qos__status muted" role="status">{ status_text }</span>
             </div>
             <div class="effective-qos__grid">
                 <QosMatrixTable matrix={matrix.clone()} selected={*selected} {on_select_flow} />
                 <div class="effective-qos__explain">
-                    <p>{ "A message reaches a subscriber at the lower of its publish QoS and the QoS the broker granted the subscription (and never above the server's Maximum QoS). Each cell shows the QoS messages actually arrived with; choose one to find an example in the table." }</p>
+                    <p>{ lang.text(Text::EffectiveQosExplained) }</p>
                     <p class="effective-qos__summary">
-                        <strong>{ format!("{} of 9", matrix.filled()) }</strong>{ " pairs observed · " }
-                        <strong id="received-count" data-count={received.to_string()}>{ received }</strong>{ " messages" }
+                        <strong>{ lang.fill(Text::OfNine, &[&matrix.filled()]) }</strong>{ lang.text(Text::PairsObserved) }
+                        <strong id="received-count" data-count={received.to_string()}>{ received }</strong>
                         if props.earlier_messages > 0 {
-                            { format!(" (the newest {} in the table)", props.rows.len()) }
+                            { lang.fill(Text::NewestInTable, &[&props.rows.len()]) }
                         }
-                        { " · " }
-                        <strong class={classes!((bugs > 0).then_some("effective-qos__bad"))}>{ bugs }</strong>{ " broker bugs · " }
-                        <strong>{ duplicates }</strong>{ " duplicates" }
+                        { lang.text(Text::MessagesCount) }
+                        <strong class={classes!((bugs > 0).then_some("effective-qos__bad"))}>{ bugs }</strong>{ lang.text(Text::BrokerBugsCount) }
+                        <strong>{ duplicates }</strong>{ lang.text(Text::DuplicatesCount) }
                     </p>
                 </div>
             </div>

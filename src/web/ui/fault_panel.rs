@@ -5,7 +5,9 @@
 use web_sys::{HtmlInputElement, HtmlSelectElement};
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use crate::codec::{PacketType, QoS};
+use crate::i18n::Text;
 use crate::lesson::Actor;
 use crate::session::PublishRequest;
 use crate::sim::{LinkFaults, Side, World};
@@ -78,6 +80,7 @@ fn checked(event: &Event) -> bool {
 
 #[function_component(FaultPanel)]
 pub fn fault_panel(props: &FaultPanelProps) -> Html {
+    let lang = use_lang();
     let driver = &props.driver;
     let latency = use_state(|| driver.read(|world| world.faults(0, Side::ToBroker).latency_ms));
     let drop_client = use_state(|| 0usize);
@@ -141,10 +144,10 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             driver.with_world(|world| world.drop_next(*client, *side, *kind));
             let way = match *side {
-                Side::ToBroker => format!("from {} to the broker", actors[*client].name),
-                Side::ToClient => format!("from the broker to {}", actors[*client].name),
+                Side::ToBroker => lang.fill(Text::FromClientToBroker, &[&actors[*client].name]),
+                Side::ToClient => lang.fill(Text::FromBrokerToClient, &[&actors[*client].name]),
             };
-            armed.set(format!("The next {} {way} will be lost.", kind.name()));
+            armed.set(lang.fill(Text::NextWillBeLost, &[&kind.name(), &way]));
         })
     };
     let on_retry = {
@@ -218,25 +221,25 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
 
     html! {
         <section class="fault-panel" aria-labelledby="fault-title">
-            <h3 id="fault-title">{ "Free play: break the network yourself" }</h3>
+            <h3 id="fault-title">{ lang.text(Text::FreePlayTitle) }</h3>
             <div class="fault-grid">
                 <fieldset>
-                    <legend>{ "Messages" }</legend>
+                    <legend>{ lang.text(Text::Messages) }</legend>
                     <div class="row">
                         <button id="free-publish-qos0" onclick={publish(QoS::AtMostOnce)}>{ "QoS 0" }</button>
                         <button id="free-publish-qos1" onclick={publish(QoS::AtLeastOnce)}>{ "QoS 1" }</button>
                         <button id="free-publish-qos2" onclick={publish(QoS::ExactlyOnce)}>{ "QoS 2" }</button>
                     </div>
-                    <p class="muted small">{ format!("{publisher} publishes to {FREE_TOPIC}.") }</p>
+                    <p class="muted small">{ lang.fill(Text::PublishesTo, &[&publisher, &FREE_TOPIC]) }</p>
                     <label class="check">
                         <input id="fault-retry" type="checkbox" onchange={on_retry} />
-                        { format!(" Re-send after {} s without reconnecting", TEACHING_RETRY_MS / 1000) }
+                        { lang.fill(Text::ResendAfter, &[&(TEACHING_RETRY_MS / 1000)]) }
                     </label>
-                    <p class="muted small">{ "Teaching only: v3 tolerates it, v5 forbids it [v5 MQTT-4.4.0-1]." }</p>
+                    <p class="muted small">{ lang.text(Text::TeachingOnly) }</p>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "Links" }</legend>
-                    <label class="block-label" for="fault-latency">{ format!("Latency {} ms each way", *latency) }</label>
+                    <legend>{ lang.text(Text::Links) }</legend>
+                    <label class="block-label" for="fault-latency">{ lang.fill(Text::LatencyEachWay, &[&*latency]) }</label>
                     <input id="fault-latency" type="range" min="0" max="2000" step="50" value={latency.to_string()} onchange={on_latency} />
                     <div class="fault-loss">
                         { for LOSABLE.into_iter().map(|kind| {
@@ -245,7 +248,7 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                                 <label for={id.clone()}>
                                     <span>{ kind.name() }</span>
                                     <input id={id} type="number" min="0" max="100" step="10" value="0"
-                                           aria-label={format!("{} loss in percent", kind.name())} onchange={on_loss(kind)} />
+                                           aria-label={lang.fill(Text::LossInPercent, &[&kind.name()])} onchange={on_loss(kind)} />
                                     <span class="muted">{ "%" }</span>
                                 </label>
                             }
@@ -253,46 +256,46 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                     </div>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "Lose the next packet" }</legend>
+                    <legend>{ lang.text(Text::LoseNextPacket) }</legend>
                     <div class="row">
-                        <select id="fault-drop-kind" aria-label="Packet type" onchange={on_drop_kind}>
+                        <select id="fault-drop-kind" aria-label={lang.text(Text::PacketType)} onchange={on_drop_kind}>
                             { for LOSABLE.into_iter().map(|kind| html! {
                                 <option value={kind.name()} selected={kind == *drop_kind}>{ kind.name() }</option>
                             }) }
                         </select>
-                        <select id="fault-drop-side" aria-label="Direction" onchange={on_drop_side}>
-                            <option value="to-client" selected={*drop_side == Side::ToClient}>{ "broker → client" }</option>
-                            <option value="to-broker" selected={*drop_side == Side::ToBroker}>{ "client → broker" }</option>
+                        <select id="fault-drop-side" aria-label={lang.text(Text::Direction)} onchange={on_drop_side}>
+                            <option value="to-client" selected={*drop_side == Side::ToClient}>{ lang.text(Text::BrokerToClient) }</option>
+                            <option value="to-broker" selected={*drop_side == Side::ToBroker}>{ lang.text(Text::ClientToBroker) }</option>
                         </select>
-                        <select id="fault-drop-client" aria-label="Client" onchange={on_drop_client}>
+                        <select id="fault-drop-client" aria-label={lang.text(Text::Client)} onchange={on_drop_client}>
                             { for props.actors.iter().enumerate().map(|(index, actor)| html! {
                                 <option value={index.to_string()} selected={index == *drop_client}>{ actor.name }</option>
                             }) }
                         </select>
-                        <button id="fault-drop-next" class="secondary" onclick={arm_drop}>{ "Lose it" }</button>
+                        <button id="fault-drop-next" class="secondary" onclick={arm_drop}>{ lang.text(Text::LoseIt) }</button>
                     </div>
                     <p class="muted small" aria-live="polite">{ (*armed).clone() }</p>
                 </fieldset>
                 <fieldset>
-                    <legend>{ "Hold and connections" }</legend>
+                    <legend>{ lang.text(Text::HoldAndConnections) }</legend>
                     <label class="check">
-                        <input id="fault-hold" type="checkbox" onchange={on_hold} />{ " Hold every packet" }
+                        <input id="fault-hold" type="checkbox" onchange={on_hold} />{ lang.text(Text::HoldEveryPacket) }
                     </label>
                     <div class="row">
-                        <button id="fault-release" class="secondary" disabled={held == 0} onclick={release(false)}>{ "Release next" }</button>
-                        <button id="fault-drop-held" class="secondary" disabled={held == 0} onclick={release(true)}>{ "Lose next" }</button>
-                        <span class="muted small" aria-live="polite">{ format!("{held} held") }</span>
+                        <button id="fault-release" class="secondary" disabled={held == 0} onclick={release(false)}>{ lang.text(Text::ReleaseNext) }</button>
+                        <button id="fault-drop-held" class="secondary" disabled={held == 0} onclick={release(true)}>{ lang.text(Text::LoseNext) }</button>
+                        <span class="muted small" aria-live="polite">{ lang.fill(Text::Held, &[&held]) }</span>
                     </div>
                     <div class="fault-connections">
                         { for props.actors.iter().enumerate().map(|(index, actor)| html! {
                             <>
                                 <span>{ actor.name }</span>
                                 <button id={format!("fault-cut-{index}")} class="secondary" disabled={!open[index]}
-                                        aria-label={format!("Cut {}'s connection", actor.name)}
-                                        onclick={connection(index, false)}>{ "Cut" }</button>
+                                        aria-label={lang.fill(Text::CutConnectionOf, &[&actor.name])}
+                                        onclick={connection(index, false)}>{ lang.text(Text::Cut) }</button>
                                 <button id={format!("fault-reconnect-{index}")} class="secondary" disabled={open[index]}
-                                        aria-label={format!("Reconnect {}", actor.name)}
-                                        onclick={connection(index, true)}>{ "Reconnect" }</button>
+                                        aria-label={lang.fill(Text::ReconnectClient, &[&actor.name])}
+                                        onclick={connection(index, true)}>{ lang.text(Text::Reconnect) }</button>
                             </>
                         }) }
                     </div>

@@ -4,7 +4,9 @@
 
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use crate::codec::Field;
+use crate::i18n::Text;
 
 #[derive(Properties, PartialEq)]
 pub struct FieldTableProps {
@@ -20,10 +22,11 @@ pub struct FieldTableProps {
 
 #[function_component(FieldTable)]
 pub fn field_table(props: &FieldTableProps) -> Html {
+    let lang = use_lang();
     html! {
         <table id={props.id.clone()} class="fields">
             <thead>
-                <tr><th scope="col">{ "Field" }</th><th scope="col">{ "Bytes" }</th><th scope="col">{ "Value" }</th></tr>
+                <tr><th scope="col">{ lang.text(Text::Field) }</th><th scope="col">{ lang.text(Text::Bytes) }</th><th scope="col">{ lang.text(Text::Value) }</th></tr>
             </thead>
             <tbody>
                 { for props.fields.iter().enumerate().map(|(index, field)| {

@@ -3,9 +3,11 @@
 
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use super::packet_bytes::PacketBytes;
 use crate::codec::{annotate, Packet, ProtocolVersion};
 use crate::hex::to_hex;
+use crate::i18n::Text;
 use crate::session::{Session, Stage};
 use crate::trace::{Direction, PacketFate, PacketRecord};
 
@@ -16,7 +18,7 @@ pub struct SessionView {
     /// Session Present from the latest CONNACK, if one came.
     pub session_present: Option<bool>,
     /// Outgoing QoS 1/2 messages: packet id and what they wait for.
-    pub in_flight_out: Vec<(u16, &'static str)>,
+    pub in_flight_out: Vec<(u16, Text)>,
     /// QoS 2 packet ids received and not yet released.
     pub held_in: Vec<u16>,
     pub send_quota: u16,
@@ -36,9 +38,9 @@ impl SessionView {
                 .into_iter()
                 .map(|(pid, entry)| {
                     let waits = match entry.stage {
-                        Stage::AwaitPubAck => "awaits PUBACK",
-                        Stage::AwaitPubRec => "awaits PUBREC",
-                        Stage::AwaitPubComp => "awaits PUBCOMP",
+                        Stage::AwaitPubAck => Text::AwaitsPuback,
+                        Stage::AwaitPubRec => Text::AwaitsPubrec,
+                        Stage::AwaitPubComp => Text::AwaitsPubcomp,
                     };
                     (pid.get(), waits)
                 })
@@ -65,47 +67,49 @@ pub struct InspectorProps {
 
 #[function_component(Inspector)]
 pub fn inspector(props: &InspectorProps) -> Html {
+    let lang = use_lang();
     let record = &props.record;
     let annotated = annotate(&record.raw, props.version);
     let label = match &record.packet {
         Ok(packet) => packet.to_string(),
-        Err(error) => format!("malformed: {error}"),
+        Err(error) => lang.fill(Text::MalformedLower, &[error]),
     };
+    let broker = lang.text(Text::Broker);
     let (from, to) = match record.direction {
-        Direction::Outgoing => (props.client.as_str(), "Broker"),
-        Direction::Incoming => ("Broker", props.client.as_str()),
+        Direction::Outgoing => (props.client.as_str(), broker),
+        Direction::Incoming => (broker, props.client.as_str()),
     };
-    let fate = match record.fate {
-        PacketFate::Delivered => "delivered",
-        PacketFate::Dropped => "lost",
-        PacketFate::Held => "held",
-        PacketFate::InTransit => "in transit",
-    };
+    let fate = lang.text(match record.fate {
+        PacketFate::Delivered => Text::FateDelivered,
+        PacketFate::Dropped => Text::FateLost,
+        PacketFate::Held => Text::FateHeld,
+        PacketFate::InTransit => Text::FateInTransit,
+    });
     let on_close = props.on_close.reform(|_: MouseEvent| ());
     html! {
         <aside id="inspector" class="inspector" aria-labelledby="inspector-title">
             <div class="row">
                 <h3 id="inspector-title" class="mono">{ label }</h3>
-                <button type="button" class="secondary" id="inspector-close" onclick={on_close}>{ "Close" }</button>
+                <button type="button" class="secondary" id="inspector-close" onclick={on_close}>{ lang.text(Text::Close) }</button>
             </div>
             <p class="muted">
-                { format!("{from} → {to}, sent at {} ms, {fate}, {} bytes, connection {}", record.time, record.raw.len(), record.connection) }
+                { lang.fill(Text::PacketFacts, &[&from, &to, &record.time, &fate, &record.raw.len(), &record.connection]) }
             </p>
             <p class="mono hex-line" id="inspector-hex">{ to_hex(&record.raw[..record.raw.len().min(64)]) }{ if record.raw.len() > 64 { " …" } else { "" } }</p>
             <PacketBytes id="inspector" bytes={record.raw.to_vec()} fields={annotated.fields} />
             { props.session.as_ref().map(|session| html! {
                 <dl class="session-state" id="inspector-session">
-                    <dt>{ "Session of" }</dt><dd>{ &props.client }{ if session.connected { " (connected)" } else { " (offline)" } }</dd>
-                    <dt>{ "Session present" }</dt><dd>{ session.session_present.map_or("no CONNACK yet", |present| if present { "1" } else { "0" }) }</dd>
-                    <dt>{ "In flight out" }</dt>
-                    <dd>{ if session.in_flight_out.is_empty() { "none".to_owned() } else {
-                        session.in_flight_out.iter().map(|(pid, waits)| format!("id {pid} {waits}")).collect::<Vec<_>>().join(", ")
+                    <dt>{ lang.text(Text::SessionOf) }</dt><dd>{ &props.client }{ lang.text(if session.connected { Text::ConnectedParenthesized } else { Text::OfflineParenthesized }) }</dd>
+                    <dt>{ lang.text(Text::SessionPresent) }</dt><dd>{ session.session_present.map_or(lang.text(Text::NoConnackYet), |present| if present { "1" } else { "0" }) }</dd>
+                    <dt>{ lang.text(Text::InFlightOut) }</dt>
+                    <dd>{ if session.in_flight_out.is_empty() { lang.text(Text::NoneYet).to_owned() } else {
+                        session.in_flight_out.iter().map(|(pid, waits)| format!("id {pid} {}", lang.text(*waits))).collect::<Vec<_>>().join(", ")
                     } }</dd>
-                    <dt>{ "QoS 2 held in" }</dt>
-                    <dd>{ if session.held_in.is_empty() { "none".to_owned() } else {
+                    <dt>{ lang.text(Text::QosTwoHeldIn) }</dt>
+                    <dd>{ if session.held_in.is_empty() { lang.text(Text::NoneYet).to_owned() } else {
                         session.held_in.iter().map(|pid| format!("id {pid}")).collect::<Vec<_>>().join(", ")
                     } }</dd>
-                    <dt>{ "Send quota" }</dt><dd>{ session.send_quota.to_string() }</dd>
+                    <dt>{ lang.text(Text::SendQuota) }</dt><dd>{ session.send_quota.to_string() }</dd>
                 </dl>
             }).unwrap_or_default() }
         </aside>

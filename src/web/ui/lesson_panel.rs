@@ -10,10 +10,12 @@ use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::fault_panel::FaultPanel;
+use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
 use crate::diagram::layout;
+use crate::i18n::Text;
 use crate::lesson::{catalogue, free_play, Actor, Lesson, LessonRun};
 use crate::trace::TraceStore;
 use crate::web::sim_driver::SimDriver;
@@ -113,6 +115,7 @@ impl Stage {
 
 #[function_component(LessonPanel)]
 pub fn lesson_panel() -> Html {
+    let lang = use_lang();
     let redraw = use_force_update();
     let version = use_state(|| ProtocolVersion::V5);
     let speed = use_state(|| 1.0_f64);
@@ -197,30 +200,24 @@ pub fn lesson_panel() -> Html {
 
     let status = match (&lesson, finished, stopped, current) {
         (None, ..) => String::new(),
-        (Some(_), true, ..) => "Finished".to_owned(),
-        (Some(lesson), false, true, step) => {
-            format!(
-                "Stopped at step {} of {}",
-                step.map_or(0, |s| s + 1),
-                lesson.steps.len()
-            )
-        }
-        (Some(lesson), false, false, step) => {
-            format!(
-                "Step {} of {}",
-                step.map_or(0, |s| s + 1),
-                lesson.steps.len()
-            )
-        }
+        (Some(_), true, ..) => lang.text(Text::Finished).to_owned(),
+        (Some(lesson), false, true, step) => lang.fill(
+            Text::StoppedAtStep,
+            &[&step.map_or(0, |s| s + 1), &lesson.steps.len()],
+        ),
+        (Some(lesson), false, false, step) => lang.fill(
+            Text::StepOf,
+            &[&step.map_or(0, |s| s + 1), &lesson.steps.len()],
+        ),
     };
 
     html! {
         <section class="panel panel--wide lessons" id="lessons" aria-labelledby="lessons-title">
             <div class="lessons-head">
-                <h2 id="lessons-title">{ "Lessons: break it on purpose, one click each" }</h2>
+                <h2 id="lessons-title">{ lang.text(Text::LessonsTitle) }</h2>
                 <div class="row lessons-settings">
                     <VersionSelect id="lesson-version" value={*version} on_change={on_version} />
-                    <label for="lesson-speed">{ "Speed" }</label>
+                    <label for="lesson-speed">{ lang.text(Text::Speed) }</label>
                     <select id="lesson-speed" onchange={on_speed}>
                         { for SPEEDS.iter().map(|(factor, label)| html! {
                             <option value={factor.to_string()} selected={*factor == *speed}>{ *label }</option>
@@ -228,13 +225,13 @@ pub fn lesson_panel() -> Html {
                     </select>
                 </div>
             </div>
-            <nav class="lesson-list" aria-label="Lessons">
+            <nav class="lesson-list" aria-label={lang.text(Text::Lessons)}>
                 { for catalogue().iter().map(|item| {
                     let active = lesson.is_some_and(|lesson| lesson.id == item.id);
                     html! {
                         <button id={format!("lesson-{}", item.id)} class={classes!("lesson-pick", active.then_some("lesson-pick--active"))}
-                                aria-pressed={active.to_string()} title={item.summary} onclick={pick(item)}>
-                            { item.title }
+                                aria-pressed={active.to_string()} title={item.summary.get(lang)} onclick={pick(item)}>
+                            { item.title.get(lang) }
                         </button>
                     }
                 }) }
@@ -244,13 +241,13 @@ pub fn lesson_panel() -> Html {
                     <div class="lesson-diagram">
                         <SequenceDiagram id="lesson-diagram" {scene} />
                     </div>
-                    <aside class="lesson-side" aria-label="Narration">
+                    <aside class="lesson-side" aria-label={lang.text(Text::Narration)}>
                         if let Some(lesson) = lesson {
-                            <h3 id="lesson-title">{ lesson.title }</h3>
-                            <p class="muted">{ lesson.summary }</p>
+                            <h3 id="lesson-title">{ lesson.title.get(lang) }</h3>
+                            <p class="muted">{ lesson.summary.get(lang) }</p>
                             <div class="row">
-                                <button id="lesson-replay" onclick={replay}>{ "Replay" }</button>
-                                <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ "Stop" }</button>
+                                <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
+                                <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
                                 <span id="lesson-status" class="muted" aria-live="polite">{ status }</span>
                             </div>
                             <ol id="lesson-narration" class="lesson-narration">
@@ -263,7 +260,7 @@ pub fn lesson_panel() -> Html {
                                     html! {
                                         <li data-step={index.to_string()} class={format!("lesson-step lesson-step--{state}")}
                                             aria-current={(state == "current").then_some("step")}>
-                                            <p>{ step.narration }</p>
+                                            <p>{ step.narration.get(lang) }</p>
                                             <p class="lesson-rules mono">{ step.rules }</p>
                                         </li>
                                     }
@@ -271,16 +268,16 @@ pub fn lesson_panel() -> Html {
                             </ol>
                             <div id="lesson-outcome" class="lesson-outcome"
                                  data-verified={verdict.as_ref().map(|verdict| verdict.is_ok().to_string())}>
-                                <strong>{ "Expected: " }</strong>{ lesson.outcome.text }
+                                <strong>{ lang.text(Text::ExpectedColon) }</strong>{ lesson.outcome.text.get(lang) }
                                 { match &verdict {
-                                    Some(Ok(())) => html! { <p class="lesson-verdict lesson-verdict--ok">{ "✓ Seen in the trace." }</p> },
-                                    Some(Err(seen)) => html! { <p class="lesson-verdict lesson-verdict--fail">{ format!("✗ Not seen: {seen}") }</p> },
+                                    Some(Ok(())) => html! { <p class="lesson-verdict lesson-verdict--ok">{ lang.text(Text::SeenInTrace) }</p> },
+                                    Some(Err(seen)) => html! { <p class="lesson-verdict lesson-verdict--fail">{ lang.fill(Text::NotSeen, &[seen]) }</p> },
                                     None => html! {},
                                 } }
                             </div>
                         } else {
-                            <h3 id="lesson-title">{ "Free play" }</h3>
-                            <p class="muted">{ "Pick a lesson above to watch it step by step, or break the network below and publish." }</p>
+                            <h3 id="lesson-title">{ lang.text(Text::FreePlay) }</h3>
+                            <p class="muted">{ lang.text(Text::PickALesson) }</p>
                         }
                     </aside>
                 </div>

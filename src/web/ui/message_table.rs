@@ -7,9 +7,11 @@ use std::rc::Rc;
 use web_sys::Element;
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use super::qos_matrix::flow_key;
 use crate::codec::QoS;
 use crate::diagram::{row_window, scroll_to_row};
+use crate::i18n::{Lang, Text};
 use crate::trace::{DeliveryRow, FlowId};
 
 /// Row height in px; the stylesheet takes it from the `--row-height` set here.
@@ -18,17 +20,17 @@ const ROW_HEIGHT: u32 = 30;
 const VISIBLE_ROWS: u32 = 10;
 /// Rows rendered beyond the view on each side.
 const OVERSCAN: usize = 6;
-const COLUMNS: [&str; 10] = [
-    "time",
-    "from",
-    "to",
-    "topic",
-    "payload",
-    "publish QoS",
-    "granted QoS",
-    "delivered QoS",
-    "expected QoS",
-    "mark",
+const COLUMNS: [Text; 10] = [
+    Text::ColumnTime,
+    Text::ColumnFrom,
+    Text::ColumnTo,
+    Text::ColumnTopic,
+    Text::ColumnPayload,
+    Text::ColumnPublishQos,
+    Text::ColumnGrantedQos,
+    Text::ColumnDeliveredQos,
+    Text::ColumnExpectedQos,
+    Text::ColumnMark,
 ];
 
 #[derive(Properties, PartialEq)]
@@ -42,6 +44,7 @@ pub struct MessageTableProps {
 
 #[function_component(MessageTable)]
 pub fn message_table(props: &MessageTableProps) -> Html {
+    let lang = use_lang();
     let viewport_height = ROW_HEIGHT * VISIBLE_ROWS;
     let scroll_top = use_state(|| 0u32);
     let body = use_node_ref();
@@ -76,22 +79,25 @@ pub fn message_table(props: &MessageTableProps) -> Html {
             .clients
             .iter()
             .find(|(known, _)| *known == tag)
-            .map_or_else(|| format!("client {tag}"), |(_, name)| name.clone()),
-        None => "another client".to_owned(),
+            .map_or_else(
+                || lang.fill(Text::ClientNumbered, &[&tag]),
+                |(_, name)| name.clone(),
+            ),
+        None => lang.text(Text::AnotherClient).to_owned(),
     };
     let style = format!("--row-height: {ROW_HEIGHT}px; --table-height: {viewport_height}px");
     html! {
         <>
         <div id="message-table" class="message-table" role="table" {style}
-             aria-label="Messages received, with their publish, granted, delivered and expected QoS"
+             aria-label={lang.text(Text::MessagesReceived)}
              aria-rowcount={(props.rows.len() + 1).to_string()}>
             <div class="message-table__head" role="rowgroup">
                 <div class="message-table__row" role="row" aria-rowindex="1">
-                    { for COLUMNS.iter().map(|column| html! { <span role="columnheader">{ *column }</span> }) }
+                    { for COLUMNS.iter().map(|column| html! { <span role="columnheader">{ lang.text(*column) }</span> }) }
                 </div>
             </div>
             <div class="message-table__body" role="rowgroup" ref={body} {onscroll} tabindex="0"
-                 aria-label="Message rows, scrollable">
+                 aria-label={lang.text(Text::MessageRows)}>
                 <div aria-hidden="true" style={format!("height: {}px", window.space_before)}></div>
                 { for props.rows[window.first..window.end].iter().enumerate().map(|(offset, row)| {
                     let selected = props.selected == Some(row.flow);
@@ -110,7 +116,7 @@ pub fn message_table(props: &MessageTableProps) -> Html {
                             <span role="cell" class="qos">{ qos(row.granted_qos) }</span>
                             <span role="cell" class="qos">{ qos(Some(row.delivered_qos)) }</span>
                             <span role="cell" class="qos">{ qos(row.expected_qos) }</span>
-                            <span role="cell">{ marks(row) }</span>
+                            <span role="cell">{ marks(row, lang) }</span>
                         </div>
                     }
                 }) }
@@ -118,7 +124,7 @@ pub fn message_table(props: &MessageTableProps) -> Html {
             </div>
         </div>
         if props.rows.is_empty() {
-            <p class="message-table__empty muted">{ "No message received yet. Publish one, or run all nine." }</p>
+            <p class="message-table__empty muted">{ lang.text(Text::NoMessageYet) }</p>
         }
         </>
     }
@@ -133,23 +139,29 @@ fn qos(qos: Option<QoS>) -> String {
 }
 
 /// A broker bug and a duplicate reaching the application, each a labelled badge.
-fn marks(row: &DeliveryRow) -> Html {
+fn marks(row: &DeliveryRow, lang: Lang) -> Html {
     let bug = row.mismatch.then(|| {
-        let title = format!(
-            "Broker bug: delivered at QoS {}, but min(publish, granted, server maximum) is QoS {} ([MQTT-3.8.4-6] v3, [v5 MQTT-3.8.4-8])",
-            row.delivered_qos.as_u8(),
-            qos(row.expected_qos)
+        let title = lang.fill(
+            Text::BugMarkHint,
+            &[&row.delivered_qos.as_u8(), &qos(row.expected_qos)],
         );
-        html! { <span class="mark mark--bug" {title}>{ "broker bug" }</span> }
+        html! { <span class="mark mark--bug" {title}>{ lang.text(Text::BrokerBug) }</span> }
     });
     let duplicate = row.duplicate.then(|| {
-        let title = if row.duplicate_breaks_exactly_once() {
-            "A duplicate reached the application: QoS 2 must deliver exactly once ([MQTT-4.3.3-2] v3, [v5 MQTT-4.3.3-10])"
+        let title = lang.text(if row.duplicate_breaks_exactly_once() {
+            Text::DuplicateBreaksExactlyOnce
         } else {
-            "A duplicate reached the application: QoS 1 delivers at least once, so repeats are allowed"
-        };
-        let class = classes!("mark", if row.duplicate_breaks_exactly_once() { "mark--bug" } else { "mark--duplicate" });
-        html! { <span {class} {title}>{ "duplicate" }</span> }
+            Text::DuplicateAllowed
+        });
+        let class = classes!(
+            "mark",
+            if row.duplicate_breaks_exactly_once() {
+                "mark--bug"
+            } else {
+                "mark--duplicate"
+            }
+        );
+        html! { <span {class} {title}>{ lang.text(Text::Duplicate) }</span> }
     });
     html! { <>{ bug }{ duplicate }</> }
 }

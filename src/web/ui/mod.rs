@@ -10,6 +10,7 @@ mod fault_panel;
 mod field_table;
 mod hex_panel;
 mod inspector;
+mod language_switch;
 mod lesson_panel;
 mod message_table;
 mod next_frame;

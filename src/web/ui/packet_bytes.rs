@@ -4,7 +4,9 @@
 use yew::prelude::*;
 
 use super::field_table::FieldTable;
+use super::language_switch::use_lang;
 use crate::codec::Field;
+use crate::i18n::Text;
 
 /// Bytes shown in the dump; a larger packet (a big payload) shows the rest as a count.
 const SHOWN: usize = 1024;
@@ -21,6 +23,7 @@ pub struct PacketBytesProps {
 
 #[function_component(PacketBytes)]
 pub fn packet_bytes(props: &PacketBytesProps) -> Html {
+    let lang = use_lang();
     let lit = use_state(|| None::<usize>);
     let on_highlight = {
         let lit = lit.clone();
@@ -39,7 +42,7 @@ pub fn packet_bytes(props: &PacketBytesProps) -> Html {
     let shown = &props.bytes[..props.bytes.len().min(SHOWN)];
     html! {
         <div class="packet-bytes">
-            <div id={format!("{}-hex", props.id)} class="hex-dump mono" aria-label="Packet bytes in hexadecimal">
+            <div id={format!("{}-hex", props.id)} class="hex-dump mono" aria-label={lang.text(Text::PacketBytesHex)}>
                 { for shown.chunks(ROW).enumerate().map(|(row, chunk)| html! {
                     <div class="hex-row">
                         <span class="hex-offset">{ format!("{:04X}", row * ROW) }</span>
@@ -54,7 +57,7 @@ pub fn packet_bytes(props: &PacketBytesProps) -> Html {
                     </div>
                 }) }
                 if props.bytes.len() > SHOWN {
-                    <div class="muted">{ format!("… {} more bytes", props.bytes.len() - SHOWN) }</div>
+                    <div class="muted">{ lang.fill(Text::MoreBytes, &[&(props.bytes.len() - SHOWN)]) }</div>
                 }
             </div>
             <FieldTable id={format!("{}-fields", props.id)} fields={props.fields.clone()} highlighted={*lit} {on_highlight} />

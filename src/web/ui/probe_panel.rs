@@ -3,9 +3,11 @@
 use web_sys::HtmlInputElement;
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use super::packet_bytes::PacketBytes;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
+use crate::i18n::Text;
 use crate::web::probe::{self, Probe, ProbeOutcome};
 
 #[derive(Clone, PartialEq)]
@@ -24,6 +26,7 @@ pub(super) fn broker_from_address() -> Option<String> {
 
 #[function_component(ProbePanel)]
 pub fn probe_panel() -> Html {
+    let lang = use_lang();
     let url = use_state(|| {
         broker_from_address().unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
     });
@@ -59,15 +62,15 @@ pub fn probe_panel() -> Html {
 
     let result = match &*state {
         ProbeState::Idle => {
-            html! { <output id="probe-result" class="muted">{ "Not run yet." }</output> }
+            html! { <output id="probe-result" class="muted">{ lang.text(Text::NotRunYet) }</output> }
         }
         ProbeState::Running => {
-            html! { <output id="probe-result" class="muted">{ "Connecting…" }</output> }
+            html! { <output id="probe-result" class="muted">{ lang.text(Text::Connecting) }</output> }
         }
         ProbeState::Done(Ok(report)) => html! {
             <>
                 <output id="probe-result" data-status={if report.accepted { "ok" } else { "refused" }} class="summary mono">
-                    { if report.accepted { "Accepted: " } else { "Refused: " } }{ &report.label }
+                    { lang.text(if report.accepted { Text::Accepted } else { Text::Refused }) }{ &report.label }
                     { if report.accepted { " (Success)" } else { "" } }
                 </output>
                 <PacketBytes id="probe" bytes={report.bytes.clone()} fields={report.fields.clone()} />
@@ -80,13 +83,13 @@ pub fn probe_panel() -> Html {
 
     html! {
         <section class="panel" id="probe" aria-labelledby="probe-title">
-            <h2 id="probe-title">{ "Probe a broker" }</h2>
+            <h2 id="probe-title">{ lang.text(Text::ProbeABroker) }</h2>
             <form class="probe-form" onsubmit={on_run}>
-                <label for="probe-url" class="block-label">{ "WebSocket URL" }</label>
+                <label for="probe-url" class="block-label">{ lang.text(Text::WebSocketUrl) }</label>
                 <input id="probe-url" class="mono" type="text" spellcheck="false" value={(*url).clone()} oninput={on_url} />
                 <div class="row">
                 <VersionSelect id="probe-version" value={*version} on_change={on_version} />
-                    <button id="probe-run" type="submit" disabled={*state == ProbeState::Running}>{ "Send CONNECT" }</button>
+                    <button id="probe-run" type="submit" disabled={*state == ProbeState::Running}>{ lang.text(Text::SendConnect) }</button>
                 </div>
             </form>
             { result }

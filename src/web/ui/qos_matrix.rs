@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use crate::codec::QoS;
+use crate::i18n::{Lang, Text};
 use crate::trace::{FlowId, MatrixCell, Observed, QosMatrix};
 
 #[derive(Properties, PartialEq)]
@@ -22,16 +24,17 @@ pub fn flow_key(flow: FlowId) -> String {
 
 #[function_component(QosMatrixTable)]
 pub fn qos_matrix_table(props: &QosMatrixTableProps) -> Html {
+    let lang = use_lang();
     html! {
         <table id="qos-matrix" class="qos-matrix">
-            <caption>{ "Delivered QoS by publish QoS and granted subscription QoS" }</caption>
+            <caption>{ lang.text(Text::MatrixCaption) }</caption>
             <thead>
                 <tr>
                     <td class="qos-matrix__corner"></td>
-                    <th scope="colgroup" colspan="3">{ "subscription (granted) QoS" }</th>
+                    <th scope="colgroup" colspan="3">{ lang.text(Text::SubscriptionGrantedQos) }</th>
                 </tr>
                 <tr>
-                    <th scope="col" class="qos-matrix__axis">{ "publish QoS" }</th>
+                    <th scope="col" class="qos-matrix__axis">{ lang.text(Text::ColumnPublishQos) }</th>
                     { for QoS::ALL.into_iter().map(|granted| html! { <th scope="col">{ granted.as_u8() }</th> }) }
                 </tr>
             </thead>
@@ -39,7 +42,7 @@ pub fn qos_matrix_table(props: &QosMatrixTableProps) -> Html {
                 { for QoS::ALL.into_iter().map(|publish| html! {
                     <tr>
                         <th scope="row">{ publish.as_u8() }</th>
-                        { for QoS::ALL.into_iter().map(|granted| matrix_cell(props, publish, granted)) }
+                        { for QoS::ALL.into_iter().map(|granted| matrix_cell(props, publish, granted, lang)) }
                     </tr>
                 }) }
             </tbody>
@@ -47,7 +50,7 @@ pub fn qos_matrix_table(props: &QosMatrixTableProps) -> Html {
     }
 }
 
-fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS) -> Html {
+fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS, lang: Lang) -> Html {
     let cell = props.matrix.cell(publish, granted);
     let expected = publish.min(granted);
     let state = if cell.mismatches > 0 {
@@ -59,11 +62,13 @@ fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS) -> Html 
             Observed::Conflicting => "conflict",
         }
     };
-    let label = format!(
-        "Publish QoS {}, granted QoS {}: {}",
-        publish.as_u8(),
-        granted.as_u8(),
-        describe(cell, expected)
+    let label = lang.fill(
+        Text::CellLabel,
+        &[
+            &publish.as_u8(),
+            &granted.as_u8(),
+            &describe(cell, expected, lang),
+        ],
     );
     let selected = cell.example.is_some() && cell.example == props.selected;
     let onclick = cell.example.map(|flow| {
@@ -77,7 +82,7 @@ fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS) -> Html 
             <button type="button" aria-label={label.clone()} title={label} disabled={onclick.is_none()}
                     aria-pressed={selected.to_string()} {onclick}>
                 <span class="qos-matrix__delivered">{ delivered_text(cell) }</span>
-                <span class="qos-matrix__count">{ count_text(cell, expected) }</span>
+                <span class="qos-matrix__count">{ count_text(cell, expected, lang) }</span>
             </button>
         </td>
     }
@@ -96,32 +101,31 @@ fn delivered_text(cell: &MatrixCell) -> String {
     }
 }
 
-fn count_text(cell: &MatrixCell, expected: QoS) -> String {
+fn count_text(cell: &MatrixCell, expected: QoS, lang: Lang) -> String {
     match cell.count() {
-        0 => format!("expect {}", expected.as_u8()),
-        count if cell.mismatches > 0 => format!("✕ expected {} · {count}", expected.as_u8()),
-        1 => "1 message".to_owned(),
-        count => format!("{count} messages"),
+        0 => lang.fill(Text::CellExpect, &[&expected.as_u8()]),
+        count if cell.mismatches > 0 => lang.fill(Text::CellMismatch, &[&expected.as_u8(), &count]),
+        1 => lang.text(Text::OneMessage).to_owned(),
+        count => lang.fill(Text::ManyMessages, &[&count]),
     }
 }
 
-fn describe(cell: &MatrixCell, expected: QoS) -> String {
+fn describe(cell: &MatrixCell, expected: QoS, lang: Lang) -> String {
     let count = cell.count();
     match cell.observed() {
-        Observed::Nothing => format!("nothing observed yet; the rules give QoS {}", expected.as_u8()),
-        _ if cell.mismatches > 0 => format!(
-            "broker bug: {} of {count} messages arrived at another QoS than the rules give, QoS {}. Show an example.",
-            cell.mismatches,
-            expected.as_u8()
+        Observed::Nothing => lang.fill(Text::CellNothing, &[&expected.as_u8()]),
+        _ if cell.mismatches > 0 => lang.fill(
+            Text::CellBug,
+            &[&cell.mismatches, &count, &expected.as_u8()],
         ),
-        Observed::Delivered(qos) => format!(
-            "delivered at QoS {} ({count} {}). Show an example.",
-            qos.as_u8(),
-            if count == 1 { "message" } else { "messages" }
+        Observed::Delivered(qos) => lang.fill(
+            if count == 1 {
+                Text::CellDeliveredOne
+            } else {
+                Text::CellDeliveredMany
+            },
+            &[&qos.as_u8(), &count],
         ),
-        Observed::Conflicting => format!(
-            "delivered at QoS {} across {count} messages. Show an example.",
-            delivered_text(cell)
-        ),
+        Observed::Conflicting => lang.fill(Text::CellConflicting, &[&delivered_text(cell), &count]),
     }
 }

@@ -3,7 +3,9 @@
 
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
 use crate::diagram::Scene;
+use crate::i18n::Text;
 use crate::trace::{FlowId, PacketFate};
 
 const WIDTH: f32 = 960.0;
@@ -33,13 +35,14 @@ pub struct SequenceDiagramProps {
 
 #[function_component(SequenceDiagram)]
 pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
+    let lang = use_lang();
     let scene = &props.scene;
     let lanes = scene.lanes.len().max(2);
     let x = |lane: usize| MARGIN + lane as f32 * (WIDTH - 2.0 * MARGIN) / (lanes - 1) as f32;
     let height = HEADER + (scene.height.max(1) as f32 + 0.8) * ROW;
     html! {
         <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
-             aria-label="Sequence diagram of the MQTT packets between the clients and the broker">
+             aria-label={lang.text(Text::SequenceDiagram)}>
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />

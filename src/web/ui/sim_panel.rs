@@ -17,11 +17,13 @@ use super::client_card::ClientCard;
 use super::download::download;
 use super::effective_qos::EffectiveQos;
 use super::inspector::{Inspector, SessionView};
+use super::language_switch::use_lang;
 use super::next_frame::NextFrame;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
 use crate::diagram::{colour_messages, layout_view, to_mermaid, Scene, Spacing, View};
+use crate::i18n::{Lang, Text};
 use crate::session::PublishRequest;
 use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
 use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
@@ -48,17 +50,16 @@ fn message_flows(store: &TraceStore, flow: FlowId) -> Vec<FlowId> {
 }
 
 /// How many packets are not drawn, and what the export still has of them.
-fn hidden_count(scene: &Scene, store: &TraceStore) -> String {
-    let later = scene.after;
+fn hidden_count(scene: &Scene, store: &TraceStore, lang: Lang) -> String {
     match store.evicted_packets() {
-        0 => format!(
-            "{} earlier and {later} later packets not drawn (the export has them all).",
-            scene.hidden
-        ),
-        evicted => format!(
-            "{} earlier and {later} later packets not drawn (the export has the newest {}).",
-            scene.hidden as u64 + evicted,
-            store.packets().len()
+        0 => lang.fill(Text::NotDrawn, &[&scene.hidden, &scene.after]),
+        evicted => lang.fill(
+            Text::NotDrawnEvicted,
+            &[
+                &(scene.hidden as u64 + evicted),
+                &scene.after,
+                &store.packets().len(),
+            ],
         ),
     }
 }
@@ -138,6 +139,7 @@ impl Bench {
 
 #[function_component(SimPanel)]
 pub fn sim_panel() -> Html {
+    let lang = use_lang();
     let redraw = use_force_update();
     let broker = use_state(|| Broker::Simulated);
     let bench = use_memo((*broker).clone(), |broker| Rc::new(Bench::new(broker)));
@@ -185,7 +187,9 @@ pub fn sim_panel() -> Html {
                 session.publish(now, PublishRequest::new(TOPIC, text, qos))
             });
             notice.set(match sent {
-                Some(Err(error)) => Some(format!("Publish: {error}")),
+                Some(Err(error)) => {
+                    Some(lang.fill(Text::ErrorIn, &[&lang.text(Text::Publish), &error]))
+                }
                 _ => None,
             });
         })
@@ -225,7 +229,7 @@ pub fn sim_panel() -> Html {
             .iter()
             .find(|(tag, _)| *tag == record.client)
             .map_or_else(
-                || format!("client {}", record.client),
+                || lang.fill(Text::ClientNumbered, &[&record.client]),
                 |(_, name)| name.clone(),
             );
         // A replayed trace has no live session behind it.
@@ -265,11 +269,11 @@ pub fn sim_panel() -> Html {
         Callback::from(move |flow| hovered.set(flow))
     };
     let save =
-        |name: &'static str, mime: &'static str, text: Rc<dyn Fn() -> Result<String, String>>| {
+        |name: &'static str, mime: &'static str, text: Rc<dyn Fn() -> Result<String, Text>>| {
             let notice = notice.clone();
             Callback::from(move |_: MouseEvent| {
                 let result = text().and_then(|text| download(name, mime, &text));
-                notice.set(result.err());
+                notice.set(result.err().map(|problem| lang.text(problem).to_owned()));
             })
         };
     let export_json = {
@@ -314,7 +318,7 @@ pub fn sim_panel() -> Html {
                 let parsed = text
                     .ok()
                     .and_then(|text| text.as_string())
-                    .ok_or_else(|| "the file could not be read".to_owned())
+                    .ok_or_else(|| lang.text(Text::FileUnreadable).to_owned())
                     .and_then(|text| TraceFile::from_json(&text));
                 match parsed {
                     Ok(file) => {
@@ -325,7 +329,9 @@ pub fn sim_panel() -> Html {
                             clients: file.client_names(),
                         })));
                     }
-                    Err(problem) => notice.set(Some(format!("Import: {problem}"))),
+                    Err(problem) => notice.set(Some(
+                        lang.fill(Text::ErrorIn, &[&lang.text(Text::Import), &problem]),
+                    )),
                 }
             });
         })
@@ -408,11 +414,11 @@ pub fn sim_panel() -> Html {
     };
     let (title, where_) = match &*broker {
         Broker::Simulated => (
-            "Watch QoS happen (simulated broker, no network needed)".to_owned(),
+            lang.text(Text::TitleSimulated).to_owned(),
             "simulated".to_owned(),
         ),
         Broker::Live(live) => (
-            format!("Watch QoS happen on {}", live.url),
+            lang.fill(Text::TitleLive, &[&live.url]),
             format!("{}", live.version),
         ),
     };
@@ -422,44 +428,44 @@ pub fn sim_panel() -> Html {
             <h2 id="sim-title">{ title }</h2>
             <BrokerSwitch current={match &*broker { Broker::Live(live) => Some(live.clone()), Broker::Simulated => None }}
                 on_simulated={use_simulated} on_live={use_live} />
-            <p class="muted">{ "Publish a message and follow its packets. Lose an acknowledgement, then reconnect the publisher: it sends the message again with DUP=1. Point at a packet to light up its message; choose one to inspect it byte by byte." }</p>
+            <p class="muted">{ lang.text(Text::DiagramIntro) }</p>
             <div class="row">
-                <button id="publish-qos0" onclick={publish(QoS::AtMostOnce)} disabled={replay.is_some()}>{ "Publish QoS 0" }</button>
-                <button id="publish-qos1" onclick={publish(QoS::AtLeastOnce)} disabled={replay.is_some()}>{ "Publish QoS 1" }</button>
-                <button id="publish-qos2" onclick={publish(QoS::ExactlyOnce)} disabled={replay.is_some()}>{ "Publish QoS 2" }</button>
-                <label class="check"><input id="lose-ack" type="checkbox" checked={*lose_ack} onchange={toggle_loss} />{ " Lose the next PUBACK/PUBREC" }</label>
-                <button id="reconnect-publisher" class="secondary" onclick={reconnect} disabled={replay.is_some()}>{ "Reconnect publisher" }</button>
+                <button id="publish-qos0" onclick={publish(QoS::AtMostOnce)} disabled={replay.is_some()}>{ lang.fill(Text::PublishQos, &[&0]) }</button>
+                <button id="publish-qos1" onclick={publish(QoS::AtLeastOnce)} disabled={replay.is_some()}>{ lang.fill(Text::PublishQos, &[&1]) }</button>
+                <button id="publish-qos2" onclick={publish(QoS::ExactlyOnce)} disabled={replay.is_some()}>{ lang.fill(Text::PublishQos, &[&2]) }</button>
+                <label class="check"><input id="lose-ack" type="checkbox" checked={*lose_ack} onchange={toggle_loss} />{ lang.text(Text::LoseNextAck) }</label>
+                <button id="reconnect-publisher" class="secondary" onclick={reconnect} disabled={replay.is_some()}>{ lang.text(Text::ReconnectPublisher) }</button>
             </div>
-            <div class="row toolbar" role="toolbar" aria-label="Export and import">
-                <button type="button" class="secondary" id="export-trace" onclick={export_json}>{ "Export trace (JSON)" }</button>
-                <button type="button" class="secondary" id="export-svg" onclick={export_svg}>{ "Export SVG" }</button>
-                <button type="button" class="secondary" id="export-mermaid" onclick={export_mermaid}>{ "Export Mermaid" }</button>
-                <label class="file-button secondary" for="import-trace">{ "Import trace…" }</label>
+            <div class="row toolbar" role="toolbar" aria-label={lang.text(Text::ExportAndImport)}>
+                <button type="button" class="secondary" id="export-trace" onclick={export_json}>{ lang.text(Text::ExportTrace) }</button>
+                <button type="button" class="secondary" id="export-svg" onclick={export_svg}>{ lang.text(Text::ExportSvg) }</button>
+                <button type="button" class="secondary" id="export-mermaid" onclick={export_mermaid}>{ lang.text(Text::ExportMermaid) }</button>
+                <label class="file-button secondary" for="import-trace">{ lang.text(Text::ImportTrace) }</label>
                 <input id="import-trace" class="visually-hidden" type="file" accept=".json,application/json" onchange={import} />
                 if replay.is_some() {
-                    <span class="replay-badge" id="replay-badge">{ "Showing an imported trace" }</span>
-                    <button type="button" id="back-to-live" onclick={back_to_live}>{ "Back to live" }</button>
+                    <span class="replay-badge" id="replay-badge">{ lang.text(Text::ShowingImported) }</span>
+                    <button type="button" id="back-to-live" onclick={back_to_live}>{ lang.text(Text::BackToLive) }</button>
                 }
             </div>
             { (*notice).clone().map(|text| html! { <p class="error" role="alert">{ text }</p> }).unwrap_or_default() }
-            <div class="row timeline" role="group" aria-label="Timeline">
+            <div class="row timeline" role="group" aria-label={lang.text(Text::Timeline)}>
                 <button type="button" id="timeline-pause" class="secondary" aria-pressed={paused_at.is_some().to_string()} onclick={toggle_pause}>
-                    { if paused_at.is_some() { "Follow live" } else { "Pause" } }
+                    { lang.text(if paused_at.is_some() { Text::FollowLive } else { Text::Pause }) }
                 </button>
-                <button type="button" id="timeline-back" class="secondary" aria-label="Step back one packet" onclick={step(-1)} disabled={shown_end <= 1}>{ "◀" }</button>
-                <button type="button" id="timeline-forward" class="secondary" aria-label="Step forward one packet" onclick={step(1)} disabled={shown_end >= total}>{ "▶" }</button>
-                <label for="timeline-scrub" class="visually-hidden">{ "Scrub through the recorded packets" }</label>
+                <button type="button" id="timeline-back" class="secondary" aria-label={lang.text(Text::StepBack)} onclick={step(-1)} disabled={shown_end <= 1}>{ "◀" }</button>
+                <button type="button" id="timeline-forward" class="secondary" aria-label={lang.text(Text::StepForward)} onclick={step(1)} disabled={shown_end >= total}>{ "▶" }</button>
+                <label for="timeline-scrub" class="visually-hidden">{ lang.text(Text::Scrub) }</label>
                 <input id="timeline-scrub" type="range" min="1" max={total.max(1).to_string()} value={shown_end.to_string()} oninput={scrub} />
                 <span class="muted mono" id="timeline-position">{ format!("{shown_end} / {total}") }</span>
-                <label for="timeline-spacing">{ "Rows" }</label>
+                <label for="timeline-spacing">{ lang.text(Text::Rows) }</label>
                 <select id="timeline-spacing" onchange={on_spacing}>
-                    <option value="0" selected={spacing_value == "0"}>{ "One per packet" }</option>
-                    <option value="100" selected={spacing_value == "100"}>{ "Real time, 100 ms each" }</option>
-                    <option value="1000" selected={spacing_value == "1000"}>{ "Real time, 1 s each" }</option>
+                    <option value="0" selected={spacing_value == "0"}>{ lang.text(Text::RowPerPacket) }</option>
+                    <option value="100" selected={spacing_value == "100"}>{ lang.text(Text::RowEvery100Ms) }</option>
+                    <option value="1000" selected={spacing_value == "1000"}>{ lang.text(Text::RowEverySecond) }</option>
                 </select>
             </div>
             if scene.hidden > 0 || scene.after > 0 || store.evicted_packets() > 0 {
-                <p class="muted" id="hidden-count">{ hidden_count(&scene, store) }</p>
+                <p class="muted" id="hidden-count">{ hidden_count(&scene, store, lang) }</p>
             }
             <div class={classes!("diagram-and-inspector", inspector.is_some().then_some("with-inspector"))}>
                 <div class="diagram-scroll"><SequenceDiagram {scene} selected={*selected} {lit} {on_select} {on_hover} /></div>
@@ -467,8 +473,8 @@ pub fn sim_panel() -> Html {
             </div>
             <section class="clients" aria-labelledby="clients-title">
                 <div class="row">
-                    <h3 id="clients-title">{ "Clients" }</h3>
-                    <button type="button" class="secondary" id="add-client" onclick={add_client} disabled={replay.is_some()}>{ "Add client" }</button>
+                    <h3 id="clients-title">{ lang.text(Text::Clients) }</h3>
+                    <button type="button" class="secondary" id="add-client" onclick={add_client} disabled={replay.is_some()}>{ lang.text(Text::AddClient) }</button>
                 </div>
                 <div class="client-cards">
                     { for (0..bench.names.borrow().len()).filter(|client| !bench.removed.borrow().contains(client)).map(|client| html! {

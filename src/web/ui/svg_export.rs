@@ -3,6 +3,8 @@
 
 use wasm_bindgen::JsCast;
 
+use crate::i18n::Text;
+
 /// Classes of the diagram's elements; rules that mention one of them (and `:root`, which holds
 /// the colour variables) go into the file.
 const DIAGRAM_SELECTORS: [&str; 7] = [
@@ -16,11 +18,9 @@ const DIAGRAM_SELECTORS: [&str; 7] = [
 ];
 
 /// The SVG element `id` as a file's text.
-pub fn standalone_svg(id: &str) -> Result<String, String> {
+pub fn standalone_svg(id: &str) -> Result<String, Text> {
     let document = super::super::document();
-    let svg = document
-        .get_element_by_id(id)
-        .ok_or_else(|| "there is no diagram to export".to_owned())?;
+    let svg = document.get_element_by_id(id).ok_or(Text::NoDiagram)?;
     let mut style = String::new();
     let sheets = document.style_sheets();
     for index in 0..sheets.length() {
@@ -47,9 +47,7 @@ pub fn standalone_svg(id: &str) -> Result<String, String> {
         }
     }
     let markup = svg.outer_html();
-    let open_end = markup
-        .find('>')
-        .ok_or_else(|| "the diagram's markup is not SVG".to_owned())?;
+    let open_end = markup.find('>').ok_or(Text::NotSvg)?;
     let (open, rest) = markup.split_at(open_end + 1);
     let open = if open.contains("xmlns=") {
         open.to_owned()

@@ -4,6 +4,9 @@
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
+use super::language_switch::use_lang;
+use crate::i18n::Text;
+
 const KEY: &str = "qoscope-theme";
 
 fn storage() -> Option<web_sys::Storage> {
@@ -21,6 +24,7 @@ fn apply(theme: &str) {
 
 #[function_component(ThemeSwitch)]
 pub fn theme_switch() -> Html {
+    let lang = use_lang();
     let theme = use_state(|| {
         storage()
             .and_then(|storage| storage.get_item(KEY).ok().flatten())
@@ -42,11 +46,11 @@ pub fn theme_switch() -> Html {
     };
     html! {
         <div class="theme-switch row">
-            <label for="theme">{ "Theme" }</label>
+            <label for="theme">{ lang.text(Text::Theme) }</label>
             <select id="theme" {onchange}>
-                <option value="system" selected={*theme == "system"}>{ "As the system" }</option>
-                <option value="light" selected={*theme == "light"}>{ "Light" }</option>
-                <option value="dark" selected={*theme == "dark"}>{ "Dark" }</option>
+                <option value="system" selected={*theme == "system"}>{ lang.text(Text::ThemeSystem) }</option>
+                <option value="light" selected={*theme == "light"}>{ lang.text(Text::ThemeLight) }</option>
+                <option value="dark" selected={*theme == "dark"}>{ lang.text(Text::ThemeDark) }</option>
             </select>
         </div>
     }

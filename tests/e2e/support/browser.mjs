@@ -40,8 +40,8 @@ export async function saveScreenshot(page, name, options = {}) {
  * Open `url` in a fresh context and wait until the app has started (body[data-app-ready="true"]).
  * `errors` collects uncaught page errors and console errors for the whole life of the page.
  */
-async function openApp(browser, url, viewport, initScript, app) {
-  app.context = await browser.newContext({ viewport });
+async function openApp(browser, url, viewport, locale, initScript, app) {
+  app.context = await browser.newContext({ viewport, locale });
   app.page = await app.context.newPage();
   if (initScript) await app.page.addInitScript(initScript);
   app.page.on('pageerror', (err) => app.errors.push(`pageerror: ${err.stack ?? err.message}`));
@@ -60,12 +60,14 @@ async function openApp(browser, url, viewport, initScript, app) {
 /**
  * Run `fn({ context, page, errors })` on a freshly opened, ready app. On failure, keep a screenshot
  * and the page's errors in target/e2e-artifacts/ (named after the test) before rethrowing. The
- * context is always closed. `initScript` (a function) runs in the page before any of its scripts.
+ * context is always closed. The browser's language is `locale`: English unless a test asks for
+ * another. `initScript` (a function) runs in the page before any of its scripts.
  */
-export async function withApp(t, browser, url, fn, { viewport = { width: 1280, height: 800 }, initScript } = {}) {
+export async function withApp(t, browser, url, fn,
+  { viewport = { width: 1280, height: 800 }, locale = 'en-US', initScript } = {}) {
   const app = { context: undefined, page: undefined, errors: [] };
   try {
-    await openApp(browser, url, viewport, initScript, app);
+    await openApp(browser, url, viewport, locale, initScript, app);
     return await fn(app);
   } catch (err) {
     const name = `failed-${t.name}`.replace(/[^\w.-]+/g, '_');
