@@ -51,6 +51,8 @@ texts! {
     PublishQos: "Publish QoS {0}", "发布 QoS {0}";
     LoseNextAck: " Lose the next PUBACK/PUBREC", " 让下一个 PUBACK/PUBREC 丢失";
     ReconnectPublisher: "Reconnect publisher", "重连发布者";
+    WithholdAck: " Subscriber withholds its next PUBACK/PUBREC", " 订阅者扣下它的下一个 PUBACK/PUBREC";
+    ReconnectSubscriber: "Reconnect subscriber", "重连订阅者";
     ExportAndImport: "Export and import", "导出与导入";
     ExportTrace: "Export trace (JSON)", "导出报文记录（JSON）";
     ExportSvg: "Export SVG", "导出 SVG";
@@ -164,6 +166,7 @@ texts! {
     Speed: "Speed", "速度";
     Narration: "Narration", "讲解";
     Replay: "Replay", "重放";
+    LinkToLesson: "Link to this lesson", "本课链接";
     Stop: "Stop", "停止";
     Finished: "Finished", "已结束";
     StoppedAtStep: "Stopped at step {0} of {1}", "停在第 {0} 步（共 {1} 步）";

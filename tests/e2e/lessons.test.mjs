@@ -92,3 +92,10 @@ test('stop leaves the lesson where it is; free play holds and releases packets',
     await eventually('the released PUBLISH arrives', async () =>
       (await arrows(page)).some(([kind, fate, label]) => kind === 'publish' && fate === 'delivered' && label.includes('lesson/free')));
   }));
+
+test('a lesson can be shared as a link: ?lesson=<id> opens it', { timeout: 60_000 }, (t) =>
+  withApp(t, app.browser, `${app.server.url}?lesson=qos2-lost-pubrec`, async ({ page }) => {
+    assert.equal(await page.textContent('#lesson-title'), 'QoS 2: a lost PUBREC');
+    assert.equal(await page.getAttribute('#lesson-link', 'href'), '?lesson=qos2-lost-pubrec#lessons');
+    await eventually('the lesson runs', async () => (await currentStep(page)) !== undefined, { timeout: 15_000 });
+  }));

@@ -84,3 +84,18 @@ test('credentials from the switch reach the broker with both clients', { timeout
     await page.click('#sequence-diagram g.arrow[data-kind="connect"]');
     assert.match(await page.textContent('#inspector-fields'), /qoscope-user/);
   }));
+
+test('on Mosquitto, the subscriber withholds its PUBACK and reconnects: the broker sends the PUBLISH again with DUP', { timeout: 60_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await connectToMosquitto(page, '4');
+    await page.check('#withhold-ack');
+    await page.click('#publish-qos1');
+    await eventually('the subscriber\'s PUBACK is lost', async () =>
+      (await arrows(page)).some((a) => a.kind === 'puback' && a.fate === 'dropped'), { timeout: 15_000 });
+    await page.click('#reconnect-subscriber');
+    await eventually('the broker re-sends with DUP and the PUBACK goes through', async () => {
+      const all = await arrows(page);
+      const dup = all.findIndex((a) => a.kind === 'publish' && a.label.includes('DUP'));
+      return dup >= 0 && all.slice(dup).some((a) => a.kind === 'puback' && a.fate === 'delivered');
+    }, { timeout: 15_000 });
+  }));

@@ -55,8 +55,7 @@ fn value(event: &InputEvent) -> String {
 pub fn broker_switch(props: &BrokerSwitchProps) -> Html {
     let lang = use_lang();
     let url = use_state(|| {
-        super::probe_panel::broker_from_address()
-            .unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+        super::address::query("broker").unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
     });
     let version = use_state(|| ProtocolVersion::V5);
     let username = use_state(String::new);

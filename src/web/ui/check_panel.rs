@@ -97,8 +97,7 @@ pub fn check_panel() -> Html {
     let lang = use_lang();
     let simulated = use_state(|| true);
     let url = use_state(|| {
-        super::probe_panel::broker_from_address()
-            .unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+        super::address::query("broker").unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
     });
     let versions = use_state(|| "both".to_owned());
     let username = use_state(String::new);

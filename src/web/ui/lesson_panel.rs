@@ -122,7 +122,10 @@ pub fn lesson_panel() -> Html {
     let serial = use_mut_ref(|| 0u32);
     let stage = {
         let redraw = redraw.clone();
-        use_state(move || Stage::start(0, None, ProtocolVersion::V5, 1.0, redraw))
+        // `?lesson=<id>` in the address opens that lesson: a lesson can be shared as a link.
+        let linked = super::address::query("lesson")
+            .and_then(|id| catalogue().iter().find(|lesson| lesson.id == id));
+        use_state(move || Stage::start(0, linked, ProtocolVersion::V5, 1.0, redraw))
     };
 
     // Starts `lesson` (or free play) on a fresh world: how a lesson is picked and replayed.
@@ -249,6 +252,7 @@ pub fn lesson_panel() -> Html {
                                 <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
                                 <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
                                 <span id="lesson-status" class="muted" aria-live="polite">{ status }</span>
+                                <a id="lesson-link" href={format!("?lesson={}#lessons", lesson.id)}>{ lang.text(Text::LinkToLesson) }</a>
                             </div>
                             <ol id="lesson-narration" class="lesson-narration">
                                 { for lesson.steps.iter().enumerate().map(|(index, step)| {

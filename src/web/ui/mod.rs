@@ -1,5 +1,6 @@
 //! Yew components: pure views of their props; browser work happens in the drivers.
 
+mod address;
 mod app;
 mod broker_switch;
 mod check_panel;

@@ -17,18 +17,11 @@ enum ProbeState {
     Done(ProbeOutcome),
 }
 
-/// The broker named by `?broker=` in the page address, so a link opens a ready page.
-pub(super) fn broker_from_address() -> Option<String> {
-    let search = web_sys::window()?.location().search().ok()?;
-    let params = web_sys::UrlSearchParams::new_with_str(&search).ok()?;
-    params.get("broker")
-}
-
 #[function_component(ProbePanel)]
 pub fn probe_panel() -> Html {
     let lang = use_lang();
     let url = use_state(|| {
-        broker_from_address().unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+        super::address::query("broker").unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
     });
     let version = use_state(|| ProtocolVersion::V311);
     let state = use_state(|| ProbeState::Idle);

@@ -162,6 +162,7 @@ pub fn sim_panel() -> Html {
         });
     }
     let lose_ack = use_state(|| false);
+    let withhold_ack = use_state(|| false);
     let selected = use_state(|| None::<u64>);
     let hovered = use_state(|| None::<FlowId>);
     let replay = use_state(|| None::<Rc<Replay>>);
@@ -171,16 +172,21 @@ pub fn sim_panel() -> Html {
 
     let publish = |qos: QoS| {
         let bench = bench.clone();
-        let lose_ack = lose_ack.clone();
+        let (lose_ack, withhold_ack) = (lose_ack.clone(), withhold_ack.clone());
         let notice = notice.clone();
         Callback::from(move |_: MouseEvent| {
-            if *lose_ack {
-                let ack = if qos == QoS::ExactlyOnce {
-                    PacketType::PubRec
-                } else {
-                    PacketType::PubAck
-                };
+            // The acknowledgement this QoS calls for (QoS 0 has none).
+            let ack = match qos {
+                QoS::AtMostOnce => None,
+                QoS::AtLeastOnce => Some(PacketType::PubAck),
+                QoS::ExactlyOnce => Some(PacketType::PubRec),
+            };
+            if let (true, Some(ack)) = (*lose_ack, ack) {
                 bench.workbench.lose_next_incoming(PUBLISHER, ack);
+            }
+            // The subscriber gets it at this QoS too (its subscription is granted QoS 2).
+            if let (true, Some(ack)) = (*withhold_ack, ack) {
+                bench.workbench.withhold_next(SUBSCRIBER, ack);
             }
             let text = format!("hello at QoS {}", qos.as_u8());
             let sent = bench.workbench.command(PUBLISHER, |session, now| {
@@ -194,9 +200,13 @@ pub fn sim_panel() -> Html {
             });
         })
     };
-    let reconnect = {
+    let reconnect = |client: usize| {
         let bench = bench.clone();
-        Callback::from(move |_: MouseEvent| bench.workbench.reconnect(PUBLISHER))
+        Callback::from(move |_: MouseEvent| bench.workbench.reconnect(client))
+    };
+    let toggle_withhold = {
+        let withhold_ack = withhold_ack.clone();
+        Callback::from(move |_: Event| withhold_ack.set(!*withhold_ack))
     };
     let toggle_loss = {
         let lose_ack = lose_ack.clone();
@@ -434,7 +444,9 @@ pub fn sim_panel() -> Html {
                 <button id="publish-qos1" onclick={publish(QoS::AtLeastOnce)} disabled={replay.is_some()}>{ lang.fill(Text::PublishQos, &[&1]) }</button>
                 <button id="publish-qos2" onclick={publish(QoS::ExactlyOnce)} disabled={replay.is_some()}>{ lang.fill(Text::PublishQos, &[&2]) }</button>
                 <label class="check"><input id="lose-ack" type="checkbox" checked={*lose_ack} onchange={toggle_loss} />{ lang.text(Text::LoseNextAck) }</label>
-                <button id="reconnect-publisher" class="secondary" onclick={reconnect} disabled={replay.is_some()}>{ lang.text(Text::ReconnectPublisher) }</button>
+                <button id="reconnect-publisher" class="secondary" onclick={reconnect(PUBLISHER)} disabled={replay.is_some()}>{ lang.text(Text::ReconnectPublisher) }</button>
+                <label class="check"><input id="withhold-ack" type="checkbox" checked={*withhold_ack} onchange={toggle_withhold} />{ lang.text(Text::WithholdAck) }</label>
+                <button id="reconnect-subscriber" class="secondary" onclick={reconnect(SUBSCRIBER)} disabled={replay.is_some()}>{ lang.text(Text::ReconnectSubscriber) }</button>
             </div>
             <div class="row toolbar" role="toolbar" aria-label={lang.text(Text::ExportAndImport)}>
                 <button type="button" class="secondary" id="export-trace" onclick={export_json}>{ lang.text(Text::ExportTrace) }</button>
