@@ -94,7 +94,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 let onfocus = props.on_hover.reform(move |_: FocusEvent| flow);
                 let onmouseleave = props.on_hover.reform(|_: MouseEvent| None);
                 html! {
-                    <g class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
+                    <g key={id} class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
                        tabindex="0" role="button" aria-label={format!("{} ({fate})", arrow.label)}
                        {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
                         // A wide transparent stroke over the whole arrow and its label: easy to
