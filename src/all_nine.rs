@@ -114,9 +114,4 @@ impl AllNineRun {
             .filter_map(|request| publisher.publish(now, request).err())
             .collect()
     }
-
-    /// Whether the nine publishes have been sent.
-    pub fn is_published(&self) -> bool {
-        self.published
-    }
 }

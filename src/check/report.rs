@@ -157,13 +157,6 @@ impl Report {
         }
     }
 
-    /// The result of `id` with `version` ("3.1.1" or "5.0").
-    pub fn result(&self, id: &str, version: &str) -> Option<&CheckResult> {
-        self.results
-            .iter()
-            .find(|result| result.id == id && result.version == version)
-    }
-
     /// As JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self)
