@@ -79,11 +79,6 @@ impl Ctx {
         }
     }
 
-    /// The protocol version the check runs with.
-    pub fn version(&self) -> ProtocolVersion {
-        self.version
-    }
-
     /// Whether the check runs with MQTT 5.0.
     pub fn is_v5(&self) -> bool {
         self.version == ProtocolVersion::V5
