@@ -17,23 +17,24 @@ const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 /**
  * Where Mosquitto 2.0 (Debian's, with the test config of scripts/lib/mosquitto.sh) does not
- * pass, and why. Every other check must pass.
+ * pass, and why: the verdicts allowed for each. Every other check must pass.
  */
 const MOSQUITTO_DEVIATIONS = {
-  // Its keep-alive check runs on a coarse timer: the silent client is closed 5-8 s after its
-  // last packet instead of 3 s (1.5 x keep alive 2 s).
-  'keep-alive-enforced@3.1.1': 'warn',
-  'keep-alive-enforced@5.0': 'warn',
+  // Its keep-alive check runs on a coarse timer (whole seconds, in its main loop): the silent
+  // client is closed 4-8 s after its last packet instead of 3 s (1.5 x keep alive 2 s). Within
+  // 4 s the check passes, later it warns; which one depends on where the timer ticks.
+  'keep-alive-enforced@3.1.1': ['warn', 'pass'],
+  'keep-alive-enforced@5.0': ['warn', 'pass'],
   // 1,000 QoS 2 messages from a 3.1.1 client that has no Receive Maximum to respect: Mosquitto
   // completes all 1,000 flows with the publisher (PUBREC, PUBCOMP) but forwards only the first
   // 20 (its max_inflight_messages) and drops the rest. MQTT.js shows the same against it.
-  'burst-qos2@3.1.1': 'fail',
+  'burst-qos2@3.1.1': ['fail'],
   // Overlapping 3.1.1 subscriptions (o/a at QoS 1, o/# at QoS 2): one copy at the QoS of the
   // first match in its topic tree (the literal o/a), not the highest [MQTT-3.3.5-1]. The scenario
   // suite records the same deviation.
-  'overlapping-subscriptions@3.1.1': 'fail',
+  'overlapping-subscriptions@3.1.1': ['fail'],
   // It refuses an unknown authentication method with 0x8C but gives no Reason String.
-  'v5-refusal-reason@5.0': 'warn',
+  'v5-refusal-reason@5.0': ['warn'],
 };
 
 /** Runs scripts/check-broker; resolves to { code, stdout, stderr }. */
@@ -61,10 +62,10 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
   assert.equal(report.results.length, 86, 'every check in both versions, heavy ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
-    .filter(([key, verdict]) => verdict !== (MOSQUITTO_DEVIATIONS[key] ?? 'pass'))
+    .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
     .map(([key, verdict]) => {
       const result = report.results.find((r) => `${r.id}@${r.version}` === key);
-      return `${key}: ${verdict} (expected ${MOSQUITTO_DEVIATIONS[key] ?? 'pass'}); seen: ${result.seen}\n${result.transcript.slice(-12).join('\n')}`;
+      return `${key}: ${verdict} (expected ${(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).join(' or ')}); seen: ${result.seen}\n${result.transcript.slice(-12).join('\n')}`;
     });
   assert.deepEqual(unexpected, [], unexpected.join('\n\n'));
   // Each verdict is proven by its trace.
@@ -76,7 +77,7 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
   assert.equal(junit.match(/<failure /g).length, 2);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.match(run.stdout, /81 pass, 2 fail, 3 warn, 0 skipped/);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [2, 84, 0]);
   await assertNothingLeftBehind(report);
 });
 
