@@ -153,11 +153,22 @@ impl Ctx {
 
     /// Adds and connects a client; a refusal ends the check as broken.
     pub async fn open(&mut self, name: &str, options: ConnectOptions) -> Result<usize, Outcome> {
+        Ok(self.open_for_connack(name, options).await?.0)
+    }
+
+    /// Adds and connects a client, and returns its CONNACK too, for checks that depend on what
+    /// the broker says it supports.
+    pub async fn open_for_connack(
+        &mut self,
+        name: &str,
+        options: ConnectOptions,
+    ) -> Result<(usize, Connected), Outcome> {
         let client = self.add(name, options);
-        self.connect(client)
+        let connected = self
+            .connect(client)
             .await
             .map_err(|error| Outcome::broken(format!("{name} could not connect: {error}")))?;
-        Ok(client)
+        Ok((client, connected))
     }
 
     /// Adds and connects a client with a clean session.

@@ -12,11 +12,7 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
     let subscriber = ctx.open_clean("subscriber").await?;
     let granted = ctx.subscribe_one(subscriber, "t", requested).await?;
     let options = ctx.options("publisher");
-    let publisher = ctx.add("publisher", options);
-    let connected = ctx
-        .connect(publisher)
-        .await
-        .map_err(|error| Outcome::broken(format!("publisher could not connect: {error}")))?;
+    let (publisher, connected) = ctx.open_for_connack("publisher", options).await?;
     if let Some(maximum) = connected.properties.maximum_qos {
         if published > maximum {
             return Ok(Outcome::skipped(format!(

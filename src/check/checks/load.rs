@@ -67,11 +67,7 @@ pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
 pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
     let size = usize::from(kib) * 1024;
     let options = ctx.options("subscriber");
-    let subscriber = ctx.add("subscriber", options);
-    let connected = ctx
-        .connect(subscriber)
-        .await
-        .map_err(|error| Outcome::broken(format!("subscriber could not connect: {error}")))?;
+    let (subscriber, connected) = ctx.open_for_connack("subscriber", options).await?;
     if let Some(maximum) = connected.properties.maximum_packet_size {
         if (maximum.get() as usize) < size + 64 {
             return Ok(Outcome::skipped(format!(

@@ -42,11 +42,7 @@ pub async fn topic_alias(ctx: &mut Ctx) -> Step {
         .await?;
     let mut options = ctx.options("publisher");
     options.auto_topic_alias = true;
-    let publisher = ctx.add("publisher", options);
-    let connected = ctx
-        .connect(publisher)
-        .await
-        .map_err(|error| Outcome::broken(format!("publisher could not connect: {error}")))?;
+    let (publisher, connected) = ctx.open_for_connack("publisher", options).await?;
     if connected.properties.topic_alias_maximum.unwrap_or(0) == 0 {
         return Ok(Outcome::skipped(
             "the broker accepts no topic aliases (CONNACK Topic Alias Maximum 0)",
@@ -232,11 +228,7 @@ pub async fn retain_handling(ctx: &mut Ctx) -> Step {
 /// Subscription Identifiers come back on the messages they matched.
 pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
     let options = ctx.options("subscriber");
-    let subscriber = ctx.add("subscriber", options);
-    let connected = ctx
-        .connect(subscriber)
-        .await
-        .map_err(|error| Outcome::broken(format!("subscriber could not connect: {error}")))?;
+    let (subscriber, connected) = ctx.open_for_connack("subscriber", options).await?;
     if connected.properties.subscription_identifier_available == Some(false) {
         return Ok(Outcome::skipped(
             "the broker does not support Subscription Identifiers (CONNACK says so)",
