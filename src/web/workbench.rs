@@ -39,6 +39,19 @@ fn options(version: ProtocolVersion, id: String) -> ConnectOptions {
     options
 }
 
+/// Adds a client to the simulated world on links slow enough to watch.
+fn add_slow_client(world: &mut World, options: ConnectOptions) -> usize {
+    let client = world.add_client(options);
+    for side in [Side::ToBroker, Side::ToClient] {
+        let faults = LinkFaults {
+            latency_ms: SIMULATED_LATENCY_MS,
+            ..LinkFaults::default()
+        };
+        world.set_faults(client, side, faults);
+    }
+    client
+}
+
 fn subscription() -> Subscription {
     Subscription {
         filter: FILTER.into(),
@@ -58,14 +71,7 @@ impl Workbench {
     pub fn simulated() -> Workbench {
         let mut world = World::new(BrokerConfig::default(), 7);
         for name in ["Publisher", "Subscriber"] {
-            let client = world.add_client(options(ProtocolVersion::V5, name.into()));
-            for side in [Side::ToBroker, Side::ToClient] {
-                let faults = LinkFaults {
-                    latency_ms: SIMULATED_LATENCY_MS,
-                    ..LinkFaults::default()
-                };
-                world.set_faults(client, side, faults);
-            }
+            let client = add_slow_client(&mut world, options(ProtocolVersion::V5, name.into()));
             world.connect(client);
         }
         let _ = world.with_session(SUBSCRIBER, |session, now| {
@@ -98,17 +104,9 @@ impl Workbench {
     /// Adds a client, not connected yet; returns its index (its trace tag is index + 1).
     pub fn add_client(&self, options: ConnectOptions) -> usize {
         match self {
-            Workbench::Simulated(driver) => driver.with_world(|world| {
-                let client = world.add_client(options);
-                for side in [Side::ToBroker, Side::ToClient] {
-                    let faults = LinkFaults {
-                        latency_ms: SIMULATED_LATENCY_MS,
-                        ..LinkFaults::default()
-                    };
-                    world.set_faults(client, side, faults);
-                }
-                client
-            }),
+            Workbench::Simulated(driver) => {
+                driver.with_world(|world| add_slow_client(world, options))
+            }
             Workbench::Live(clients) => clients.add(options),
         }
     }
