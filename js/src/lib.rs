@@ -1,8 +1,9 @@
-//! The lean build: qoscope's JavaScript API (`connectAsync` and the `Client` it resolves to)
-//! without the Yew app, for pages that import it as an ES module. `scripts/build-lean` builds it.
+//! The lean build: qoscope's `Connection` (the Rust half of the JavaScript API) without the Yew
+//! app, for pages that import it as an ES module. `scripts/build-lean` builds it and bundles it
+//! with js/api.js, which makes the MQTT.js-style API on it.
 
 #[cfg(target_arch = "wasm32")]
-pub use qoscope::web::js_api::{connect_async, Client};
+pub use qoscope::web::js_api::Connection;
 
 /// A smaller allocator than the standard library's (see js/Cargo.toml).
 #[cfg(target_arch = "wasm32")]

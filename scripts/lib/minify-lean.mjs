@@ -1,6 +1,6 @@
-// Shrinks the lean build after wasm-opt: short import and export names, and JS glue without
-// comments or indentation. No behaviour changes; any surprise in wasm-bindgen's output fails the
-// build instead of producing a broken module.
+// Shortens the lean build's import and export names after wasm-opt (esbuild then minifies the
+// glue). No behaviour changes; any surprise in wasm-bindgen's output fails the build instead of
+// producing a broken module.
 //
 //   node scripts/lib/minify-lean.mjs MAP.json qoscope_bg.wasm qoscope.js
 //
@@ -63,10 +63,4 @@ js = js.replace(/\bwasm\.([A-Za-z_$][\w$]*)/g, (use, name) => {
   return `wasm.${exportNames.get(name)}`;
 });
 
-// Comments on lines of their own, and indentation. Safe only if no template literal spans lines.
-let code = js.replace(/^[ \t]*\/\*\*[\s\S]*?\*\/[ \t]*\n/gm, '').replace(/^[ \t]*\/\/.*\n/gm, '');
-for (const line of code.split('\n')) {
-  if ((line.match(/`/g)?.length ?? 0) % 2 !== 0) fail(`a template literal spans lines: ${line}`);
-}
-code = code.replace(/^[ \t]+/gm, '').replace(/\n{2,}/g, '\n');
-writeFileSync(jsPath, code);
+writeFileSync(jsPath, js);

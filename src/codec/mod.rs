@@ -42,7 +42,7 @@ pub use disconnect::Disconnect;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};
 pub use frame::{Frame, FrameDecoder, FrameError, MAX_PACKET_SIZE};
 pub use packet::{Packet, PacketType};
-pub use properties::{Properties, PropertyContext, PropertyId, PropertyValues};
+pub use properties::{Properties, PropertyContext, PropertyId, PropertyValues, PropertyView};
 pub use publish::Publish;
 pub use qos::{Pid, QoS, QosPid};
 pub use reason::ReasonCode;

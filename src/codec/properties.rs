@@ -65,6 +65,23 @@ trait PropertyValue: Sized {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError>;
     fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError>;
     fn describe(&self) -> String;
+    fn view(&self) -> PropertyView<'_>;
+}
+
+/// A property value as code outside the codec reads it (see [`PropertyValues::each`]), without
+/// knowing the wire type of each property.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum PropertyView<'a> {
+    /// A byte that is a boolean (Payload Format Indicator, Retain Available, ...).
+    Flag(bool),
+    /// A number: Maximum QoS, a two or four byte integer, a Subscription Identifier.
+    Number(u32),
+    /// A UTF-8 string.
+    Text(&'a str),
+    /// Binary data (Correlation Data, Authentication Data).
+    Binary(&'a [u8]),
+    /// A User Property's name and value.
+    Pair(&'a str, &'a str),
 }
 
 fn invalid(reader: &Reader<'_>, at: usize, property: PropertyId, value: u32) -> DecodeError {
@@ -91,6 +108,9 @@ impl PropertyValue for bool {
     fn describe(&self) -> String {
         u8::from(*self).to_string()
     }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Flag(*self)
+    }
 }
 
 /// Maximum QoS: 0 or 1 only; absent means 2 (v5 §3.2.2.3.4).
@@ -116,6 +136,9 @@ impl PropertyValue for QoS {
     fn describe(&self) -> String {
         self.to_string()
     }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Number(self.as_u8().into())
+    }
 }
 
 impl PropertyValue for u16 {
@@ -128,6 +151,9 @@ impl PropertyValue for u16 {
     }
     fn describe(&self) -> String {
         self.to_string()
+    }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Number((*self).into())
     }
 }
 
@@ -145,6 +171,9 @@ impl PropertyValue for NonZeroU16 {
     fn describe(&self) -> String {
         self.to_string()
     }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Number(self.get().into())
+    }
 }
 
 impl PropertyValue for u32 {
@@ -157,6 +186,9 @@ impl PropertyValue for u32 {
     }
     fn describe(&self) -> String {
         self.to_string()
+    }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Number(*self)
     }
 }
 
@@ -174,6 +206,9 @@ impl PropertyValue for NonZeroU32 {
     fn describe(&self) -> String {
         self.to_string()
     }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Number(self.get())
+    }
 }
 
 impl PropertyValue for String {
@@ -186,6 +221,9 @@ impl PropertyValue for String {
     fn describe(&self) -> String {
         format!("{self:?}")
     }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Text(self)
+    }
 }
 
 impl PropertyValue for Bytes {
@@ -197,6 +235,9 @@ impl PropertyValue for Bytes {
     }
     fn describe(&self) -> String {
         describe_bytes(self)
+    }
+    fn view(&self) -> PropertyView<'_> {
+        PropertyView::Binary(self)
     }
 }
 
@@ -283,6 +324,20 @@ macro_rules! properties {
                     value.write(sink, PropertyId::$variant)?;
                 })*
                 Ok(())
+            }
+
+            /// Calls `visit` with every property that is set: the single ones in identifier
+            /// order, then the Subscription Identifiers and the User Properties, in order.
+            pub fn each(&self, mut visit: impl FnMut(PropertyId, PropertyView<'_>)) {
+                $(if let Some(value) = &self.$field {
+                    visit(PropertyId::$variant, value.view());
+                })*
+                for id in &self.subscription_identifiers {
+                    visit(PropertyId::SubscriptionIdentifier, PropertyView::Number(id.get()));
+                }
+                for (name, value) in &self.user_properties {
+                    visit(PropertyId::UserProperty, PropertyView::Pair(name, value));
+                }
             }
 
             fn singles_are_empty(&self) -> bool {
@@ -545,5 +600,39 @@ impl Serialize for Properties {
 impl<'de> Deserialize<'de> for Properties {
     fn deserialize<D: serde::Deserializer<'de>>(deserializer: D) -> Result<Properties, D::Error> {
         PropertyValues::deserialize(deserializer).map(Properties::from)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn each_visits_every_property_set_with_its_identifier() {
+        let mut values = PropertyValues {
+            payload_format_indicator: Some(true),
+            content_type: Some("text/plain".into()),
+            correlation_data: Some(Bytes::from_static(b"\x01\x02")),
+            receive_maximum: NonZeroU16::new(20),
+            maximum_qos: Some(QoS::AtLeastOnce),
+            ..PropertyValues::default()
+        };
+        values.subscription_identifiers = vec![NonZeroU32::new(7).unwrap()];
+        values.user_properties = vec![("a".into(), "1".into()), ("a".into(), "2".into())];
+        let mut seen = Vec::new();
+        values.each(|id, value| seen.push(format!("{:02X} {value:?}", id as u8)));
+        assert_eq!(
+            seen,
+            [
+                "01 Flag(true)",
+                "03 Text(\"text/plain\")",
+                "09 Binary([1, 2])",
+                "21 Number(20)",
+                "24 Number(1)",
+                "0B Number(7)",
+                "26 Pair(\"a\", \"1\")",
+                "26 Pair(\"a\", \"2\")",
+            ]
+        );
     }
 }

@@ -14,8 +14,8 @@ pub mod live_clients;
 // The probe shows the annotated CONNACK from the session's trace.
 #[cfg(feature = "trace")]
 pub mod probe;
-pub mod session_store;
 pub mod sim_driver;
+pub mod state_store;
 #[cfg(feature = "app")]
 mod ui;
 #[cfg(feature = "app")]

@@ -8,13 +8,12 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 use js_sys::{ArrayBuffer, Uint8Array};
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::JsCast;
+use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket};
 
 use super::close_reason::describe_close;
-use super::session_store::SessionStore;
 use super::sim_driver::performance_now;
+use super::state_store::StateStore;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
 use crate::session::{Event, Session};
@@ -23,6 +22,13 @@ use crate::trace::TraceEvent;
 // Client-side faults: the broker check's and the lessons' driver, which judge by the trace.
 #[cfg(feature = "trace")]
 mod faults;
+
+#[wasm_bindgen]
+extern "C" {
+    /// Runs `callback` once the current task's work is done, before anything else happens.
+    #[wasm_bindgen(js_name = queueMicrotask)]
+    fn queue_microtask(callback: &JsValue);
+}
 
 /// When and how often to reconnect after a connection is lost.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -106,8 +112,8 @@ struct Inner {
     connected_once: Cell<bool>,
     listener: Box<dyn Fn(ClientEvent)>,
     epoch: f64,
-    /// Where the session state is kept across page loads, and under which key.
-    store: Option<(SessionStore, String)>,
+    /// Where the session state is kept across page loads.
+    store: Option<StateStore>,
     /// Bytes waiting for the state they depend on to be written.
     gated: RefCell<Vec<u8>>,
     /// State writes not yet complete.
@@ -138,18 +144,17 @@ impl WsClient {
         WsClient::connect_with_store(url, session, reconnect, None, listener)
     }
 
-    /// Like [`WsClient::connect`], keeping the session state in `store` (IndexedDB): each time
-    /// the session has something to send, its state is written first and the bytes go out when
-    /// the write is complete, so a reload never finds a message on the wire that is not saved.
+    /// Like [`WsClient::connect`], keeping the session state in `store`: each time the session
+    /// has something to send, its state is written first and the bytes go out when the write is
+    /// complete, so a reload never finds a message on the wire that is not saved.
     pub fn connect_with_store(
         url: &str,
         session: Session,
         reconnect: Reconnect,
-        store: Option<SessionStore>,
+        store: Option<StateStore>,
         listener: impl Fn(ClientEvent) + 'static,
     ) -> Result<WsClient, String> {
         let url = BrokerUrl::parse(url).map_err(|error| error.to_string())?;
-        let key = session.options().client_id.clone();
         let client = WsClient {
             inner: Rc::new(Inner {
                 url,
@@ -164,7 +169,7 @@ impl WsClient {
                 connected_once: Cell::new(false),
                 listener: Box::new(listener),
                 epoch: performance_now(),
-                store: store.map(|store| (store, key)),
+                store,
                 gated: RefCell::new(Vec::new()),
                 writes: Cell::new(0),
                 drain_scheduled: Cell::new(false),
@@ -191,11 +196,12 @@ impl WsClient {
         let now = self.now();
         let result = command(&mut self.inner.session.borrow_mut(), now);
         if !self.inner.drain_scheduled.replace(true) {
+            // The task holds the client, so it runs even if the client is let go of meanwhile.
             let client = self.clone();
-            wasm_bindgen_futures::spawn_local(async move {
+            queue_microtask(&Closure::once_into_js(move || {
                 client.inner.drain_scheduled.set(false);
                 client.drain();
-            });
+            }));
         }
         result
     }
@@ -412,24 +418,15 @@ impl WsClient {
             )
         };
         match (&self.inner.store, bytes) {
-            (Some((store, key)), Some(bytes)) => {
+            (Some(store), Some(bytes)) => {
                 self.inner.gated.borrow_mut().extend_from_slice(&bytes);
                 self.inner.writes.set(self.inner.writes.get() + 1);
-                let state = self.inner.session.borrow().state();
-                let weak = Rc::downgrade(&self.inner);
-                store.save(key, &state, move |written| {
-                    let Some(inner) = weak.upgrade() else { return };
-                    let client = WsClient { inner };
-                    if let Err(error) = written {
-                        client.emit(ClientEvent::Error(format!(
-                            "could not save the session: {error}"
-                        )));
-                    }
-                    client.inner.writes.set(client.inner.writes.get() - 1);
-                    if client.inner.writes.get() == 0 {
-                        client.send_gated();
-                    }
-                });
+                let state = self.inner.session.borrow().state().to_bytes();
+                // A pending write holds the client, as the bytes it releases belong to it.
+                let client = self.clone();
+                let done =
+                    Closure::once_into_js(move |error: JsValue| client.saved(error.as_string()));
+                store.save(&state, done.unchecked_ref());
             }
             (None, Some(bytes)) => self.transmit(&bytes, &mut trace),
             (_, None) => {}
@@ -474,6 +471,22 @@ impl WsClient {
             if socket.socket.ready_state() == WebSocket::OPEN {
                 let _ = socket.socket.send_with_u8_array(bytes);
             }
+        }
+    }
+
+    /// A state write is complete (`error` says why it failed): once none is pending, what
+    /// waited for them goes out.
+    fn saved(&self, error: Option<String>) {
+        if let Some(error) = error {
+            self.emit(ClientEvent::Error(format!(
+                "could not save the session: {error}"
+            )));
+        }
+        self.inner
+            .writes
+            .set(self.inner.writes.get().saturating_sub(1));
+        if self.inner.writes.get() == 0 {
+            self.send_gated();
         }
     }
 

@@ -1,0 +1,398 @@
+// qoscope's JavaScript API, named as MQTT.js 5 users know it (promise style), on the
+// `Connection` the wasm module exports (src/web/js_api.rs). This side reads options objects,
+// keeps listeners and promises, makes the objects listeners get, and keeps the session state in
+// IndexedDB; the MQTT work is all in Rust.
+//
+// The app installs it as `window.qoscope` (installGlobal); the lean build (scripts/build-lean)
+// exports `connectAsync` from js/lean.js.
+
+/** MQTT.js's names of the v5 properties, by identifier. */
+const PROPERTY_NAMES = {
+  1: 'payloadFormatIndicator',
+  2: 'messageExpiryInterval',
+  3: 'contentType',
+  8: 'responseTopic',
+  9: 'correlationData',
+  17: 'sessionExpiryInterval',
+  18: 'assignedClientIdentifier',
+  19: 'serverKeepAlive',
+  21: 'authenticationMethod',
+  22: 'authenticationData',
+  23: 'requestProblemInformation',
+  24: 'willDelayInterval',
+  25: 'requestResponseInformation',
+  26: 'responseInformation',
+  28: 'serverReference',
+  31: 'reasonString',
+  33: 'receiveMaximum',
+  34: 'topicAliasMaximum',
+  35: 'topicAlias',
+  36: 'maximumQoS',
+  37: 'retainAvailable',
+  39: 'maximumPacketSize',
+  40: 'wildcardSubscriptionAvailable',
+  41: 'subscriptionIdentifiersAvailable',
+  42: 'sharedSubscriptionAvailable',
+};
+const SUBSCRIPTION_IDENTIFIER = 11;
+const USER_PROPERTY = 38;
+
+/** `[identifier, value, ...]` from Rust as an MQTT.js properties object. */
+function propertiesObject(flat) {
+  const properties = {};
+  for (let i = 0; i < flat.length; i += 2) {
+    const id = flat[i];
+    const value = flat[i + 1];
+    if (id === SUBSCRIPTION_IDENTIFIER) {
+      (properties.subscriptionIdentifier ??= []).push(value);
+    } else if (id === USER_PROPERTY) {
+      const users = (properties.userProperties ??= {});
+      const [name, text] = value;
+      // A repeated name collects its values, as MQTT.js does.
+      users[name] = name in users ? [].concat(users[name], text) : text;
+    } else {
+      properties[PROPERTY_NAMES[id]] = value;
+    }
+  }
+  return properties;
+}
+
+// Option readers: `undefined` when absent, an Error naming the option when mistyped.
+const given = (value) => value !== undefined && value !== null;
+const field = (object, name) => (object !== null && typeof object === 'object' ? object[name] : undefined);
+
+function bool(object, name) {
+  const value = field(object, name);
+  if (!given(value)) return undefined;
+  if (typeof value !== 'boolean') throw new Error(`${name} must be true or false`);
+  return value;
+}
+
+function whole(object, name, max) {
+  const value = field(object, name);
+  if (!given(value)) return undefined;
+  if (!Number.isInteger(value) || value < 0 || value > max) {
+    throw new Error(`${name} must be a whole number from 0 to ${max}`);
+  }
+  return value;
+}
+
+function text(object, name) {
+  const value = field(object, name);
+  if (!given(value)) return undefined;
+  if (typeof value !== 'string') throw new Error(`${name} must be a string`);
+  return value;
+}
+
+const encoder = new TextEncoder();
+const decoder = new TextDecoder();
+
+/** A payload as MQTT.js takes it: a string (sent as UTF-8), bytes, or nothing. */
+function bytes(value, name = 'payload') {
+  if (typeof value === 'string') return encoder.encode(value);
+  if (value instanceof Uint8Array) return value;
+  if (value instanceof ArrayBuffer) return new Uint8Array(value);
+  if (ArrayBuffer.isView(value)) return new Uint8Array(value.buffer, value.byteOffset, value.byteLength);
+  if (!given(value)) return new Uint8Array();
+  throw new Error(`${name} must be a string, a Uint8Array or an ArrayBuffer`);
+}
+
+const filterList = (filters) => {
+  const list = Array.isArray(filters) ? filters : [filters];
+  if (!list.every((filter) => typeof filter === 'string')) throw new Error('filters must be strings');
+  return list;
+};
+
+const MAX_U16 = 0xffff;
+const MAX_U32 = 0xffffffff;
+
+/** The connect options, checked, with MQTT.js's defaults. */
+function connectOptions(options) {
+  const persist = bool(options, 'persist') ?? false;
+  let clientId = text(options, 'clientId');
+  if (persist && clientId === undefined) {
+    throw new Error('persist: true needs a clientId: the saved session is found by it');
+  }
+  const protocolVersion = whole(options, 'protocolVersion', 255) ?? 4;
+  if (protocolVersion !== 4 && protocolVersion !== 5) {
+    throw new Error(`protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), not ${protocolVersion}`);
+  }
+  clientId ??= `qoscope_${Math.floor(Math.random() * MAX_U32).toString(16).padStart(8, '0')}`;
+  const password = text(options, 'password');
+  const properties = field(options, 'properties');
+  const will = field(options, 'will');
+  let willTopic;
+  let willPayload = new Uint8Array();
+  let willQos = 0;
+  let willRetain = false;
+  if (will !== null && typeof will === 'object') {
+    willTopic = text(will, 'topic');
+    if (willTopic === undefined) throw new Error('will.topic must be a string');
+    willPayload = bytes(will.payload, 'will.payload');
+    willQos = whole(will, 'qos', 2) ?? 0;
+    willRetain = bool(will, 'retain') ?? false;
+  }
+  return {
+    clientId,
+    persist,
+    settings: [
+      clientId,
+      protocolVersion,
+      bool(options, 'clean') ?? true,
+      whole(options, 'keepalive', MAX_U16) ?? 60,
+      text(options, 'username'),
+      password === undefined ? undefined : encoder.encode(password),
+      whole(properties, 'sessionExpiryInterval', MAX_U32),
+      whole(properties, 'receiveMaximum', MAX_U16),
+      whole(properties, 'maximumPacketSize', MAX_U32),
+      whole(properties, 'topicAliasMaximum', MAX_U16),
+      bool(properties, 'requestResponseInformation'),
+      bool(properties, 'requestProblemInformation'),
+      willTopic,
+      willPayload,
+      willQos,
+      willRetain,
+      whole(options, 'connectTimeout', MAX_U32),
+      // MQTT.js reconnects every second by default; 0 turns it off.
+      whole(options, 'reconnectPeriod', MAX_U32) ?? 1000,
+      bool(options, 'trace') ?? false,
+    ],
+  };
+}
+
+const DATABASE = 'qoscope';
+const STORE = 'sessions';
+
+/** Resolves with an IndexedDB request's result. */
+const requestResult = (request) =>
+  new Promise((resolve, reject) => {
+    request.onsuccess = () => resolve(request.result);
+    request.onerror = () => reject(request.error);
+  });
+
+/**
+ * The session state saved for `clientId` and a store that keeps it (the `StateStore` of
+ * src/web/state_store.rs): each write calls `done` once it is durable, or with why it failed.
+ */
+async function openStateStore(clientId) {
+  if (typeof indexedDB === 'undefined') throw new Error('IndexedDB is not available in this browser context');
+  const opening = indexedDB.open(DATABASE, 1);
+  opening.onupgradeneeded = () => opening.result.createObjectStore(STORE);
+  const database = await requestResult(opening);
+  const saved = await requestResult(database.transaction(STORE).objectStore(STORE).get(clientId));
+  const store = {
+    save(state, done) {
+      const transaction = database.transaction(STORE, 'readwrite');
+      // `state` is a view of wasm memory: keep a copy.
+      transaction.objectStore(STORE).put(state.slice(), clientId);
+      transaction.oncomplete = () => done();
+      transaction.onabort = () => done(transaction.error?.message ?? 'IndexedDB write failed');
+    },
+  };
+  return { store, saved: saved instanceof Uint8Array ? saved : undefined };
+}
+
+/** A connected client (MQTT.js `MqttClient` naming). */
+class Client {
+  #connection = null;
+  #listeners = new Map();
+  #publishes = new Map();
+  #requests = new Map();
+  #connecting;
+
+  constructor(connecting) {
+    this.#connecting = connecting;
+  }
+
+  /** Starts the connection; `this.#connecting` settles when CONNACK arrives or it fails. */
+  open(Connection, url, settings, store, saved) {
+    this.#connection = new Connection(url, ...settings, store, saved, this.#events());
+  }
+
+  /**
+   * Registers a listener: `message`, `connect`, `reconnect`, `close`, `error`, `packetsend`,
+   * `packetreceive` (the last two need `trace: true`, which the lean build refuses).
+   */
+  on(event, listener) {
+    const list = this.#listeners.get(event);
+    if (list) list.push(listener);
+    else this.#listeners.set(event, [listener]);
+    return this;
+  }
+
+  /** Removes a listener. */
+  off(event, listener) {
+    const list = this.#listeners.get(event);
+    if (list) this.#listeners.set(event, list.filter((registered) => registered !== listener));
+    return this;
+  }
+
+  /** Whether CONNACK accepted the current connection. */
+  get connected() {
+    return this.#connection?.connected ?? false;
+  }
+
+  /** Publishes; resolves with `{ reasonCode }` when the QoS flow completes (QoS 0: when written). */
+  async publishAsync(topic, message, options) {
+    const properties = field(options, 'properties');
+    const users = field(properties, 'userProperties');
+    const userPairs = [];
+    if (users !== null && typeof users === 'object') {
+      for (const [name, value] of Object.entries(users)) {
+        for (const one of [].concat(value)) userPairs.push(name, String(one));
+      }
+    }
+    const correlation = field(properties, 'correlationData');
+    const flow = this.#live().publish(
+      String(topic),
+      bytes(message),
+      whole(options, 'qos', 2) ?? 0,
+      bool(options, 'retain') ?? false,
+      bool(properties, 'payloadFormatIndicator'),
+      whole(properties, 'messageExpiryInterval', MAX_U32),
+      text(properties, 'contentType'),
+      text(properties, 'responseTopic'),
+      given(correlation) ? bytes(correlation, 'correlationData') : undefined,
+      userPairs,
+    );
+    // The outcome is reported from a microtask after this call, so the entry is in place by then.
+    return new Promise((resolve, reject) => this.#publishes.set(flow, { resolve, reject }));
+  }
+
+  /**
+   * Subscribes to a filter or an array of filters; resolves with `[{ topic, qos }]`, qos being
+   * the granted QoS or the failure code (128 and above).
+   */
+  async subscribeAsync(filters, options) {
+    const topics = filterList(filters);
+    const pid = this.#live().subscribe(
+      topics,
+      whole(options, 'qos', 2) ?? 0,
+      bool(options, 'nl') ?? false,
+      bool(options, 'rap') ?? false,
+      whole(options, 'rh', 2) ?? 0,
+    );
+    return new Promise((resolve, reject) => this.#requests.set(pid, { resolve, reject, topics }));
+  }
+
+  /** Unsubscribes from a filter or an array of filters. */
+  async unsubscribeAsync(filters) {
+    const pid = this.#live().unsubscribe(filterList(filters));
+    return new Promise((resolve, reject) => this.#requests.set(pid, { resolve, reject }));
+  }
+
+  /** Sends DISCONNECT and closes; resolves when done. In-flight messages stay in the session. */
+  async endAsync() {
+    this.#end();
+  }
+
+  #live() {
+    if (!this.#connection) throw new Error('the client has ended');
+    return this.#connection;
+  }
+
+  #end() {
+    const connection = this.#connection;
+    this.#connection = null;
+    if (connection) {
+      connection.end();
+      connection.free();
+    }
+  }
+
+  #emit(event, ...args) {
+    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+  }
+
+  /** Rejects `connectAsync` if it is still waiting, and ends the client. */
+  #failConnect(message) {
+    const connecting = this.#connecting;
+    if (!connecting) return;
+    this.#connecting = null;
+    connecting.reject(new Error(message));
+    this.#end();
+  }
+
+  static #settle(entries, key, outcome) {
+    const entry = entries.get(key);
+    if (!entry) return;
+    entries.delete(key);
+    outcome(entry);
+  }
+
+  /** What the Rust side calls (the `Events` of src/web/js_api.rs). */
+  #events() {
+    return {
+      connected: (sessionPresent, properties) => {
+        const connecting = this.#connecting;
+        this.#connecting = null;
+        connecting?.resolve(this);
+        this.#emit('connect', { sessionPresent, properties: propertiesObject(properties) });
+      },
+      messages: (dataView, boundsView, flagsView, properties) => {
+        // Views of wasm memory: copy before a listener's call can move it.
+        const data = dataView.slice();
+        const bounds = boundsView.slice();
+        const flags = flagsView.slice();
+        let start = 0;
+        for (let i = 0; i < flags.length; i++) {
+          const topic = decoder.decode(data.subarray(start, bounds[2 * i]));
+          const payload = data.slice(bounds[2 * i], bounds[2 * i + 1]);
+          start = bounds[2 * i + 1];
+          const f = flags[i];
+          const packet = { cmd: 'publish', topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };
+          if (properties[i] !== undefined) packet.properties = propertiesObject(properties[i]);
+          this.#emit('message', topic, payload, packet);
+        }
+      },
+      published: (flow, reasonCode) => Client.#settle(this.#publishes, flow, (entry) => entry.resolve({ reasonCode })),
+      publishFailed: (flow, message) =>
+        Client.#settle(this.#publishes, flow, (entry) => entry.reject(new Error(message))),
+      subscribed: (pid, codes) => {
+        const granted = Array.from(codes);
+        Client.#settle(this.#requests, pid, (entry) =>
+          entry.resolve(entry.topics.map((topic, i) => ({ topic, qos: granted[i] }))),
+        );
+      },
+      unsubscribed: (pid) => Client.#settle(this.#requests, pid, (entry) => entry.resolve()),
+      reconnecting: () => this.#emit('reconnect'),
+      closed: (reason) => {
+        this.#failConnect(reason);
+        this.#emit('close');
+      },
+      failed: (message) => {
+        this.#failConnect(message);
+        this.#emit('error', new Error(message));
+      },
+      packet: (outgoing, packet) => this.#emit(outgoing ? 'packetsend' : 'packetreceive', packet),
+    };
+  }
+}
+
+/** `connectAsync(url, options)` over the wasm module's `Connection` class. */
+export function makeConnectAsync(Connection) {
+  /** Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. */
+  return async function connectAsync(url, options) {
+    const { clientId, persist, settings } = connectOptions(options);
+    const { store, saved } = persist ? await openStateStore(clientId) : {};
+    return new Promise((resolve, reject) => {
+      new Client({ resolve, reject }).open(Connection, String(url), settings, store, saved);
+    });
+  };
+}
+
+/**
+ * Makes the API `window.qoscope` (with what `api` already has, such as the app's broker check)
+ * once Trunk has started the app and exposed its bindings, and announces it with `qoscope-ready`.
+ */
+export function installGlobal(api) {
+  addEventListener(
+    'TrunkApplicationStarted',
+    () => {
+      api.connectAsync = makeConnectAsync(window.wasmBindings.Connection);
+      window.qoscope = api;
+      dispatchEvent(new Event('qoscope-ready'));
+    },
+    { once: true },
+  );
+}

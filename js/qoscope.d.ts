@@ -1,0 +1,94 @@
+// Types of the lean build's module (dist-lean/qoscope.js): qoscope's JavaScript API, named as
+// MQTT.js 5 names it.
+
+/** Loads the wasm module (from qoscope_bg.wasm beside this file unless given). Await it first. */
+export default function init(
+  input?: { module_or_path?: RequestInfo | URL | Response | BufferSource | WebAssembly.Module },
+): Promise<unknown>;
+
+/** v5 properties with MQTT.js's names; only those that are set are present. */
+export type Properties = Record<string, unknown> & { userProperties?: Record<string, string | string[]> };
+
+export interface ConnectOptions {
+  clientId?: string;
+  /** 4 (MQTT 3.1.1, the default) or 5 (MQTT 5.0). */
+  protocolVersion?: 4 | 5;
+  /** Clean session (3.1.1) / Clean Start (5.0); default true. */
+  clean?: boolean;
+  /** Seconds; default 60. */
+  keepalive?: number;
+  username?: string;
+  password?: string;
+  will?: { topic: string; payload?: string | Uint8Array | ArrayBuffer; qos?: 0 | 1 | 2; retain?: boolean };
+  /** v5 CONNECT properties. */
+  properties?: {
+    sessionExpiryInterval?: number;
+    receiveMaximum?: number;
+    maximumPacketSize?: number;
+    topicAliasMaximum?: number;
+    requestResponseInformation?: boolean;
+    requestProblemInformation?: boolean;
+  };
+  /** Milliseconds before the first reconnection attempt (doubling, with jitter); 0: never. Default 1000. */
+  reconnectPeriod?: number;
+  /** Milliseconds to wait for CONNACK and other answers. */
+  connectTimeout?: number;
+  /** Keep the session state in IndexedDB under `clientId`, so a reload resumes it (use with clean: false). */
+  persist?: boolean;
+  /** `packetsend` / `packetreceive` events (the app's build only). */
+  trace?: boolean;
+}
+
+export interface PublishOptions {
+  qos?: 0 | 1 | 2;
+  retain?: boolean;
+  properties?: {
+    payloadFormatIndicator?: boolean;
+    messageExpiryInterval?: number;
+    contentType?: string;
+    responseTopic?: string;
+    correlationData?: Uint8Array | ArrayBuffer | string;
+    userProperties?: Record<string, string | string[]>;
+  };
+}
+
+export interface SubscribeOptions {
+  qos?: 0 | 1 | 2;
+  /** No Local (v5). */
+  nl?: boolean;
+  /** Retain As Published (v5). */
+  rap?: boolean;
+  /** Retain Handling (v5): 0, 1 or 2. */
+  rh?: 0 | 1 | 2;
+}
+
+export interface PublishPacket {
+  cmd: 'publish';
+  topic: string;
+  payload: Uint8Array;
+  qos: 0 | 1 | 2;
+  retain: boolean;
+  dup: boolean;
+  properties?: Properties;
+}
+
+export interface Client {
+  /** Whether CONNACK accepted the current connection. */
+  readonly connected: boolean;
+  on(event: 'message', listener: (topic: string, payload: Uint8Array, packet: PublishPacket) => void): Client;
+  on(event: 'connect', listener: (connack: { sessionPresent: boolean; properties: Properties }) => void): Client;
+  on(event: 'error', listener: (error: Error) => void): Client;
+  on(event: 'reconnect' | 'close', listener: () => void): Client;
+  on(event: 'packetsend' | 'packetreceive', listener: (packet: Record<string, unknown>) => void): Client;
+  off(event: string, listener: (...args: any[]) => void): Client;
+  /** Resolves when the QoS flow completes (QoS 0: when written). */
+  publishAsync(topic: string, message: string | Uint8Array | ArrayBuffer, options?: PublishOptions): Promise<{ reasonCode: number }>;
+  /** Resolves with the granted QoS per filter, or its failure code (128 and above). */
+  subscribeAsync(filters: string | string[], options?: SubscribeOptions): Promise<{ topic: string; qos: number }[]>;
+  unsubscribeAsync(filters: string | string[]): Promise<void>;
+  /** Sends DISCONNECT and closes. In-flight messages stay in the session. */
+  endAsync(): Promise<void>;
+}
+
+/** Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. */
+export function connectAsync(url: string, options?: ConnectOptions): Promise<Client>;
