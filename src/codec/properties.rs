@@ -63,19 +63,24 @@ impl PropertyContext {
 /// A property value's wire type, read and written the same way wherever it appears.
 trait PropertyValue: Sized {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError>;
-    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError>;
     fn describe(&self) -> String;
     fn view(&self) -> PropertyView<'_>;
 }
 
-/// A property value as code outside the codec reads it (see [`PropertyValues::each`]), without
-/// knowing the wire type of each property.
+/// A property value by its wire type (see [`PropertyValues::each`]): how it is written, and
+/// how code outside the codec reads it without knowing each property's type.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum PropertyView<'a> {
     /// A byte that is a boolean (Payload Format Indicator, Retain Available, ...).
     Flag(bool),
-    /// A number: Maximum QoS, a two or four byte integer, a Subscription Identifier.
-    Number(u32),
+    /// A byte (Maximum QoS).
+    Byte(u8),
+    /// A Two Byte Integer.
+    TwoByte(u16),
+    /// A Four Byte Integer.
+    FourByte(u32),
+    /// A Variable Byte Integer (Subscription Identifier).
+    VarInt(u32),
     /// A UTF-8 string.
     Text(&'a str),
     /// Binary data (Correlation Data, Authentication Data).
@@ -101,10 +106,6 @@ impl PropertyValue for bool {
             other => Err(invalid(reader, at, id, other.into())),
         }
     }
-    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
-        sink.put_u8(u8::from(*self));
-        Ok(())
-    }
     fn describe(&self) -> String {
         u8::from(*self).to_string()
     }
@@ -123,21 +124,11 @@ impl PropertyValue for QoS {
             other => Err(invalid(reader, at, id, other.into())),
         }
     }
-    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
-        if S::CHECKS && *self == QoS::ExactlyOnce {
-            return Err(EncodeError::InvalidPropertyValue {
-                property: id,
-                value: 2,
-            });
-        }
-        sink.put_u8(self.as_u8());
-        Ok(())
-    }
     fn describe(&self) -> String {
         self.to_string()
     }
     fn view(&self) -> PropertyView<'_> {
-        PropertyView::Number(self.as_u8().into())
+        PropertyView::Byte(self.as_u8())
     }
 }
 
@@ -145,15 +136,11 @@ impl PropertyValue for u16 {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
         reader.raw_u16(id.name())
     }
-    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
-        sink.put_u16(*self);
-        Ok(())
-    }
     fn describe(&self) -> String {
         self.to_string()
     }
     fn view(&self) -> PropertyView<'_> {
-        PropertyView::Number((*self).into())
+        PropertyView::TwoByte(*self)
     }
 }
 
@@ -164,15 +151,11 @@ impl PropertyValue for NonZeroU16 {
         let value = reader.raw_u16(id.name())?;
         NonZeroU16::new(value).ok_or_else(|| invalid(reader, at, id, 0))
     }
-    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
-        sink.put_u16(self.get());
-        Ok(())
-    }
     fn describe(&self) -> String {
         self.to_string()
     }
     fn view(&self) -> PropertyView<'_> {
-        PropertyView::Number(self.get().into())
+        PropertyView::TwoByte(self.get())
     }
 }
 
@@ -180,15 +163,11 @@ impl PropertyValue for u32 {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
         reader.raw_u32(id.name())
     }
-    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
-        sink.put_u32(*self);
-        Ok(())
-    }
     fn describe(&self) -> String {
         self.to_string()
     }
     fn view(&self) -> PropertyView<'_> {
-        PropertyView::Number(*self)
+        PropertyView::FourByte(*self)
     }
 }
 
@@ -199,24 +178,17 @@ impl PropertyValue for NonZeroU32 {
         let value = u32::read(reader, id)?;
         NonZeroU32::new(value).ok_or_else(|| invalid(reader, at, id, 0))
     }
-    fn write<S: Sink>(&self, sink: &mut S, _: PropertyId) -> Result<(), EncodeError> {
-        sink.put_u32(self.get());
-        Ok(())
-    }
     fn describe(&self) -> String {
         self.to_string()
     }
     fn view(&self) -> PropertyView<'_> {
-        PropertyView::Number(self.get())
+        PropertyView::FourByte(self.get())
     }
 }
 
 impl PropertyValue for String {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
         reader.silent(|reader| reader.string(id.name()))
-    }
-    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
-        sink.put_string(id.name(), self)
     }
     fn describe(&self) -> String {
         format!("{self:?}")
@@ -229,9 +201,6 @@ impl PropertyValue for String {
 impl PropertyValue for Bytes {
     fn read(reader: &mut Reader<'_>, id: PropertyId) -> Result<Self, DecodeError> {
         reader.silent(|reader| reader.binary(id.name()))
-    }
-    fn write<S: Sink>(&self, sink: &mut S, id: PropertyId) -> Result<(), EncodeError> {
-        sink.put_binary(id.name(), self)
     }
     fn describe(&self) -> String {
         describe_bytes(self)
@@ -317,27 +286,23 @@ macro_rules! properties {
                 Ok(())
             }
 
-            fn write_singles<S: Sink>(&self, sink: &mut S, context: PropertyContext) -> Result<(), EncodeError> {
+            /// Calls `visit` with every property that is set, in wire order (see
+            /// [`PropertyValues::each`]), and stops at its first error. One function for every
+            /// caller (hence `dyn`): writing, counting and reading properties share it.
+            fn try_each(
+                &self,
+                visit: &mut dyn FnMut(PropertyId, PropertyView<'_>) -> Result<(), EncodeError>,
+            ) -> Result<(), EncodeError> {
                 $(if let Some(value) = &self.$field {
-                    check_allowed(PropertyId::$variant, context)?;
-                    sink.put_var_int(u32::from(PropertyId::$variant as u8));
-                    value.write(sink, PropertyId::$variant)?;
-                })*
-                Ok(())
-            }
-
-            /// Calls `visit` with every property that is set: the single ones in identifier
-            /// order, then the Subscription Identifiers and the User Properties, in order.
-            pub fn each(&self, mut visit: impl FnMut(PropertyId, PropertyView<'_>)) {
-                $(if let Some(value) = &self.$field {
-                    visit(PropertyId::$variant, value.view());
+                    visit(PropertyId::$variant, value.view())?;
                 })*
                 for id in &self.subscription_identifiers {
-                    visit(PropertyId::SubscriptionIdentifier, PropertyView::Number(id.get()));
+                    visit(PropertyId::SubscriptionIdentifier, PropertyView::VarInt(id.get()))?;
                 }
                 for (name, value) in &self.user_properties {
-                    visit(PropertyId::UserProperty, PropertyView::Pair(name, value));
+                    visit(PropertyId::UserProperty, PropertyView::Pair(name, value))?;
                 }
+                Ok(())
             }
 
             fn singles_are_empty(&self) -> bool {
@@ -385,6 +350,44 @@ impl fmt::Display for PropertyId {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         write!(f, "{} (0x{:02X})", self.name(), *self as u8)
     }
+}
+
+/// Writes one property value as its wire type says. The counting pass also checks the values
+/// the type allows but the property does not.
+fn write_value<S: Sink>(
+    sink: &mut S,
+    id: PropertyId,
+    value: PropertyView<'_>,
+) -> Result<(), EncodeError> {
+    let invalid = |value: u32| EncodeError::InvalidPropertyValue {
+        property: id,
+        value,
+    };
+    match value {
+        PropertyView::Flag(flag) => sink.put_u8(u8::from(flag)),
+        // Maximum QoS is 0 or 1; absent means 2 (v5 §3.2.2.3.4).
+        PropertyView::Byte(byte) => {
+            if S::CHECKS && byte > 1 {
+                return Err(invalid(byte.into()));
+            }
+            sink.put_u8(byte)
+        }
+        PropertyView::TwoByte(number) => sink.put_u16(number),
+        PropertyView::FourByte(number) => sink.put_u32(number),
+        PropertyView::VarInt(number) => {
+            if S::CHECKS && number > MAX_VAR_INT {
+                return Err(invalid(number));
+            }
+            sink.put_var_int(number)
+        }
+        PropertyView::Text(text) => sink.put_string(id.name(), text)?,
+        PropertyView::Binary(bytes) => sink.put_binary(id.name(), bytes)?,
+        PropertyView::Pair(name, value) => {
+            sink.put_string("User Property name", name)?;
+            sink.put_string("User Property value", value)?;
+        }
+    }
+    Ok(())
 }
 
 fn check_allowed(property: PropertyId, context: PropertyContext) -> Result<(), EncodeError> {
@@ -462,43 +465,34 @@ impl PropertyValues {
         Ok(Properties::from(properties))
     }
 
+    /// Calls `visit` with every property that is set: the single ones in identifier order,
+    /// then the Subscription Identifiers and the User Properties, in order.
+    pub fn each(&self, mut visit: impl FnMut(PropertyId, PropertyView<'_>)) {
+        let _ = self.try_each(&mut |id, value| {
+            visit(id, value);
+            Ok(())
+        });
+    }
+
     fn write_all<S: Sink>(
         &self,
         sink: &mut S,
         context: PropertyContext,
     ) -> Result<(), EncodeError> {
-        self.write_singles(sink, context)?;
-        if !self.subscription_identifiers.is_empty() {
-            check_allowed(PropertyId::SubscriptionIdentifier, context)?;
-            if S::CHECKS
-                && context == PropertyContext::Subscribe
-                && self.subscription_identifiers.len() > 1
-            {
-                return Err(EncodeError::InvalidPropertyValue {
-                    property: PropertyId::SubscriptionIdentifier,
-                    value: self.subscription_identifiers.len() as u32,
-                });
-            }
+        if S::CHECKS
+            && context == PropertyContext::Subscribe
+            && self.subscription_identifiers.len() > 1
+        {
+            return Err(EncodeError::InvalidPropertyValue {
+                property: PropertyId::SubscriptionIdentifier,
+                value: self.subscription_identifiers.len() as u32,
+            });
         }
-        for id in &self.subscription_identifiers {
-            if S::CHECKS && id.get() > MAX_VAR_INT {
-                return Err(EncodeError::InvalidPropertyValue {
-                    property: PropertyId::SubscriptionIdentifier,
-                    value: id.get(),
-                });
-            }
-            sink.put_u8(PropertyId::SubscriptionIdentifier as u8);
-            sink.put_var_int(id.get());
-        }
-        if !self.user_properties.is_empty() {
-            check_allowed(PropertyId::UserProperty, context)?;
-        }
-        for (name, value) in &self.user_properties {
-            sink.put_u8(PropertyId::UserProperty as u8);
-            sink.put_string("User Property name", name)?;
-            sink.put_string("User Property value", value)?;
-        }
-        Ok(())
+        self.try_each(&mut |id, value| {
+            check_allowed(id, context)?;
+            sink.put_var_int(u32::from(id as u8));
+            write_value(sink, id, value)
+        })
     }
 
     /// Size of the properties without their Property Length.
@@ -627,9 +621,9 @@ mod tests {
                 "01 Flag(true)",
                 "03 Text(\"text/plain\")",
                 "09 Binary([1, 2])",
-                "21 Number(20)",
-                "24 Number(1)",
-                "0B Number(7)",
+                "21 TwoByte(20)",
+                "24 Byte(1)",
+                "0B VarInt(7)",
                 "26 Pair(\"a\", \"1\")",
                 "26 Pair(\"a\", \"2\")",
             ]

@@ -92,7 +92,9 @@ fn properties_array(properties: &Properties) -> Array {
         array.push(&(id as u8).into());
         array.push(&match value {
             PropertyView::Flag(flag) => flag.into(),
-            PropertyView::Number(number) => number.into(),
+            PropertyView::Byte(number) => number.into(),
+            PropertyView::TwoByte(number) => number.into(),
+            PropertyView::FourByte(number) | PropertyView::VarInt(number) => number.into(),
             PropertyView::Text(text) => text.into(),
             PropertyView::Binary(bytes) => Uint8Array::from(bytes).into(),
             PropertyView::Pair(name, value) => Array::of2(&name.into(), &value.into()).into(),
