@@ -14,8 +14,9 @@ use qoscope::codec::{
 };
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
 use qoscope::sim::{LinkFaults, Side, World};
+use qoscope::web::clock::performance_now;
 use qoscope::web::probe::{self, ProbeOutcome};
-use qoscope::web::sim_driver::{performance_now, SimDriver};
+use qoscope::web::sim_driver::SimDriver;
 use wasm_bindgen_test::*;
 
 wasm_bindgen_test_configure!(run_in_browser);

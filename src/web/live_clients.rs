@@ -5,7 +5,7 @@
 use std::cell::RefCell;
 use std::rc::Rc;
 
-use super::sim_driver::performance_now;
+use super::clock::performance_now;
 use super::ws_client::{ClientEvent, WsClient};
 use crate::session::{ConnectOptions, Event, LostCause, Session};
 use crate::trace::{FlowEvent, TraceEvent};

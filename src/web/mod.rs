@@ -7,6 +7,7 @@ mod check_api;
 pub mod check_backend;
 #[cfg(feature = "trace")]
 pub mod check_runner;
+pub mod clock;
 mod close_reason;
 pub mod js_api;
 #[cfg(feature = "trace")]

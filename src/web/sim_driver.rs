@@ -6,19 +6,8 @@ use std::rc::Rc;
 
 use gloo_timers::callback::Timeout;
 
+use super::clock::performance_now;
 use crate::sim::World;
-
-/// Milliseconds from the page's monotonic clock.
-pub fn performance_now() -> f64 {
-    PERFORMANCE.with(|performance| performance.as_ref().map_or(0.0, web_sys::Performance::now))
-}
-
-thread_local! {
-    /// Looked up once: every packet in and out reads the clock, and looking it up each time
-    /// crossed into JavaScript three times (about 1 % of the main thread at 5,000 messages a second).
-    static PERFORMANCE: Option<web_sys::Performance> =
-        web_sys::window().and_then(|window| window.performance());
-}
 
 struct Clock {
     /// Real time (ms) and simulated time at the last rebase.

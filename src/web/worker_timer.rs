@@ -1,21 +1,29 @@
-//! A timer that keeps time in a Web Worker. Browsers throttle timers in hidden tabs (to once a
-//! minute after a while), which would let a keep-alive shorter than that lapse and the broker
-//! drop the connection; timers inside a dedicated worker are not throttled that way. The worker
-//! is made from a Blob, so nothing extra is served; where workers are unavailable the page's
-//! own timer is used instead.
+//! A timer that keeps time in a Web Worker, so that keep-alive holds in background tabs, where
+//! browsers throttle page timers (to once a minute after a while). The timer itself is
+//! JavaScript (js/worker_timer.js), with the page's timer as its fallback.
 
-use std::cell::RefCell;
-use std::rc::Rc;
+use wasm_bindgen::prelude::*;
 
-use gloo_timers::callback::Timeout;
-use wasm_bindgen::closure::Closure;
-use wasm_bindgen::{JsCast, JsValue};
-use web_sys::{Blob, BlobPropertyBag, MessageEvent, Url, Worker};
+#[wasm_bindgen(module = "/js/worker_timer.js")]
+extern "C" {
+    #[wasm_bindgen(js_name = WorkerTimer)]
+    type JsTimer;
 
-/// The worker's whole program: one pending timeout, replaced by each message (a negative delay
-/// cancels it).
-const WORKER_SOURCE: &str =
-    "let t;onmessage=e=>{clearTimeout(t);if(e.data>=0)t=setTimeout(()=>postMessage(0),e.data)};";
+    #[wasm_bindgen(constructor, js_class = "WorkerTimer")]
+    fn new(callback: &JsValue) -> JsTimer;
+
+    #[wasm_bindgen(method, getter, js_class = "WorkerTimer", js_name = inWorker)]
+    fn in_worker(this: &JsTimer) -> bool;
+
+    #[wasm_bindgen(method, js_class = "WorkerTimer")]
+    fn set(this: &JsTimer, ms: u32);
+
+    #[wasm_bindgen(method, js_class = "WorkerTimer")]
+    fn cancel(this: &JsTimer);
+
+    #[wasm_bindgen(method, js_class = "WorkerTimer")]
+    fn stop(this: &JsTimer);
+}
 
 /// Which clock a [`WorkerTimer`] uses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -26,93 +34,45 @@ pub enum TimerKind {
     Page,
 }
 
-enum Clock {
-    Worker {
-        worker: Worker,
-        _on_message: Closure<dyn FnMut(MessageEvent)>,
-    },
-    Page {
-        pending: RefCell<Option<Timeout>>,
-        callback: Rc<dyn Fn()>,
-    },
-}
-
 /// One re-armable timer.
 pub struct WorkerTimer {
-    clock: Clock,
+    timer: JsTimer,
+    _callback: Closure<dyn FnMut()>,
 }
 
 impl WorkerTimer {
     /// A timer that calls `callback` when it fires.
     pub fn new(callback: impl Fn() + 'static) -> WorkerTimer {
-        let callback: Rc<dyn Fn()> = Rc::new(callback);
-        match spawn_worker(callback.clone()) {
-            Ok(clock) => WorkerTimer { clock },
-            Err(_) => WorkerTimer {
-                clock: Clock::Page {
-                    pending: RefCell::new(None),
-                    callback,
-                },
-            },
+        let callback = Closure::<dyn FnMut()>::new(callback);
+        WorkerTimer {
+            timer: JsTimer::new(callback.as_ref()),
+            _callback: callback,
         }
     }
 
     /// Which clock this timer uses.
     pub fn kind(&self) -> TimerKind {
-        match self.clock {
-            Clock::Worker { .. } => TimerKind::Worker,
-            Clock::Page { .. } => TimerKind::Page,
+        if self.timer.in_worker() {
+            TimerKind::Worker
+        } else {
+            TimerKind::Page
         }
     }
 
     /// Fires once after `ms`, replacing any earlier setting.
     pub fn set(&self, ms: u32) {
-        match &self.clock {
-            Clock::Worker { worker, .. } => {
-                let _ = worker.post_message(&JsValue::from(ms));
-            }
-            Clock::Page { pending, callback } => {
-                let callback = callback.clone();
-                *pending.borrow_mut() = Some(Timeout::new(ms, move || callback()));
-            }
-        }
+        self.timer.set(ms);
     }
 
     /// Stops the pending firing, if any.
     pub fn cancel(&self) {
-        match &self.clock {
-            Clock::Worker { worker, .. } => {
-                let _ = worker.post_message(&JsValue::from(-1));
-            }
-            Clock::Page { pending, .. } => {
-                pending.borrow_mut().take();
-            }
-        }
+        self.timer.cancel();
     }
 }
 
 impl Drop for WorkerTimer {
+    /// Ends the worker before the callback it would call is dropped.
     fn drop(&mut self) {
-        if let Clock::Worker { worker, .. } = &self.clock {
-            worker.set_onmessage(None);
-            worker.terminate();
-        }
+        self.timer.stop();
     }
-}
-
-fn spawn_worker(callback: Rc<dyn Fn()>) -> Result<Clock, JsValue> {
-    let parts = js_sys::Array::of1(&JsValue::from_str(WORKER_SOURCE));
-    let options = BlobPropertyBag::new();
-    options.set_type("text/javascript");
-    let blob = Blob::new_with_str_sequence_and_options(&parts, &options)?;
-    let url = Url::create_object_url_with_blob(&blob)?;
-    let worker = Worker::new(&url);
-    let _ = Url::revoke_object_url(&url);
-    let worker = worker?;
-    let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |_| callback());
-    worker.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
-    Ok(Clock::Worker {
-        worker,
-        _on_message: on_message,
-    })
 }

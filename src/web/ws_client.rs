@@ -11,8 +11,8 @@ use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket};
 
+use super::clock::performance_now;
 use super::close_reason::describe_close;
-use super::sim_driver::performance_now;
 use super::state_store::StateStore;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;

@@ -10,7 +10,7 @@ use std::rc::Rc;
 use wasm_bindgen::closure::Closure;
 use wasm_bindgen::JsCast;
 
-use crate::web::sim_driver::performance_now;
+use crate::web::clock::performance_now;
 
 /// The shortest time between two redraws, in ms: ten a second at most. A change after a quiet
 /// spell is still drawn at the next frame.

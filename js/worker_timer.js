@@ -1,0 +1,60 @@
+// One re-armable timer that keeps time in a Web Worker (src/web/worker_timer.rs uses it).
+// Browsers throttle timers in hidden tabs (to once a minute after a while), which would let a
+// keep-alive shorter than that lapse and the broker drop the connection; timers inside a
+// dedicated worker are not throttled that way. The worker is made from a Blob, so nothing extra
+// is served; where workers are unavailable (or a policy forbids blob: workers) the page's own
+// timer is used instead.
+
+/** The worker's whole program: one pending timeout, replaced by each message (a negative delay cancels it). */
+const WORKER_SOURCE = 'let t;onmessage=e=>{clearTimeout(t);if(e.data>=0)t=setTimeout(()=>postMessage(0),e.data)};';
+
+export class WorkerTimer {
+  #callback;
+  #worker = null;
+  #pending;
+
+  /** A timer that calls `callback` when it fires. */
+  constructor(callback) {
+    this.#callback = callback;
+    try {
+      const url = URL.createObjectURL(new Blob([WORKER_SOURCE], { type: 'text/javascript' }));
+      try {
+        this.#worker = new Worker(url);
+      } finally {
+        URL.revokeObjectURL(url);
+      }
+      this.#worker.onmessage = () => this.#callback();
+    } catch {
+      this.#worker = null;
+    }
+  }
+
+  /** Whether the worker keeps the time (false: the page's timer). */
+  get inWorker() {
+    return this.#worker !== null;
+  }
+
+  /** Fires once after `ms`, replacing any earlier setting. */
+  set(ms) {
+    if (this.#worker) {
+      this.#worker.postMessage(ms);
+    } else {
+      clearTimeout(this.#pending);
+      this.#pending = setTimeout(() => this.#callback(), ms);
+    }
+  }
+
+  /** Stops the pending firing, if any. */
+  cancel() {
+    if (this.#worker) this.#worker.postMessage(-1);
+    else clearTimeout(this.#pending);
+  }
+
+  /** Cancels and ends the worker; the timer does nothing after this. */
+  stop() {
+    this.cancel();
+    this.#worker?.terminate();
+    this.#worker = null;
+    this.#callback = () => {};
+  }
+}
