@@ -1,12 +1,11 @@
 //! The browser driver: one [`Session`] over the browser's WebSocket (subprotocol `mqtt`, binary
-//! frames as ArrayBuffer), with one timer for the session's next deadline and reconnection with
-//! exponential back-off and jitter. Every drain of the session's output goes out as one
+//! frames as ArrayBuffer), with one timer for the session's next deadline and for reconnection
+//! with exponential back-off and jitter. Every drain of the session's output goes out as one
 //! WebSocket message.
 
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use gloo_timers::callback::Timeout;
 use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageEvent, WebSocket};
@@ -100,10 +99,11 @@ struct Inner {
     socket: RefCell<Option<Socket>>,
     /// Closed sockets whose handlers may still be running: dropped at the next `open`.
     retired: RefCell<Vec<Socket>>,
-    /// The session's next deadline, kept by a worker so keep-alive holds in background tabs.
+    /// The one timer, for the earlier of the session's next deadline and the next reconnection
+    /// attempt; kept by a worker so that keep-alive holds in background tabs.
     timer: RefCell<Option<WorkerTimer>>,
-    /// The next reconnection attempt (separate, so session work while offline keeps it).
-    reconnect_timer: RefCell<Option<Timeout>>,
+    /// When the next reconnection attempt is due (on the client's clock).
+    reconnect_at: Cell<Option<u64>>,
     reconnect: Reconnect,
     attempts: Cell<u32>,
     /// The application ended the client: no more reconnecting.
@@ -162,7 +162,7 @@ impl WsClient {
                 socket: RefCell::new(None),
                 retired: RefCell::new(Vec::new()),
                 timer: RefCell::new(None),
-                reconnect_timer: RefCell::new(None),
+                reconnect_at: Cell::new(None),
                 reconnect,
                 attempts: Cell::new(0),
                 ended: Cell::new(false),
@@ -219,7 +219,7 @@ impl WsClient {
             timer.cancel();
         }
         self.inner.armed.set(None);
-        self.inner.reconnect_timer.borrow_mut().take();
+        self.inner.reconnect_at.set(None);
         self.retire_socket();
     }
 
@@ -232,7 +232,7 @@ impl WsClient {
 
     /// Opens a new connection now (after [`WsClient::cut`] or a loss), resuming the session.
     pub fn reopen(&self) -> Result<(), String> {
-        self.inner.reconnect_timer.borrow_mut().take();
+        self.inner.reconnect_at.set(None);
         self.open()
     }
 
@@ -382,15 +382,24 @@ impl WsClient {
             attempt: attempt + 1,
             delay_ms,
         });
-        let client = self.clone();
-        *self.inner.reconnect_timer.borrow_mut() = Some(Timeout::new(delay_ms, move || {
-            if client.inner.ended.get() {
-                return;
+        self.inner
+            .reconnect_at
+            .set(Some(self.now() + u64::from(delay_ms)));
+        self.arm(self.read(Session::poll_timeout));
+    }
+
+    /// The timer fired: reconnect if that is due, and let the session act on its deadlines.
+    fn on_timer(&self) {
+        self.inner.armed.set(None);
+        let now = self.now();
+        if self.inner.reconnect_at.get().is_some_and(|due| due <= now) {
+            self.inner.reconnect_at.set(None);
+            if let Err(error) = self.open() {
+                self.emit(ClientEvent::Error(error));
             }
-            if let Err(error) = client.open() {
-                client.emit(ClientEvent::Error(error));
-            }
-        }));
+        }
+        self.inner.session.borrow_mut().handle_timeout(now);
+        self.drain();
     }
 
     /// Sends what the session wrote (as one WebSocket message), reports its events and trace,
@@ -502,20 +511,21 @@ impl WsClient {
         self.inner.timer.borrow().as_ref().map(WorkerTimer::kind)
     }
 
+    /// Sets the timer for the earlier of the session's `deadline` and the reconnection.
     fn arm(&self, deadline: Option<u64>) {
         let mut timer = self.inner.timer.borrow_mut();
         let timer = timer.get_or_insert_with(|| {
             let weak = Rc::downgrade(&self.inner);
             WorkerTimer::new(move || {
                 if let Some(inner) = weak.upgrade() {
-                    let client = WsClient { inner };
-                    client.inner.armed.set(None);
-                    let now = client.now();
-                    client.inner.session.borrow_mut().handle_timeout(now);
-                    client.drain();
+                    WsClient { inner }.on_timer();
                 }
             })
         });
+        let deadline = match (deadline, self.inner.reconnect_at.get()) {
+            (Some(session), Some(reconnect)) => Some(session.min(reconnect)),
+            (session, reconnect) => session.or(reconnect),
+        };
         // Posting to the worker costs a message per call, and drains come with every incoming
         // frame: re-arm only when the deadline moves earlier. A firing before the deadline is
         // harmless (the session just reports the next one, and the timer is re-armed).
