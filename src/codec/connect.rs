@@ -165,7 +165,7 @@ impl Connect {
             if v5 {
                 will.properties.write(sink, PropertyContext::Will)?;
             }
-            if S::CHECKS {
+            if sink.checks() {
                 crate::topic::validate_topic_name(&will.topic)?;
             }
             sink.put_string("Will Topic", &will.topic)?;

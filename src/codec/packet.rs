@@ -6,7 +6,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError};
-use super::wire::{read_var_int, var_int_len, Counter, Reader, Sink, MAX_VAR_INT};
+use super::wire::{read_var_int, var_int_len, Output, Reader, Sink, MAX_VAR_INT};
 use super::{
     Ack, Auth, ConnAck, Connect, Disconnect, ProtocolVersion, Publish, SubAck, Subscribe, UnsubAck,
     Unsubscribe,
@@ -226,7 +226,7 @@ impl Packet {
         out.reserve(1 + var_int_len(body as u32) + body);
         out.push(self.first_byte());
         out.put_var_int(body as u32);
-        self.write_body(out, version)
+        self.write_body(&mut Output::writing(out), version)
     }
 
     /// Encodes the packet into a fresh buffer.
@@ -237,12 +237,12 @@ impl Packet {
     }
 
     fn body_len(&self, version: ProtocolVersion) -> Result<usize, EncodeError> {
-        let mut counter = Counter::default();
+        let mut counter = Output::counting();
         self.write_body(&mut counter, version)?;
-        if counter.0 > MAX_VAR_INT as usize {
-            return Err(EncodeError::PacketTooLarge(counter.0));
+        if counter.len > MAX_VAR_INT as usize {
+            return Err(EncodeError::PacketTooLarge(counter.len));
         }
-        Ok(counter.0)
+        Ok(counter.len)
     }
 
     fn first_byte(&self) -> u8 {

@@ -11,7 +11,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
 use super::error::{DecodeError, DecodeErrorKind, EncodeError};
-use super::wire::{describe_bytes, Counter, Reader, Sink, MAX_VAR_INT};
+use super::wire::{describe_bytes, Output, Reader, Sink, MAX_VAR_INT};
 use super::QoS;
 
 /// Where a property list sits: each packet with properties, plus the Will inside CONNECT.
@@ -367,7 +367,7 @@ fn write_value<S: Sink>(
         PropertyView::Flag(flag) => sink.put_u8(u8::from(flag)),
         // Maximum QoS is 0 or 1; absent means 2 (v5 §3.2.2.3.4).
         PropertyView::Byte(byte) => {
-            if S::CHECKS && byte > 1 {
+            if sink.checks() && byte > 1 {
                 return Err(invalid(byte.into()));
             }
             sink.put_u8(byte)
@@ -375,7 +375,7 @@ fn write_value<S: Sink>(
         PropertyView::TwoByte(number) => sink.put_u16(number),
         PropertyView::FourByte(number) => sink.put_u32(number),
         PropertyView::VarInt(number) => {
-            if S::CHECKS && number > MAX_VAR_INT {
+            if sink.checks() && number > MAX_VAR_INT {
                 return Err(invalid(number));
             }
             sink.put_var_int(number)
@@ -479,7 +479,7 @@ impl PropertyValues {
         sink: &mut S,
         context: PropertyContext,
     ) -> Result<(), EncodeError> {
-        if S::CHECKS
+        if sink.checks()
             && context == PropertyContext::Subscribe
             && self.subscription_identifiers.len() > 1
         {
@@ -497,9 +497,9 @@ impl PropertyValues {
 
     /// Size of the properties without their Property Length.
     fn body_len(&self, context: PropertyContext) -> Result<usize, EncodeError> {
-        let mut counter = Counter::default();
+        let mut counter = Output::counting();
         self.write_all(&mut counter, context)?;
-        Ok(counter.0)
+        Ok(counter.len)
     }
 
     /// Writes the Property Length and the properties.

@@ -102,7 +102,7 @@ impl Publish {
         sink: &mut S,
         version: ProtocolVersion,
     ) -> Result<(), EncodeError> {
-        if S::CHECKS {
+        if sink.checks() {
             if self.dup && self.qos() == QoS::AtMostOnce {
                 return Err(EncodeError::DupOnQos0);
             }

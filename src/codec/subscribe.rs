@@ -198,7 +198,7 @@ pub(crate) fn read_filter(reader: &mut Reader<'_>) -> Result<String, DecodeError
 
 /// Writes a topic filter after checking it.
 pub(crate) fn write_filter<S: Sink>(sink: &mut S, filter: &str) -> Result<(), EncodeError> {
-    if S::CHECKS {
+    if sink.checks() {
         crate::topic::validate_topic_filter(filter)?;
     }
     sink.put_string("Topic Filter", filter)

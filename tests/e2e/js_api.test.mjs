@@ -65,3 +65,62 @@ test('JS API: a bad URL and a refused connection reject connectAsync with a clea
     assert.match(errors[0], /ws:\/\//);
     assert.match(errors[1], /closed before a CONNACK/);
   }));
+
+test('JS API: v5 properties go out as given and come back with MQTT.js names', TIMEOUT, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    const result = await page.evaluate(async (url) => {
+      const topic = `qoscope-e2e/properties/${Math.random().toString(36).slice(2)}`;
+      const client = await window.qoscope.connectAsync(url, {
+        protocolVersion: 5,
+        properties: { sessionExpiryInterval: 0, receiveMaximum: 100, topicAliasMaximum: 5 },
+      });
+      const arrived = new Promise((resolve) => client.on('message', (_topic, payload, packet) => resolve(packet)));
+      await client.subscribeAsync(topic, { qos: 1 });
+      const ack = await client.publishAsync(topic, new Uint8Array([1, 2, 3]), {
+        qos: 1,
+        properties: {
+          payloadFormatIndicator: false,
+          messageExpiryInterval: 60,
+          contentType: 'application/octet-stream',
+          responseTopic: `${topic}/reply`,
+          correlationData: new Uint8Array([9, 8]),
+          userProperties: { origin: 'e2e', tag: ['a', 'b'] },
+        },
+      });
+      const packet = await arrived;
+      await client.endAsync();
+      let refused;
+      try {
+        await client.publishAsync(topic, 'after the end');
+      } catch (error) {
+        refused = error.message;
+      }
+      return {
+        topic,
+        ack,
+        payload: Array.from(packet.payload),
+        qos: packet.qos,
+        properties: {
+          ...packet.properties,
+          correlationData: Array.from(packet.properties.correlationData),
+          correlationIsBytes: packet.properties.correlationData instanceof Uint8Array,
+        },
+        refused,
+      };
+    }, BROKER_URL);
+    assert.deepEqual(result.ack, { reasonCode: 0 });
+    assert.deepEqual(result.payload, [1, 2, 3]);
+    assert.equal(result.qos, 1);
+    const { messageExpiryInterval, ...properties } = result.properties;
+    assert.ok(messageExpiryInterval > 0 && messageExpiryInterval <= 60, `expiry ${messageExpiryInterval}`);
+    assert.deepEqual(properties, {
+      payloadFormatIndicator: false,
+      contentType: 'application/octet-stream',
+      responseTopic: `${result.topic}/reply`,
+      correlationData: [9, 8],
+      correlationIsBytes: true,
+      userProperties: { origin: 'e2e', tag: ['a', 'b'] },
+    });
+    assert.equal(result.refused, 'the client has ended');
+  }));
