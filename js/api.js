@@ -103,6 +103,28 @@ const filterList = (filters) => {
   return list;
 };
 
+/** The PUBLISH properties the Rust side takes, in its order, from MQTT.js's `properties`. */
+function publishProperties(properties) {
+  const users = field(properties, 'userProperties');
+  let userPairs;
+  if (users !== null && typeof users === 'object') {
+    userPairs = [];
+    for (const [name, value] of Object.entries(users)) {
+      for (const one of [].concat(value)) userPairs.push(name, String(one));
+    }
+  }
+  const correlation = field(properties, 'correlationData');
+  return [
+    bool(properties, 'payloadFormatIndicator'),
+    whole(properties, 'messageExpiryInterval', MAX_U32),
+    text(properties, 'contentType'),
+    text(properties, 'responseTopic'),
+    given(correlation) ? bytes(correlation, 'correlationData') : undefined,
+    userPairs,
+  ];
+}
+const NO_PUBLISH_PROPERTIES = [undefined, undefined, undefined, undefined, undefined, undefined];
+
 const MAX_U16 = 0xffff;
 const MAX_U32 = 0xffffffff;
 
@@ -233,30 +255,21 @@ class Client {
   }
 
   /** Publishes; resolves with `{ reasonCode }` when the QoS flow completes (QoS 0: when written). */
-  async publishAsync(topic, message, options) {
-    const properties = field(options, 'properties');
-    const users = field(properties, 'userProperties');
-    const userPairs = [];
-    if (users !== null && typeof users === 'object') {
-      for (const [name, value] of Object.entries(users)) {
-        for (const one of [].concat(value)) userPairs.push(name, String(one));
-      }
+  publishAsync(topic, message, options) {
+    try {
+      const properties = field(options, 'properties');
+      const flow = this.#live().publish(
+        String(topic),
+        bytes(message),
+        whole(options, 'qos', 2) ?? 0,
+        bool(options, 'retain') ?? false,
+        ...(given(properties) ? publishProperties(properties) : NO_PUBLISH_PROPERTIES),
+      );
+      // The outcome is reported from a microtask after this call, so the entry is in place by then.
+      return new Promise((resolve, reject) => this.#publishes.set(flow, { resolve, reject }));
+    } catch (error) {
+      return Promise.reject(error);
     }
-    const correlation = field(properties, 'correlationData');
-    const flow = this.#live().publish(
-      String(topic),
-      bytes(message),
-      whole(options, 'qos', 2) ?? 0,
-      bool(options, 'retain') ?? false,
-      bool(properties, 'payloadFormatIndicator'),
-      whole(properties, 'messageExpiryInterval', MAX_U32),
-      text(properties, 'contentType'),
-      text(properties, 'responseTopic'),
-      given(correlation) ? bytes(correlation, 'correlationData') : undefined,
-      userPairs,
-    );
-    // The outcome is reported from a microtask after this call, so the entry is in place by then.
-    return new Promise((resolve, reject) => this.#publishes.set(flow, { resolve, reject }));
   }
 
   /**

@@ -270,7 +270,7 @@ impl Connection {
         content_type: Option<String>,
         response_topic: Option<String>,
         correlation_data: Option<Vec<u8>>,
-        user_properties: Vec<String>,
+        user_properties: Option<Vec<String>>,
     ) -> Result<u32, JsError> {
         let mut request = PublishRequest::new(topic, payload, self::qos(qos)?);
         request.retain = retain;
@@ -280,7 +280,7 @@ impl Connection {
         values.content_type = content_type;
         values.response_topic = response_topic;
         values.correlation_data = correlation_data.map(Bytes::from);
-        let mut pairs = user_properties.into_iter();
+        let mut pairs = user_properties.unwrap_or_default().into_iter();
         while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
             values.user_properties.push((name, value));
         }
