@@ -140,7 +140,7 @@ function connectOptions(options) {
     throw new Error(`protocolVersion must be 4 (MQTT 3.1.1) or 5 (MQTT 5.0), not ${protocolVersion}`);
   }
   clientId ??= `qoscope_${Math.floor(Math.random() * MAX_U32).toString(16).padStart(8, '0')}`;
-  const password = text(options, 'password');
+  const password = field(options, 'password');
   const properties = field(options, 'properties');
   const will = field(options, 'will');
   let willTopic;
@@ -163,7 +163,7 @@ function connectOptions(options) {
       bool(options, 'clean') ?? true,
       whole(options, 'keepalive', MAX_U16) ?? 60,
       text(options, 'username'),
-      password === undefined ? undefined : encoder.encode(password),
+      given(password) ? bytes(password, 'password') : undefined,
       whole(properties, 'sessionExpiryInterval', MAX_U32),
       whole(properties, 'receiveMaximum', MAX_U16),
       whole(properties, 'maximumPacketSize', MAX_U32),
@@ -204,11 +204,16 @@ async function openStateStore(clientId) {
   const saved = await requestResult(database.transaction(STORE).objectStore(STORE).get(clientId));
   const store = {
     save(state, done) {
-      const transaction = database.transaction(STORE, 'readwrite');
-      // `state` is a view of wasm memory: keep a copy.
-      transaction.objectStore(STORE).put(state.slice(), clientId);
-      transaction.oncomplete = () => done();
-      transaction.onabort = () => done(transaction.error?.message ?? 'IndexedDB write failed');
+      try {
+        const transaction = database.transaction(STORE, 'readwrite');
+        // `state` is a view of wasm memory: keep a copy.
+        transaction.objectStore(STORE).put(state.slice(), clientId);
+        transaction.oncomplete = () => done();
+        transaction.onabort = () => done(transaction.error?.message ?? 'IndexedDB write failed');
+      } catch (error) {
+        // A closed database throws at once; `done` still comes after this call, as it always does.
+        queueMicrotask(() => done(error?.message ?? String(error)));
+      }
     },
   };
   return { store, saved: saved instanceof Uint8Array ? saved : undefined };
@@ -314,7 +319,17 @@ class Client {
   }
 
   #emit(event, ...args) {
-    for (const listener of this.#listeners.get(event) ?? []) listener(...args);
+    for (const listener of this.#listeners.get(event) ?? []) {
+      try {
+        listener(...args);
+      } catch (error) {
+        // Thrown from inside the driver's work, it would stop that work half done (Rust code is
+        // not unwound by JavaScript exceptions): report it as uncaught, once the work is over.
+        queueMicrotask(() => {
+          throw error;
+        });
+      }
+    }
   }
 
   /** Rejects `connectAsync` if it is still waiting, and ends the client. */

@@ -18,7 +18,7 @@ export interface ConnectOptions {
   /** Seconds; default 60. */
   keepalive?: number;
   username?: string;
-  password?: string;
+  password?: string | Uint8Array | ArrayBuffer;
   will?: { topic: string; payload?: string | Uint8Array | ArrayBuffer; qos?: 0 | 1 | 2; retain?: boolean };
   /** v5 CONNECT properties. */
   properties?: {

@@ -71,8 +71,11 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
     await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
     const result = await page.evaluate(async (url) => {
       const topic = `qoscope-e2e/properties/${Math.random().toString(36).slice(2)}`;
+      // A password may be bytes, as in MQTT.js (this Mosquitto lets anyone in).
       const client = await window.qoscope.connectAsync(url, {
         protocolVersion: 5,
+        username: 'e2e',
+        password: new Uint8Array([0, 1, 2, 255]),
         properties: { sessionExpiryInterval: 0, receiveMaximum: 100, topicAliasMaximum: 5 },
       });
       const arrived = new Promise((resolve) => client.on('message', (_topic, payload, packet) => resolve(packet)));
@@ -123,4 +126,36 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
       userProperties: { origin: 'e2e', tag: ['a', 'b'] },
     });
     assert.equal(result.refused, 'the client has ended');
+  }));
+
+test('JS API: a listener that throws is reported and the client goes on', TIMEOUT, (t) =>
+  withPage(t, async ({ page, errors }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    const result = await page.evaluate(async (url) => {
+      const topic = `qoscope-e2e/throwing/${Math.random().toString(36).slice(2)}`;
+      const client = await window.qoscope.connectAsync(url, { protocolVersion: 5 });
+      const received = [];
+      client.on('message', () => {
+        throw new Error('listener failed on purpose');
+      });
+      client.on('message', (_topic, payload) => received.push(new TextDecoder().decode(payload)));
+      await client.subscribeAsync(topic, { qos: 1 });
+      const acks = await Promise.all([1, 2, 3].map((n) => client.publishAsync(topic, `m${n}`, { qos: 1 })));
+      const start = performance.now();
+      while (received.length < 3 && performance.now() - start < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      // Keep-alive and further work still run: one more round trip after the throws.
+      await client.publishAsync(topic, 'after', { qos: 1 });
+      while (received.length < 4 && performance.now() - start < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      const connected = client.connected;
+      await client.endAsync();
+      return { received, acks: acks.map((ack) => ack.reasonCode), connected };
+    }, BROKER_URL);
+    assert.deepEqual(result.received, ['m1', 'm2', 'm3', 'after']);
+    assert.deepEqual(result.acks, [0, 0, 0]);
+    assert.equal(result.connected, true);
+    assert.ok(errors.some((error) => /listener failed on purpose/.test(error)), `page errors: ${errors}`);
   }));
