@@ -154,9 +154,12 @@ function connectOptions(options) {
     willQos = whole(will, 'qos', 2) ?? 0;
     willRetain = bool(will, 'retain') ?? false;
   }
+  // MQTT.js reconnects every second by default; 0 turns it off.
+  const reconnectPeriod = whole(options, 'reconnectPeriod', MAX_U32) ?? 1000;
   return {
     clientId,
     persist,
+    reconnects: reconnectPeriod > 0,
     settings: [
       clientId,
       protocolVersion,
@@ -175,8 +178,7 @@ function connectOptions(options) {
       willQos,
       willRetain,
       whole(options, 'connectTimeout', MAX_U32),
-      // MQTT.js reconnects every second by default; 0 turns it off.
-      whole(options, 'reconnectPeriod', MAX_U32) ?? 1000,
+      reconnectPeriod,
       bool(options, 'trace') ?? false,
     ],
   };
@@ -203,6 +205,7 @@ async function openStateStore(clientId) {
   const database = await requestResult(opening);
   const saved = await requestResult(database.transaction(STORE).objectStore(STORE).get(clientId));
   const store = {
+    close: () => database.close(),
     save(state, done) {
       try {
         const transaction = database.transaction(STORE, 'readwrite');
@@ -226,14 +229,23 @@ class Client {
   #publishes = new Map();
   #requests = new Map();
   #connecting;
+  #store;
+  #reconnects = false;
 
   constructor(connecting) {
     this.#connecting = connecting;
   }
 
   /** Starts the connection; `this.#connecting` settles when CONNACK arrives or it fails. */
-  open(Connection, url, settings, store, saved) {
-    this.#connection = new Connection(url, ...settings, store, saved, this.#events());
+  open(Connection, url, { settings, reconnects }, store, saved) {
+    this.#store = store;
+    this.#reconnects = reconnects;
+    try {
+      this.#connection = new Connection(url, ...settings, store, saved, this.#events());
+    } catch (error) {
+      store?.close();
+      throw error;
+    }
   }
 
   /**
@@ -315,11 +327,23 @@ class Client {
     if (connection) {
       connection.end();
       connection.free();
+      // After the end's last state write: closing lets running transactions finish.
+      this.#store?.close();
+      this.#abandon('the client has ended');
+    }
+  }
+
+  /** Rejects every publish and request still waiting: their outcome will not be heard here. */
+  #abandon(message) {
+    for (const entries of [this.#publishes, this.#requests]) {
+      for (const entry of entries.values()) entry.reject(new Error(message));
+      entries.clear();
     }
   }
 
   #emit(event, ...args) {
-    for (const listener of this.#listeners.get(event) ?? []) {
+    // A copy: a listener added by a listener hears the next event, not this one.
+    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
       try {
         listener(...args);
       } catch (error) {
@@ -386,6 +410,9 @@ class Client {
       reconnecting: () => this.#emit('reconnect'),
       closed: (reason) => {
         this.#failConnect(reason);
+        // With no reconnection to come, what is still waiting cannot complete on this page
+        // (with `persist`, the saved session sends it again on the next load).
+        if (!this.#reconnects) this.#abandon(`the connection closed: ${reason}`);
         this.#emit('close');
       },
       failed: (message) => {
@@ -401,10 +428,11 @@ class Client {
 export function makeConnectAsync(Connection) {
   /** Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. */
   return async function connectAsync(url, options) {
-    const { clientId, persist, settings } = connectOptions(options);
+    const connect = connectOptions(options);
+    const { clientId, persist } = connect;
     const { store, saved } = persist ? await openStateStore(clientId) : {};
     return new Promise((resolve, reject) => {
-      new Client({ resolve, reject }).open(Connection, String(url), settings, store, saved);
+      new Client({ resolve, reject }).open(Connection, String(url), connect, store, saved);
     });
   };
 }

@@ -18,8 +18,8 @@ export interface ConnectOptions {
   /** Seconds; default 60. */
   keepalive?: number;
   username?: string;
-  password?: string | Uint8Array | ArrayBuffer;
-  will?: { topic: string; payload?: string | Uint8Array | ArrayBuffer; qos?: 0 | 1 | 2; retain?: boolean };
+  password?: string | ArrayBuffer | ArrayBufferView;
+  will?: { topic: string; payload?: string | ArrayBuffer | ArrayBufferView; qos?: 0 | 1 | 2; retain?: boolean };
   /** v5 CONNECT properties. */
   properties?: {
     sessionExpiryInterval?: number;
@@ -47,7 +47,7 @@ export interface PublishOptions {
     messageExpiryInterval?: number;
     contentType?: string;
     responseTopic?: string;
-    correlationData?: Uint8Array | ArrayBuffer | string;
+    correlationData?: string | ArrayBuffer | ArrayBufferView;
     userProperties?: Record<string, string | string[]>;
   };
 }
@@ -79,14 +79,19 @@ export interface Client {
   on(event: 'connect', listener: (connack: { sessionPresent: boolean; properties: Properties }) => void): Client;
   on(event: 'error', listener: (error: Error) => void): Client;
   on(event: 'reconnect' | 'close', listener: () => void): Client;
-  on(event: 'packetsend' | 'packetreceive', listener: (packet: Record<string, unknown>) => void): Client;
+  /** `null` for a received packet that could not be decoded. */
+  on(event: 'packetsend' | 'packetreceive', listener: (packet: Record<string, unknown> | null) => void): Client;
   off(event: string, listener: (...args: any[]) => void): Client;
   /** Resolves when the QoS flow completes (QoS 0: when written). */
-  publishAsync(topic: string, message: string | Uint8Array | ArrayBuffer, options?: PublishOptions): Promise<{ reasonCode: number }>;
+  /** A string is sent as UTF-8; no message is an empty payload. */
+  publishAsync(topic: string, message?: string | ArrayBuffer | ArrayBufferView, options?: PublishOptions): Promise<{ reasonCode: number }>;
   /** Resolves with the granted QoS per filter, or its failure code (128 and above). */
   subscribeAsync(filters: string | string[], options?: SubscribeOptions): Promise<{ topic: string; qos: number }[]>;
   unsubscribeAsync(filters: string | string[]): Promise<void>;
-  /** Sends DISCONNECT and closes. In-flight messages stay in the session. */
+  /**
+   * Sends DISCONNECT and closes. In-flight messages stay in the session (and, with `persist`,
+   * in IndexedDB); the promises still waiting are rejected.
+   */
   endAsync(): Promise<void>;
 }
 

@@ -367,7 +367,7 @@ fn write_value<S: Sink>(
         PropertyView::Flag(flag) => sink.put_u8(u8::from(flag)),
         // Maximum QoS is 0 or 1; absent means 2 (v5 §3.2.2.3.4).
         PropertyView::Byte(byte) => {
-            if sink.checks() && byte > 1 {
+            if sink.checks() && id == PropertyId::MaximumQos && byte > 1 {
                 return Err(invalid(byte.into()));
             }
             sink.put_u8(byte)

@@ -382,6 +382,10 @@ impl WsClient {
             attempt: attempt + 1,
             delay_ms,
         });
+        // A listener may have ended the client on hearing it.
+        if self.inner.ended.get() {
+            return;
+        }
         self.inner
             .reconnect_at
             .set(Some(self.now() + u64::from(delay_ms)));
@@ -391,6 +395,9 @@ impl WsClient {
     /// The timer fired: reconnect if that is due, and let the session act on its deadlines.
     fn on_timer(&self) {
         self.inner.armed.set(None);
+        if self.inner.ended.get() {
+            return;
+        }
         let now = self.now();
         if self.inner.reconnect_at.get().is_some_and(|due| due <= now) {
             self.inner.reconnect_at.set(None);
@@ -513,6 +520,10 @@ impl WsClient {
 
     /// Sets the timer for the earlier of the session's `deadline` and the reconnection.
     fn arm(&self, deadline: Option<u64>) {
+        // An ended client has nothing left to time (a drain queued before the end still runs).
+        if self.inner.ended.get() {
+            return;
+        }
         let mut timer = self.inner.timer.borrow_mut();
         let timer = timer.get_or_insert_with(|| {
             let weak = Rc::downgrade(&self.inner);

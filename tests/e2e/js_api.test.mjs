@@ -92,7 +92,10 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
         },
       });
       const packet = await arrived;
+      // Ended before its PUBACK can be heard: the promise is rejected, not left waiting.
+      const cut = client.publishAsync(topic, 'never acknowledged here', { qos: 1 });
       await client.endAsync();
+      const abandoned = await cut.then(() => 'resolved', (error) => error.message);
       let refused;
       try {
         await client.publishAsync(topic, 'after the end');
@@ -110,6 +113,7 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
           correlationIsBytes: packet.properties.correlationData instanceof Uint8Array,
         },
         refused,
+        abandoned,
       };
     }, BROKER_URL);
     assert.deepEqual(result.ack, { reasonCode: 0 });
@@ -126,6 +130,7 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
       userProperties: { origin: 'e2e', tag: ['a', 'b'] },
     });
     assert.equal(result.refused, 'the client has ended');
+    assert.equal(result.abandoned, 'the client has ended');
   }));
 
 test('JS API: a listener that throws is reported and the client goes on', TIMEOUT, (t) =>
