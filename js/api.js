@@ -253,9 +253,9 @@ class Client {
    * `packetreceive` (the last two need `trace: true`, which the lean build refuses).
    */
   on(event, listener) {
-    const list = this.#listeners.get(event);
-    if (list) list.push(listener);
-    else this.#listeners.set(event, [listener]);
+    // A new array, never a changed one: an emit going on keeps the list it started with, so a
+    // listener added by a listener hears the next event, and no emit has to copy the list.
+    this.#listeners.set(event, [...(this.#listeners.get(event) ?? []), listener]);
     return this;
   }
 
@@ -342,8 +342,7 @@ class Client {
   }
 
   #emit(event, ...args) {
-    // A copy: a listener added by a listener hears the next event, not this one.
-    for (const listener of [...(this.#listeners.get(event) ?? [])]) {
+    for (const listener of this.#listeners.get(event) ?? []) {
       try {
         listener(...args);
       } catch (error) {
