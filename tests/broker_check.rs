@@ -1,20 +1,26 @@
 #![cfg(not(target_arch = "wasm32"))]
-//! The broker check judges right: on the simulated broker every check passes (or is skipped
-//! where the simulated broker has no WebSocket), and each deliberate broker fault makes the
-//! checks for its rule fail, and only those.
+//! The broker check judges right, in both directions:
+//! - no false alarm: on the simulated broker with its defaults, and with every capability a
+//!   compliant broker may declare (a profile each), no check fails or warns, and exactly the
+//!   expected checks are skipped, each with the declared limit as its reason;
+//! - every check can fail: each deliberate broker fault fails exactly the checks listed for it,
+//!   and every check but the four WebSocket ones is failed by at least one fault (those four are
+//!   proven against real Mosquitto behind a misbehaving relay, in tests/e2e/check_transport).
 
-use qoscope::broker::{BrokerConfig, BrokerFaults};
-use qoscope::check::{run_simulated, Report, RunSettings, Verdict};
+use std::collections::BTreeSet;
+
+use qoscope::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
+use qoscope::check::{run_simulated, Report, RunSettings, Verdict, CHECKS};
 
 fn settings() -> RunSettings {
     RunSettings::new("sim001")
 }
 
-fn failing(report: &Report) -> Vec<String> {
+fn keys(report: &Report, verdict: Verdict) -> BTreeSet<String> {
     report
         .results
         .iter()
-        .filter(|result| result.outcome.verdict == Verdict::Fail)
+        .filter(|result| result.outcome.verdict == verdict)
         .map(|result| result.key())
         .collect()
 }
@@ -26,74 +32,209 @@ fn explain(report: &Report) -> String {
         .filter(|result| !matches!(result.outcome.verdict, Verdict::Pass))
         .map(|result| {
             format!(
-                "{} {}: expected {}; seen {}\n{}",
+                "{} {}: expected {}; seen {}",
                 result.outcome.verdict.as_str(),
                 result.key(),
                 result.outcome.expected,
                 result.outcome.seen,
-                result.transcript.join("\n")
             )
         })
         .collect::<Vec<_>>()
-        .join("\n\n")
+        .join("\n")
+}
+
+/// Skipped on the simulated broker with its defaults: it has no WebSocket, and it declares none
+/// of the limits whose enforcement the three v5 checks verify.
+const DEFAULT_SKIPS: &[&str] = &[
+    "ws-subprotocol@3.1.1",
+    "ws-binary-frames@3.1.1",
+    "ws-split-packet@3.1.1",
+    "ws-coalesced-packets@3.1.1",
+    "ws-subprotocol@5.0",
+    "ws-binary-frames@5.0",
+    "ws-split-packet@5.0",
+    "ws-coalesced-packets@5.0",
+    "v5-server-keep-alive@5.0",
+    "v5-maximum-qos-enforced@5.0",
+    "v5-retain-unavailable-enforced@5.0",
+];
+
+#[test]
+fn no_check_fails_or_warns_on_the_simulated_broker() {
+    let report = run_simulated(&settings(), &BrokerConfig::default());
+    assert!(
+        keys(&report, Verdict::Fail).is_empty(),
+        "{}",
+        explain(&report)
+    );
+    assert!(
+        keys(&report, Verdict::Warn).is_empty(),
+        "{}",
+        explain(&report)
+    );
+    let expected: BTreeSet<String> = DEFAULT_SKIPS.iter().map(|key| key.to_string()).collect();
+    assert_eq!(
+        keys(&report, Verdict::Skipped),
+        expected,
+        "{}",
+        explain(&report)
+    );
+    assert!(report.summary.pass >= 80, "{:?}", report.summary);
 }
 
 #[test]
-fn every_check_passes_on_the_simulated_broker() {
-    let report = run_simulated(&settings(), &BrokerConfig::default());
-    for result in &report.results {
-        let allowed = match result.outcome.verdict {
-            Verdict::Pass => true,
-            Verdict::Skipped => result.id.starts_with("ws-"),
-            Verdict::Fail | Verdict::Warn => false,
-        };
-        assert!(allowed, "{}", explain(&report));
+fn no_declared_capability_causes_a_fail_and_each_skips_exactly_its_checks() {
+    for profile in &BrokerProfile::ALL[1..] {
+        let report = run_simulated(&settings(), &profile.config());
+        let context = format!("profile \"{}\":\n{}", profile.name, explain(&report));
+        assert!(keys(&report, Verdict::Fail).is_empty(), "{context}");
+        assert!(keys(&report, Verdict::Warn).is_empty(), "{context}");
+        let (_, extra, run) = PROFILE_SKIPS
+            .iter()
+            .find(|(name, _, _)| *name == profile.name)
+            .unwrap_or_else(|| panic!("no expected skips for profile \"{}\"", profile.name));
+        let mut expected: BTreeSet<String> = DEFAULT_SKIPS
+            .iter()
+            .filter(|key| !run.contains(key))
+            .map(|key| key.to_string())
+            .collect();
+        if *extra == ["*@5.0"] {
+            expected.extend(
+                report
+                    .results
+                    .iter()
+                    .filter(|r| r.version == "5.0")
+                    .map(|r| r.key()),
+            );
+        } else {
+            expected.extend(extra.iter().map(|key| key.to_string()));
+        }
+        assert_eq!(keys(&report, Verdict::Skipped), expected, "{context}");
+        // Every skip that the profile caused names a declaration, a refusal or a grant.
+        for result in &report.results {
+            if result.outcome.verdict == Verdict::Skipped
+                && !DEFAULT_SKIPS.contains(&result.key().as_str())
+            {
+                let reason = &result.outcome.seen;
+                assert!(
+                    [
+                        "declares",
+                        "refuse",
+                        "grants",
+                        "does not support",
+                        "closed the connection"
+                    ]
+                    .iter()
+                    .any(|word| reason.contains(word)),
+                    "{}: {reason}",
+                    result.key()
+                );
+            }
+        }
     }
-    assert_eq!(
-        report.summary.skipped, 8,
-        "the four WebSocket checks, in both versions"
-    );
-    assert!(report.summary.pass >= 70, "{:?}", report.summary);
 }
 
-/// The checks each broker fault must fail (in both versions unless marked).
-fn expected_failures(fault: &str) -> &'static [&'static str] {
-    match fault {
-        "forwards QoS 2 re-sends" => &["qos2-publisher-cut-after-publish", "qos2-dup-resend"],
-        "accepts PUBACK for QoS 2" => &["qos2-puback-rejected"],
-        "delivers at the publish QoS" => &["qos-1-sub-0", "qos-2-sub-0", "qos-2-sub-1"],
-        "forgets in-flight messages on reconnect" => &[
-            "qos1-redelivery",
-            "qos2-subscriber-cut-after-publish",
-            "qos2-subscriber-cut-after-pubrec",
-            "qos2-subscriber-cut-after-pubrel",
-        ],
-        "drops the retained flag" => &["retained", "retain-flag"],
-        _ => &[],
+#[test]
+fn a_3_1_1_only_broker_is_told_apart_quickly_and_no_5_0_check_fails() {
+    let config = BrokerProfile::find("speaks 3.1.1 only").unwrap().config();
+    let report = run_simulated(&settings(), &config);
+    let version_check = report
+        .results
+        .iter()
+        .find(|result| result.key() == "version-supported@5.0")
+        .unwrap();
+    assert_eq!(version_check.outcome.verdict, Verdict::Skipped);
+    assert!(version_check
+        .outcome
+        .seen
+        .contains("does not support MQTT 5.0"));
+    // The refusal is on the diagram: 3.1.1's CONNACK 0x01.
+    assert!(
+        version_check
+            .transcript
+            .iter()
+            .any(|line| line.contains("CONNACK")),
+        "{:?}",
+        version_check.transcript
+    );
+    for result in report
+        .results
+        .iter()
+        .filter(|result| result.version == "5.0")
+    {
+        assert_eq!(result.outcome.verdict, Verdict::Skipped, "{}", result.key());
+        if result.id != "version-supported" {
+            assert_eq!(result.duration_ms, 0, "{} ran", result.key());
+        }
     }
+    let declared = &report.declared;
+    assert_eq!(declared.len(), 2);
+    assert!(declared[1].declares[0].contains("does not support MQTT 5.0"));
+}
+
+/// The profile a fault needs to show (it breaks the enforcement of a declared limit).
+fn config_for(fault: BrokerFault) -> BrokerConfig {
+    let mut config = match fault {
+        BrokerFault::AcceptsAboveMaximumQos => {
+            BrokerProfile::find("Maximum QoS 1").unwrap().config()
+        }
+        BrokerFault::AcceptsRetainWhenUnavailable => {
+            BrokerProfile::find("Retain Available 0").unwrap().config()
+        }
+        // Shown with a declared Server Keep Alive, so that v5-server-keep-alive runs too.
+        BrokerFault::NoKeepAlive => BrokerProfile::find("Server Keep Alive 5 s")
+            .unwrap()
+            .config(),
+        _ => BrokerConfig::default(),
+    };
+    config.faults = BrokerFaults::only(fault);
+    config
 }
 
 #[test]
 fn each_broker_fault_fails_its_checks_and_only_those() {
-    for (name, set) in BrokerFaults::ALL {
-        let mut config = BrokerConfig::default();
-        set(&mut config.faults);
-        let report = run_simulated(&settings(), &config);
-        let mut expected: Vec<String> = expected_failures(name)
+    for fault in BrokerFault::ALL {
+        let report = run_simulated(&settings(), &config_for(*fault));
+        let (_, expected) = FAULT_FAILURES
             .iter()
-            .flat_map(|id| [format!("{id}@3.1.1"), format!("{id}@5.0")])
-            .collect();
-        expected.sort();
-        let mut failed = failing(&report);
-        failed.sort();
-        assert_eq!(failed, expected, "fault \"{name}\":\n{}", explain(&report));
+            .find(|(name, _)| *name == fault.name())
+            .unwrap_or_else(|| panic!("no expected failures for fault \"{}\"", fault.name()));
+        let expected: BTreeSet<String> = expected.iter().map(|key| key.to_string()).collect();
+        assert!(
+            !expected.is_empty(),
+            "fault \"{}\" proves nothing",
+            fault.name()
+        );
+        assert_eq!(
+            keys(&report, Verdict::Fail),
+            expected,
+            "fault \"{}\":\n{}",
+            fault.name(),
+            explain(&report)
+        );
     }
 }
 
 #[test]
-fn reports_export_every_result() {
-    let mut config = BrokerConfig::default();
-    config.faults.accepts_puback_for_qos2 = true;
+fn every_check_is_failed_by_some_fault() {
+    let proven: BTreeSet<&str> = FAULT_FAILURES
+        .iter()
+        .flat_map(|(_, keys)| keys.iter().map(|key| key.split('@').next().unwrap_or(key)))
+        .collect();
+    let unproven: Vec<&str> = CHECKS
+        .iter()
+        .map(|check| check.id)
+        .filter(|id| !proven.contains(id) && !id.starts_with("ws-"))
+        .collect();
+    assert!(
+        unproven.is_empty(),
+        "no fault makes these checks fail: {unproven:?}"
+    );
+}
+
+#[test]
+fn reports_export_every_result_and_the_declared_capabilities() {
+    let config = config_for(BrokerFault::AcceptsPubAckForQos2);
     let report = run_simulated(&settings(), &config);
     let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
     assert_eq!(
@@ -101,6 +242,7 @@ fn reports_export_every_result() {
         report.results.len()
     );
     assert_eq!(json["summary"]["fail"], 2);
+    assert_eq!(json["declared"][1]["version"], "5.0");
     let failed = &json["results"]
         .as_array()
         .unwrap()
@@ -118,6 +260,15 @@ fn reports_export_every_result() {
         "name=\"qos2-puback-rejected: A PUBACK for a QoS 2 delivery does not end the flow\""
     ));
 
+    let limited = run_simulated(
+        &settings(),
+        &BrokerProfile::find("Maximum QoS 1").unwrap().config(),
+    );
+    let markdown = limited.to_markdown();
+    assert!(
+        markdown.contains("- MQTT 5.0: Maximum QoS 1; "),
+        "{markdown}"
+    );
     let markdown = report.to_markdown();
     assert!(
         markdown.contains("| fail | A PUBACK for a QoS 2 delivery does not end the flow | 3.1.1 |")
@@ -132,6 +283,409 @@ fn a_run_states_its_plan_and_can_leave_out_heavy_checks() {
     settings.heavy = false;
     assert_eq!(settings.plan().len(), all - 8);
     assert!(settings.announcement().contains("qoscope-check/sim001/"));
+    settings.only = vec!["ping".into()];
+    let plan: Vec<&str> = settings.plan().iter().map(|(check, _)| check.id).collect();
+    assert_eq!(
+        plan,
+        ["version-supported", "ping", "version-supported", "ping"]
+    );
     settings.versions = vec![qoscope::codec::ProtocolVersion::V311];
     assert!(settings.plan().iter().all(|(check, _)| !check.v5_only));
 }
+
+/// Per profile: the checks skipped beyond the default's, and the default's skips that run.
+const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
+    ("speaks 3.1.1 only", &["*@5.0"], &[]),
+    (
+        "Maximum QoS 0",
+        &[
+            "burst-qos1@5.0",
+            "burst-qos2@5.0",
+            "dollar-topics@5.0",
+            "overlapping-subscriptions@5.0",
+            "payload-1m@5.0",
+            "payload-256k@5.0",
+            "qos-1-sub-0@5.0",
+            "qos-1-sub-1@5.0",
+            "qos-1-sub-2@5.0",
+            "qos-2-sub-0@5.0",
+            "qos-2-sub-1@5.0",
+            "qos-2-sub-2@5.0",
+            "qos1-redelivery@5.0",
+            "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+            "retain-flag@5.0",
+            "retained@5.0",
+            "session-present@5.0",
+            "unsubscribe@5.0",
+            "v5-message-expiry@5.0",
+            "v5-no-local@5.0",
+            "v5-no-subscribers@5.0",
+            "v5-receive-maximum@5.0",
+            "v5-retain-as-published@5.0",
+            "v5-retain-handling@5.0",
+            "v5-subscription-identifiers@5.0",
+            "v5-topic-alias@5.0",
+            "wildcards@5.0",
+            "will-not-on-disconnect@5.0",
+            "will-on-abnormal-close@5.0",
+        ],
+        &["v5-maximum-qos-enforced@5.0"],
+    ),
+    (
+        "Maximum QoS 1",
+        &[
+            "burst-qos2@5.0",
+            "overlapping-subscriptions@5.0",
+            "qos-2-sub-0@5.0",
+            "qos-2-sub-1@5.0",
+            "qos-2-sub-2@5.0",
+            "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+        ],
+        &["v5-maximum-qos-enforced@5.0"],
+    ),
+    (
+        "grants at most QoS 1",
+        &[
+            "burst-qos2@3.1.1",
+            "burst-qos2@5.0",
+            "qos2-dup-resend@3.1.1",
+            "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@3.1.1",
+            "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@3.1.1",
+            "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@3.1.1",
+            "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@3.1.1",
+            "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+        ],
+        &[],
+    ),
+    (
+        "Retain Available 0",
+        &[
+            "retain-flag@5.0",
+            "retained@5.0",
+            "v5-retain-as-published@5.0",
+            "v5-retain-handling@5.0",
+        ],
+        &["v5-retain-unavailable-enforced@5.0"],
+    ),
+    (
+        "no wildcard subscriptions",
+        &[
+            "dollar-topics@3.1.1",
+            "dollar-topics@5.0",
+            "overlapping-subscriptions@3.1.1",
+            "overlapping-subscriptions@5.0",
+            "v5-subscription-identifiers@5.0",
+            "wildcards@3.1.1",
+            "wildcards@5.0",
+        ],
+        &[],
+    ),
+    (
+        "no Subscription Identifiers",
+        &["v5-subscription-identifiers@5.0"],
+        &[],
+    ),
+    ("Server Keep Alive 5 s", &[], &["v5-server-keep-alive@5.0"]),
+    (
+        "small limits",
+        &[
+            "payload-1m@3.1.1",
+            "payload-1m@5.0",
+            "payload-256k@3.1.1",
+            "payload-256k@5.0",
+        ],
+        &[],
+    ),
+    (
+        "refuses empty client ids",
+        &["v5-assigned-client-id@5.0"],
+        &[],
+    ),
+];
+
+/// Per fault: every check it fails (`id@version`).
+const FAULT_FAILURES: &[(&str, &[&str])] = &[
+    (
+        "answers 5.0 CONNECT with a 3.1.1 CONNACK",
+        &["version-supported@5.0"],
+    ),
+    (
+        "Session Present 1 for a clean session",
+        &["connect@3.1.1", "version-supported@5.0"],
+    ),
+    ("ignores PINGREQ", &["ping@3.1.1", "ping@5.0"]),
+    (
+        "does not enforce keep alive",
+        &[
+            "keep-alive-enforced@3.1.1",
+            "keep-alive-enforced@5.0",
+            "v5-server-keep-alive@5.0",
+        ],
+    ),
+    (
+        "delivers QoS 0 twice",
+        &[
+            "qos-0-sub-0@3.1.1",
+            "qos-0-sub-0@5.0",
+            "qos-0-sub-1@3.1.1",
+            "qos-0-sub-1@5.0",
+            "qos-0-sub-2@3.1.1",
+            "qos-0-sub-2@5.0",
+            "qos-1-sub-0@3.1.1",
+            "qos-1-sub-0@5.0",
+            "qos-2-sub-0@3.1.1",
+            "qos-2-sub-0@5.0",
+        ],
+    ),
+    (
+        "delivers at the publish QoS",
+        &[
+            "qos-1-sub-0@3.1.1",
+            "qos-1-sub-0@5.0",
+            "qos-2-sub-0@3.1.1",
+            "qos-2-sub-0@5.0",
+            "qos-2-sub-1@3.1.1",
+            "qos-2-sub-1@5.0",
+        ],
+    ),
+    (
+        "delivers at the granted QoS",
+        &[
+            "qos-0-sub-1@3.1.1",
+            "qos-0-sub-1@5.0",
+            "qos-0-sub-2@3.1.1",
+            "qos-0-sub-2@5.0",
+            "qos-1-sub-2@3.1.1",
+            "qos-1-sub-2@5.0",
+        ],
+    ),
+    (
+        "delivers QoS 2 as QoS 1",
+        &[
+            "overlapping-subscriptions@3.1.1",
+            "overlapping-subscriptions@5.0",
+            "qos-2-sub-2@3.1.1",
+            "qos-2-sub-2@5.0",
+            "qos2-puback-rejected@3.1.1",
+            "qos2-puback-rejected@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+        ],
+    ),
+    (
+        "overlapping subscriptions at the lowest QoS",
+        &[
+            "overlapping-subscriptions@3.1.1",
+            "overlapping-subscriptions@5.0",
+            "v5-subscription-identifiers@5.0",
+        ],
+    ),
+    (
+        "re-sends without DUP",
+        &["qos1-redelivery@3.1.1", "qos1-redelivery@5.0"],
+    ),
+    (
+        "forgets in-flight messages on reconnect",
+        &[
+            "qos1-redelivery@3.1.1",
+            "qos1-redelivery@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+        ],
+    ),
+    (
+        "forwards QoS 2 re-sends",
+        &[
+            "qos2-dup-resend@3.1.1",
+            "qos2-dup-resend@5.0",
+            "qos2-publisher-cut-after-publish@3.1.1",
+            "qos2-publisher-cut-after-publish@5.0",
+        ],
+    ),
+    (
+        "forgets unreleased QoS 2 messages on disconnect",
+        &[
+            "qos2-publisher-cut-after-pubrec@3.1.1",
+            "qos2-publisher-cut-after-pubrec@5.0",
+        ],
+    ),
+    (
+        "ignores PUBREL for an unknown packet id",
+        &[
+            "qos2-publisher-cut-after-pubrel@3.1.1",
+            "qos2-publisher-cut-after-pubrel@5.0",
+        ],
+    ),
+    (
+        "accepts PUBACK for QoS 2",
+        &["qos2-puback-rejected@3.1.1", "qos2-puback-rejected@5.0"],
+    ),
+    (
+        "keeps a retained message after an empty one",
+        &["retained@3.1.1", "retained@5.0"],
+    ),
+    (
+        "drops the retained flag",
+        &[
+            "retain-flag@3.1.1",
+            "retain-flag@5.0",
+            "retained@3.1.1",
+            "retained@5.0",
+        ],
+    ),
+    (
+        "RETAIN 1 on live delivery",
+        &["retain-flag@5.0", "v5-retain-as-published@5.0"],
+    ),
+    (
+        "no Will on an abnormal close",
+        &["will-on-abnormal-close@3.1.1", "will-on-abnormal-close@5.0"],
+    ),
+    (
+        "keeps the Will after DISCONNECT",
+        &["will-not-on-disconnect@3.1.1", "will-not-on-disconnect@5.0"],
+    ),
+    (
+        "# does not match the parent level",
+        &["wildcards@3.1.1", "wildcards@5.0"],
+    ),
+    (
+        "forwards $-topics to wildcards",
+        &["dollar-topics@3.1.1", "dollar-topics@5.0"],
+    ),
+    (
+        "keeps subscriptions after UNSUBSCRIBE",
+        &[
+            "unsubscribe@3.1.1",
+            "unsubscribe@5.0",
+            "v5-retain-handling@5.0",
+        ],
+    ),
+    (
+        "Session Present 0 with a stored session",
+        &[
+            "qos1-redelivery@3.1.1",
+            "qos1-redelivery@5.0",
+            "qos2-publisher-cut-after-publish@3.1.1",
+            "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@3.1.1",
+            "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@3.1.1",
+            "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+            "session-present@3.1.1",
+            "session-present@5.0",
+        ],
+    ),
+    (
+        "loses a message in 250",
+        &[
+            "burst-qos1@3.1.1",
+            "burst-qos1@5.0",
+            "burst-qos2@3.1.1",
+            "burst-qos2@5.0",
+        ],
+    ),
+    (
+        "truncates payloads over 64 KiB",
+        &[
+            "payload-1m@3.1.1",
+            "payload-1m@5.0",
+            "payload-256k@3.1.1",
+            "payload-256k@5.0",
+        ],
+    ),
+    ("ignores Receive Maximum", &["v5-receive-maximum@5.0"]),
+    ("forgets topic aliases", &["v5-topic-alias@5.0"]),
+    ("ignores message expiry", &["v5-message-expiry@5.0"]),
+    (
+        "refuses publishes with no subscribers",
+        &[
+            "retained@5.0",
+            "unsubscribe@5.0",
+            "v5-no-subscribers@5.0",
+            "v5-retain-handling@5.0",
+            "wildcards@5.0",
+        ],
+    ),
+    ("ignores No Local", &["v5-no-local@5.0"]),
+    (
+        "ignores Retain As Published",
+        &["v5-retain-as-published@5.0"],
+    ),
+    ("ignores Retain Handling", &["v5-retain-handling@5.0"]),
+    (
+        "drops Subscription Identifiers",
+        &["v5-subscription-identifiers@5.0"],
+    ),
+    (
+        "no Assigned Client Identifier",
+        &["v5-assigned-client-id@5.0"],
+    ),
+    (
+        "accepts an unknown authentication method",
+        &["v5-refusal-reason@5.0"],
+    ),
+    (
+        "accepts publishes above Maximum QoS",
+        &["v5-maximum-qos-enforced@5.0"],
+    ),
+    (
+        "accepts RETAIN when Retain Available is 0",
+        &["v5-retain-unavailable-enforced@5.0"],
+    ),
+    (
+        "delivers QoS 1 as QoS 0",
+        &[
+            "qos-1-sub-1@3.1.1",
+            "qos-1-sub-2@3.1.1",
+            "qos-2-sub-1@3.1.1",
+            "qos1-redelivery@3.1.1",
+            "session-present@3.1.1",
+            "qos-1-sub-1@5.0",
+            "qos-1-sub-2@5.0",
+            "qos-2-sub-1@5.0",
+            "qos1-redelivery@5.0",
+            "session-present@5.0",
+            "v5-receive-maximum@5.0",
+            "v5-message-expiry@5.0",
+        ],
+    ),
+];

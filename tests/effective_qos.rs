@@ -165,7 +165,9 @@ fn a_granted_qos_cap_moves_the_qos2_subscription_into_the_granted_1_column() {
 #[test]
 fn a_broker_that_delivers_at_the_publish_qos_is_marked_as_a_bug() {
     let mut config = BrokerConfig::default();
-    config.faults.delivers_at_publish_qos = true;
+    config
+        .faults
+        .set(qoscope::broker::BrokerFault::DeliversAtPublishQos, true);
     let mut world = world(config, ProtocolVersion::V5, LinkFaults::default(), 4);
     let mut store = TraceStore::new(10_000, 1_000);
     let rows = run_all_nine(&mut world, &mut store, 1);

@@ -1,13 +1,16 @@
-//! What the simulated broker allows, with Mosquitto 2.0's defaults where Mosquitto has one.
+//! What the simulated broker allows, with Mosquitto 2.0's defaults where Mosquitto has one, and
+//! the deliberate faults that imitate broker bugs.
 
 use serde::{Deserialize, Serialize};
 
 use crate::codec::QoS;
 
-/// Broker settings.
+/// Broker settings. The capabilities are the ones a v5 broker may declare in CONNACK (v5
+/// §3.2.2.3); each is allowed by the spec, so the broker check must judge around them.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BrokerConfig {
-    /// The highest QoS granted to a subscription (a lesson can set 1 to show a downgrade).
+    /// The highest QoS granted to a subscription (a lesson can set 1 to show a downgrade; a
+    /// 3.1.1 broker may grant less than asked, v3 §3.8.4).
     pub granted_qos_cap: QoS,
     /// v5 CONNACK Maximum QoS: the highest QoS clients may publish with (`None` = 2, not sent).
     pub maximum_qos: Option<QoS>,
@@ -21,51 +24,22 @@ pub struct BrokerConfig {
     pub receive_maximum: u16,
     /// Whether retained messages are supported (v5 CONNACK Retain Available).
     pub retain_available: bool,
+    /// Whether the broker speaks MQTT 5.0 at all; `false` imitates a 3.1.1-only broker, which
+    /// answers a level-5 CONNECT with CONNACK 0x01 and closes ([v3 MQTT-3.1.2-2]).
+    pub speaks_v5: bool,
+    /// v5 CONNACK Wildcard Subscription Available.
+    pub wildcard_available: bool,
+    /// v5 CONNACK Subscription Identifiers Available.
+    pub subscription_identifiers_available: bool,
+    /// v5 CONNACK Server Keep Alive, sent to every v5 client when set ([v5 MQTT-3.2.2-21]).
+    pub server_keep_alive: Option<u16>,
+    /// v5 CONNACK Maximum Packet Size; larger packets from clients are refused (0x95).
+    pub maximum_packet_size: Option<u32>,
+    /// Whether a zero-length client id is accepted (Mosquitto `allow_zero_length_clientid`);
+    /// refused with 0x85 (v5) or 0x02 (3.1.1), as [MQTT-3.1.3-8] allows.
+    pub zero_length_client_id: bool,
     /// Known broker bugs to imitate, so the broker check can show it catches each one.
     pub faults: BrokerFaults,
-}
-
-/// Bug classes real brokers have shipped. All off by default; each one breaks a rule on purpose.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct BrokerFaults {
-    /// Forwards a QoS 2 message on PUBLISH without remembering its packet id, so a DUP=1
-    /// re-send is forwarded again (breaks [MQTT-4.3.3-2] v3 / [v5 MQTT-4.3.3-10]).
-    pub forwards_qos2_resends: bool,
-    /// Takes a PUBACK as the end of an outgoing QoS 2 flow (breaks [MQTT-4.3.3-1]).
-    pub accepts_puback_for_qos2: bool,
-    /// Delivers at the publish QoS, ignoring the granted QoS (breaks [MQTT-3.8.4-6] v3 /
-    /// [v5 MQTT-3.8.4-8]).
-    pub delivers_at_publish_qos: bool,
-    /// Drops unacknowledged outgoing messages when a session resumes instead of re-sending
-    /// them (breaks [MQTT-4.4.0-1]).
-    pub forgets_in_flight_on_reconnect: bool,
-    /// Sends retained messages to new subscribers with RETAIN 0 (breaks [MQTT-3.3.1-8] v3 /
-    /// [v5 MQTT-3.3.1-9]).
-    pub drops_retain_flag: bool,
-}
-
-/// Switches one fault on.
-pub type FaultSwitch = fn(&mut BrokerFaults);
-
-impl BrokerFaults {
-    /// Every fault with its name, for settings screens and the check suite's own tests.
-    pub const ALL: [(&'static str, FaultSwitch); 5] = [
-        ("forwards QoS 2 re-sends", |faults| {
-            faults.forwards_qos2_resends = true
-        }),
-        ("accepts PUBACK for QoS 2", |faults| {
-            faults.accepts_puback_for_qos2 = true
-        }),
-        ("delivers at the publish QoS", |faults| {
-            faults.delivers_at_publish_qos = true
-        }),
-        ("forgets in-flight messages on reconnect", |faults| {
-            faults.forgets_in_flight_on_reconnect = true
-        }),
-        ("drops the retained flag", |faults| {
-            faults.drops_retain_flag = true
-        }),
-    ];
 }
 
 impl Default for BrokerConfig {
@@ -78,7 +52,180 @@ impl Default for BrokerConfig {
             topic_alias_maximum: 10,
             receive_maximum: 20,
             retain_available: true,
+            speaks_v5: true,
+            wildcard_available: true,
+            subscription_identifiers_available: true,
+            server_keep_alive: None,
+            maximum_packet_size: None,
+            zero_length_client_id: true,
             faults: BrokerFaults::default(),
         }
+    }
+}
+
+macro_rules! faults {
+    ($($(#[doc = $doc:literal])* $variant:ident = $name:literal,)*) => {
+        /// A rule the simulated broker can be told to break: bug classes real brokers have
+        /// shipped. Each one exists so that a check of the broker check suite is seen to fail.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        pub enum BrokerFault {
+            $($(#[doc = $doc])* $variant,)*
+        }
+
+        impl BrokerFault {
+            /// Every fault, in the order settings screens list them.
+            pub const ALL: &'static [BrokerFault] = &[$(BrokerFault::$variant,)*];
+
+            /// The fault's name, as settings screens and `--fault` show it.
+            pub fn name(self) -> &'static str {
+                match self {
+                    $(BrokerFault::$variant => $name,)*
+                }
+            }
+        }
+    };
+}
+
+faults! {
+    /// Answers a 5.0 CONNECT with a 3.1.1-shaped CONNACK accepting it (breaks v5 §3.2).
+    AcceptsV5WithV3ConnAck = "answers 5.0 CONNECT with a 3.1.1 CONNACK",
+    /// Sends Session Present 1 to a clean session (breaks [v3 MQTT-3.2.2-1], [v5 MQTT-3.2.2-2]).
+    SessionPresentOnCleanStart = "Session Present 1 for a clean session",
+    /// Never answers PINGREQ (breaks [MQTT-3.12.4-1]).
+    IgnoresPingReq = "ignores PINGREQ",
+    /// Never disconnects a silent client (breaks [v3 MQTT-3.1.2-24], [v5 MQTT-3.1.2-22]).
+    NoKeepAlive = "does not enforce keep alive",
+    /// Sends every QoS 0 delivery twice (breaks at-most-once, [MQTT-4.3.1-1]).
+    DuplicatesQos0 = "delivers QoS 0 twice",
+    /// Delivers at the publish QoS, ignoring the grant (breaks [v3 MQTT-3.8.4-6], [v5 MQTT-3.8.4-8]).
+    DeliversAtPublishQos = "delivers at the publish QoS",
+    /// Delivers at the granted QoS, above the publish QoS (breaks the same rule upwards).
+    DeliversAtGrantedQos = "delivers at the granted QoS",
+    /// Delivers QoS 1 messages at QoS 0 (breaks the same rule for QoS 1).
+    DowngradesQos1 = "delivers QoS 1 as QoS 0",
+    /// Delivers QoS 2 messages at QoS 1 (breaks the same rule for QoS 2).
+    DowngradesQos2 = "delivers QoS 2 as QoS 1",
+    /// With overlapping subscriptions, one copy at the lowest granted QoS (breaks [v3
+    /// MQTT-3.3.5-1], [v5 MQTT-3.3.4-2]).
+    OverlapAtLowestQos = "overlapping subscriptions at the lowest QoS",
+    /// Re-sends unacknowledged PUBLISH on resume with DUP=0 (breaks [MQTT-3.3.1-1]).
+    DropsDupOnResend = "re-sends without DUP",
+    /// Drops unacknowledged outgoing messages when a session resumes ([MQTT-4.4.0-1]).
+    ForgetsInFlightOnReconnect = "forgets in-flight messages on reconnect",
+    /// Forwards a QoS 2 message on PUBLISH without remembering its packet id, so a DUP=1
+    /// re-send is forwarded again (breaks [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-10]).
+    ForwardsQos2Resends = "forwards QoS 2 re-sends",
+    /// Forgets received QoS 2 messages awaiting PUBREL when the connection drops (breaks
+    /// [MQTT-4.4.0-1] on the receiving side).
+    ForgetsUnreleasedQos2 = "forgets unreleased QoS 2 messages on disconnect",
+    /// Does not answer a PUBREL for a packet id it no longer knows (breaks [v3 MQTT-4.3.3-2],
+    /// [v5 MQTT-4.3.3-11]).
+    IgnoresUnknownPubRel = "ignores PUBREL for an unknown packet id",
+    /// Takes a PUBACK as the end of an outgoing QoS 2 flow (breaks [MQTT-4.3.3-1]).
+    AcceptsPubAckForQos2 = "accepts PUBACK for QoS 2",
+    /// Keeps a retained message after an empty retained publish (breaks [v3 MQTT-3.3.1-10],
+    /// [v5 MQTT-3.3.1-6]).
+    KeepsRetainedAfterEmpty = "keeps a retained message after an empty one",
+    /// Sends retained messages to new subscribers with RETAIN 0 (breaks [v3 MQTT-3.3.1-8],
+    /// [v5 MQTT-3.3.1-9]).
+    DropsRetainFlag = "drops the retained flag",
+    /// Forwards live messages with RETAIN 1 (breaks [v3 MQTT-3.3.1-9], [v5 MQTT-3.3.1-12]).
+    RetainFlagOnLive = "RETAIN 1 on live delivery",
+    /// Publishes no Will when a connection drops (breaks [MQTT-3.1.2-8]).
+    NoWill = "no Will on an abnormal close",
+    /// Publishes the Will after a normal DISCONNECT too (breaks [MQTT-3.1.2-10]).
+    WillAfterDisconnect = "keeps the Will after DISCONNECT",
+    /// `#` does not match the parent level (breaks [v3 MQTT-4.7.1-2], [v5 MQTT-4.7.1-1]).
+    HashSkipsParent = "# does not match the parent level",
+    /// Wildcards at the first level match `$` topics (breaks [MQTT-4.7.2-1]).
+    WildcardsMatchDollar = "forwards $-topics to wildcards",
+    /// Answers UNSUBSCRIBE but keeps the subscription (breaks [MQTT-3.10.4-2]).
+    IgnoresUnsubscribe = "keeps subscriptions after UNSUBSCRIBE",
+    /// Answers Session Present 0 while keeping the stored session (breaks [v3 MQTT-3.2.2-2],
+    /// [v5 MQTT-3.2.2-3]).
+    SessionPresentZero = "Session Present 0 with a stored session",
+    /// Loses one message in every 250 it routes (breaks [MQTT-4.3.2-1], [MQTT-4.3.3-1]).
+    LosesUnderLoad = "loses a message in 250",
+    /// Cuts payloads to 64 KiB (breaks [MQTT-1.5.5]: the payload is the application's).
+    TruncatesLargePayloads = "truncates payloads over 64 KiB",
+    /// Sends more unacknowledged messages than the client's Receive Maximum (breaks
+    /// [v5 MQTT-3.3.4-9]).
+    IgnoresReceiveMaximum = "ignores Receive Maximum",
+    /// Forgets a client's topic alias after its first use (breaks [v5 MQTT-3.3.2-12]).
+    ForgetsTopicAliases = "forgets topic aliases",
+    /// Delivers messages whose Message Expiry Interval has passed (breaks [v5 MQTT-3.3.2-5]).
+    IgnoresMessageExpiry = "ignores message expiry",
+    /// Refuses QoS 1 publishes nobody subscribes to with 0x80 (v5 §3.4.2.1 names 0x10 for it).
+    RefusesUnmatchedPublish = "refuses publishes with no subscribers",
+    /// Sends a client its own messages despite No Local (breaks [v5 MQTT-3.8.3-3]).
+    IgnoresNoLocal = "ignores No Local",
+    /// Clears RETAIN on live delivery despite Retain As Published (breaks [v5 MQTT-3.3.1-12]).
+    IgnoresRetainAsPublished = "ignores Retain As Published",
+    /// Sends retained messages at every subscribe whatever the Retain Handling (breaks
+    /// [v5 MQTT-3.3.1-10], [-11]).
+    IgnoresRetainHandling = "ignores Retain Handling",
+    /// Leaves Subscription Identifiers off deliveries (breaks [v5 MQTT-3.3.4-3]).
+    DropsSubscriptionIdentifiers = "drops Subscription Identifiers",
+    /// Accepts a zero-length client id without an Assigned Client Identifier (breaks
+    /// [v5 MQTT-3.2.2-16]).
+    NoAssignedClientId = "no Assigned Client Identifier",
+    /// Accepts a CONNECT whose Authentication Method it does not know (breaks [v5 MQTT-4.12.0-1]).
+    AcceptsUnknownAuthentication = "accepts an unknown authentication method",
+    /// Accepts a PUBLISH above its declared Maximum QoS (breaks [v5 MQTT-3.2.2-11]).
+    AcceptsAboveMaximumQos = "accepts publishes above Maximum QoS",
+    /// Accepts RETAIN 1 after declaring Retain Available 0 (breaks [v5 MQTT-3.2.2-14]).
+    AcceptsRetainWhenUnavailable = "accepts RETAIN when Retain Available is 0",
+}
+
+/// The set of faults switched on (none by default).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
+pub struct BrokerFaults(u64);
+
+impl BrokerFaults {
+    /// Whether `fault` is on.
+    pub fn has(self, fault: BrokerFault) -> bool {
+        self.0 & (1 << fault as u32) != 0
+    }
+
+    /// Switches `fault` on or off.
+    pub fn set(&mut self, fault: BrokerFault, on: bool) {
+        if on {
+            self.0 |= 1 << fault as u32;
+        } else {
+            self.0 &= !(1 << fault as u32);
+        }
+    }
+
+    /// Only `fault` on.
+    pub fn only(fault: BrokerFault) -> BrokerFaults {
+        let mut faults = BrokerFaults::default();
+        faults.set(fault, true);
+        faults
+    }
+
+    /// Whether no fault is on.
+    pub fn is_empty(self) -> bool {
+        self.0 == 0
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_fault_fits_the_set_and_has_a_distinct_name() {
+        assert!(BrokerFault::ALL.len() <= 64);
+        let mut names: Vec<&str> = BrokerFault::ALL.iter().map(|fault| fault.name()).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), BrokerFault::ALL.len());
+        let mut faults = BrokerFaults::default();
+        for fault in BrokerFault::ALL {
+            faults.set(*fault, true);
+            assert!(faults.has(*fault));
+        }
+        faults.set(BrokerFault::NoWill, false);
+        assert!(!faults.has(BrokerFault::NoWill) && faults.has(BrokerFault::IgnoresPingReq));
     }
 }

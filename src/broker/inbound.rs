@@ -2,7 +2,7 @@
 //! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
 
 use super::state::{ClientSession, SubscriptionEntry};
-use super::{Broker, BrokerEvent, ConnId};
+use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
     Ack, ConnAck, Connect, Packet, PacketType, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
     SubAck, Subscribe, UnsubAck, Unsubscribe,
@@ -32,6 +32,7 @@ impl Broker {
             Packet::PubRel(ack) => self.handle_pubrel(now, conn, ack),
             Packet::Subscribe(subscribe) => self.handle_subscribe(now, conn, subscribe),
             Packet::Unsubscribe(unsubscribe) => self.handle_unsubscribe(conn, unsubscribe),
+            Packet::PingReq if self.config.faults.has(BrokerFault::IgnoresPingReq) => {}
             Packet::PingReq => self.send(conn, &Packet::PingResp),
             Packet::Disconnect(disconnect) => {
                 // Only 0x04 asks for the Will; a normal DISCONNECT deletes it [v5 MQTT-3.14.4-3].
@@ -79,11 +80,32 @@ impl Broker {
 
     fn handle_connect(&mut self, now: u64, conn: ConnId, connect: Connect) {
         let version = connect.version;
+        let faults = self.config.faults;
+        if version == ProtocolVersion::V5 && !self.config.speaks_v5 {
+            // A 3.1.1-only broker: CONNACK 0x01 in 3.1.1's shape, then close [v3 MQTT-3.1.2-2]
+            // (the connection stays 3.1.1, so `refuse` writes `20 02 00 01`).
+            self.refuse(now, conn, ReasonCode::UnsupportedProtocolVersion);
+            return;
+        }
+        if version == ProtocolVersion::V5 && faults.has(BrokerFault::AcceptsV5WithV3ConnAck) {
+            self.send(
+                conn,
+                &Packet::ConnAck(ConnAck::new(false, ReasonCode::Success)),
+            );
+            self.end_connection(now, conn, "answered in 3.1.1's shape".into(), false);
+            return;
+        }
         if let Some(connection) = self.connections.get_mut(&conn) {
             connection.version = version;
         }
         let mut client_id = connect.client_id.clone();
         let mut assigned = None;
+        if client_id.is_empty() && !self.config.zero_length_client_id {
+            // Allowed by [MQTT-3.1.3-8] (v3: 0x02, v5: 0x85), as Mosquitto's
+            // `allow_zero_length_clientid false`.
+            self.refuse(now, conn, ReasonCode::ClientIdentifierNotValid);
+            return;
+        }
         if client_id.is_empty() {
             if version == ProtocolVersion::V311 && !connect.clean_start {
                 // [v3 MQTT-3.1.3-8]: zero-length id with CleanSession 0 is refused with 0x02.
@@ -101,9 +123,17 @@ impl Broker {
             }
             self.next_assigned_id += 1;
             client_id = format!("qoscope-sim-{}", self.next_assigned_id);
-            assigned = Some(client_id.clone());
+            if !faults.has(BrokerFault::NoAssignedClientId) {
+                assigned = Some(client_id.clone());
+            }
         }
-        if let Some(method) = &connect.properties.authentication_method {
+        let known_method = faults.has(BrokerFault::AcceptsUnknownAuthentication);
+        if let Some(method) = connect
+            .properties
+            .authentication_method
+            .as_ref()
+            .filter(|_| !known_method)
+        {
             // No enhanced authentication here: refuse and close [v5 MQTT-4.12.0-1].
             let mut connack = ConnAck::new(false, ReasonCode::BadAuthenticationMethod);
             connack.properties.reason_string = Some(format!(
@@ -114,13 +144,21 @@ impl Broker {
             return;
         }
         if let Some(will) = &connect.will {
-            if self.config.maximum_qos.is_some_and(|max| will.qos > max) {
+            let v5 = version == ProtocolVersion::V5;
+            if v5 && self.config.maximum_qos.is_some_and(|max| will.qos > max) {
                 self.refuse(now, conn, ReasonCode::QoSNotSupported);
+                return;
+            }
+            if will.retain && !self.config.retain_available && version == ProtocolVersion::V5 {
+                // [v5 MQTT-3.2.2-13]: Will Retain 1 without retain support is refused with 0x9A.
+                self.refuse(now, conn, ReasonCode::RetainNotSupported);
                 return;
             }
         }
 
-        // Session take-over: the old connection is closed [MQTT-3.1.4-3] (v5 with 0x8E).
+        // Session take-over: the old connection is closed [MQTT-3.1.4-3] (v5 with 0x8E). It did
+        // not end with DISCONNECT, so its Will is published [v5 MQTT-3.1.4-3], subject to the
+        // Will Delay that this reconnect cancels below.
         let previous = self
             .sessions
             .get(&client_id)
@@ -131,7 +169,7 @@ impl Broker {
                 now,
                 previous,
                 "session taken over by a new connection".into(),
-                false,
+                true,
             );
         }
         // A reconnect before the Will Delay elapses cancels the Will [v5 MQTT-3.1.3-9].
@@ -141,7 +179,12 @@ impl Broker {
         if connect.clean_start {
             self.sessions.remove(&client_id);
         }
-        let session_present = self.sessions.contains_key(&client_id);
+        let stored = self.sessions.contains_key(&client_id);
+        let session_present = if connect.clean_start {
+            faults.has(BrokerFault::SessionPresentOnCleanStart)
+        } else {
+            stored && !faults.has(BrokerFault::SessionPresentZero)
+        };
         let session = self
             .sessions
             .entry(client_id.clone())
@@ -159,7 +202,12 @@ impl Broker {
 
         if let Some(connection) = self.connections.get_mut(&conn) {
             connection.client_id = Some(client_id.clone());
-            connection.keep_alive_ms = u64::from(connect.keep_alive) * 1000;
+            // [v5 MQTT-3.2.2-21]: a Server Keep Alive replaces the client's.
+            let keep_alive = match (version, self.config.server_keep_alive) {
+                (ProtocolVersion::V5, Some(server)) => server,
+                _ => connect.keep_alive,
+            };
+            connection.keep_alive_ms = u64::from(keep_alive) * 1000;
             connection.receive_maximum = connect
                 .properties
                 .receive_maximum
@@ -181,6 +229,15 @@ impl Broker {
             properties.topic_alias_maximum =
                 Some(self.config.topic_alias_maximum).filter(|max| *max > 0);
             properties.shared_subscription_available = Some(false);
+            properties.wildcard_subscription_available =
+                (!self.config.wildcard_available).then_some(false);
+            properties.subscription_identifier_available =
+                (!self.config.subscription_identifiers_available).then_some(false);
+            properties.server_keep_alive = self.config.server_keep_alive;
+            properties.maximum_packet_size = self
+                .config
+                .maximum_packet_size
+                .and_then(std::num::NonZeroU32::new);
             properties.assigned_client_identifier = assigned;
         }
         self.send(conn, &Packet::ConnAck(connack));
@@ -189,14 +246,14 @@ impl Broker {
             client_id: client_id.clone(),
             session_present,
         });
-        if session_present {
+        if stored && !connect.clean_start {
             // [MQTT-4.4.0-1]: re-send unacknowledged PUBLISH (DUP=1) and PUBREL in order.
             self.resend_in_flight(now, &client_id);
         }
         self.flush(now, &client_id);
     }
 
-    fn refuse(&mut self, now: u64, conn: ConnId, reason: ReasonCode) {
+    pub(super) fn refuse(&mut self, now: u64, conn: ConnId, reason: ReasonCode) {
         self.send(conn, &Packet::ConnAck(ConnAck::new(false, reason)));
         self.end_connection(now, conn, format!("CONNECT refused: {reason}"), false);
     }
@@ -206,6 +263,13 @@ impl Broker {
             return;
         };
         let version = connection.version;
+        if !publish.properties.subscription_identifiers.is_empty() {
+            let message =
+                "a Subscription Identifier on a client's PUBLISH [v5 MQTT-3.3.4-6]".to_owned();
+            self.violation(now, conn, ReasonCode::ProtocolError, message);
+            return;
+        }
+        let forgets_aliases = self.config.faults.has(BrokerFault::ForgetsTopicAliases);
         if let Some(alias) = publish.properties.topic_alias.take() {
             if alias.get() > self.config.topic_alias_maximum {
                 let message = format!(
@@ -216,8 +280,13 @@ impl Broker {
                 return;
             }
             if publish.topic.is_empty() {
-                match connection.aliases_in.get(&alias.get()) {
-                    Some(topic) => publish.topic = topic.clone(),
+                let mapped = if forgets_aliases {
+                    connection.aliases_in.remove(&alias.get())
+                } else {
+                    connection.aliases_in.get(&alias.get()).cloned()
+                };
+                match mapped {
+                    Some(topic) => publish.topic = topic,
                     None => {
                         let message = format!(
                             "Topic Alias {alias} with an empty topic and no mapping [v5 §3.3.4]"
@@ -232,11 +301,13 @@ impl Broker {
                     .insert(alias.get(), publish.topic.clone());
             }
         }
+        let faults = self.config.faults;
         if version == ProtocolVersion::V5 {
             if self
                 .config
                 .maximum_qos
                 .is_some_and(|max| publish.qos() > max)
+                && !faults.has(BrokerFault::AcceptsAboveMaximumQos)
             {
                 self.violation(
                     now,
@@ -246,7 +317,10 @@ impl Broker {
                 );
                 return;
             }
-            if publish.retain && !self.config.retain_available {
+            if publish.retain
+                && !self.config.retain_available
+                && !faults.has(BrokerFault::AcceptsRetainWhenUnavailable)
+            {
                 self.violation(
                     now,
                     conn,
@@ -265,17 +339,22 @@ impl Broker {
             }
             QosPid::AtLeastOnce(pid) => {
                 let matched = self.accept_publish(now, &client_id, publish);
-                self.send(
-                    conn,
-                    &Packet::PubAck(Ack::with_reason(pid, success_code(version, matched))),
-                );
+                let reason = match success_code(version, matched) {
+                    ReasonCode::NoMatchingSubscribers
+                        if faults.has(BrokerFault::RefusesUnmatchedPublish) =>
+                    {
+                        ReasonCode::UnspecifiedError
+                    }
+                    reason => reason,
+                };
+                self.send(conn, &Packet::PubAck(Ack::with_reason(pid, reason)));
             }
             QosPid::ExactlyOnce(pid) => {
                 let has_subscribers = self.has_subscribers(&client_id, &publish.topic);
                 let Some(session) = self.sessions.get_mut(&client_id) else {
                     return;
                 };
-                if self.config.faults.forwards_qos2_resends {
+                if faults.has(BrokerFault::ForwardsQos2Resends) {
                     // The bug: forward at once and forget the id, so a re-send goes out again.
                     let reason = success_code(version, usize::from(has_subscribers));
                     self.accept_publish(now, &client_id, publish);
@@ -317,6 +396,10 @@ impl Broker {
         if let Some(publish) = released {
             self.accept_publish(now, &client_id, publish);
         }
+        let faults = self.config.faults;
+        if !known && faults.has(BrokerFault::IgnoresUnknownPubRel) {
+            return;
+        }
         let version = self
             .connections
             .get(&conn)
@@ -324,7 +407,7 @@ impl Broker {
         // [v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-11]: PUBCOMP even for an unknown id (v5: 0x92).
         let reason = if known
             || version == ProtocolVersion::V311
-            || self.config.faults.forwards_qos2_resends
+            || faults.has(BrokerFault::ForwardsQos2Resends)
         {
             ReasonCode::Success
         } else {
@@ -363,7 +446,7 @@ impl Broker {
         }
         let puback_taken = kind == PacketType::PubAck
             && expected == PacketType::PubRec
-            && self.config.faults.accepts_puback_for_qos2;
+            && self.config.faults.has(BrokerFault::AcceptsPubAckForQos2);
         if kind != expected && !puback_taken {
             let message = format!(
                 "{kind} for packet id {}, which awaits {expected} [MQTT-4.3.2-1, MQTT-4.3.3-1]",
@@ -397,16 +480,39 @@ impl Broker {
             .subscription_identifiers
             .first()
             .copied();
+        if identifier.is_some()
+            && version == ProtocolVersion::V5
+            && !self.config.subscription_identifiers_available
+        {
+            // v5 §3.2.2.3.12: a protocol error, DISCONNECT 0xA1, when they are not supported.
+            self.violation(
+                now,
+                conn,
+                ReasonCode::SubscriptionIdentifiersNotSupported,
+                "a Subscription Identifier, which this broker declared unavailable".into(),
+            );
+            return;
+        }
+        let faults = self.config.faults;
+        let wildcard_available = self.config.wildcard_available;
         let mut reasons = Vec::with_capacity(subscribe.subscriptions.len());
         let mut retained_for = Vec::new();
         for subscription in &subscribe.subscriptions {
+            // `$share/` is special only in 5.0; in 3.1.1 it is an ordinary filter.
             let shared =
                 version == ProtocolVersion::V5 && subscription.filter.starts_with("$share/");
-            if crate::topic::validate_topic_filter(&subscription.filter).is_err() || shared {
-                reasons.push(match (version, shared) {
-                    (ProtocolVersion::V311, _) => ReasonCode::UnspecifiedError,
-                    (ProtocolVersion::V5, true) => ReasonCode::SharedSubscriptionsNotSupported,
-                    (ProtocolVersion::V5, false) => ReasonCode::TopicFilterInvalid,
+            let wildcard = !wildcard_available && subscription.filter.contains(['+', '#']);
+            if crate::topic::validate_topic_filter(&subscription.filter).is_err()
+                || shared
+                || wildcard
+            {
+                reasons.push(match (version, shared, wildcard) {
+                    (ProtocolVersion::V311, _, _) => ReasonCode::UnspecifiedError,
+                    (ProtocolVersion::V5, true, _) => ReasonCode::SharedSubscriptionsNotSupported,
+                    (ProtocolVersion::V5, false, true) => {
+                        ReasonCode::WildcardSubscriptionsNotSupported
+                    }
+                    (ProtocolVersion::V5, false, false) => ReasonCode::TopicFilterInvalid,
                 });
                 continue;
             }
@@ -424,11 +530,12 @@ impl Broker {
                 .is_some();
             reasons.push(ReasonCode::granting(granted));
             let handling = subscription.options.retain_handling;
-            let send_retained = match handling {
-                crate::codec::RetainHandling::SendAtSubscribe => true,
-                crate::codec::RetainHandling::SendIfNew => !existed,
-                crate::codec::RetainHandling::DoNotSend => false,
-            };
+            let send_retained = faults.has(BrokerFault::IgnoresRetainHandling)
+                || match handling {
+                    crate::codec::RetainHandling::SendAtSubscribe => true,
+                    crate::codec::RetainHandling::SendIfNew => !existed,
+                    crate::codec::RetainHandling::DoNotSend => false,
+                };
             if send_retained {
                 retained_for.push((subscription.filter.clone(), granted));
             }
@@ -454,12 +561,21 @@ impl Broker {
             return;
         };
         let version = session.version;
+        let keeps = self.config.faults.has(BrokerFault::IgnoresUnsubscribe);
         let reasons: Vec<ReasonCode> = unsubscribe
             .filters
             .iter()
-            .map(|filter| match session.subscriptions.remove(filter) {
-                Some(_) => ReasonCode::Success,
-                None => ReasonCode::NoSubscriptionExisted,
+            .map(|filter| {
+                let existed = if keeps {
+                    session.subscriptions.contains_key(filter)
+                } else {
+                    session.subscriptions.remove(filter).is_some()
+                };
+                if existed {
+                    ReasonCode::Success
+                } else {
+                    ReasonCode::NoSubscriptionExisted
+                }
             })
             .collect();
         let reasons = if version == ProtocolVersion::V5 {

@@ -8,6 +8,7 @@
 
 mod config;
 mod inbound;
+mod profile;
 mod routing;
 mod state;
 
@@ -15,9 +16,12 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 
 use serde::{Deserialize, Serialize};
 
-pub use config::{BrokerConfig, BrokerFaults};
+pub use config::{BrokerConfig, BrokerFault, BrokerFaults};
+pub use profile::BrokerProfile;
 
-use crate::codec::{Disconnect, FrameDecoder, Packet, ProtocolVersion, ReasonCode};
+use crate::codec::{
+    DecodeErrorKind, Disconnect, FrameDecoder, Packet, ProtocolVersion, ReasonCode,
+};
 use state::{ClientSession, Connection, PendingWill};
 
 /// Identifies a connection to the broker (chosen by the caller).
@@ -70,6 +74,8 @@ pub struct Broker {
     closes: VecDeque<ConnId>,
     events: VecDeque<BrokerEvent>,
     next_assigned_id: u32,
+    /// Deliveries routed so far (the "loses a message in 250" fault counts them).
+    routed: u64,
 }
 
 impl Broker {
@@ -85,6 +91,7 @@ impl Broker {
             closes: VecDeque::new(),
             events: VecDeque::new(),
             next_assigned_id: 0,
+            routed: 0,
         }
     }
 
@@ -115,7 +122,12 @@ impl Broker {
         self.connections.insert(
             conn,
             Connection {
-                decoder: FrameDecoder::new(ProtocolVersion::V311),
+                decoder: match self.config.maximum_packet_size {
+                    Some(max) => {
+                        FrameDecoder::new(ProtocolVersion::V311).with_max_packet_size(max as usize)
+                    }
+                    None => FrameDecoder::new(ProtocolVersion::V311),
+                },
                 client_id: None,
                 version: ProtocolVersion::V311,
                 keep_alive_ms: 0,
@@ -143,6 +155,17 @@ impl Broker {
                 Ok(None) => return,
                 Ok(Some(frame)) => self.handle_packet(now, conn, frame.packet),
                 Err(error) => {
+                    let before_connect = connection.client_id.is_none();
+                    if before_connect
+                        && matches!(
+                            error.error.kind,
+                            DecodeErrorKind::UnsupportedProtocolLevel(_)
+                        )
+                    {
+                        // [v3 MQTT-3.1.2-2]: CONNACK 0x01 (3.1.1's shape), then close.
+                        self.refuse(now, conn, ReasonCode::UnsupportedProtocolVersion);
+                        return;
+                    }
                     let message = format!("malformed packet: {}", error.error);
                     self.violation(now, conn, error.error.reason_code(), message);
                     return;
@@ -165,11 +188,13 @@ impl Broker {
     /// A deadline from [`Broker::poll_timeout`] passed.
     pub fn handle_timeout(&mut self, now: u64) {
         // [v3 MQTT-3.1.2-24], [v5 MQTT-3.1.2-22]: nothing for 1.5 × Keep Alive ends the connection.
+        let enforced = !self.config.faults.has(BrokerFault::NoKeepAlive);
         let silent: Vec<ConnId> = self
             .connections
             .iter()
             .filter(|(_, connection)| {
-                connection.keep_alive_ms > 0
+                enforced
+                    && connection.keep_alive_ms > 0
                     && now >= connection.last_received + connection.keep_alive_ms * 3 / 2
             })
             .map(|(conn, _)| *conn)
@@ -223,10 +248,11 @@ impl Broker {
 
     /// When to call [`Broker::handle_timeout`] next.
     pub fn poll_timeout(&self) -> Option<u64> {
+        let enforced = !self.config.faults.has(BrokerFault::NoKeepAlive);
         let keep_alive = self
             .connections
             .values()
-            .filter(|connection| connection.keep_alive_ms > 0)
+            .filter(|connection| enforced && connection.keep_alive_ms > 0)
             .map(|connection| connection.last_received + connection.keep_alive_ms * 3 / 2);
         let wills = self.pending_wills.iter().map(|pending| pending.due);
         let expiries = self
@@ -297,6 +323,9 @@ impl Broker {
             if session.connection == Some(conn) {
                 session.connection = None;
                 session.outgoing.mark_all_unsent();
+                if self.config.faults.has(BrokerFault::ForgetsUnreleasedQos2) {
+                    session.incoming_qos2.clear();
+                }
                 match session.expiry_ms {
                     Some(0) => {
                         self.sessions.remove(&client_id);
@@ -309,6 +338,11 @@ impl Broker {
                 }
             }
         }
+        let publish_will = if publish_will {
+            !self.config.faults.has(BrokerFault::NoWill)
+        } else {
+            self.config.faults.has(BrokerFault::WillAfterDisconnect)
+        };
         if let (true, Some(will)) = (publish_will, connection.will) {
             // v5 §3.1.3.2.2: published after the Will Delay Interval or when the session ends,
             // whichever is first; a reconnect before then cancels it [v5 MQTT-3.1.3-9].

@@ -5,7 +5,7 @@ use std::collections::BTreeMap;
 use std::num::NonZeroU32;
 
 use super::state::{ClientSession, QueuedMessage, SubscriptionEntry};
-use super::{Broker, BrokerEvent, ConnId};
+use super::{Broker, BrokerEvent, BrokerFault, BrokerFaults, ConnId};
 use crate::codec::{
     Ack, Packet, Pid, Properties, PropertyValues, ProtocolVersion, Publish, QoS, QosPid, Will,
 };
@@ -27,8 +27,16 @@ impl Broker {
     /// A PUBLISH accepted from a client (or a Will): updates the retained store and routes it.
     /// Returns how many sessions it was routed to.
     pub(super) fn accept_publish(&mut self, now: u64, publisher: &str, publish: Publish) -> usize {
+        let faults = self.config.faults;
+        let mut publish = publish;
+        if faults.has(BrokerFault::TruncatesLargePayloads) && publish.payload.len() > 65_536 {
+            publish.payload.truncate(65_536);
+        }
         if publish.retain {
             if publish.payload.is_empty() {
+                if faults.has(BrokerFault::KeepsRetainedAfterEmpty) {
+                    return self.route(now, publisher, &publish);
+                }
                 // [MQTT-3.3.1-10] v3 / [v5 MQTT-3.3.1-6]: an empty retained message clears it.
                 self.retained.remove(publish.topic.as_str());
             } else {
@@ -50,8 +58,9 @@ impl Broker {
 
     /// Whether any session would receive a message on `topic` from `publisher`.
     pub(super) fn has_subscribers(&self, publisher: &str, topic: &str) -> bool {
+        let faults = self.config.faults;
         self.sessions.iter().any(|(client_id, session)| {
-            matching(session, client_id, publisher, topic)
+            matching(session, client_id, publisher, topic, faults)
                 .next()
                 .is_some()
         })
@@ -64,7 +73,7 @@ impl Broker {
         let faults = self.config.faults;
         for (client_id, session) in &self.sessions {
             let mut matched: Vec<(&String, &SubscriptionEntry)> =
-                matching(session, client_id, publisher, &publish.topic).collect();
+                matching(session, client_id, publisher, &publish.topic, faults).collect();
             if matched.is_empty() {
                 continue;
             }
@@ -73,16 +82,24 @@ impl Broker {
                 // v5 Retain As Published keeps the flag; otherwise live messages carry RETAIN 0
                 // ([v3 MQTT-3.3.1-9], [v5 MQTT-3.3.1-12]).
                 let retain = publish.retain
-                    && subscription.options.retain_as_published
-                    && session.version == ProtocolVersion::V5;
-                let qos = if faults.delivers_at_publish_qos {
-                    publish.qos()
-                } else {
-                    publish.qos().min(subscription.granted)
-                };
-                (qos, retain)
+                    && ((subscription.options.retain_as_published
+                        && session.version == ProtocolVersion::V5
+                        && !faults.has(BrokerFault::IgnoresRetainAsPublished))
+                        || faults.has(BrokerFault::RetainFlagOnLive));
+                (
+                    delivery_qos(faults, publish.qos(), subscription.granted),
+                    retain,
+                )
             };
-            if session.version == ProtocolVersion::V5 {
+            if faults.has(BrokerFault::OverlapAtLowestQos) {
+                // The bug: one copy, at the lowest QoS of the matching subscriptions.
+                let lowest = matched
+                    .iter()
+                    .map(|(_, subscription)| copy(subscription))
+                    .min_by_key(|(qos, _)| *qos)
+                    .unwrap_or((QoS::AtMostOnce, false));
+                deliveries.push((client_id.clone(), lowest.0, lowest.1, Vec::new()));
+            } else if session.version == ProtocolVersion::V5 {
                 // Overlapping subscriptions, v5: one copy per matching subscription at its own QoS,
                 // in Mosquitto's topic-tree order (literal level, then +, then #). The spec allows
                 // these extra copies as long as one respects the highest QoS [v5 MQTT-3.3.4-2],
@@ -109,8 +126,17 @@ impl Broker {
             }
         }
         for (client_id, qos, retain, identifiers) in deliveries {
+            self.routed += 1;
+            if faults.has(BrokerFault::LosesUnderLoad) && self.routed.is_multiple_of(250) {
+                continue;
+            }
             let mut copy = forwarded(publish, qos, retain);
-            copy.properties.subscription_identifiers = identifiers;
+            if !faults.has(BrokerFault::DropsSubscriptionIdentifiers) {
+                copy.properties.subscription_identifiers = identifiers;
+            }
+            if qos == QoS::AtMostOnce && faults.has(BrokerFault::DuplicatesQos0) {
+                self.deliver(now, &client_id, copy.clone(), expires_at);
+            }
             self.deliver(now, &client_id, copy, expires_at);
         }
         sessions_reached
@@ -155,14 +181,21 @@ impl Broker {
         let Some(connection) = self.connections.get(&conn) else {
             return;
         };
-        let mut window = usize::from(connection.receive_maximum);
+        let faults = self.config.faults;
+        let mut window = if faults.has(BrokerFault::IgnoresReceiveMaximum) {
+            usize::MAX
+        } else {
+            usize::from(connection.receive_maximum)
+        };
         if self.config.max_inflight > 0 {
             window = window.min(usize::from(self.config.max_inflight));
         }
         let version = session.version;
         let max_size = connection.maximum_packet_size;
         while let Some(front) = session.queued.front() {
-            if front.expires_at.is_some_and(|at| at <= now) {
+            if front.expires_at.is_some_and(|at| at <= now)
+                && !faults.has(BrokerFault::IgnoresMessageExpiry)
+            {
                 session.queued.pop_front();
                 continue;
             }
@@ -188,7 +221,8 @@ impl Broker {
             publish.qos_pid = QosPid::new(qos, pid.unwrap_or(Pid::FIRST));
             if let (Some(at), ProtocolVersion::V5) = (expires_at, version) {
                 // [v5 MQTT-3.3.2-6]: forward the remaining lifetime.
-                publish.properties.message_expiry_interval = Some(((at - now) / 1000) as u32);
+                let left = at.saturating_sub(now) / 1000;
+                publish.properties.message_expiry_interval = Some(left as u32);
             }
             let packet = Packet::Publish(publish);
             // [v5 MQTT-3.1.2-25]: too large for the client: dropped as if it had been sent.
@@ -221,7 +255,8 @@ impl Broker {
             return;
         };
         let version = session.version;
-        if self.config.faults.forgets_in_flight_on_reconnect {
+        let faults = self.config.faults;
+        if faults.has(BrokerFault::ForgetsInFlightOnReconnect) {
             for pid in session.outgoing.pids_in_order() {
                 session.outgoing.remove(pid);
             }
@@ -235,7 +270,7 @@ impl Broker {
                 Stage::AwaitPubComp => Packet::PubRel(Ack::new(pid)),
                 Stage::AwaitPubAck | Stage::AwaitPubRec => {
                     let mut publish = entry.publish.clone();
-                    publish.dup = true;
+                    publish.dup = !faults.has(BrokerFault::DropsDupOnResend);
                     Packet::Publish(publish)
                 }
             };
@@ -259,14 +294,14 @@ impl Broker {
             .retained
             .values()
             .filter(|message| crate::topic::matches(filter, &message.publish.topic))
-            .filter(|message| message.expires_at.is_none_or(|at| at > now))
+            .filter(|message| {
+                message.expires_at.is_none_or(|at| at > now)
+                    || faults.has(BrokerFault::IgnoresMessageExpiry)
+            })
             .map(|message| {
-                let qos = if faults.delivers_at_publish_qos {
-                    message.publish.qos()
-                } else {
-                    message.publish.qos().min(granted)
-                };
-                let mut copy = forwarded(&message.publish, qos, !faults.drops_retain_flag);
+                let qos = delivery_qos(faults, message.publish.qos(), granted);
+                let retain = !faults.has(BrokerFault::DropsRetainFlag);
+                let mut copy = forwarded(&message.publish, qos, retain);
                 copy.properties.subscription_identifiers = identifier.into_iter().collect();
                 (copy, message.expires_at)
             })
@@ -296,19 +331,59 @@ impl Broker {
     }
 }
 
+/// The QoS a message published at `publish` goes out with on a subscription granted `granted`:
+/// the minimum ([v3 MQTT-3.8.4-6], [v5 MQTT-3.8.4-8]), unless a fault says otherwise.
+fn delivery_qos(faults: BrokerFaults, publish: QoS, granted: QoS) -> QoS {
+    let qos = if faults.has(BrokerFault::DeliversAtPublishQos) {
+        publish
+    } else if faults.has(BrokerFault::DeliversAtGrantedQos) {
+        granted
+    } else {
+        publish.min(granted)
+    };
+    match qos {
+        QoS::ExactlyOnce if faults.has(BrokerFault::DowngradesQos2) => QoS::AtLeastOnce,
+        QoS::AtLeastOnce if faults.has(BrokerFault::DowngradesQos1) => QoS::AtMostOnce,
+        qos => qos,
+    }
+}
+
 /// The subscriptions of `session` that a message on `topic` from `publisher` reaches.
 fn matching<'a>(
     session: &'a ClientSession,
     client_id: &'a str,
     publisher: &'a str,
     topic: &'a str,
+    faults: BrokerFaults,
 ) -> impl Iterator<Item = (&'a String, &'a SubscriptionEntry)> + 'a {
     session
         .subscriptions
         .iter()
-        .filter(move |(filter, _)| crate::topic::matches(filter, topic))
+        .filter(move |(filter, _)| filter_matches(filter, topic, faults))
         // No Local: not back to its publisher [v5 MQTT-3.8.3-3].
-        .filter(move |(_, subscription)| !(subscription.options.no_local && client_id == publisher))
+        .filter(move |(_, subscription)| {
+            !(subscription.options.no_local
+                && client_id == publisher
+                && !faults.has(BrokerFault::IgnoresNoLocal))
+        })
+}
+
+/// Topic matching ([MQTT-4.7]), with the faults that break it.
+fn filter_matches(filter: &str, topic: &str, faults: BrokerFaults) -> bool {
+    if faults.has(BrokerFault::HashSkipsParent)
+        && filter
+            .strip_suffix("/#")
+            .is_some_and(|parent| parent == topic)
+    {
+        return false;
+    }
+    if faults.has(BrokerFault::WildcardsMatchDollar) {
+        if let Some(rest) = topic.strip_prefix('$') {
+            // The bug: a `$` topic matched as if it were an ordinary one.
+            return crate::topic::matches(filter, &format!("x{rest}"));
+        }
+    }
+    crate::topic::matches(filter, topic)
 }
 
 /// Orders filters as Mosquitto's topic tree visits them: level by level, a literal level before

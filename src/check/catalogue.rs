@@ -11,6 +11,10 @@ use super::outcome::Outcome;
 /// A running check.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
 
+/// The id of the first check of each version: whether the broker speaks it, and what it
+/// declares. It always runs, and the checks after it judge against what it found.
+pub const VERSION_CHECK: &str = "version-supported";
+
 /// One check of the suite.
 #[derive(Clone, Copy)]
 pub struct CheckDef {
@@ -41,10 +45,10 @@ async fn settled(step: impl Future<Output = Step>) -> Outcome {
 }
 
 macro_rules! check {
-    ($id:literal, $title:literal, $rule:literal, $run:expr) => {
+    ($id:expr, $title:literal, $rule:literal, $run:expr) => {
         check!($id, $title, $rule, false, false, 0, $run)
     };
-    ($id:literal, $title:literal, $rule:literal, $v5:expr, $heavy:expr, $arg:expr, $run:expr) => {
+    ($id:expr, $title:literal, $rule:literal, $v5:expr, $heavy:expr, $arg:expr, $run:expr) => {
         CheckDef {
             id: $id,
             title: $title,
@@ -76,6 +80,12 @@ macro_rules! pair {
 
 /// The suite, in the order it runs.
 pub const CHECKS: &[CheckDef] = &[
+    check!(
+        VERSION_CHECK,
+        "The broker speaks this protocol version; what it declares",
+        "[v3 MQTT-3.1.2-2], [v5 MQTT-3.1.2-2]: a version may be refused; v5 §3.2.2.3 capabilities",
+        |ctx, _| connection::version_supported(ctx)
+    ),
     check!(
         "ws-subprotocol",
         "WebSocket handshake selects the subprotocol \"mqtt\"",
@@ -324,6 +334,33 @@ pub const CHECKS: &[CheckDef] = &[
         true,
         1024,
         load::large_payload
+    ),
+    check!(
+        "v5-server-keep-alive",
+        "A declared Server Keep Alive is the one enforced",
+        "[v5 MQTT-3.2.2-21], [v5 MQTT-3.1.2-22]",
+        true,
+        false,
+        0,
+        |ctx, _| connection::server_keep_alive(ctx)
+    ),
+    check!(
+        "v5-maximum-qos-enforced",
+        "A PUBLISH above the declared Maximum QoS gets DISCONNECT 0x9B",
+        "[v5 MQTT-3.2.2-11], v5 §3.2.2.3.4",
+        true,
+        false,
+        0,
+        |ctx, _| v5::maximum_qos_enforced(ctx)
+    ),
+    check!(
+        "v5-retain-unavailable-enforced",
+        "RETAIN 1 after Retain Available 0 gets DISCONNECT 0x9A",
+        "[v5 MQTT-3.2.2-14], v5 §3.2.2.3.5",
+        true,
+        false,
+        0,
+        |ctx, _| v5::retain_unavailable_enforced(ctx)
     ),
     check!(
         "v5-receive-maximum",

@@ -6,6 +6,7 @@
 use std::collections::HashMap;
 
 use super::backend::{Backend, TransportFacts};
+use super::declared::Declared;
 use super::outcome::Outcome;
 use crate::codec::{
     Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, ReasonCode,
@@ -19,6 +20,9 @@ use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
 const POLL_MS: u64 = 10;
 /// How long an answer (CONNACK, SUBACK, an acknowledgement) may take.
 pub const ANSWER_MS: u64 = 5_000;
+/// The Keep Alive check clients ask for, in seconds. Small, because a 3.1.1 broker has no way to
+/// lower it and may refuse a larger one (Mosquitto's `max_keepalive` answers 0x02).
+pub const KEEP_ALIVE: u16 = 10;
 
 /// A point in what was observed; queries can look only at what came after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -52,15 +56,19 @@ pub struct Ctx {
     retained: Vec<String>,
     /// Client ids whose sessions outlive their connection: ended at the end.
     persistent: Vec<String>,
+    /// What the broker declared for this version.
+    declared: Declared,
 }
 
 impl Ctx {
-    /// A context on `backend`; topics start with `topic_prefix`, client ids with `client_prefix`.
+    /// A context on `backend`; topics start with `topic_prefix`, client ids with `client_prefix`;
+    /// checks judge against what the broker `declared`.
     pub fn new(
         backend: Box<dyn Backend>,
         version: ProtocolVersion,
         topic_prefix: String,
         client_prefix: String,
+        declared: Declared,
     ) -> Ctx {
         let started = backend.now();
         Ctx {
@@ -76,7 +84,23 @@ impl Ctx {
             started,
             retained: Vec::new(),
             persistent: Vec::new(),
+            declared,
         }
+    }
+
+    /// What the broker declared for this version.
+    pub fn declared(&self) -> &Declared {
+        &self.declared
+    }
+
+    /// Records what the broker declared (the version check does, for the checks after it).
+    pub fn set_declared(&mut self, declared: Declared) {
+        self.declared = declared;
+    }
+
+    /// The protocol version the check runs with.
+    pub fn version(&self) -> ProtocolVersion {
+        self.version
     }
 
     /// Whether the check runs with MQTT 5.0.
@@ -126,7 +150,7 @@ impl Ctx {
     pub fn options(&self, name: &str) -> ConnectOptions {
         let mut options =
             ConnectOptions::new(self.version, format!("{}{name}", self.client_prefix));
-        options.keep_alive = 60;
+        options.keep_alive = KEEP_ALIVE;
         options.response_timeout_ms = ANSWER_MS;
         options.trace = true;
         options
@@ -167,7 +191,7 @@ impl Ctx {
         let connected = self
             .connect(client)
             .await
-            .map_err(|error| Outcome::broken(format!("{name} could not connect: {error}")))?;
+            .map_err(|cause| Outcome::broken(format!("{name} could not connect: {cause}")))?;
         Ok((client, connected))
     }
 
@@ -184,7 +208,7 @@ impl Ctx {
     }
 
     /// Connects (or reconnects) a client and waits for the CONNACK.
-    pub async fn connect(&mut self, client: usize) -> Result<Connected, String> {
+    pub async fn connect(&mut self, client: usize) -> Result<Connected, LostCause> {
         let mark = self.mark();
         self.backend.connect(client);
         let mut answer = None;
@@ -199,13 +223,13 @@ impl Ctx {
                         session_present: *session_present,
                         properties: properties.clone(),
                     })),
-                    Event::ConnectionLost(cause) => Some(Err(cause.to_string())),
+                    Event::ConnectionLost(cause) => Some(Err(cause.clone())),
                     _ => None,
                 });
             answer.is_some()
         })
         .await;
-        answer.unwrap_or_else(|| Err(format!("no CONNACK within {ANSWER_MS} ms")))
+        answer.unwrap_or(Err(LostCause::ConnAckTimeout(ANSWER_MS)))
     }
 
     /// Subscribes and waits for the SUBACK: the granted QoS or refusal code per filter.
@@ -215,6 +239,15 @@ impl Ctx {
         subscriptions: Vec<(String, SubscriptionOptions)>,
         properties: Properties,
     ) -> Result<Vec<Result<QoS, ReasonCode>>, Outcome> {
+        if subscriptions
+            .iter()
+            .any(|(filter, _)| filter.contains(['+', '#']))
+        {
+            self.declared.wildcards()?;
+        }
+        if !properties.subscription_identifiers.is_empty() {
+            self.declared.subscription_identifiers()?;
+        }
         let mark = self.mark();
         let subscriptions: Vec<Subscription> = subscriptions
             .into_iter()
@@ -273,8 +306,10 @@ impl Ctx {
             .await?;
         match results.first() {
             Some(Ok(granted)) => Ok(*granted),
-            Some(Err(code)) => Err(Outcome::broken(format!(
-                "subscription to {filter} refused: {code}"
+            // A broker may refuse any subscription (v3 §3.9.3 return code 0x80, v5 §3.9.3):
+            // the check cannot apply, which is not a failure.
+            Some(Err(code)) => Err(Outcome::skipped(format!(
+                "the broker refused the subscription to {filter} (SUBACK {code}), which it may do"
             ))),
             None => Err(Outcome::broken("SUBACK without a code")),
         }
@@ -301,8 +336,13 @@ impl Ctx {
         }
     }
 
-    /// Starts a publish; returns its flow.
+    /// Starts a publish; returns its flow. A publish the broker declared it cannot take skips
+    /// the check, with the declaration as the reason.
     pub fn publish(&mut self, client: usize, request: PublishRequest) -> Result<FlowId, Outcome> {
+        self.declared.publish_qos(request.qos)?;
+        if request.retain && !request.payload.is_empty() {
+            self.declared.retain()?;
+        }
         if request.retain {
             self.retained.push(request.topic.to_string());
         }
@@ -563,8 +603,14 @@ impl Ctx {
         if !retained.is_empty() {
             let options = self.options("clean");
             if let Ok(cleaner) = self.open("cleaner", options).await {
+                // QoS 1 so the clearing is acknowledged, unless the broker takes only QoS 0.
+                let qos = self
+                    .declared
+                    .maximum_qos
+                    .unwrap_or(QoS::AtLeastOnce)
+                    .min(QoS::AtLeastOnce);
                 for topic in retained {
-                    let request = PublishRequest::new(topic, Vec::new(), QoS::AtLeastOnce);
+                    let request = PublishRequest::new(topic, Vec::new(), qos);
                     let mut request = request;
                     request.retain = true;
                     if let Ok(flow) = self.publish(cleaner, request) {

@@ -11,15 +11,17 @@ mod backend;
 mod catalogue;
 mod checks;
 mod context;
+mod declared;
 mod outcome;
 mod report;
 mod sim_backend;
 
 pub use backend::{Backend, TransportFacts, Wait};
-pub use catalogue::{CheckDef, CHECKS};
+pub use catalogue::{CheckDef, CHECKS, VERSION_CHECK};
 pub use context::{Ctx, Mark};
+pub use declared::Declared;
 pub use outcome::{Outcome, Verdict};
-pub use report::{CheckResult, Report, Summary};
+pub use report::{CheckResult, Report, Summary, VersionDeclared};
 pub use sim_backend::SimBackend;
 
 use crate::broker::BrokerConfig;
@@ -58,7 +60,10 @@ impl RunSettings {
         let mut plan = Vec::new();
         for &version in &self.versions {
             for check in CHECKS {
-                let wanted = self.only.is_empty() || self.only.iter().any(|id| id == check.id);
+                // The version check always runs: the others judge against what it finds.
+                let wanted = self.only.is_empty()
+                    || check.id == VERSION_CHECK
+                    || self.only.iter().any(|id| id == check.id);
                 let applies = !check.v5_only || version == ProtocolVersion::V5;
                 if wanted && applies && (self.heavy || !check.heavy) {
                     plan.push((*check, version));
@@ -109,36 +114,92 @@ fn version_tag(version: ProtocolVersion) -> &'static str {
     }
 }
 
-/// Runs one check (entry `index` of the plan) on `backend` and cleans up after it.
-pub async fn run_check(
+/// Runs one check (entry `index` of the plan) on `backend`, judging against what the broker
+/// `declared`, and cleans up after it. Returns the result and what the broker has declared
+/// since (the version check records it).
+async fn run_check(
     settings: &RunSettings,
     index: usize,
     check: &CheckDef,
     version: ProtocolVersion,
     backend: Box<dyn Backend>,
-) -> CheckResult {
+    declared: Declared,
+) -> (CheckResult, Declared) {
     let mut ctx = Ctx::new(
         backend,
         version,
         settings.topic_prefix(check, version),
         settings.client_prefix(index),
+        declared,
     );
     let outcome = (check.run)(&mut ctx, check.arg).await;
     let duration_ms = ctx.elapsed();
     ctx.clean_up().await;
-    CheckResult::new(check, version, outcome, duration_ms, &mut ctx)
+    let declared = ctx.declared().clone();
+    (
+        CheckResult::new(check, version, outcome, duration_ms, &mut ctx),
+        declared,
+    )
+}
+
+/// Runs the plan, each check on a fresh backend from `backend`, and reports each result as it
+/// comes (`done`, `total`, result); `pause` runs between checks (the page draws then). Each
+/// version starts with its version check; a version the broker does not speak has its other
+/// checks skipped at once, with that reason.
+pub async fn run_plan(
+    settings: &RunSettings,
+    target: &str,
+    mut backend: impl FnMut() -> Box<dyn Backend>,
+    mut on_result: impl FnMut(usize, usize, &CheckResult),
+    pause: impl Fn() -> Wait,
+) -> Report {
+    let plan = settings.plan();
+    let mut declared: Vec<(ProtocolVersion, Declared)> = Vec::new();
+    let mut results = Vec::with_capacity(plan.len());
+    for (index, (check, version)) in plan.iter().enumerate() {
+        let known = declared
+            .iter()
+            .find(|(known, _)| known == version)
+            .map(|(_, declared)| declared.clone());
+        let result = match known {
+            Some(Declared {
+                unsupported: Some(why),
+                ..
+            }) => CheckResult::not_run(check, *version, &why),
+            known => {
+                let run = run_check(
+                    settings,
+                    index,
+                    check,
+                    *version,
+                    backend(),
+                    known.unwrap_or_default(),
+                );
+                let (result, found) = run.await;
+                if check.id == VERSION_CHECK {
+                    declared.push((*version, found));
+                }
+                result
+            }
+        };
+        on_result(index + 1, plan.len(), &result);
+        results.push(result);
+        pause().await;
+    }
+    Report::new(target, settings, declared, results)
 }
 
 /// Runs the whole plan on fresh simulated brokers with `config` (one per check), natively.
 /// Simulated time never waits, so this returns at once.
 pub fn run_simulated(settings: &RunSettings, config: &BrokerConfig) -> Report {
-    let mut results = Vec::new();
-    for (index, (check, version)) in settings.plan().iter().enumerate() {
-        let backend = Box::new(SimBackend::new(config.clone()));
-        let run = run_check(settings, index, check, *version, backend);
-        results.push(complete_now(run));
-    }
-    Report::new("simulated broker", settings, results)
+    let run = run_plan(
+        settings,
+        "simulated broker",
+        || Box::new(SimBackend::new(config.clone())),
+        |_, _, _| {},
+        || Box::pin(std::future::ready(())),
+    );
+    complete_now(run)
 }
 
 /// Polls a future that never waits for anything outside it (the simulated backend's).

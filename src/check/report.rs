@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::CheckDef;
 use super::context::Ctx;
+use super::declared::Declared;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
 use crate::codec::ProtocolVersion;
@@ -54,6 +55,21 @@ impl CheckResult {
             transcript: transcript(&trace, &clients),
             clients,
             trace,
+        }
+    }
+
+    /// A check not run, because its version cannot be checked at all (`why`).
+    pub(super) fn not_run(check: &CheckDef, version: ProtocolVersion, why: &str) -> CheckResult {
+        CheckResult {
+            id: check.id.into(),
+            title: check.title.into(),
+            rule: check.rule.into(),
+            version: super::version_name(version).into(),
+            outcome: Outcome::skipped(why),
+            duration_ms: 0,
+            clients: Vec::new(),
+            transcript: Vec::new(),
+            trace: Vec::new(),
         }
     }
 
@@ -121,6 +137,17 @@ pub struct Summary {
     pub skipped: usize,
 }
 
+/// What the broker declared for one protocol version, as the version check found it.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct VersionDeclared {
+    /// "3.1.1" or "5.0".
+    pub version: String,
+    /// One phrase per declaration ("Maximum QoS 1"), for people.
+    pub declares: Vec<String>,
+    /// The values, for programs.
+    pub capabilities: Declared,
+}
+
 /// A whole run.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Report {
@@ -130,6 +157,8 @@ pub struct Report {
     pub run_id: String,
     /// Topics used were under this root.
     pub topic_root: String,
+    /// What the broker declared, per version: every verdict was judged against it.
+    pub declared: Vec<VersionDeclared>,
     /// Counts by verdict.
     pub summary: Summary,
     /// Every result, in run order.
@@ -137,8 +166,13 @@ pub struct Report {
 }
 
 impl Report {
-    /// A report of `results`.
-    pub fn new(target: &str, settings: &RunSettings, results: Vec<CheckResult>) -> Report {
+    /// A report of `results`, judged against what the broker `declared` per version.
+    pub fn new(
+        target: &str,
+        settings: &RunSettings,
+        declared: Vec<(ProtocolVersion, Declared)>,
+        results: Vec<CheckResult>,
+    ) -> Report {
         let mut summary = Summary::default();
         for result in &results {
             match result.outcome.verdict {
@@ -152,6 +186,14 @@ impl Report {
             target: target.into(),
             run_id: settings.run_id.clone(),
             topic_root: settings.topic_root.clone(),
+            declared: declared
+                .into_iter()
+                .map(|(version, capabilities)| VersionDeclared {
+                    version: super::version_name(version).into(),
+                    declares: capabilities.phrases(),
+                    capabilities,
+                })
+                .collect(),
             summary,
             results,
         }
@@ -176,6 +218,20 @@ impl Report {
             self.summary.warn,
             self.summary.skipped
         );
+        for declared in &self.declared {
+            let declares = match declared.declares.as_slice() {
+                [] => "no limits".to_owned(),
+                phrases => phrases.join("; "),
+            };
+            out.push_str(&format!(
+                "- MQTT {}: {}\n",
+                declared.version,
+                markdown_cell(&declares)
+            ));
+        }
+        if !self.declared.is_empty() {
+            out.push('\n');
+        }
         out.push_str(
             "| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
         );

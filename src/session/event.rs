@@ -4,7 +4,7 @@ use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 use thiserror::Error;
 
-use crate::codec::{EncodeError, Pid, Properties, QoS, ReasonCode, Topic};
+use crate::codec::{EncodeError, Pid, Properties, ProtocolVersion, QoS, ReasonCode, Topic};
 use crate::topic::TopicError;
 use crate::trace::FlowId;
 
@@ -60,6 +60,20 @@ pub enum LostCause {
         /// v5 Reason String.
         reason_string: Option<String>,
     },
+    /// The server does not speak the protocol version we connected with: it answered with the
+    /// other version's refusal ([v3 MQTT-3.1.2-2]: 3.1.1 return code 0x01; [v5 MQTT-3.1.2-2]:
+    /// 5.0 reason code 0x84), or with this version's own code for it.
+    #[error("{}", unsupported_version_message(*.0))]
+    UnsupportedVersion(ProtocolVersion),
+    /// The transport closed while we waited for CONNACK. A broker that does not speak the
+    /// version may close like this instead of answering, so the message says what to try.
+    #[error("the connection closed before CONNACK ({reason}); {}", closed_before_connack_hint(*version))]
+    ClosedBeforeConnAck {
+        /// The version of our CONNECT.
+        version: ProtocolVersion,
+        /// What the transport said.
+        reason: String,
+    },
     /// The server sent DISCONNECT (v5).
     #[error("disconnected by the server: {reason}{}", reason_string.as_deref().map(|s| format!(" ({s})")).unwrap_or_default())]
     ServerDisconnect {
@@ -74,6 +88,52 @@ pub enum LostCause {
     /// The application asked to disconnect.
     #[error("disconnected by the client")]
     ClientDisconnect,
+}
+
+impl LostCause {
+    /// A stable name for the cause, for programs (the JS API's `error.code`).
+    pub fn code(&self) -> &'static str {
+        match self {
+            LostCause::TransportClosed(_) => "CONNECTION_CLOSED",
+            LostCause::ConnAckTimeout(_) => "CONNACK_TIMEOUT",
+            LostCause::KeepAliveTimeout(_) => "KEEPALIVE_TIMEOUT",
+            LostCause::Refused { .. } => "CONNECTION_REFUSED",
+            LostCause::UnsupportedVersion(_) => "UNSUPPORTED_PROTOCOL_VERSION",
+            LostCause::ClosedBeforeConnAck { .. } => "CLOSED_BEFORE_CONNACK",
+            LostCause::ServerDisconnect { .. } => "SERVER_DISCONNECT",
+            LostCause::ProtocolViolation(_) => "PROTOCOL_ERROR",
+            LostCause::ClientDisconnect => "CLIENT_DISCONNECT",
+        }
+    }
+
+    /// The reason code the server gave, where it gave one.
+    pub fn reason_code(&self) -> Option<ReasonCode> {
+        match self {
+            LostCause::Refused { reason, .. } | LostCause::ServerDisconnect { reason, .. } => {
+                Some(*reason)
+            }
+            LostCause::UnsupportedVersion(_) => Some(ReasonCode::UnsupportedProtocolVersion),
+            _ => None,
+        }
+    }
+}
+
+fn unsupported_version_message(version: ProtocolVersion) -> &'static str {
+    match version {
+        ProtocolVersion::V5 => "the broker does not support MQTT 5.0: it answered with MQTT 3.1.1's 'unacceptable protocol level'; connect with protocolVersion 4",
+        ProtocolVersion::V311 => "the broker does not support MQTT 3.1.1: it answered with 'Unsupported Protocol Version'; connect with protocolVersion 5",
+    }
+}
+
+fn closed_before_connack_hint(version: ProtocolVersion) -> &'static str {
+    match version {
+        ProtocolVersion::V5 => {
+            "if the broker speaks only MQTT 3.1.1, connect with protocolVersion 4"
+        }
+        ProtocolVersion::V311 => {
+            "if the broker speaks only MQTT 5.0, connect with protocolVersion 5"
+        }
+    }
 }
 
 /// What happened, in the order it happened.

@@ -96,6 +96,11 @@ impl Session {
 
     fn handle_connack(&mut self, now: u64, connack: &ConnAck) {
         let properties = &connack.properties;
+        if connack.reason == ReasonCode::UnsupportedProtocolVersion {
+            self.close = true;
+            self.go_offline(LostCause::UnsupportedVersion(self.options.version));
+            return;
+        }
         if connack.reason.is_failure() {
             self.close = true;
             self.go_offline(LostCause::Refused {

@@ -305,8 +305,13 @@ impl Session {
 
     /// The transport closed; `reason` says why (shown to the user). In-flight state is kept.
     pub fn handle_transport_closed(&mut self, reason: &str) {
-        if self.phase != Phase::Offline {
-            self.go_offline(LostCause::TransportClosed(reason.to_owned()));
+        match self.phase {
+            Phase::Offline => {}
+            Phase::AwaitingConnAck { .. } => self.go_offline(LostCause::ClosedBeforeConnAck {
+                version: self.options.version,
+                reason: reason.to_owned(),
+            }),
+            Phase::Connected => self.go_offline(LostCause::TransportClosed(reason.to_owned())),
         }
         self.close = false;
         self.transmit.clear();
@@ -342,6 +347,22 @@ impl Session {
                     }
                 }
                 Err(error) => {
+                    if self.is_other_versions_refusal(&error.raw) {
+                        let id = self.next_packet_id();
+                        let text =
+                            format!("{} (as the other protocol version's CONNACK)", error.error);
+                        self.record_packet(
+                            id,
+                            now,
+                            Direction::Incoming,
+                            Err(text),
+                            error.raw,
+                            None,
+                        );
+                        self.close = true;
+                        self.go_offline(LostCause::UnsupportedVersion(self.options.version));
+                        break;
+                    }
                     let message = format!("the server sent a packet we refuse: {}", error.error);
                     let id = self.next_packet_id();
                     self.record_packet(
@@ -356,6 +377,23 @@ impl Session {
                     break;
                 }
             }
+        }
+    }
+
+    /// Whether `raw`, which did not decode as a CONNACK of our version, is the refusal a broker
+    /// of the other version sends for an unsupported protocol level: 3.1.1's `20 02 00 01`
+    /// ([v3 MQTT-3.1.2-2]) to our 5.0 CONNECT, or a 5.0 CONNACK with 0x84 ([v5 MQTT-3.1.2-2])
+    /// to our 3.1.1 CONNECT.
+    fn is_other_versions_refusal(&self, raw: &[u8]) -> bool {
+        if !matches!(self.phase, Phase::AwaitingConnAck { .. }) {
+            return false;
+        }
+        match (self.options.version, raw) {
+            (ProtocolVersion::V5, [0x20, 0x02, 0x00, 0x01]) => true,
+            (ProtocolVersion::V311, [0x20, length, 0x00, 0x84, ..]) => {
+                usize::from(*length) + 2 == raw.len()
+            }
+            _ => false,
         }
     }
 

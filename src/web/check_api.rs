@@ -15,7 +15,7 @@ use serde::{Deserialize, Serialize};
 use wasm_bindgen::prelude::*;
 
 use super::check_runner::{run, run_id, Target};
-use crate::broker::{BrokerConfig, BrokerFaults};
+use crate::broker::{BrokerConfig, BrokerFault, BrokerProfile};
 use crate::check::RunSettings;
 use crate::codec::ProtocolVersion;
 
@@ -29,21 +29,37 @@ struct CheckOptions {
     password: Option<String>,
     topic_root: Option<String>,
     faults: Vec<String>,
+    /// A named capability profile of the simulated broker ("speaks 3.1.1 only", ...).
+    profile: Option<String>,
 }
 
 fn parse_target(target: &str, options: &CheckOptions) -> Result<Target, String> {
     if target == "simulated" {
         let mut config = BrokerConfig::default();
+        if let Some(name) = &options.profile {
+            config = BrokerProfile::find(name)
+                .ok_or_else(|| {
+                    let known: Vec<&str> = BrokerProfile::ALL
+                        .iter()
+                        .map(|profile| profile.name)
+                        .collect();
+                    format!(
+                        "unknown broker profile \"{name}\"; known: {}",
+                        known.join(", ")
+                    )
+                })?
+                .config();
+        }
         for name in &options.faults {
-            let (_, switch) = BrokerFaults::ALL
+            let fault = BrokerFault::ALL
                 .iter()
-                .find(|(fault, _)| fault == name)
+                .find(|fault| fault.name() == name)
                 .ok_or_else(|| {
                     let known: Vec<&str> =
-                        BrokerFaults::ALL.iter().map(|(name, _)| *name).collect();
+                        BrokerFault::ALL.iter().map(|fault| fault.name()).collect();
                     format!("unknown fault \"{name}\"; known: {}", known.join(", "))
                 })?;
-            switch(&mut config.faults);
+            config.faults.set(*fault, true);
         }
         return Ok(Target::Simulated(config));
     }

@@ -5,7 +5,7 @@ use gloo_timers::future::TimeoutFuture;
 
 use super::check_backend::WebBackend;
 use crate::broker::BrokerConfig;
-use crate::check::{run_check, Backend, CheckResult, Report, RunSettings, SimBackend};
+use crate::check::{run_plan, Backend, CheckResult, Report, RunSettings, SimBackend};
 
 /// What to check.
 #[derive(Debug, Clone, PartialEq)]
@@ -27,9 +27,7 @@ impl Target {
     /// How reports name it.
     pub fn name(&self) -> String {
         match self {
-            Target::Simulated(config) if config.faults == Default::default() => {
-                "simulated broker".into()
-            }
+            Target::Simulated(config) if config.faults.is_empty() => "simulated broker".into(),
             Target::Simulated(_) => "simulated broker (with faults)".into(),
             Target::Broker { url, .. } => url.clone(),
         }
@@ -61,14 +59,13 @@ pub async fn run(
     settings: &RunSettings,
     on_result: impl Fn(usize, usize, &CheckResult),
 ) -> Report {
-    let plan = settings.plan();
-    let mut results = Vec::with_capacity(plan.len());
-    for (index, (check, version)) in plan.iter().enumerate() {
-        let result = run_check(settings, index, check, *version, target.backend()).await;
-        on_result(index + 1, plan.len(), &result);
-        results.push(result);
+    run_plan(
+        settings,
+        &target.name(),
+        || target.backend(),
+        on_result,
         // Let the page draw between checks (simulated checks never wait on their own).
-        TimeoutFuture::new(0).await;
-    }
-    Report::new(&target.name(), settings, results)
+        || Box::pin(TimeoutFuture::new(0)),
+    )
+    .await
 }

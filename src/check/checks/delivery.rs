@@ -9,18 +9,10 @@ use crate::codec::{QoS, SubscriptionOptions};
 pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
     let published = ALL_QOS[usize::from(pair / 3)];
     let requested = ALL_QOS[usize::from(pair % 3)];
+    ctx.declared().publish_qos(published)?;
     let subscriber = ctx.open_clean("subscriber").await?;
     let granted = ctx.subscribe_one(subscriber, "t", requested).await?;
-    let options = ctx.options("publisher");
-    let (publisher, connected) = ctx.open_for_connack("publisher", options).await?;
-    if let Some(maximum) = connected.properties.maximum_qos {
-        if published > maximum {
-            return Ok(Outcome::skipped(format!(
-                "the broker accepts publishes up to QoS {} (CONNACK Maximum QoS)",
-                maximum.as_u8()
-            )));
-        }
-    }
+    let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     let flow = ctx.publish_to(publisher, "t", "pair", published, false)?;
     ctx.completed(publisher, flow).await?;
@@ -46,9 +38,9 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
     }
     let verdict = match delivered.as_slice() {
         [qos] if *qos == expected_qos => Verdict::Pass,
-        // QoS 0 and 1 allow a repeat; QoS 2 never.
+        // Only QoS 1 allows a repeat: QoS 0 is at most once, QoS 2 exactly once.
         [first, rest @ ..]
-            if expected_qos != QoS::ExactlyOnce
+            if expected_qos == QoS::AtLeastOnce
                 && *first == expected_qos
                 && rest.iter().all(|qos| *qos == expected_qos) =>
         {
@@ -61,6 +53,8 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
 
 /// Overlapping subscriptions: the message arrives respecting the highest granted QoS.
 pub async fn overlapping(ctx: &mut Ctx) -> Step {
+    ctx.declared().publish_qos(QoS::ExactlyOnce)?;
+    ctx.declared().wildcards()?;
     let subscriber = ctx.open_clean("subscriber").await?;
     // The literal filter asks for less: a broker that takes the first match it finds in its
     // topic tree (literal before wildcard) would deliver at QoS 1.
@@ -117,6 +111,7 @@ pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
 
 /// `+` matches one level, `#` any number including the parent.
 pub async fn wildcards(ctx: &mut Ctx) -> Step {
+    ctx.declared().wildcards()?;
     let plus = ctx.open_clean("plus").await?;
     ctx.subscribe_one(plus, "w/+/end", QoS::AtLeastOnce).await?;
     let hash = ctx.open_clean("hash").await?;
@@ -150,6 +145,7 @@ pub async fn wildcards(ctx: &mut Ctx) -> Step {
 
 /// A filter starting with a wildcard does not match a topic starting with `$`.
 pub async fn dollar_topics(ctx: &mut Ctx) -> Step {
+    ctx.declared().wildcards()?;
     // The check's own prefix with `$` in front, so it stays clear of real traffic.
     let dollar_topic = format!("${}t", ctx.topic_prefix());
     let literal_filter = dollar_topic.clone();

@@ -3,6 +3,7 @@
 
 use super::{describe, Step};
 use crate::check::context::{Ctx, ANSWER_MS};
+use crate::check::declared::granted_below_two;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{Ack, Packet, PacketType, Publish, QoS};
 
@@ -22,6 +23,16 @@ async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
     Ok(connected.session_present)
 }
 
+/// Subscribes `client` to the check's topic at QoS 2; a lower grant (allowed) skips the check.
+async fn subscribe_exactly_once(ctx: &mut Ctx, client: usize) -> Result<(), Outcome> {
+    ctx.declared().exactly_once()?;
+    let granted = ctx.subscribe_one(client, "t", QoS::ExactlyOnce).await?;
+    if granted < QoS::ExactlyOnce {
+        return Err(granted_below_two(granted));
+    }
+    Ok(())
+}
+
 fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<String> {
     ctx.messages_since(client, mark)
         .iter()
@@ -32,6 +43,7 @@ fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<
 /// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
 /// the PUBLISH with DUP=1.
 pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
+    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
     let publisher = ctx.open_clean("publisher").await?;
@@ -60,7 +72,7 @@ pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
 /// message exactly once and the flow completes after reconnecting.
 pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
     let subscriber = ctx.open_clean("subscriber").await?;
-    ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
+    subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_persistent("publisher").await?;
     let mark = ctx.mark();
     match stage {
@@ -94,7 +106,7 @@ pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
 /// right step (PUBLISH with DUP=1 before our PUBREC, PUBREL after it).
 pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
     let subscriber = ctx.open_persistent("subscriber").await?;
-    ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
+    subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_clean("publisher").await?;
     match stage {
         0 => ctx.withhold_next(subscriber, PacketType::PubRec),
@@ -122,10 +134,12 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
     let resent = ctx.publishes_since(subscriber, again);
     let pubrels = ctx.count_received(subscriber, again, PacketType::PubRel);
     let got = payloads(ctx, subscriber, mark);
+    // This check judges the delivery count; the DUP flag is the DUP check's rule
+    // (qos1-redelivery), so a missing DUP=1 is only noted here.
     let (held, expected) = if stage == 0 {
         (
-            resent.len() == 1 && resent[0].dup && pubrels == 1,
-            "the PUBLISH again with DUP=1 (our PUBREC never arrived), then PUBREL; delivered once",
+            resent.len() == 1 && pubrels == 1,
+            "the PUBLISH again (our PUBREC never arrived), then PUBREL; delivered once",
         )
     } else {
         (
@@ -133,11 +147,16 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
             "PUBREL again (never the PUBLISH: it was acknowledged); delivered once",
         )
     };
+    let note = if resent.iter().any(|publish| !publish.dup) {
+        " (note: re-sent with DUP=0, which [MQTT-3.3.1-1] forbids: see qos1-redelivery)"
+    } else {
+        ""
+    };
     Ok(Outcome::judge(
         present && held && got == ["once"],
         expected,
         format!(
-            "Session Present {}; after reconnecting: {}, {pubrels} PUBREL; application got {got:?}",
+            "Session Present {}; after reconnecting: {}, {pubrels} PUBREL; application got {got:?}{note}",
             u8::from(present),
             describe(&resent)
         ),
@@ -148,7 +167,7 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
 /// PUBREC and does not forward the message a second time.
 pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
     let subscriber = ctx.open_clean("subscriber").await?;
-    ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
+    subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_persistent("publisher").await?;
     let mark = ctx.mark();
     ctx.withhold_next(publisher, PacketType::PubRel);
@@ -196,7 +215,7 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
 /// least keeps the flow open (re-sending the PUBLISH when we come back).
 pub async fn puback_rejected(ctx: &mut Ctx) -> Step {
     let subscriber = ctx.open_persistent("subscriber").await?;
-    ctx.subscribe_one(subscriber, "t", QoS::ExactlyOnce).await?;
+    subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_clean("publisher").await?;
     ctx.withhold_next(subscriber, PacketType::PubRec);
     let mark = ctx.mark();

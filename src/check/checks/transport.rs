@@ -24,7 +24,7 @@ pub async fn subprotocol(ctx: &mut Ctx) -> Step {
             (Some(chosen), Ok(_)) => format!("selected \"{chosen}\""),
             (chosen, result) => format!(
                 "selected {chosen:?}; {}",
-                result.err().unwrap_or_else(|| "connected".into())
+                result.map_or_else(|cause| cause.to_string(), |_| "connected".into())
             ),
         },
     ))

@@ -4,10 +4,13 @@
 use std::num::{NonZeroU16, NonZeroU32};
 
 use super::{describe, Step};
-use crate::check::context::Ctx;
+use crate::check::context::{Ctx, ANSWER_MS};
 use crate::check::outcome::{Outcome, Verdict};
-use crate::codec::{PacketType, Properties, QoS, ReasonCode, RetainHandling, SubscriptionOptions};
-use crate::session::PublishRequest;
+use crate::codec::{
+    Packet, PacketType, Pid, Properties, Publish, QoS, QosPid, ReasonCode, RetainHandling,
+    SubscriptionOptions,
+};
+use crate::session::{LostCause, PublishRequest};
 
 /// The broker sends no more unacknowledged QoS 1 messages than our Receive Maximum.
 pub async fn receive_maximum(ctx: &mut Ctx) -> Step {
@@ -170,6 +173,7 @@ pub async fn no_local(ctx: &mut Ctx) -> Step {
 
 /// Retain As Published keeps RETAIN 1 on live deliveries; without it RETAIN is 0.
 pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
+    ctx.declared().retain()?;
     let keeps = ctx.open_clean("keeps").await?;
     let mut rap = SubscriptionOptions::qos(QoS::AtLeastOnce);
     rap.retain_as_published = true;
@@ -194,6 +198,7 @@ pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
 /// Retain Handling: 0 sends retained messages at every subscribe, 1 only for a new
 /// subscription, 2 never.
 pub async fn retain_handling(ctx: &mut Ctx) -> Step {
+    ctx.declared().retain()?;
     let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "r", "stored", QoS::AtLeastOnce, true)?;
     ctx.completed(publisher, flow).await?;
@@ -227,13 +232,9 @@ pub async fn retain_handling(ctx: &mut Ctx) -> Step {
 
 /// Subscription Identifiers come back on the messages they matched.
 pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
-    let options = ctx.options("subscriber");
-    let (subscriber, connected) = ctx.open_for_connack("subscriber", options).await?;
-    if connected.properties.subscription_identifier_available == Some(false) {
-        return Ok(Outcome::skipped(
-            "the broker does not support Subscription Identifiers (CONNACK says so)",
-        ));
-    }
+    ctx.declared().subscription_identifiers()?;
+    ctx.declared().wildcards()?;
+    let subscriber = ctx.open_clean("subscriber").await?;
     for (filter, id) in [("s/#", 7), ("s/a", 9)] {
         let mut properties = Properties::default();
         properties.subscription_identifiers = vec![NonZeroU32::new(id).unwrap_or(NonZeroU32::MIN)];
@@ -276,4 +277,85 @@ pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
         "s/a (matches s/# id 7 and s/a id 9) carries 7 and 9; s/b carries 7",
         format!("s/a carried {both:?}; s/b carried {one:?}"),
     ))
+}
+
+/// A declared limit is enforced: a PUBLISH the broker said it cannot take ends the connection
+/// with DISCONNECT `code`. The session never writes such a packet, so it is injected.
+async fn refused_publish(
+    ctx: &mut Ctx,
+    qos: QoS,
+    retain: bool,
+    code: ReasonCode,
+    rule: &str,
+) -> Step {
+    let client = ctx.open_clean("client").await?;
+    let watcher = ctx.open_clean("watcher").await?;
+    ctx.subscribe_one(watcher, "t", QoS::AtMostOnce).await?;
+    // A packet id the session is not using, so no answer is mistaken for one of its own.
+    let pid = Pid::new(4242).unwrap_or(Pid::FIRST);
+    let mut publish = Publish::new(ctx.topic("t"), QosPid::new(qos, pid), "over the limit");
+    publish.retain = retain;
+    let mark = ctx.mark();
+    ctx.inject(client, &Packet::Publish(publish));
+    ctx.wait_for(ANSWER_MS, |ctx| ctx.lost_since(client, mark).is_some())
+        .await;
+    ctx.settle(300).await;
+    let delivered = ctx.publishes_since(watcher, mark).len();
+    let expected = format!("DISCONNECT {code} and the message not forwarded ({rule})");
+    Ok(match ctx.lost_since(client, mark).cloned() {
+        Some(LostCause::ServerDisconnect { reason, .. }) if reason == code && delivered == 0 => {
+            Outcome::new(Verdict::Pass, expected, format!("DISCONNECT {reason}"))
+        }
+        Some(cause) if delivered == 0 => Outcome::new(
+            Verdict::Warn,
+            expected,
+            format!("refused, but not with DISCONNECT {code}: {cause}"),
+        ),
+        cause => Outcome::new(
+            Verdict::Fail,
+            expected,
+            format!(
+                "{}; the message reached {delivered} subscriber(s)",
+                cause.map_or_else(
+                    || "the connection stayed open".to_owned(),
+                    |cause| cause.to_string()
+                )
+            ),
+        ),
+    })
+}
+
+/// With a declared Maximum QoS, a PUBLISH above it is refused with DISCONNECT 0x9B.
+pub async fn maximum_qos_enforced(ctx: &mut Ctx) -> Step {
+    let Some(maximum) = ctx.declared().maximum_qos else {
+        return Ok(Outcome::skipped(
+            "the broker declares no Maximum QoS (CONNACK): it takes QoS 2",
+        ));
+    };
+    let above = QoS::from_u8(maximum.as_u8() + 1).unwrap_or(QoS::ExactlyOnce);
+    refused_publish(
+        ctx,
+        above,
+        false,
+        ReasonCode::QoSNotSupported,
+        "[v5 MQTT-3.2.2-11], v5 §3.2.2.3.4",
+    )
+    .await
+}
+
+/// With Retain Available 0, a PUBLISH with RETAIN 1 is refused with DISCONNECT 0x9A.
+pub async fn retain_unavailable_enforced(ctx: &mut Ctx) -> Step {
+    if ctx.declared().retain_available != Some(false) {
+        return Ok(Outcome::skipped(
+            "the broker declares Retain Available 1 (or nothing): it takes retained messages",
+        ));
+    }
+    refused_publish(
+        ctx,
+        QoS::AtMostOnce,
+        true,
+        ReasonCode::RetainNotSupported,
+        "[v5 MQTT-3.2.2-14], v5 §3.2.2.3.5",
+    )
+    .await
 }

@@ -6,6 +6,8 @@ use crate::check::outcome::Outcome;
 use crate::codec::{QoS, Will};
 
 async fn watcher_and_will(ctx: &mut Ctx) -> Result<(usize, usize), Outcome> {
+    // A Will above Maximum QoS is refused at CONNECT [v5 MQTT-3.2.2-12].
+    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let watcher = ctx.open_clean("watcher").await?;
     ctx.subscribe_one(watcher, "will", QoS::AtLeastOnce).await?;
     let mut options = ctx.options("mortal");

@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::download::download;
 use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
-use crate::broker::{BrokerConfig, BrokerFaults};
+use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults};
 use crate::broker_url::BrokerUrl;
 use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
@@ -104,7 +104,7 @@ pub fn check_panel() -> Html {
     let password = use_state(String::new);
     let topic_root = use_state(String::new);
     let heavy = use_state(|| true);
-    let faults = use_state(|| vec![false; BrokerFaults::ALL.len()]);
+    let faults = use_state(BrokerFaults::default);
     let results = use_mut_ref(Vec::<Rc<CheckResult>>::new);
     let progress = use_state(|| None::<(usize, usize)>);
     let report = use_state(|| None::<Rc<Report>>);
@@ -147,12 +147,10 @@ pub fn check_panel() -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let target = if *simulated {
-                let mut config = BrokerConfig::default();
-                for ((_, switch), on) in BrokerFaults::ALL.iter().zip(faults.iter()) {
-                    if *on {
-                        switch(&mut config.faults);
-                    }
-                }
+                let config = BrokerConfig {
+                    faults: *faults,
+                    ..BrokerConfig::default()
+                };
                 Target::Simulated(config)
             } else {
                 if let Err(problem) = BrokerUrl::parse(&url) {
@@ -249,15 +247,16 @@ pub fn check_panel() -> Html {
                 if *simulated {
                     <fieldset class="check-faults">
                         <legend>{ lang.text(Text::BreakOnPurpose) }</legend>
-                        { for BrokerFaults::ALL.iter().enumerate().map(|(index, (name, _))| {
+                        { for BrokerFault::ALL.iter().enumerate().map(|(index, fault)| {
+                            let fault = *fault;
                             let faults = faults.clone();
-                            let on = faults[index];
+                            let on = faults.has(fault);
                             let onchange = Callback::from(move |event: Event| {
-                                let mut next = (*faults).clone();
-                                next[index] = event.target_unchecked_into::<HtmlInputElement>().checked();
+                                let mut next = *faults;
+                                next.set(fault, event.target_unchecked_into::<HtmlInputElement>().checked());
                                 faults.set(next);
                             });
-                            html! { <label><input type="checkbox" id={format!("check-fault-{index}")} checked={on} {onchange} />{ format!(" {name}") }</label> }
+                            html! { <label><input type="checkbox" id={format!("check-fault-{index}")} checked={on} {onchange} />{ format!(" {}", fault.name()) }</label> }
                         }) }
                     </fieldset>
                 } else {
