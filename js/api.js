@@ -84,6 +84,17 @@ function text(object, name) {
   return value;
 }
 
+/** Causes of a lost connection reported as `error` events: the broker said no, or closed first. */
+const CONNECT_ERRORS = new Set(['CONNECTION_REFUSED', 'UNSUPPORTED_PROTOCOL_VERSION', 'CLOSED_BEFORE_CONNACK']);
+
+/** An Error with `code` (why the connection ended) and, when the broker gave one, `reasonCode`. */
+function codedError(message, code, reasonCode) {
+  const error = new Error(message);
+  error.code = code;
+  if (reasonCode >= 0) error.reasonCode = reasonCode;
+  return error;
+}
+
 const encoder = new TextEncoder();
 const decoder = new TextDecoder();
 
@@ -356,11 +367,11 @@ class Client {
   }
 
   /** Rejects `connectAsync` if it is still waiting, and ends the client. */
-  #failConnect(message) {
+  #failConnect(error) {
     const connecting = this.#connecting;
     if (!connecting) return;
     this.#connecting = null;
-    connecting.reject(new Error(message));
+    connecting.reject(error);
     this.#end();
   }
 
@@ -407,16 +418,20 @@ class Client {
       },
       unsubscribed: (pid) => Client.#settle(this.#requests, pid, (entry) => entry.resolve()),
       reconnecting: () => this.#emit('reconnect'),
-      closed: (reason) => {
-        this.#failConnect(reason);
+      closed: (reason, code, reasonCode) => {
+        const error = codedError(reason, code, reasonCode);
+        // A refusal is an error to the application, as MQTT.js reports a refused CONNACK.
+        if (CONNECT_ERRORS.has(code)) this.#emit('error', error);
+        this.#failConnect(error);
         // With no reconnection to come, what is still waiting cannot complete on this page
         // (with `persist`, the saved session sends it again on the next load).
         if (!this.#reconnects) this.#abandon(`the connection closed: ${reason}`);
         this.#emit('close');
       },
       failed: (message) => {
-        this.#failConnect(message);
-        this.#emit('error', new Error(message));
+        const error = new Error(message);
+        this.#failConnect(error);
+        this.#emit('error', error);
       },
       packet: (outgoing, packet) => this.#emit(outgoing ? 'packetsend' : 'packetreceive', packet),
     };

@@ -72,12 +72,25 @@ export interface PublishPacket {
   properties?: Properties;
 }
 
+/**
+ * Why a connection ended, on the errors `connectAsync` rejects with and on `error` events:
+ * `UNSUPPORTED_PROTOCOL_VERSION` (the broker does not speak the version asked for: switch
+ * `protocolVersion` between 4 and 5), `CLOSED_BEFORE_CONNACK`, `CONNECTION_REFUSED`,
+ * `CONNACK_TIMEOUT`, `KEEPALIVE_TIMEOUT`, `SERVER_DISCONNECT`, `PROTOCOL_ERROR`,
+ * `CONNECTION_CLOSED` or `CLIENT_DISCONNECT`.
+ */
+export interface ConnectionError extends Error {
+  code: string;
+  /** The broker's CONNACK or DISCONNECT reason code, when it gave one. */
+  reasonCode?: number;
+}
+
 export interface Client {
   /** Whether CONNACK accepted the current connection. */
   readonly connected: boolean;
   on(event: 'message', listener: (topic: string, payload: Uint8Array, packet: PublishPacket) => void): Client;
   on(event: 'connect', listener: (connack: { sessionPresent: boolean; properties: Properties }) => void): Client;
-  on(event: 'error', listener: (error: Error) => void): Client;
+  on(event: 'error', listener: (error: Error | ConnectionError) => void): Client;
   on(event: 'reconnect' | 'close', listener: () => void): Client;
   /** `null` for a received packet that could not be decoded. */
   on(event: 'packetsend' | 'packetreceive', listener: (packet: Record<string, unknown> | null) => void): Client;
@@ -95,5 +108,8 @@ export interface Client {
   endAsync(): Promise<void>;
 }
 
-/** Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. */
+/**
+ * Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it;
+ * rejects with a {@link ConnectionError} when the first connection ends before that.
+ */
 export function connectAsync(url: string, options?: ConnectOptions): Promise<Client>;

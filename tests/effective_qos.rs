@@ -333,3 +333,122 @@ fn a_store_too_small_for_every_message_lists_the_newest_and_counts_the_rest() {
     assert_eq!(received, 18, "{} rows listed", rows.len());
     assert!(store.evicted_deliveries() > 0);
 }
+
+/// The page's case: `demo/greeting` at QoS 1 beside `demo/#` at QoS 2, a QoS 2 publish.
+fn overlapping_delivery(version: ProtocolVersion, ids: bool) -> Vec<DeliveryRow> {
+    let mut world = world(BrokerConfig::default(), version, LinkFaults::default(), 8);
+    for (filter, qos, id) in [
+        ("demo/greeting", QoS::AtLeastOnce, 1),
+        ("demo/#", QoS::ExactlyOnce, 2),
+    ] {
+        let mut properties = qoscope::codec::Properties::default();
+        if ids {
+            properties.subscription_identifiers = vec![std::num::NonZeroU32::new(id).unwrap()];
+        }
+        world
+            .with_session(SUBSCRIBER, |session, now| {
+                let subscription = Subscription {
+                    filter: filter.into(),
+                    options: SubscriptionOptions::qos(qos),
+                };
+                session.subscribe(now, vec![subscription], properties)
+            })
+            .unwrap();
+    }
+    world.run_until_quiet(1_000).unwrap();
+    world
+        .with_session(PUBLISHER, |session, now| {
+            session.publish(
+                now,
+                PublishRequest::new("demo/greeting", "hello", QoS::ExactlyOnce),
+            )
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    let mut store = TraceStore::new(10_000, 1_000);
+    store.extend(world.poll_trace());
+    delivery_rows(&store)
+}
+
+#[test]
+fn in_5_0_each_overlapping_subscription_gets_its_own_copy_judged_against_its_own_grant() {
+    for ids in [false, true] {
+        let rows = overlapping_delivery(ProtocolVersion::V5, ids);
+        let seen: Vec<(QoS, Option<QoS>, bool, bool)> = rows
+            .iter()
+            .map(|row| {
+                (
+                    row.delivered_qos,
+                    row.granted_qos,
+                    row.mismatch,
+                    row.duplicate,
+                )
+            })
+            .collect();
+        // [v5 MQTT-3.3.4-2]: a copy per subscription, each at min(publish, its grant).
+        let mut expected = vec![
+            (QoS::ExactlyOnce, Some(QoS::ExactlyOnce), false, false),
+            (QoS::AtLeastOnce, Some(QoS::AtLeastOnce), false, false),
+        ];
+        let mut seen_sorted = seen.clone();
+        seen_sorted.sort_by_key(|row| std::cmp::Reverse(row.0));
+        expected.sort_by_key(|row| std::cmp::Reverse(row.0));
+        assert_eq!(seen_sorted, expected, "Subscription Identifiers: {ids}");
+        assert_eq!(rows[0].publisher_flow, rows[1].publisher_flow);
+        assert!(rows.iter().all(|row| !row.duplicate_breaks_exactly_once()));
+    }
+}
+
+#[test]
+fn in_3_1_1_overlapping_subscriptions_get_one_copy_at_the_highest_grant() {
+    let rows = overlapping_delivery(ProtocolVersion::V311, false);
+    assert_eq!(rows.len(), 1);
+    assert_eq!(
+        (rows[0].delivered_qos, rows[0].granted_qos, rows[0].mismatch),
+        (QoS::ExactlyOnce, Some(QoS::ExactlyOnce), false)
+    );
+}
+
+#[test]
+fn a_qos1_message_whose_first_arrival_carries_dup_is_not_a_duplicate() {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        9,
+    );
+    world
+        .with_session(SUBSCRIBER, |session, now| {
+            let subscription = Subscription {
+                filter: "demo".into(),
+                options: SubscriptionOptions::qos(QoS::AtLeastOnce),
+            };
+            session.subscribe(now, vec![subscription], Default::default())
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    // The broker's first attempt is lost on the way to the subscriber, which then reconnects:
+    // the re-send (DUP=1) is the first copy the application sees.
+    world.drop_next(SUBSCRIBER, Side::ToClient, PacketType::Publish);
+    world
+        .with_session(PUBLISHER, |session, now| {
+            session.publish(now, PublishRequest::new("demo", "first", QoS::AtLeastOnce))
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    world.cut(SUBSCRIBER);
+    world.connect(SUBSCRIBER);
+    world.run_until_quiet(1_000).unwrap();
+    let mut store = TraceStore::new(10_000, 1_000);
+    store.extend(world.poll_trace());
+    let rows = delivery_rows(&store);
+    assert_eq!(rows.len(), 1);
+    assert!(!rows[0].duplicate, "{:?}", rows[0]);
+    assert!(
+        store.flow(rows[0].flow).unwrap().possible_duplicate,
+        "it did carry DUP=1"
+    );
+    assert_eq!(rows[0].publish_qos, Some(QoS::AtLeastOnce));
+    let matrix = QosMatrix::from_rows(&rows);
+    assert_eq!(matrix.cell(QoS::AtLeastOnce, QoS::AtLeastOnce).count(), 1);
+}

@@ -154,6 +154,8 @@ texts! {
     ResponseTopic: "Response topic", "响应主题（Response Topic）";
     UserPropertiesHint: "User properties (key=value, one per line)", "用户属性（key=value，每行一个）";
     ConnectFirst: "{0}: connect the client first", "{0}：请先连接客户端";
+    LastLost: "Last connection ended: {0}", "上次连接结束：{0}";
+    SwitchVersionAndConnect: "Use {0} and connect", "改用 {0} 并连接";
     KeepAliveRange: "keep alive: seconds from 0 to 65535", "心跳间隔：0 到 65535 秒";
     SessionExpiryRange: "session expiry: seconds from 0 to 4294967295",
         "会话过期间隔：0 到 4294967295 秒";

@@ -120,6 +120,7 @@ impl Session {
             return;
         }
         self.phase = Phase::Connected;
+        self.last_lost = None;
         if let Some(assigned) = &properties.assigned_client_identifier {
             // [v5 MQTT-3.2.2-16]: reuse the server-assigned id to resume this session later.
             self.options.client_id = assigned.clone();
@@ -309,7 +310,7 @@ impl Session {
     ) -> FlowId {
         let flow = self.new_flow();
         if self.tracing() {
-            let granted_qos = self.granted_for(&topic);
+            let (grants, copies) = self.grants_for(publish, &topic);
             self.trace.push(TraceEvent::Flow(FlowEvent::Started {
                 flow,
                 time: now,
@@ -318,7 +319,8 @@ impl Session {
                 payload: publish.payload.clone(),
                 qos: publish.qos(),
                 retain: publish.retain,
-                granted_qos,
+                grants,
+                copies,
                 server_maximum_qos: None,
                 possible_duplicate,
             }));
@@ -347,19 +349,44 @@ impl Session {
         flow
     }
 
-    /// The highest QoS granted to our subscriptions that match `topic` (overlapping
-    /// subscriptions deliver at the highest, [v3 MQTT-3.3.5-1], [v5 MQTT-3.3.4-2]).
-    fn granted_for(&self, topic: &str) -> Option<QoS> {
-        self.subscriptions
+    /// The grants a delivered copy of a message on `topic` is judged against, highest first,
+    /// and how many copies of one message the broker may send. 3.1.1: one copy, at the highest
+    /// grant of the matching subscriptions [v3 MQTT-3.3.5-1]. 5.0: one copy per matching
+    /// subscription, each at its own grant, is allowed [v5 MQTT-3.3.4-2]; a copy that carries
+    /// Subscription Identifiers belongs to those subscriptions [v5 MQTT-3.3.4-3], one without
+    /// to any matching one.
+    fn grants_for(&self, publish: &Publish, topic: &str) -> (Vec<QoS>, u16) {
+        let matching: Vec<(&str, QoS)> = self
+            .subscriptions
             .values()
             .filter(|record| crate::topic::matches(&record.filter, topic))
-            .filter_map(|record| {
-                record
-                    .outcome
-                    .as_ref()
-                    .and_then(|outcome| outcome.as_ref().ok().copied())
+            .filter_map(|record| match record.outcome {
+                Some(Ok(granted)) => Some((record.filter.as_str(), granted)),
+                _ => None,
             })
-            .max()
+            .collect();
+        let highest = matching.iter().map(|(_, granted)| *granted).max();
+        if self.options.version == ProtocolVersion::V311 || matching.len() <= 1 {
+            return (highest.into_iter().collect(), 1);
+        }
+        let ids = &publish.properties.subscription_identifiers;
+        let named: Vec<QoS> = matching
+            .iter()
+            .filter(|(filter, _)| {
+                self.subscription_ids
+                    .get(*filter)
+                    .is_some_and(|id| ids.contains(id))
+            })
+            .map(|(_, granted)| *granted)
+            .collect();
+        let mut grants = if named.is_empty() {
+            matching.iter().map(|(_, granted)| *granted).collect()
+        } else {
+            named
+        };
+        grants.sort_unstable_by(|a, b| b.cmp(a));
+        grants.dedup();
+        (grants, u16::try_from(matching.len()).unwrap_or(u16::MAX))
     }
 
     fn send_ack(&mut self, now: u64, kind: PacketType, pid: Pid, reason: ReasonCode, flow: FlowId) {

@@ -96,6 +96,7 @@ pub struct Session {
     /// Whether the current connection asked to resume (clean start 0).
     resuming: bool,
     decoder: FrameDecoder,
+    last_lost: Option<LostCause>,
     server: ServerLimits,
     send_quota: u16,
     keep_alive_ms: u64,
@@ -108,6 +109,10 @@ pub struct Session {
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
     incoming_qos2: FxHashMap<Pid, FlowId>,
     subscriptions: SortedMap<String, SubscriptionRecord>,
+    /// The Subscription Identifier each filter was subscribed with (v5), to tell which
+    /// subscription a delivered copy is for. Not part of the saved state: after a reload the
+    /// trace falls back to the filters' grants.
+    subscription_ids: rustc_hash::FxHashMap<String, std::num::NonZeroU32>,
     aliases_in: FxHashMap<u16, Topic>,
     aliases_out: FxHashMap<Topic, NonZeroU16>,
     next_flow: u32,
@@ -123,6 +128,7 @@ impl Session {
     pub fn new(options: ConnectOptions, tag: u32) -> Session {
         Session {
             decoder: FrameDecoder::new(options.version),
+            last_lost: None,
             options,
             tag,
             phase: Phase::Offline,
@@ -140,6 +146,7 @@ impl Session {
             requests: SortedMap::new(),
             incoming_qos2: FxHashMap::default(),
             subscriptions: SortedMap::new(),
+            subscription_ids: Default::default(),
             aliases_in: FxHashMap::default(),
             aliases_out: FxHashMap::default(),
             next_flow: 0,
@@ -176,6 +183,17 @@ impl Session {
     /// Whether CONNACK accepted the current connection.
     pub fn is_connected(&self) -> bool {
         self.phase == Phase::Connected
+    }
+
+    /// Why the last connection ended, until the next CONNACK accepts one (the page shows it on
+    /// the client card with what to do).
+    pub fn last_lost(&self) -> Option<&LostCause> {
+        self.last_lost.as_ref()
+    }
+
+    /// Whether CONNECT went out on this connection and CONNACK has not come yet.
+    pub fn is_awaiting_connack(&self) -> bool {
+        matches!(self.phase, Phase::AwaitingConnAck { .. })
     }
 
     /// The current connection number (1 for the first).
@@ -469,7 +487,8 @@ impl Session {
                 payload: request.payload.clone(),
                 qos: request.qos,
                 retain: request.retain,
-                granted_qos: None,
+                grants: Vec::new(),
+                copies: 0,
                 server_maximum_qos: Some(self.server.maximum_qos),
                 possible_duplicate: false,
             }));
@@ -505,6 +524,12 @@ impl Session {
         };
         Packet::Subscribe(subscribe.clone()).encoded_len(self.options.version)?;
         for subscription in &subscribe.subscriptions {
+            match subscribe.properties.subscription_identifiers.first() {
+                Some(id) => self
+                    .subscription_ids
+                    .insert(subscription.filter.clone(), *id),
+                None => self.subscription_ids.remove(&subscription.filter),
+            };
             match self.subscriptions.get_mut(&subscription.filter) {
                 Some(record) => record.options = subscription.options,
                 None => {
@@ -684,6 +709,7 @@ impl Session {
     fn go_offline(&mut self, cause: LostCause) {
         self.phase = Phase::Offline;
         self.reset_connection_state();
+        self.last_lost = Some(cause.clone());
         self.events.push_back(Event::ConnectionLost(cause));
     }
 

@@ -29,8 +29,9 @@ pub struct DeliveryRow {
     pub payload_preview: String,
     /// The QoS the publisher sent, when the publisher is ours.
     pub publish_qos: Option<QoS>,
-    /// The highest QoS the broker granted to our subscriptions matching the topic, once SUBACK
-    /// has said.
+    /// The QoS granted to the subscription this copy is for, once SUBACK has said: in 5.0,
+    /// with overlapping subscriptions, the one its Subscription Identifier names or whose grant
+    /// explains its QoS; otherwise the highest matching grant.
     pub granted_qos: Option<QoS>,
     /// The QoS of the PUBLISH the subscriber received.
     pub delivered_qos: QoS,
@@ -39,14 +40,15 @@ pub struct DeliveryRow {
     /// The message arrived at another QoS than the rules give: a broker bug.
     pub mismatch: bool,
     /// The application received this message more than once (a QoS 1 repeat, or a copy of one
-    /// it already had).
+    /// it already had beyond one per matching subscription).
     pub duplicate: bool,
 }
 
 impl DeliveryRow {
     /// The row for a subscriber flow, with its linked publisher flow if the store has it.
     pub fn new(received: &FlowRecord, published: Option<&FlowRecord>) -> DeliveryRow {
-        let expected_qos = published.and_then(|published| received.expected_qos(published));
+        let judged = published.and_then(|published| received.expected_qos(published));
+        let expected_qos = judged.map(|(expected, _)| expected);
         DeliveryRow {
             flow: received.id,
             publisher_flow: published.map(|published| published.id),
@@ -56,11 +58,14 @@ impl DeliveryRow {
             topic: received.topic.as_str().to_owned(),
             payload_preview: preview(&received.payload),
             publish_qos: published.map(|published| published.qos),
-            granted_qos: received.granted_qos,
+            granted_qos: judged
+                .map(|(_, granted)| granted)
+                .or(received.grants.first().copied()),
             delivered_qos: received.qos,
             expected_qos,
             mismatch: expected_qos.is_some_and(|expected| expected != received.qos),
-            duplicate: received.repeat || received.possible_duplicate || received.deliveries() > 1,
+            // DUP=1 alone does not make a duplicate: the first arrival may carry it.
+            duplicate: received.repeat || received.deliveries() > 1,
         }
     }
 

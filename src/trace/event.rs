@@ -112,8 +112,15 @@ pub enum FlowEvent {
         qos: QoS,
         /// RETAIN flag of the PUBLISH on this hop.
         retain: bool,
-        /// Subscriber side: the highest QoS granted to our subscriptions matching the topic.
-        granted_qos: Option<QoS>,
+        /// Subscriber side: the QoS granted to each of our subscriptions this copy may belong
+        /// to (those its Subscription Identifiers name, else every matching one; in 3.1.1 the
+        /// highest), highest first; empty before SUBACK.
+        #[serde(default)]
+        grants: Vec<QoS>,
+        /// Subscriber side: how many copies of one message the broker may send us (one per
+        /// matching subscription in 5.0, [v5 MQTT-3.3.4-2]; one in 3.1.1).
+        #[serde(default)]
+        copies: u16,
         /// Publisher side: the server's Maximum QoS (v5 CONNACK; QoS 2 when absent).
         server_maximum_qos: Option<QoS>,
         /// Subscriber side: the PUBLISH was a QoS 1 repeat (DUP) of one already delivered.

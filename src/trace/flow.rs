@@ -50,8 +50,12 @@ pub struct FlowRecord {
     pub qos: QoS,
     /// RETAIN flag on this hop.
     pub retain: bool,
-    /// Subscriber side: QoS granted to the matching subscription.
-    pub granted_qos: Option<QoS>,
+    /// Subscriber side: the grants of the subscriptions this copy may belong to, highest first
+    /// (see [`super::FlowEvent::Started`]).
+    pub grants: Vec<QoS>,
+    /// Subscriber side: copies of one message the broker may send (one per matching
+    /// subscription in 5.0).
+    pub copies: u16,
     /// Publisher side: the server's Maximum QoS.
     pub server_maximum_qos: Option<QoS>,
     /// Subscriber side: a QoS 1 repeat of a message already delivered.
@@ -74,14 +78,22 @@ pub struct FlowRecord {
 }
 
 impl FlowRecord {
-    /// Subscriber side, once linked: the QoS the message should have arrived with,
-    /// min(publish QoS, granted QoS, server Maximum QoS) ([MQTT-3.8.4-6] v3, [v5 MQTT-3.8.4-8]).
-    pub fn expected_qos(&self, publisher: &FlowRecord) -> Option<QoS> {
-        let granted = self.granted_qos?;
+    /// Subscriber side, once linked: the QoS the copy should have arrived with, min(publish
+    /// QoS, granted QoS, server Maximum QoS) ([MQTT-3.8.4-6] v3, [v5 MQTT-3.8.4-8]), and the
+    /// grant it was judged against: the subscription whose grant explains the delivered QoS,
+    /// else the highest (the copy is then at the wrong QoS).
+    pub fn expected_qos(&self, publisher: &FlowRecord) -> Option<(QoS, QoS)> {
+        let highest = *self.grants.first()?;
         let publish = publisher
             .qos
             .min(publisher.server_maximum_qos.unwrap_or(QoS::ExactlyOnce));
-        Some(publish.min(granted))
+        let granted = self
+            .grants
+            .iter()
+            .copied()
+            .find(|granted| publish.min(*granted) == self.qos)
+            .unwrap_or(highest);
+        Some((publish.min(granted), granted))
     }
 
     /// Times the application received this message (1, or more for QoS 1 duplicates).

@@ -99,7 +99,8 @@ impl TraceStore {
                 payload: record.payload.clone(),
                 qos: record.qos,
                 retain: record.retain,
-                granted_qos: record.granted_qos,
+                grants: record.grants.clone(),
+                copies: record.copies,
                 server_maximum_qos: record.server_maximum_qos,
                 possible_duplicate: record.possible_duplicate,
             }));
@@ -186,7 +187,8 @@ impl TraceStore {
                 payload,
                 qos,
                 retain,
-                granted_qos,
+                grants,
+                copies,
                 server_maximum_qos,
                 possible_duplicate,
             } => {
@@ -198,7 +200,8 @@ impl TraceStore {
                     pid: None,
                     qos,
                     retain,
-                    granted_qos,
+                    grants,
+                    copies,
                     server_maximum_qos,
                     possible_duplicate,
                     // Room for a whole QoS 2 exchange without regrowing.
@@ -217,7 +220,7 @@ impl TraceStore {
                     }
                     FlowRole::Subscriber => {
                         let candidates = self.publishers.get_mut(&key);
-                        let link = candidates.and_then(|c| c.link(flow.client, possible_duplicate));
+                        let link = candidates.and_then(|c| c.link(flow.client, time, copies));
                         if let Some((publisher, repeat)) = link {
                             record.repeat = repeat;
                             record.linked.push(publisher);
@@ -303,40 +306,66 @@ fn kind_is_pubrel(kind: super::StepKind) -> bool {
 
 /// The publisher flows of one message content, oldest first, and how far each subscriber has
 /// got through them. Subscribers receive a publisher's messages in order ([MQTT-4.6.0-5]), so a
-/// new subscriber flow belongs to the first one it has not received yet; a repeat (a QoS 1
-/// duplicate, or a copy forwarded again after a resend, which arrives without DUP by
-/// [MQTT-3.3.1-3]) belongs to the last one it received.
+/// new subscriber flow belongs to the first one it has not received yet, even when it carries
+/// DUP=1 (the broker's first attempt was lost). In 5.0 a message may arrive once per matching
+/// subscription [v5 MQTT-3.3.4-2]: those copies come together, so one that arrives at the same
+/// time as the last, while fewer have come than there are subscriptions, belongs to the same
+/// message. Anything else with nothing new to match (a QoS 1 repeat, or a copy forwarded again
+/// after a resend, which carries no DUP by [MQTT-3.3.1-3]) repeats the last one received.
 #[derive(Debug, Default)]
 struct Candidates {
     ids: VecDeque<FlowId>,
     /// How many flows were evicted from the front (positions are absolute).
     base: u64,
-    /// Per subscriber client: the absolute position of the next flow it has not received.
-    next: FxHashMap<u32, u64>,
+    /// Per subscriber client: how far it got.
+    progress: FxHashMap<u32, Progress>,
+}
+
+/// How far one subscriber got through a message content's publisher flows.
+#[derive(Debug, Default, Clone, Copy)]
+struct Progress {
+    /// The absolute position of the next flow it has not received.
+    next: u64,
+    /// When the last one it received arrived, and how many copies of it have come.
+    arrived_at: u64,
+    copies: u16,
 }
 
 impl Candidates {
-    /// The publisher flow for a new subscriber flow, and whether it is a repeat.
-    fn link(&mut self, subscriber: u32, repeat: bool) -> Option<(FlowId, bool)> {
-        let next = self
-            .next
-            .get(&subscriber)
-            .copied()
-            .unwrap_or(0)
-            .max(self.base);
+    /// The publisher flow for a new subscriber flow that arrived at `time` (of at most
+    /// `copies` per message), and whether it is a repeat.
+    fn link(&mut self, subscriber: u32, time: u64, copies: u16) -> Option<(FlowId, bool)> {
+        let mut progress = self.progress.get(&subscriber).copied().unwrap_or_default();
+        progress.next = progress.next.max(self.base);
         let at = |position: u64| {
             self.ids
-                .get(usize::try_from(position - self.base).ok()?)
+                .get(usize::try_from(position.checked_sub(self.base)?).ok()?)
                 .copied()
         };
-        if !repeat {
-            if let Some(id) = at(next) {
-                self.next.insert(subscriber, next + 1);
-                return Some((id, false));
+        let last = progress
+            .next
+            .checked_sub(1)
+            .filter(|last| *last >= self.base)
+            .and_then(at);
+        let link = match last {
+            Some(id) if progress.arrived_at == time && progress.copies < copies => {
+                progress.copies += 1;
+                (id, false)
             }
-        }
-        let last = next.checked_sub(1).filter(|last| *last >= self.base)?;
-        at(last).map(|id| (id, true))
+            _ => match at(progress.next) {
+                Some(id) => {
+                    progress = Progress {
+                        next: progress.next + 1,
+                        arrived_at: time,
+                        copies: 1,
+                    };
+                    (id, false)
+                }
+                None => (last?, true),
+            },
+        };
+        self.progress.insert(subscriber, progress);
+        Some(link)
     }
 
     /// Flows leave the store oldest first, so the evicted one is at the front.

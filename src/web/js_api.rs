@@ -66,9 +66,10 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn reconnecting(this: &Events);
 
-    /// The connection is gone, for the reason given.
+    /// The connection is gone, for the reason given; `code` names the cause for programs
+    /// (`LostCause::code`), `reason_code` is the broker's reason code or -1.
     #[wasm_bindgen(method)]
-    fn closed(this: &Events, reason: String);
+    fn closed(this: &Events, reason: String, code: &str, reason_code: i32);
 
     /// A problem a person can act on (bad URL, refused connection, failed state write, ...).
     #[wasm_bindgen(method)]
@@ -396,7 +397,13 @@ fn report_session(events: &Events, event: Event) {
             events.subscribed(pid.get(), &codes);
         }
         Event::Unsubscribed { pid, .. } => events.unsubscribed(pid.get()),
-        Event::ConnectionLost(cause) => events.closed(cause.to_string()),
+        Event::ConnectionLost(cause) => events.closed(
+            cause.to_string(),
+            cause.code(),
+            cause
+                .reason_code()
+                .map_or(-1, |code| i32::from(code.as_u8())),
+        ),
         Event::SessionLost { .. } => {}
     }
 }

@@ -339,9 +339,13 @@ impl WsClient {
         let on_close = Closure::<dyn FnMut(CloseEvent)>::new(move |event: CloseEvent| {
             let Some(inner) = weak.upgrade() else { return };
             let client = WsClient { inner };
-            let description = describe_close(&event, !client.inner.connected_once.get());
+            // Before the socket opened, only the driver can say what went wrong; once CONNECT
+            // is out, the session reports the close itself (naming the version to try).
+            let never_opened = !client.inner.connected_once.get()
+                && !client.inner.session.borrow().is_awaiting_connack();
+            let description = describe_close(&event, never_opened);
             client.retire_socket();
-            if !client.inner.connected_once.get() {
+            if never_opened {
                 client.emit(ClientEvent::Error(description.clone()));
             }
             client.lost(&description);

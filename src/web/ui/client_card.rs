@@ -12,7 +12,7 @@ use super::language_switch::use_lang;
 use crate::codec::{ProtocolVersion, QoS, RetainHandling, Subscription, SubscriptionOptions, Will};
 use crate::i18n::{Lang, Text};
 use crate::payload_format::PayloadFormat;
-use crate::session::{ConnectOptions, PublishRequest, SubscriptionRecord};
+use crate::session::{ConnectOptions, LostCause, PublishRequest, SubscriptionRecord};
 use crate::web::workbench::Workbench;
 
 #[derive(Properties, PartialEq)]
@@ -241,6 +241,19 @@ pub fn client_card(props: &ClientCardProps) -> Html {
         .unwrap_or_default();
     let v5 = form.version == ProtocolVersion::V5;
     let id = |field: &str| format!("client-{client}-{field}");
+    let last_lost = workbench
+        .read(client, |session| session.last_lost().cloned())
+        .flatten()
+        .filter(|_| !connected);
+    // The version the broker may speak instead, when it refused ours or closed before CONNACK.
+    let other_version = match &last_lost {
+        Some(LostCause::UnsupportedVersion(version))
+        | Some(LostCause::ClosedBeforeConnAck { version, .. }) => Some(match version {
+            ProtocolVersion::V5 => ProtocolVersion::V311,
+            ProtocolVersion::V311 => ProtocolVersion::V5,
+        }),
+        _ => None,
+    };
 
     let edit = |change: fn(&mut Draft, String)| {
         let draft = draft.clone();
@@ -260,10 +273,18 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             }
         })
     };
-    let connect = {
+    // Connects with the form's settings, or with another protocol version (one click after the
+    // broker said it does not speak ours).
+    let connect_with = |version: Option<ProtocolVersion>| {
         let (workbench, draft, problem) = (workbench.clone(), draft.clone(), problem.clone());
         Callback::from(move |_: MouseEvent| {
-            let Some(form) = (*draft).clone() else { return };
+            let Some(mut form) = (*draft).clone() else {
+                return;
+            };
+            if let Some(version) = version {
+                form.version = version;
+                draft.set(Some(form.clone()));
+            }
             let Some(options) = workbench.options(client) else {
                 return;
             };
@@ -277,6 +298,22 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             }
         })
     };
+    let connect = connect_with(None);
+    let lost_note = last_lost.map(|cause| {
+        let switch = other_version.map(|version| {
+            html! {
+                <button type="button" id={id("switch-version")} onclick={connect_with(Some(version))}>
+                    { lang.fill(Text::SwitchVersionAndConnect, &[&version]) }
+                </button>
+            }
+        });
+        html! {
+            <p class="lost-note" role="status" id={id("lost")}>
+                { lang.fill(Text::LastLost, &[&cause]) }
+                { " " }{ switch.unwrap_or_default() }
+            </p>
+        }
+    });
     let disconnect = {
         let workbench = workbench.clone();
         Callback::from(move |_: MouseEvent| workbench.disconnect(client))
@@ -370,6 +407,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
     };
 
     html! {
+        <>
         <details class="client-card" id={id("card")} data-state={state}>
             <summary>
                 <strong>{ props.name.clone() }</strong>
@@ -506,5 +544,8 @@ pub fn client_card(props: &ClientCardProps) -> Html {
                 { (*problem).clone().map(|text| html! { <p class="error" role="alert" id={id("problem")}>{ text }</p> }).unwrap_or_default() }
             </div>
         </details>
+        // Outside the card's details, so it shows while the card is folded.
+        { lost_note.unwrap_or_default() }
+        </>
     }
 }
