@@ -205,3 +205,82 @@ proptest! {
         while broker.poll_transmit().is_some() {}
     }
 }
+
+/// Opens connection `conn` with `connect` on `broker`; returns the first packet it answers.
+fn open(broker: &mut Broker, conn: u64, connect: Connect) -> Packet {
+    let version = connect.version;
+    broker.handle_connection_open(0, conn);
+    broker.handle_bytes(
+        0,
+        conn,
+        &Packet::Connect(Box::new(connect))
+            .to_bytes(version)
+            .unwrap(),
+    );
+    let (_, bytes) = broker.poll_transmit().unwrap();
+    let mut decoder = FrameDecoder::new(version);
+    decoder.push(&bytes);
+    decoder.next_frame().unwrap().unwrap().packet
+}
+
+#[test]
+fn a_will_retain_without_retain_support_is_refused_with_0x9a() {
+    let config = BrokerConfig {
+        retain_available: false,
+        ..BrokerConfig::default()
+    };
+    let mut broker = Broker::new(config);
+    let mut connect = Connect::new(ProtocolVersion::V5, "willing");
+    connect.will = Some(qoscope::codec::Will {
+        topic: "w".into(),
+        payload: "gone".into(),
+        qos: qoscope::codec::QoS::AtMostOnce,
+        retain: true,
+        properties: Default::default(),
+    });
+    // [v5 MQTT-3.2.2-13].
+    match open(&mut broker, 1, connect) {
+        Packet::ConnAck(connack) => assert_eq!(connack.reason, ReasonCode::RetainNotSupported),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(broker.poll_close(), Some(1));
+}
+
+#[test]
+fn a_subscription_identifier_on_a_clients_publish_is_a_protocol_error() {
+    let mut broker = connected(ProtocolVersion::V5);
+    // PUBLISH QoS 0 to "t" with properties: Subscription Identifier (0x0B) 1 [v5 MQTT-3.3.4-6].
+    let (packets, closed, violation) = send(
+        &mut broker,
+        ProtocolVersion::V5,
+        "30 07 00 01 74 02 0B 01 78",
+    );
+    assert!(closed);
+    assert!(violation.unwrap().contains("MQTT-3.3.4-6"));
+    assert!(
+        matches!(&packets[..], [Packet::Disconnect(d)] if d.reason == ReasonCode::ProtocolError)
+    );
+}
+
+#[test]
+fn a_session_takeover_publishes_the_old_connections_will() {
+    for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
+        let mut broker = Broker::new(BrokerConfig::default());
+        let mut connect = Connect::new(version, "twin");
+        connect.will = Some(qoscope::codec::Will {
+            topic: "w".into(),
+            payload: "gone".into(),
+            qos: qoscope::codec::QoS::AtMostOnce,
+            retain: false,
+            properties: Default::default(),
+        });
+        open(&mut broker, 1, connect);
+        open(&mut broker, 2, Connect::new(version, "twin"));
+        let mut wills = 0;
+        while let Some(event) = broker.poll_event() {
+            wills += usize::from(matches!(event, BrokerEvent::WillPublished { .. }));
+        }
+        // [v5 MQTT-3.1.4-3]: the old connection did not send DISCONNECT.
+        assert_eq!(wills, 1, "{version}");
+    }
+}
