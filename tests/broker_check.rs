@@ -299,30 +299,55 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
     (
         "Maximum QoS 0",
         &[
+            "burst-qos1@3.1.1",
             "burst-qos1@5.0",
+            "burst-qos2@3.1.1",
             "burst-qos2@5.0",
+            "dollar-topics@3.1.1",
             "dollar-topics@5.0",
+            "overlapping-subscriptions@3.1.1",
             "overlapping-subscriptions@5.0",
+            "payload-1m@3.1.1",
             "payload-1m@5.0",
+            "payload-256k@3.1.1",
             "payload-256k@5.0",
+            "qos-1-sub-0@3.1.1",
             "qos-1-sub-0@5.0",
+            "qos-1-sub-1@3.1.1",
             "qos-1-sub-1@5.0",
+            "qos-1-sub-2@3.1.1",
             "qos-1-sub-2@5.0",
+            "qos-2-sub-0@3.1.1",
             "qos-2-sub-0@5.0",
+            "qos-2-sub-1@3.1.1",
             "qos-2-sub-1@5.0",
+            "qos-2-sub-2@3.1.1",
             "qos-2-sub-2@5.0",
+            "qos1-redelivery@3.1.1",
             "qos1-redelivery@5.0",
+            "qos2-dup-resend@3.1.1",
             "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@3.1.1",
             "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@3.1.1",
             "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@3.1.1",
             "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@3.1.1",
             "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
             "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
             "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
             "qos2-subscriber-cut-after-pubrel@5.0",
+            "retain-flag@3.1.1",
             "retain-flag@5.0",
+            "retained@3.1.1",
             "retained@5.0",
+            "session-present@3.1.1",
             "session-present@5.0",
+            "unsubscribe@3.1.1",
             "unsubscribe@5.0",
             "v5-message-expiry@5.0",
             "v5-no-local@5.0",
@@ -332,8 +357,11 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "v5-retain-handling@5.0",
             "v5-subscription-identifiers@5.0",
             "v5-topic-alias@5.0",
+            "wildcards@3.1.1",
             "wildcards@5.0",
+            "will-not-on-disconnect@3.1.1",
             "will-not-on-disconnect@5.0",
+            "will-on-abnormal-close@3.1.1",
             "will-on-abnormal-close@5.0",
         ],
         &["v5-maximum-qos-enforced@5.0"],
@@ -341,18 +369,31 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
     (
         "Maximum QoS 1",
         &[
+            "burst-qos2@3.1.1",
             "burst-qos2@5.0",
+            "overlapping-subscriptions@3.1.1",
             "overlapping-subscriptions@5.0",
+            "qos-2-sub-0@3.1.1",
             "qos-2-sub-0@5.0",
+            "qos-2-sub-1@3.1.1",
             "qos-2-sub-1@5.0",
+            "qos-2-sub-2@3.1.1",
             "qos-2-sub-2@5.0",
+            "qos2-dup-resend@3.1.1",
             "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@3.1.1",
             "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@3.1.1",
             "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@3.1.1",
             "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@3.1.1",
             "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@3.1.1",
             "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@3.1.1",
             "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@3.1.1",
             "qos2-subscriber-cut-after-pubrel@5.0",
         ],
         &["v5-maximum-qos-enforced@5.0"],
@@ -384,7 +425,9 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
     (
         "Retain Available 0",
         &[
+            "retain-flag@3.1.1",
             "retain-flag@5.0",
+            "retained@3.1.1",
             "retained@5.0",
             "v5-retain-as-published@5.0",
             "v5-retain-handling@5.0",
@@ -689,3 +732,59 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         ],
     ),
 ];
+
+/// The WebSocket checks are proven against Mosquitto behind a misbehaving relay
+/// (tests/e2e/check_transport.test.mjs), one relay mode each.
+const RELAY_FAULTS: &[(&str, &str)] = &[
+    ("ws-subprotocol", "relay mode `no-subprotocol`"),
+    ("ws-binary-frames", "relay mode `text-frames`"),
+    ("ws-split-packet", "relay mode `whole-packets-only`"),
+    ("ws-coalesced-packets", "relay mode `first-packet-only`"),
+];
+
+/// The README's check table: per check, its rule and the faults that prove it can fail (the
+/// ones failing the fewest checks first, at most two).
+fn readme_table() -> String {
+    let mut table = String::from(
+        "| check | what it checks | rule | proven by the fault |\n|---|---|---|---|\n",
+    );
+    for check in CHECKS {
+        let mut faults: Vec<(usize, &str)> = FAULT_FAILURES
+            .iter()
+            .filter(|(_, keys)| {
+                keys.iter()
+                    .any(|key| key.split('@').next() == Some(check.id))
+            })
+            .map(|(name, keys)| (keys.len(), *name))
+            .collect();
+        faults.sort();
+        let proof = match RELAY_FAULTS.iter().find(|(id, _)| *id == check.id) {
+            Some((_, relay)) => relay.to_string(),
+            None => faults
+                .iter()
+                .take(2)
+                .map(|(_, name)| format!("\"{name}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+        };
+        let version = if check.v5_only { " (5.0)" } else { "" };
+        table.push_str(&format!(
+            "| `{}`{version} | {} | {} | {proof} |\n",
+            check.id,
+            check.title.replace('|', "\\|"),
+            check.rule.replace('|', "\\|"),
+        ));
+    }
+    table
+}
+
+#[test]
+fn the_readme_lists_every_check_with_its_rule_and_proving_fault() {
+    let readme =
+        std::fs::read_to_string(concat!(env!("CARGO_MANIFEST_DIR"), "/README.md")).unwrap();
+    let table = readme_table();
+    assert!(
+        readme.contains(&table),
+        "README.md's check table is out of date; it should read:\n\n{table}"
+    );
+}

@@ -123,8 +123,13 @@ fn an_unknown_protocol_level_gets_connack_0x01_before_the_close() {
     broker.handle_bytes(
         0,
         1,
-        &[0x10, 0x0C, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x06, 0x02, 0x00, 0x00, 0x00, 0x00],
+        &[
+            0x10, 0x0C, 0x00, 0x04, b'M', b'Q', b'T', b'T', 0x06, 0x02, 0x00, 0x00, 0x00, 0x00,
+        ],
     );
-    assert_eq!(broker.poll_transmit(), Some((1, vec![0x20, 0x02, 0x00, 0x01])));
+    assert_eq!(
+        broker.poll_transmit(),
+        Some((1, vec![0x20, 0x02, 0x00, 0x01]))
+    );
     assert_eq!(broker.poll_close(), Some(1));
 }

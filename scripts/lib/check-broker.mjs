@@ -95,6 +95,10 @@ try {
       await writeFile(file, run[format]);
       console.log(`wrote ${format} report to ${file}`);
     }
+    // What the broker declared, per version: every verdict above was judged against it.
+    for (const { version, declares } of run.report.declared) {
+      console.log(`MQTT ${version}: ${declares.length ? declares.join('; ') : 'declares no limits'}`);
+    }
     console.log(`${run.report.target}: ${summary.pass} pass, ${summary.fail} fail, ${summary.warn} warn, ${summary.skipped} skipped (topics under ${run.report.topic_root}/)`);
     exitCode = summary.fail > 0 ? 1 : 0;
   }

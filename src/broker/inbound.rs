@@ -302,6 +302,25 @@ impl Broker {
             }
         }
         let faults = self.config.faults;
+        let above_maximum = self
+            .config
+            .maximum_qos
+            .is_some_and(|max| publish.qos() > max)
+            && !faults.has(BrokerFault::AcceptsAboveMaximumQos);
+        let unwanted_retain = publish.retain
+            && !self.config.retain_available
+            && !faults.has(BrokerFault::AcceptsRetainWhenUnavailable);
+        if version == ProtocolVersion::V311 && (above_maximum || unwanted_retain) {
+            // 3.1.1 cannot declare these limits; a broker that will not take the publish closes
+            // the connection [MQTT-3.3.5-2], as Mosquitto does.
+            self.end_connection(
+                now,
+                conn,
+                "a PUBLISH beyond the broker's limits".into(),
+                true,
+            );
+            return;
+        }
         if version == ProtocolVersion::V5 {
             if self
                 .config

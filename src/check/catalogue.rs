@@ -214,7 +214,7 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     check!(
         "qos2-subscriber-cut-after-publish",
-        "QoS 2 subscriber cut before its PUBREC arrived: PUBLISH re-sent with DUP=1",
+        "QoS 2 subscriber cut before its PUBREC arrived: PUBLISH re-sent, delivered once",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-1], [MQTT-4.4.0-1]",
         false,
         false,

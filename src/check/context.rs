@@ -20,9 +20,10 @@ use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
 const POLL_MS: u64 = 10;
 /// How long an answer (CONNACK, SUBACK, an acknowledgement) may take.
 pub const ANSWER_MS: u64 = 5_000;
-/// The Keep Alive check clients ask for, in seconds. Small, because a 3.1.1 broker has no way to
-/// lower it and may refuse a larger one (Mosquitto's `max_keepalive` answers 0x02).
-pub const KEEP_ALIVE: u16 = 10;
+/// The Keep Alive check clients ask for, in seconds: long, so that a PINGRESP queued behind a
+/// large delivery (Mosquitto sends 1 MiB over WebSocket in about 26 s) is not taken for a dead
+/// connection. A 5.0 broker may shorten it with Server Keep Alive, which the session then uses.
+pub const KEEP_ALIVE: u16 = 60;
 
 /// A point in what was observed; queries can look only at what came after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -343,7 +344,7 @@ impl Ctx {
         if request.retain && !request.payload.is_empty() {
             self.declared.retain()?;
         }
-        if request.retain {
+        if request.retain && !request.payload.is_empty() {
             self.retained.push(request.topic.to_string());
         }
         let mut result = None;
@@ -398,13 +399,18 @@ impl Ctx {
     /// Sends DISCONNECT (normal) and waits for the connection to end.
     pub async fn disconnect(&mut self, client: usize) {
         let mark = self.mark();
+        let mut connected = false;
         self.backend.command(client, &mut |session, now| {
-            if session.is_connected() {
+            connected = session.is_connected();
+            if connected {
                 session.disconnect(now, Disconnect::normal())
             }
         });
-        self.wait_for(ANSWER_MS, |ctx| ctx.lost_since(client, mark).is_some())
-            .await;
+        // A client that is not connected has nothing to close: no waiting for it.
+        if connected {
+            self.wait_for(ANSWER_MS, |ctx| ctx.lost_since(client, mark).is_some())
+                .await;
+        }
     }
 
     /// Drops a client's connection without DISCONNECT (the broker sees an abnormal close).

@@ -33,6 +33,8 @@ pub struct Declared {
     pub maximum_packet_size: Option<u32>,
     /// The QoS SUBACK granted to a QoS 2 subscription.
     pub granted_for_qos2: Option<QoS>,
+    /// The limits were found by trying, not declared (3.1.1 has no CONNACK properties).
+    pub probed: bool,
 }
 
 impl Declared {
@@ -50,6 +52,7 @@ impl Declared {
             topic_alias_maximum: properties.topic_alias_maximum,
             maximum_packet_size: properties.maximum_packet_size.map(|max| max.get()),
             granted_for_qos2: None,
+            probed: false,
         }
     }
 
@@ -68,10 +71,15 @@ impl Declared {
         }
         let flag =
             |name: &str, value: Option<bool>| value.map(|on| format!("{name} {}", u8::from(on)));
+        let found = if self.probed {
+            " (found by trying)"
+        } else {
+            ""
+        };
         [
             self.maximum_qos
-                .map(|qos| format!("Maximum QoS {}", qos.as_u8())),
-            flag("Retain Available", self.retain_available),
+                .map(|qos| format!("Maximum QoS {}{found}", qos.as_u8())),
+            flag("Retain Available", self.retain_available).map(|text| text + found),
             flag("Wildcard Subscription Available", self.wildcard_available),
             flag(
                 "Subscription Identifiers Available",
@@ -100,6 +108,10 @@ impl Declared {
     /// The check may publish at `qos`: skipped above the declared Maximum QoS.
     pub fn publish_qos(&self, qos: QoS) -> Result<(), Outcome> {
         match self.maximum_qos {
+            Some(maximum) if qos > maximum && self.probed => Err(Outcome::skipped(format!(
+                "the broker closes the connection on a QoS {} PUBLISH (3.1.1 cannot declare a Maximum QoS; [MQTT-3.3.5-2] lets a broker refuse a publish so)",
+                maximum.as_u8() + 1
+            ))),
             Some(maximum) if qos > maximum => Err(Outcome::skipped(format!(
                 "the broker declares Maximum QoS {} (CONNACK), so it takes no QoS {} publish",
                 maximum.as_u8(),
@@ -121,6 +133,9 @@ impl Declared {
     /// The check uses retained messages.
     pub fn retain(&self) -> Result<(), Outcome> {
         match self.retain_available {
+            Some(false) if self.probed => Err(Outcome::skipped(
+                "the broker closes the connection on a retained PUBLISH (3.1.1 cannot declare Retain Available; [MQTT-3.3.5-2] lets a broker refuse a publish so)",
+            )),
             Some(false) => Err(Outcome::skipped(
                 "the broker declares Retain Available 0 (CONNACK)",
             )),

@@ -155,6 +155,7 @@ texts! {
     UserPropertiesHint: "User properties (key=value, one per line)", "用户属性（key=value，每行一个）";
     ConnectFirst: "{0}: connect the client first", "{0}：请先连接客户端";
     LastLost: "Last connection ended: {0}", "上次连接结束：{0}";
+    DeclaresNoLimits: "declares no limits", "未声明任何限制";
     SwitchVersionAndConnect: "Use {0} and connect", "改用 {0} 并连接";
     KeepAliveRange: "keep alive: seconds from 0 to 65535", "心跳间隔：0 到 65535 秒";
     SessionExpiryRange: "session expiry: seconds from 0 to 4294967295",

@@ -35,6 +35,11 @@ const MOSQUITTO_DEVIATIONS = {
   'overlapping-subscriptions@3.1.1': ['fail'],
   // It refuses an unknown authentication method with 0x8C but gives no Reason String.
   'v5-refusal-reason@5.0': ['warn'],
+  // With its defaults it declares none of these limits, so there is nothing to enforce (the
+  // limited Mosquitto of check_limited.test.mjs declares them, and the checks run there).
+  'v5-server-keep-alive@5.0': ['skipped'],
+  'v5-maximum-qos-enforced@5.0': ['skipped'],
+  'v5-retain-unavailable-enforced@5.0': ['skipped'],
 };
 
 /** Runs scripts/check-broker; resolves to { code, stdout, stderr }. */
@@ -59,7 +64,7 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
   const run = await checkBroker([brokerUrl(), '--json', files.json, '--junit', files.junit, '--markdown', files.markdown]);
   assert.equal(run.code, 1, `a failing check makes the exit code 1\n${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(await readFile(files.json, 'utf8'));
-  assert.equal(report.results.length, 86, 'every check in both versions, heavy ones included');
+  assert.equal(report.results.length, 91, 'every check in both versions, heavy ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
     .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
@@ -73,11 +78,15 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');
-  assert.equal(junit.match(/<testcase /g).length, 86);
+  assert.equal(junit.match(/<testcase /g).length, 91);
   assert.equal(junit.match(/<failure /g).length, 2);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [2, 84, 0]);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [2, 86, 3]);
+  // What it declared heads the report: nothing limited but Receive Maximum and aliases.
+  assert.deepEqual(report.declared.map((d) => d.version), ['3.1.1', '5.0']);
+  assert.match(report.declared[1].declares.join('; '), /Receive Maximum 20; Topic Alias Maximum 10/);
+  assert.match(markdown, /- MQTT 5\.0: .*Receive Maximum 20/);
   await assertNothingLeftBehind(report);
 });
 
@@ -125,8 +134,8 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   // The run says what it will publish and where before the first verdict.
-  assert.match(healthy.stdout.split('\n')[0], /^78 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
-  assert.match(healthy.stdout, /simulated broker: 70 pass, 0 fail, 0 warn, 8 skipped/);
+  assert.match(healthy.stdout.split('\n')[0], /^83 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
+  assert.match(healthy.stdout, /simulated broker: 72 pass, 0 fail, 0 warn, 11 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);
@@ -142,7 +151,7 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
 test('the Check a broker view runs the suite in the page, draws each verdict and exports it', { timeout: 180_000 }, (t) =>
   withPage(t, async ({ page }) => {
     await page.click('#check-target-sim');
-    await page.check('#check-fault-1'); // accepts PUBACK for QoS 2
+    await page.check('#check-fault-AcceptsPubAckForQos2');
     await page.uncheck('#check-heavy');
     await page.selectOption('#check-versions', '5.0');
     assert.match(await page.textContent('#check-plan'), /under qoscope-check\/<run id>\//);

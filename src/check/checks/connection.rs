@@ -9,6 +9,49 @@ use crate::check::version_name;
 use crate::codec::{PacketType, QoS, ReasonCode};
 use crate::session::LostCause;
 
+/// 3.1.1 has no way to declare limits, and lets a broker close the connection on a PUBLISH it
+/// will not take ([MQTT-3.3.5-2]; Mosquitto's `max_qos` and `retain_available false` do). So try,
+/// each on a connection of its own: a QoS 2 publish (then QoS 1), and an empty retained one,
+/// which stores nothing.
+async fn probe_publish_limits(ctx: &mut Ctx, declared: &mut Declared) -> Result<(), Outcome> {
+    declared.probed = true;
+    for qos in [QoS::ExactlyOnce, QoS::AtLeastOnce] {
+        if !closes_on(ctx, &format!("probe-qos{}", qos.as_u8()), qos, false).await? {
+            break;
+        }
+        declared.maximum_qos = Some(if qos == QoS::ExactlyOnce {
+            QoS::AtLeastOnce
+        } else {
+            QoS::AtMostOnce
+        });
+    }
+    if closes_on(ctx, "probe-retain", QoS::AtMostOnce, true).await? {
+        declared.retain_available = Some(false);
+    }
+    Ok(())
+}
+
+/// Whether the broker closes a fresh connection on a PUBLISH at `qos` (an empty payload when
+/// `retain`) instead of taking it.
+async fn closes_on(ctx: &mut Ctx, name: &str, qos: QoS, retain: bool) -> Result<bool, Outcome> {
+    let client = ctx.open_clean(name).await?;
+    let mark = ctx.mark();
+    let payload = if retain { "" } else { "probe" };
+    let mut request = crate::session::PublishRequest::new(ctx.topic(name), payload, qos);
+    request.retain = retain;
+    let flow = ctx.publish(client, request)?;
+    ctx.wait_for(crate::check::context::ANSWER_MS, |ctx| {
+        ctx.lost_since(client, mark).is_some()
+            || ctx.events_since(client, mark).any(|event| {
+                matches!(event, crate::session::Event::Published { flow: done, .. } if *done == flow)
+            })
+    })
+    .await;
+    // Let a close that follows the acknowledgement show too.
+    ctx.settle(200).await;
+    Ok(ctx.lost_since(client, mark).is_some())
+}
+
 /// The broker accepts a CONNECT of this version, or says it does not speak it (allowed: each
 /// version is optional). Records what it declares: CONNACK properties, and the QoS a QoS 2
 /// subscription is granted. Every later check of the version judges against that.
@@ -51,6 +94,9 @@ pub async fn version_supported(ctx: &mut Ctx) -> Step {
     declared.granted_for_qos2 = results
         .first()
         .and_then(|result| result.as_ref().ok().copied());
+    if !ctx.is_v5() {
+        probe_publish_limits(ctx, &mut declared).await?;
+    }
     let seen = match declared.phrases().as_slice() {
         [] => "accepted; declares no limits".to_owned(),
         phrases => format!("accepted; declares {}", phrases.join(", ")),
@@ -216,21 +262,26 @@ pub async fn assigned_client_id(ctx: &mut Ctx) -> Step {
     let mut options = ctx.options("anonymous");
     options.client_id.clear();
     let client = ctx.add("anonymous", options);
-    let connected =
-        match ctx.connect(client).await {
-            Ok(connected) => connected,
-            Err(LostCause::Refused {
-                reason: ReasonCode::ClientIdentifierNotValid,
-                ..
-            }) => return Ok(Outcome::skipped(
-                "the broker refuses zero-length client ids with 0x85 (allowed by [MQTT-3.1.3-8])",
-            )),
-            Err(cause) => {
-                return Err(Outcome::broken(format!(
-                    "an empty client id was refused: {cause}"
-                )))
-            }
-        };
+    let connected = match ctx.connect(client).await {
+        Ok(connected) => connected,
+        // [MQTT-3.1.3-8]: a broker may refuse a zero-length client id; 0x85 is the code the
+        // spec names, but any refusal is allowed.
+        Err(LostCause::Refused { reason, .. }) => {
+            let named = if reason == ReasonCode::ClientIdentifierNotValid {
+                ""
+            } else {
+                "; 0x85 is the code the spec names"
+            };
+            return Ok(Outcome::skipped(format!(
+                "the broker refuses zero-length client ids with {reason} (allowed by [MQTT-3.1.3-8]{named})"
+            )));
+        }
+        Err(cause) => {
+            return Err(Outcome::broken(format!(
+                "an empty client id was refused: {cause}"
+            )))
+        }
+    };
     let assigned = connected.properties.assigned_client_identifier.clone();
     Ok(Outcome::judge(
         assigned.as_deref().is_some_and(|id| !id.is_empty()),

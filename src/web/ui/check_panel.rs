@@ -247,7 +247,7 @@ pub fn check_panel() -> Html {
                 if *simulated {
                     <fieldset class="check-faults">
                         <legend>{ lang.text(Text::BreakOnPurpose) }</legend>
-                        { for BrokerFault::ALL.iter().enumerate().map(|(index, fault)| {
+                        { for BrokerFault::ALL.iter().map(|fault| {
                             let fault = *fault;
                             let faults = faults.clone();
                             let on = faults.has(fault);
@@ -256,7 +256,7 @@ pub fn check_panel() -> Html {
                                 next.set(fault, event.target_unchecked_into::<HtmlInputElement>().checked());
                                 faults.set(next);
                             });
-                            html! { <label><input type="checkbox" id={format!("check-fault-{index}")} checked={on} {onchange} />{ format!(" {}", fault.name()) }</label> }
+                            html! { <label><input type="checkbox" id={format!("check-fault-{fault:?}")} checked={on} {onchange} />{ format!(" {}", fault.name()) }</label> }
                         }) }
                     </fieldset>
                 } else {
@@ -306,6 +306,17 @@ pub fn check_panel() -> Html {
                         <button type="button" id="check-export-junit" onclick={export("junit")}>{ lang.text(Text::ExportJunit) }</button>
                     }
                 </div>
+            }
+            if let Some(report) = report.as_ref() {
+                // What the broker declared heads the results: every verdict was judged against it.
+                <ul class="check-declared" id="check-declared">
+                    { for report.declared.iter().map(|declared| html! {
+                        <li data-version={declared.version.clone()}>
+                            <strong>{ format!("MQTT {}: ", declared.version) }</strong>
+                            { if declared.declares.is_empty() { lang.text(Text::DeclaresNoLimits).to_owned() } else { declared.declares.join("; ") } }
+                        </li>
+                    }) }
+                </ul>
             }
             <ol class="check-results" id="check-results">
                 { for shown.iter().map(|result| html! {

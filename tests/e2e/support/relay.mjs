@@ -13,9 +13,38 @@
 //   split  each message is re-sent as 1-byte messages;
 //   merge  messages in one direction are held until MERGE_QUIET_MS pass with nothing new (or
 //          MERGE_MAX_MESSAGES are held), then sent as one message.
+//
+// Fault modes, each imitating a broker bug, so that a client's checks of the rules above can be
+// seen to fail against a real broker:
+//   no-subprotocol      the handshake succeeds but selects no subprotocol (breaks
+//                       [MQTT-6.0.0-4]); messages are then forwarded as in pass. It acts on the
+//                       handshake, so it is chosen in startRelay and kept for the relay's life:
+//                       setMode can neither choose it nor leave it;
+//   text-frames         every message to the client goes as a text frame instead of a binary one
+//                       (breaks [MQTT-6.0.0-1]); the client's messages pass. A browser fails the
+//                       connection at a text frame that is not valid UTF-8, instead of handing it
+//                       over; a CONNACK is valid UTF-8;
+//   whole-packets-only  a message from the client that does not hold whole MQTT packets (the
+//                       first packet starts at its first byte, the last one ends at its last byte)
+//                       is dropped, as by a broker that cannot reassemble a packet split across
+//                       messages (breaks [MQTT-6.0.0-2]); the broker's messages pass;
+//   first-packet-only   of each message from the client only the first MQTT packet is forwarded,
+//                       as by a broker that reads one packet per message (breaks [MQTT-6.0.0-2]);
+//                       a message holding less than one whole packet is forwarded as it came. The
+//                       broker's messages pass.
+// stats.faulted counts what a fault mode did: handshakes without a subprotocol, messages sent as
+// text, messages dropped, messages cut to their first packet.
+//
+// A client that must see a healthy broker before the faulty one (a check suite that first asks
+// whether the broker speaks the version at all) gets it with `spare`: the first `spare`
+// connections are relayed as in pass mode whatever the mode, handshake included.
+//
+//   const relay = await startRelay(url, { mode: 'no-subprotocol', spare: 1 });
 import { WebSocket, WebSocketServer } from 'ws';
 
-const MODES = ['pass', 'split', 'merge'];
+const MODES = ['pass', 'split', 'merge', 'text-frames', 'whole-packets-only', 'first-packet-only'];
+// Modes that act on the handshake: startRelay only.
+const HANDSHAKE_MODES = ['no-subprotocol'];
 const MERGE_QUIET_MS = 5;
 const MERGE_MAX_MESSAGES = 50;
 
@@ -30,16 +59,50 @@ const offersMqtt = (req) =>
   (req.headers['sec-websocket-protocol'] ?? '').split(',').some((name) => name.trim() === 'mqtt');
 
 /**
+ * Where the MQTT packet that starts at `at` in `data` ends, from its fixed header: a type byte,
+ * then the Remaining Length in 1 to 4 bytes, 7 bits each, least significant first, the top bit
+ * set when another byte follows. Undefined when the header is cut short or malformed (a fifth
+ * length byte); the end may lie past `data`.
+ */
+export function packetEnd(data, at = 0) {
+  let remaining = 0;
+  for (let i = 0; i < 4; i += 1) {
+    const index = at + 1 + i;
+    if (index >= data.length) return undefined;
+    remaining += (data[index] & 0x7f) * 128 ** i;
+    if ((data[index] & 0x80) === 0) return index + 1 + remaining;
+  }
+  return undefined;
+}
+
+/** Whether `data` is a run of whole MQTT packets, none cut short (an empty message is). */
+export function holdsWholePackets(data) {
+  let at = 0;
+  while (at < data.length) {
+    const end = packetEnd(data, at);
+    if (end === undefined || end > data.length) return false;
+    at = end;
+  }
+  return true;
+}
+
+/**
  * Start a relay on 127.0.0.1 (a free port) to `upstreamUrl`. Resolves to
  * `{ url, setMode(mode), sendText(text), close(), stats }`, where `stats.toBroker` and
  * `stats.toClient` count `messages` received, `frames` sent on, their `bytes` and the `largest`
- * frame sent, and `stats.connections` / `stats.open` count clients accepted / still connected.
+ * frame sent, `stats.connections` / `stats.open` count clients accepted / still connected, and
+ * `stats.faulted` what the fault modes did. The first `spare` connections are relayed as in pass
+ * mode.
  */
-export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
-  let current = checkMode(mode);
+export async function startRelay(upstreamUrl, { mode = 'pass', spare = 0 } = {}) {
+  const handshakeMode = HANDSHAKE_MODES.includes(mode);
+  let current = handshakeMode ? 'pass' : checkMode(mode);
   const direction = () => ({ messages: 0, frames: 0, bytes: 0, largest: 0 });
-  const stats = { connections: 0, open: 0, texts: 0, toBroker: direction(), toClient: direction() };
+  const stats = { connections: 0, open: 0, texts: 0, faulted: 0, toBroker: direction(), toClient: direction() };
   const pairs = new Set();
+  // Handshakes so far, and which upgrade requests belong to spared connections.
+  let handshakes = 0;
+  const spared = new WeakSet();
 
   const server = new WebSocketServer({
     host: '127.0.0.1',
@@ -47,21 +110,32 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
     // A client that does not offer `mqtt` is refused before the handshake completes, as a broker
     // would refuse it; otherwise the relay would hide a client that forgets the subprotocol.
     verifyClient: ({ req }, done) => done(offersMqtt(req), 400, 'the mqtt subprotocol is required'),
-    // Echo `mqtt`: the client checks that the server chose it [MQTT-6.0.0-4].
-    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+    // Echo `mqtt`: the client checks that the server chose it [MQTT-6.0.0-4]. (Called for every
+    // accepted client: each offers `mqtt`.)
+    handleProtocols: (protocols, req) => {
+      handshakes += 1;
+      if (handshakes <= spare) spared.add(req);
+      else if (mode === 'no-subprotocol') {
+        stats.faulted += 1;
+        return false; // no Sec-WebSocket-Protocol header in the response
+      }
+      return protocols.has('mqtt') ? 'mqtt' : false;
+    },
   });
   await new Promise((ok, fail) => {
     server.once('listening', ok);
     server.once('error', fail);
   });
 
-  server.on('connection', (client) => {
+  server.on('connection', (client, req) => {
     stats.connections += 1;
     stats.open += 1;
     // One upstream connection per client, so the broker sees one MQTT connection per page client.
     const upstream = new WebSocket(upstreamUrl, 'mqtt');
-    const toBroker = forwarder(client, upstream, stats.toBroker);
-    const toClient = forwarder(upstream, client, stats.toClient);
+    // The mode this connection's messages are relayed in, now.
+    const modeNow = spared.has(req) ? () => 'pass' : () => current;
+    const toBroker = forwarder(client, upstream, stats.toBroker, modeNow, 'toBroker');
+    const toClient = forwarder(upstream, client, stats.toClient, modeNow, 'toClient');
     const pair = { client, flush: () => (toBroker.flush(), toClient.flush()) };
     pairs.add(pair);
     // Errors (a refused upstream, a reset) end in 'close', handled by the forwarders; without a
@@ -74,8 +148,9 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
     });
   });
 
-  // Forwards `from`'s messages to `to` in the current mode, and `from`'s close to `to`.
-  function forwarder(from, to, counts) {
+  // Forwards `from`'s messages to `to` in the mode `modeNow()` gives, and `from`'s close to `to`;
+  // `side` is 'toBroker' or 'toClient', for the faults that act in one direction only.
+  function forwarder(from, to, counts, modeNow, side) {
     let held = [];
     let timer;
     // Messages written while the upstream is still connecting wait here, in order.
@@ -97,7 +172,8 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
       counts.messages += 1;
       // A text frame is passed on unchanged in every mode: re-framing it would change its meaning.
       if (!binary) return void (flush(), write(data, false));
-      if (current === 'merge') {
+      const now = modeNow();
+      if (now === 'merge') {
         held.push(data);
         clearTimeout(timer);
         if (held.length >= MERGE_MAX_MESSAGES) flush();
@@ -105,8 +181,19 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
         return;
       }
       flush(); // after a switch away from merge, what is held goes first
-      if (current === 'split') for (let i = 0; i < data.length; i += 1) write(data.subarray(i, i + 1), true);
-      else write(data, true);
+      const first = now === 'first-packet-only' && side === 'toBroker' ? packetEnd(data) : undefined;
+      if (now === 'split') for (let i = 0; i < data.length; i += 1) write(data.subarray(i, i + 1), true);
+      else if (now === 'text-frames' && side === 'toClient') {
+        stats.faulted += 1;
+        write(data, false);
+      } else if (now === 'whole-packets-only' && side === 'toBroker' && !holdsWholePackets(data)) {
+        stats.faulted += 1; // dropped
+      } else if (first < data.length) {
+        // first-packet-only, and more than the first packet: the rest is lost. (Less than one
+        // whole packet, or exactly one, goes as it came.)
+        stats.faulted += 1;
+        write(data.subarray(0, first), true);
+      } else write(data, true);
     });
     from.on('close', (code, reason) => {
       // What was held still goes out (when `to` is open), then `to` closes the way `from` did.
@@ -120,7 +207,12 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
   }
 
   function checkMode(value) {
-    if (!MODES.includes(value)) throw new Error(`relay mode must be one of ${MODES.join(', ')}, not ${value}`);
+    if (HANDSHAKE_MODES.includes(value)) {
+      throw new Error(`relay mode ${value} acts on the handshake: give it to startRelay`);
+    }
+    if (!MODES.includes(value)) {
+      throw new Error(`relay mode must be one of ${[...MODES, ...HANDSHAKE_MODES].join(', ')}, not ${value}`);
+    }
     return value;
   }
 
@@ -128,6 +220,7 @@ export async function startRelay(upstreamUrl, { mode = 'pass' } = {}) {
     url: `ws://127.0.0.1:${server.address().port}/mqtt`,
     stats,
     setMode(value) {
+      if (handshakeMode) throw new Error(`a relay started in mode ${mode} keeps it`);
       current = checkMode(value);
       // Nothing held should wait for a message that a new mode would no longer hold back.
       for (const pair of pairs) pair.flush();
