@@ -73,8 +73,9 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
       return `${key}: ${verdict} (expected ${(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).join(' or ')}); seen: ${result.seen}\n${result.transcript.slice(-12).join('\n')}`;
     });
   assert.deepEqual(unexpected, [], unexpected.join('\n\n'));
-  // Each verdict is proven by its trace.
-  for (const result of report.results) {
+  // Each verdict is proven by its trace (a check skipped for a limit the broker did not declare
+  // has nothing to show: it opened no connection).
+  for (const result of report.results.filter((r) => r.verdict !== 'skipped')) {
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');

@@ -9,8 +9,9 @@
 //
 // A run always starts with the version check, and when that one cannot connect the rest of the
 // version is skipped. So the two faults that break every connection spare the relay's first one
-// (the version check's probe); the version check then passes and the WebSocket check meets the
-// fault. The two faults that only touch how packets share messages leave the version check alone.
+// (the version check's probe: in 5.0 it needs one connection, where 3.1.1's also tries what the
+// broker refuses); the version check then passes and the WebSocket check meets the fault. The
+// two faults that only touch how packets share messages leave the version check alone.
 //
 // Alone: trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/check_transport.test.mjs
 import { test } from 'node:test';
@@ -58,7 +59,7 @@ const FAULTS = [
 ];
 
 /**
- * Runs `qoscope.checkBroker(relay.url)` in a fresh page for MQTT 3.1.1 and the checks `only` (the
+ * Runs `qoscope.checkBroker(relay.url)` in a fresh page for MQTT 5.0 and the checks `only` (the
  * version check comes first anyway). Resolves to `{ results, errors }`: the results by id, each
  * `{ verdict, seen, transcript }`, and the page's errors.
  */
@@ -67,7 +68,7 @@ function runChecks(t, relay, only) {
     await page.waitForFunction(() => typeof window.qoscope?.checkBroker === 'function', null, { timeout: 30_000 });
     const run = await page.evaluate(async ({ url, only }) => {
       try {
-        const { report } = await window.qoscope.checkBroker(url, { versions: ['3.1.1'], only, heavy: false });
+        const { report } = await window.qoscope.checkBroker(url, { versions: ['5.0'], only, heavy: false });
         return { ok: true, results: report.results };
       } catch (err) {
         return { ok: false, error: String(err?.message ?? err) };
