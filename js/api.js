@@ -84,8 +84,8 @@ function text(object, name) {
   return value;
 }
 
-/** Causes of a lost connection reported as `error` events: the broker said no, or closed first. */
-const CONNECT_ERRORS = new Set(['CONNECTION_REFUSED', 'UNSUPPORTED_PROTOCOL_VERSION', 'CLOSED_BEFORE_CONNACK']);
+/** Causes of a lost connection that are the broker saying no: `error` events, as in MQTT.js. */
+const REFUSALS = new Set(['CONNECTION_REFUSED', 'UNSUPPORTED_PROTOCOL_VERSION']);
 
 /** An Error with `code` (why the connection ended) and, when the broker gave one, `reasonCode`. */
 function codedError(message, code, reasonCode) {
@@ -190,10 +190,28 @@ function connectOptions(options) {
       willRetain,
       whole(options, 'connectTimeout', MAX_U32),
       reconnectPeriod,
+      bool(options, 'republishUnconfirmed') ?? false,
       bool(options, 'trace') ?? false,
     ],
+    warning: sessionWarning(protocolVersion, options, properties),
   };
 }
+
+/**
+ * The mistake worth a word: in 5.0, `clean: false` keeps the session only for its Session
+ * Expiry Interval, which is 0 when not given ([v5 MQTT-3.1.2-23]), so the broker ends the
+ * session when the connection drops.
+ */
+function sessionWarning(protocolVersion, options, properties) {
+  if (protocolVersion !== 5 || bool(options, 'clean') !== false) return undefined;
+  if ((whole(properties, 'sessionExpiryInterval', MAX_U32) ?? 0) > 0) return undefined;
+  return 'the broker will end this session when the connection drops; set properties.sessionExpiryInterval to keep it';
+}
+
+/** The error a publish rejects with when the session was lost after PUBREC. */
+const DELIVERY_UNKNOWN =
+  'the session was lost after the broker acknowledged receipt (PUBREC): whether the message was delivered is unknown; ' +
+  'it was not sent again (republishUnconfirmed: true would send it again, at the risk of a duplicate)';
 
 const DATABASE = 'qoscope';
 const STORE = 'sessions';
@@ -242,15 +260,24 @@ class Client {
   #connecting;
   #store;
   #reconnects = false;
+  #retries = false;
+  #warning;
 
-  constructor(connecting) {
+  /**
+   * `connecting` settles with the first CONNACK; until then, with `retries`, a connection that
+   * closes is tried again instead of rejecting it (MQTT.js's `allowRetries`).
+   */
+  constructor(connecting, retries) {
     this.#connecting = connecting;
+    this.#retries = retries;
   }
 
   /** Starts the connection; `this.#connecting` settles when CONNACK arrives or it fails. */
-  open(Connection, url, { settings, reconnects }, store, saved) {
+  open(Connection, url, { settings, reconnects, warning }, store, saved) {
     this.#store = store;
     this.#reconnects = reconnects;
+    this.#retries &&= reconnects;
+    this.#warning = warning;
     try {
       this.#connection = new Connection(url, ...settings, store, saved, this.#events());
     } catch (error) {
@@ -389,6 +416,12 @@ class Client {
         const connecting = this.#connecting;
         this.#connecting = null;
         connecting?.resolve(this);
+        const warning = this.#warning;
+        if (warning) {
+          this.#warning = undefined;
+          // Once, after the task that resolves connectAsync, so that listeners added then hear it.
+          setTimeout(() => this.#emit('warning', warning));
+        }
         this.#emit('connect', { sessionPresent, properties: propertiesObject(properties) });
       },
       messages: (dataView, boundsView, flagsView, properties) => {
@@ -410,6 +443,8 @@ class Client {
       published: (flow, reasonCode) => Client.#settle(this.#publishes, flow, (entry) => entry.resolve({ reasonCode })),
       publishFailed: (flow, message) =>
         Client.#settle(this.#publishes, flow, (entry) => entry.reject(new Error(message))),
+      publishUnknown: (flow) =>
+        Client.#settle(this.#publishes, flow, (entry) => entry.reject(codedError(DELIVERY_UNKNOWN, 'DELIVERY_UNKNOWN', -1))),
       subscribed: (pid, codes) => {
         const granted = Array.from(codes);
         Client.#settle(this.#requests, pid, (entry) =>
@@ -420,9 +455,11 @@ class Client {
       reconnecting: () => this.#emit('reconnect'),
       closed: (reason, code, reasonCode) => {
         const error = codedError(reason, code, reasonCode);
-        // A refusal is an error to the application, as MQTT.js reports a refused CONNACK.
-        if (CONNECT_ERRORS.has(code)) this.#emit('error', error);
-        this.#failConnect(error);
+        // A refusal is an error to the application, as MQTT.js reports a refused CONNACK; a
+        // close is tried again when retries are allowed.
+        const refused = REFUSALS.has(code);
+        if (refused) this.#emit('error', error);
+        if (refused || !this.#retries) this.#failConnect(error);
         // With no reconnection to come, what is still waiting cannot complete on this page
         // (with `persist`, the saved session sends it again on the next load).
         if (!this.#reconnects) this.#abandon(`the connection closed: ${reason}`);
@@ -440,13 +477,18 @@ class Client {
 
 /** `connectAsync(url, options)` over the wasm module's `Connection` class. */
 export function makeConnectAsync(Connection) {
-  /** Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. */
-  return async function connectAsync(url, options) {
+  /**
+   * Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. As
+   * in MQTT.js, with `allowRetries` (the default) and `reconnectPeriod` > 0 a connection that
+   * closes before CONNACK is tried again; a refusal, or any close with `allowRetries` false,
+   * rejects.
+   */
+  return async function connectAsync(url, options, allowRetries = true) {
     const connect = connectOptions(options);
     const { clientId, persist } = connect;
     const { store, saved } = persist ? await openStateStore(clientId) : {};
     return new Promise((resolve, reject) => {
-      new Client({ resolve, reject }).open(Connection, String(url), connect, store, saved);
+      new Client({ resolve, reject }, allowRetries !== false).open(Connection, String(url), connect, store, saved);
     });
   };
 }

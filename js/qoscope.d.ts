@@ -35,6 +35,13 @@ export interface ConnectOptions {
   connectTimeout?: number;
   /** Keep the session state in IndexedDB under `clientId`, so a reload resumes it (use with clean: false). */
   persist?: boolean;
+  /**
+   * When the broker has lost the session (Session Present 0) after it acknowledged a QoS 2
+   * publish with PUBREC, whether it delivered the message cannot be known. `false` (the
+   * default) rejects that publish with `code: "DELIVERY_UNKNOWN"` and sends nothing twice;
+   * `true` publishes it again as a new message: never lost, perhaps delivered twice.
+   */
+  republishUnconfirmed?: boolean;
   /** `packetsend` / `packetreceive` events (the app's build only). */
   trace?: boolean;
 }
@@ -92,11 +99,16 @@ export interface Client {
   on(event: 'connect', listener: (connack: { sessionPresent: boolean; properties: Properties }) => void): Client;
   on(event: 'error', listener: (error: Error | ConnectionError) => void): Client;
   on(event: 'reconnect' | 'close', listener: () => void): Client;
+  /** Once, for a likely mistake: `clean: false` in 5.0 without `properties.sessionExpiryInterval`. */
+  on(event: 'warning', listener: (message: string) => void): Client;
   /** `null` for a received packet that could not be decoded. */
   on(event: 'packetsend' | 'packetreceive', listener: (packet: Record<string, unknown> | null) => void): Client;
   off(event: string, listener: (...args: any[]) => void): Client;
-  /** Resolves when the QoS flow completes (QoS 0: when written). */
-  /** A string is sent as UTF-8; no message is an empty payload. */
+  /**
+   * Resolves when the QoS flow completes (QoS 0: when written). Rejects when the broker refuses
+   * it, or with `code: "DELIVERY_UNKNOWN"` when the session was lost after PUBREC. A string
+   * is sent as UTF-8; no message is an empty payload.
+   */
   publishAsync(topic: string, message?: string | ArrayBuffer | ArrayBufferView, options?: PublishOptions): Promise<{ reasonCode: number }>;
   /** Resolves with the granted QoS per filter, or its failure code (128 and above). */
   subscribeAsync(filters: string | string[], options?: SubscribeOptions): Promise<{ topic: string; qos: number }[]>;
@@ -109,7 +121,9 @@ export interface Client {
 }
 
 /**
- * Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it;
- * rejects with a {@link ConnectionError} when the first connection ends before that.
+ * Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. As
+ * in MQTT.js, with `allowRetries` (default true) and `reconnectPeriod` > 0, a connection that
+ * closes before CONNACK is tried again; a refusal, or a close with `allowRetries` false or no
+ * reconnection, rejects with a {@link ConnectionError}.
  */
-export function connectAsync(url: string, options?: ConnectOptions): Promise<Client>;
+export function connectAsync(url: string, options?: ConnectOptions, allowRetries?: boolean): Promise<Client>;

@@ -38,6 +38,27 @@ fn world(config: BrokerConfig, version: ProtocolVersion, faults: LinkFaults, see
     world
 }
 
+/// A 5.0 world whose subscriber is subscribed to `demo` at QoS 1.
+fn subscribed_to_demo_at_qos1(seed: u64) -> World {
+    let mut world = world(
+        BrokerConfig::default(),
+        ProtocolVersion::V5,
+        LinkFaults::default(),
+        seed,
+    );
+    world
+        .with_session(SUBSCRIBER, |session, now| {
+            let subscription = Subscription {
+                filter: "demo".into(),
+                options: SubscriptionOptions::qos(QoS::AtLeastOnce),
+            };
+            session.subscribe(now, vec![subscription], Default::default())
+        })
+        .unwrap();
+    world.run_until_quiet(1_000).unwrap();
+    world
+}
+
 /// Runs all nine to the end and returns the rows and the matrix of everything traced.
 fn run_all_nine(world: &mut World, store: &mut TraceStore, run: u32) -> Vec<DeliveryRow> {
     let plan = AllNinePlan::new("matrix", run);
@@ -191,22 +212,7 @@ fn a_broker_that_delivers_at_the_publish_qos_is_marked_as_a_bug() {
 
 #[test]
 fn a_lost_puback_and_a_reconnect_mark_the_second_copy_as_a_duplicate() {
-    let mut world = world(
-        BrokerConfig::default(),
-        ProtocolVersion::V5,
-        LinkFaults::default(),
-        5,
-    );
-    world
-        .with_session(SUBSCRIBER, |session, now| {
-            let subscription = Subscription {
-                filter: "demo".into(),
-                options: SubscriptionOptions::qos(QoS::AtLeastOnce),
-            };
-            session.subscribe(now, vec![subscription], Default::default())
-        })
-        .unwrap();
-    world.run_until_quiet(1_000).unwrap();
+    let mut world = subscribed_to_demo_at_qos1(5);
     world.drop_next(PUBLISHER, Side::ToClient, PacketType::PubAck);
     world
         .with_session(PUBLISHER, |session, now| {
@@ -411,22 +417,7 @@ fn in_3_1_1_overlapping_subscriptions_get_one_copy_at_the_highest_grant() {
 
 #[test]
 fn a_qos1_message_whose_first_arrival_carries_dup_is_not_a_duplicate() {
-    let mut world = world(
-        BrokerConfig::default(),
-        ProtocolVersion::V5,
-        LinkFaults::default(),
-        9,
-    );
-    world
-        .with_session(SUBSCRIBER, |session, now| {
-            let subscription = Subscription {
-                filter: "demo".into(),
-                options: SubscriptionOptions::qos(QoS::AtLeastOnce),
-            };
-            session.subscribe(now, vec![subscription], Default::default())
-        })
-        .unwrap();
-    world.run_until_quiet(1_000).unwrap();
+    let mut world = subscribed_to_demo_at_qos1(9);
     // The broker's first attempt is lost on the way to the subscriber, which then reconnects:
     // the re-send (DUP=1) is the first copy the application sees.
     world.drop_next(SUBSCRIBER, Side::ToClient, PacketType::Publish);

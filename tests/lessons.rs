@@ -47,7 +47,7 @@ fn run_to_end(lesson: &Lesson, version: ProtocolVersion) -> Finished {
 
 #[test]
 fn every_lesson_runs_to_its_end_and_its_outcome_is_in_the_trace_in_both_versions() {
-    assert_eq!(catalogue().len(), 11);
+    assert_eq!(catalogue().len(), 12);
     for lesson in catalogue() {
         for version in VERSIONS {
             let finished = run_to_end(lesson, version);

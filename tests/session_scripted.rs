@@ -670,11 +670,16 @@ fn session_present_0_after_a_resume_reports_session_lost_and_requeues_messages_a
         let connect = peer.open();
         assert!(!connect.clean_start);
         peer.accept(false, Properties::default());
-        // c had its PUBREC: the server owned it, so it is done. a and b go again as new
-        // messages (new ids, DUP 0) after the subscription is made again.
+        // c had its PUBREC: the server took it, but a server that forwards on PUBREL may never
+        // have delivered it, and without the session it never will: its outcome is unknown,
+        // and it is not sent again. a and b go again as new messages (new ids, DUP 0) after
+        // the subscription is made again.
         assert_eq!(
             peer.events(),
-            [published(c), Event::SessionLost { requeued: 2 }]
+            [
+                Event::PublishUnknown { flow: c },
+                Event::SessionLost { requeued: 2 }
+            ]
         );
         assert_eq!(
             peer.sent(),
@@ -709,6 +714,55 @@ fn session_present_0_after_a_resume_reports_session_lost_and_requeues_messages_a
         assert!(matches!(events[0], Event::Subscribed { .. }), "{events:?}");
         assert_eq!(events[1..], [published(a), published(b)]);
     });
+}
+
+#[test]
+fn with_republish_unconfirmed_a_qos2_message_past_pubrec_is_published_again_after_a_lost_session() {
+    for_both(|version| {
+        let mut options = resumable(version);
+        options.republish_unconfirmed = true;
+        let mut peer = Peer::new(options);
+        peer.connect();
+        let flow = peer.publish("l/c", "kept", QoS::ExactlyOnce);
+        assert_eq!(peer.sent(), [publish("l/c", "kept", q2(1))]);
+        peer.inject(pubrec(1));
+        assert_eq!(peer.sent(), [pubrel(1)]);
+        peer.cut();
+        peer.open();
+        peer.accept(false, Properties::default());
+        // At least once: the payload was kept past PUBREC, and it goes again as a new message.
+        assert_eq!(peer.events(), [Event::SessionLost { requeued: 1 }]);
+        assert_eq!(peer.sent(), [publish("l/c", "kept", q2(2))]);
+        peer.inject(pubrec(2));
+        assert_eq!(peer.sent(), [pubrel(2)]);
+        peer.inject(pubcomp(2));
+        assert_eq!(peer.events(), [published(flow)]);
+    });
+}
+
+#[test]
+fn a_lost_session_after_pubrec_is_noted_in_the_trace() {
+    let mut peer = Peer::connected(ProtocolVersion::V5);
+    peer.publish("l/c", "c", QoS::ExactlyOnce);
+    peer.sent();
+    peer.inject(pubrec(1));
+    peer.sent();
+    peer.cut();
+    peer.open();
+    peer.accept(false, Properties::default());
+    let notes: Vec<String> = peer
+        .session
+        .poll_trace()
+        .into_iter()
+        .filter_map(|event| match event {
+            TraceEvent::Note(note) => Some(note.text),
+            _ => None,
+        })
+        .collect();
+    assert_eq!(
+        notes,
+        ["session lost after PUBREC of id=1: delivery unknown, not sent again"]
+    );
 }
 
 #[test]

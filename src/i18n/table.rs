@@ -114,6 +114,8 @@ texts! {
     Protocol: "Protocol", "协议";
     KeepAliveSeconds: "Keep alive (s)", "心跳间隔 Keep Alive（秒）";
     SessionExpirySeconds: "Session expiry (s)", "会话过期间隔（秒）";
+    SessionEndsOnDrop: "Without a session expiry, the broker will end this session when the connection drops ([v5 MQTT-3.1.2-23]); set Session expiry to keep it.",
+        "未设置会话过期间隔时，连接断开后代理会结束此会话（[v5 MQTT-3.1.2-23]）；请设置会话过期间隔以保留会话。";
     CleanStart: " Clean start", " 全新会话（Clean Start）";
     CleanSession: " Clean session", " 清除会话（Clean Session）";
     LastWill: " Last will", " 遗嘱消息";

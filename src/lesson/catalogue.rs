@@ -21,10 +21,12 @@ pub(super) const PAIR: &[Actor] = &[
     Actor {
         name: "Publisher",
         will: None,
+        keeps_session: true,
     },
     Actor {
         name: "Subscriber",
         will: None,
+        keeps_session: true,
     },
 ];
 
@@ -573,10 +575,12 @@ const RETAINED: Lesson = Lesson {
         Actor {
             name: "Publisher",
             will: None,
+            keeps_session: true,
         },
         Actor {
             name: "Late subscriber",
             will: None,
+            keeps_session: true,
         },
     ],
     granted_qos_cap: QoS::ExactlyOnce,
@@ -660,10 +664,12 @@ const LAST_WILL: Lesson = Lesson {
         Actor {
             name: "Sensor",
             will: Some((WILL_TOPIC, "offline")),
+            keeps_session: true,
         },
         Actor {
             name: "Monitor",
             will: None,
+            keeps_session: true,
         },
     ],
     granted_qos_cap: QoS::ExactlyOnce,
@@ -723,6 +729,104 @@ const LAST_WILL: Lesson = Lesson {
     },
 };
 
+/// A publisher whose session ends with its connection: the common 5.0 mistake of Clean Start 0
+/// without a Session Expiry Interval; in 3.1.1, CleanSession 1.
+const FORGETFUL_PAIR: &[Actor] = &[
+    Actor {
+        name: "Publisher",
+        will: None,
+        keeps_session: false,
+    },
+    Actor {
+        name: "Subscriber",
+        will: None,
+        keeps_session: true,
+    },
+];
+
+const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
+    id: "lost-session-after-pubrec",
+    title: Bilingual {
+        en: "A lost session after PUBREC",
+        zh: "PUBREC 之后会话丢失",
+    },
+    summary: Bilingual {
+        en: "PUBREC says the broker has the message, not that anyone got it: when the session is \
+             lost before PUBREL, delivery is unknown, and qoscope says so.",
+        zh: "PUBREC 只表示代理收到了消息，并不表示有人收到了它：如果会话在 PUBREL 之前丢失，\
+             投递结果未知，qoscope 会如实报告。",
+    },
+    actors: FORGETFUL_PAIR,
+    granted_qos_cap: QoS::ExactlyOnce,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en: "Publisher connects with a session that ends with the connection: in 5.0, \
+                     Clean Start 0 but no Session Expiry Interval, so the interval is 0; in \
+                     3.1.1, CleanSession 1. Subscriber keeps its session and subscribes to \
+                     lesson/# at QoS 2.",
+                zh: "发布者建立的会话随连接结束：5.0 中 Clean Start 为 0 但没有 Session Expiry \
+                     Interval，即间隔为 0；3.1.1 中 CleanSession 为 1。订阅者保留会话，并以 QoS 2 \
+                     订阅 lesson/#。",
+            },
+            rules: "[v5 MQTT-3.1.2-23] · [v3 MQTT-3.1.2-6]",
+            actions: SETUP,
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher publishes at QoS 2. The broker answers PUBREC: it has the \
+                     message. Like Mosquitto, it forwards a QoS 2 message when PUBREL comes \
+                     (Method A), and Publisher's PUBREL is lost on the way.",
+                zh: "发布者以 QoS 2 发布。代理回复 PUBREC：消息已在代理手中。与 Mosquitto 一样，\
+                     它在收到 PUBREL 时才转发 QoS 2 消息（方法 A），而发布者的 PUBREL 在途中丢失。",
+            },
+            rules: "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8], v5 §4.3.3",
+            actions: &[
+                drop_next(Side::ToBroker, PacketType::PubRel),
+                publish(QoS::ExactlyOnce),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "The connection drops before PUBREL arrives. The broker ends Publisher's \
+                     session, and with it the message it was holding: it was never forwarded.",
+                zh: "PUBREL 到达之前连接断开。代理结束了发布者的会话，连同它持有的那条消息：\
+                     这条消息从未被转发。",
+            },
+            rules: "[v5 MQTT-3.1.2-23] · [v3 MQTT-3.1.2-6]",
+            actions: &[Action::Cut(PUBLISHER)],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher reconnects. CONNACK says Session Present 0: the broker has no \
+                     session, so PUBREL cannot finish the exchange. Had the broker delivered the \
+                     message? PUBREC cannot tell. qoscope reports the publish's outcome as \
+                     unknown (DELIVERY_UNKNOWN) instead of claiming it was delivered; with \
+                     republishUnconfirmed it would publish it again, at the risk of a duplicate.",
+                zh:
+                    "发布者重新连接。CONNACK 中 Session Present 为 0：代理没有会话，PUBREL 无法完成\
+                     交换。代理投递过这条消息吗？PUBREC 无法说明。qoscope 把这次发布的结果报告为\
+                     未知（DELIVERY_UNKNOWN），而不是声称已送达；设置 republishUnconfirmed 时会\
+                     重新发布，但可能重复。",
+            },
+            rules: "[v5 MQTT-3.2.2-5] · [v3 MQTT-3.2.2-1], v5 §4.3.3",
+            actions: &[Action::Connect(PUBLISHER)],
+        },
+    ],
+    outcome: Outcome {
+        text: Bilingual {
+            en: "Subscriber never receives the message, and Publisher's publish ends as \
+                 \"delivery unknown\", not as delivered.",
+            zh:
+                "订阅者始终没有收到这条消息，发布者的这次发布以\"投递未知\"结束，而不是\"已送达\"。",
+        },
+        checks: &[
+            received(SUBSCRIBER, TOPIC, 0, QoS::ExactlyOnce),
+            Check::DeliveryUnknown(PUBLISHER),
+        ],
+    },
+};
+
 const LESSONS: &[Lesson] = &[
     QOS0_LOSS,
     QOS1_LOST_PUBACK,
@@ -733,6 +837,7 @@ const LESSONS: &[Lesson] = &[
     DOWNGRADE_2_TO_1,
     DOWNGRADE_1_TO_0,
     PERSISTENT_SESSION,
+    LOST_SESSION_AFTER_PUBREC,
     RETAINED,
     LAST_WILL,
 ];

@@ -4,7 +4,7 @@
 use crate::codec::{Packet, PacketType, Pid, QoS};
 use crate::i18n::Bilingual;
 use crate::sim::ClientIndex;
-use crate::trace::{Direction, FlowRole, PacketFate, PacketRecord, TraceStore};
+use crate::trace::{Direction, FlowRole, FlowState, PacketFate, PacketRecord, TraceStore};
 
 /// The expected outcome: a sentence for the learner and the checks behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -49,6 +49,9 @@ pub enum Check {
     },
     /// The client got a CONNACK with Session Present 1.
     SessionResumed(ClientIndex),
+    /// A publish of the client's ended with its delivery unknown (the session was lost after
+    /// PUBREC).
+    DeliveryUnknown(ClientIndex),
 }
 
 impl Outcome {
@@ -150,6 +153,11 @@ impl Check {
                     .then_some(())
                     .ok_or_else(|| format!("no {} was sent again with its packet id", kind.name()))
             }
+            Check::DeliveryUnknown(client) => trace
+                .flows()
+                .any(|flow| flow.id.client == tag(client) && flow.state == FlowState::Unknown)
+                .then_some(())
+                .ok_or_else(|| "no publish ended with its delivery unknown".to_owned()),
             Check::SessionResumed(client) => packets_of(trace, client, PacketType::ConnAck)
                 .any(|(_, packet)| matches!(packet, Packet::ConnAck(ack) if ack.session_present))
                 .then_some(())

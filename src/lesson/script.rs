@@ -22,6 +22,9 @@ pub struct Actor {
     pub name: &'static str,
     /// A will as (topic, payload), published at QoS 1 if the connection ends without DISCONNECT.
     pub will: Option<(&'static str, &'static str)>,
+    /// Whether its session outlives the connection; when not, v5 Clean Start 0 without a
+    /// Session Expiry Interval (the common mistake), v3 CleanSession 1.
+    pub keeps_session: bool,
 }
 
 /// One thing a step does to the world.
@@ -163,11 +166,12 @@ fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -
 
 impl Actor {
     /// A session that outlives its connection (v3 CleanSession 0; v5 Clean Start 0 with a one
-    /// hour Session Expiry Interval), so every reconnect resumes it.
+    /// hour Session Expiry Interval), so every reconnect resumes it; or, for an actor that does
+    /// not keep its session, one that ends with the connection.
     fn options(&self, version: ProtocolVersion) -> ConnectOptions {
         let mut options = ConnectOptions::new(version, self.name.replace(' ', "-"));
-        options.clean_start = false;
-        if version == ProtocolVersion::V5 {
+        options.clean_start = version == ProtocolVersion::V311 && !self.keeps_session;
+        if version == ProtocolVersion::V5 && self.keeps_session {
             options.properties.session_expiry_interval = Some(3600);
         }
         options.will = self.will.map(|(topic, payload)| Will {

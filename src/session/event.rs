@@ -186,6 +186,13 @@ pub enum Event {
         /// The Reason String, if any.
         reason_string: Option<String>,
     },
+    /// The session was lost (Session Present 0) after the broker acknowledged receipt of a
+    /// QoS 2 publish with PUBREC: whether it was delivered cannot be known, and it is not sent
+    /// again (see [`super::ConnectOptions::republish_unconfirmed`]).
+    PublishUnknown {
+        /// The flow.
+        flow: FlowId,
+    },
     /// The connection ended; in-flight state is kept for the next one.
     ConnectionLost(LostCause),
 }

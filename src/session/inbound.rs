@@ -174,21 +174,37 @@ impl Session {
     }
 
     /// The server has no session for us although we had state: [v5 MQTT-3.2.2-5] says discard
-    /// it. Messages the server already owns (PUBREC received) are complete; the others are
-    /// queued again as new messages so nothing is lost (they may arrive twice), and the
-    /// subscriptions are made again.
+    /// it. Messages not yet acknowledged are queued again as new messages so nothing is lost
+    /// (they may arrive twice), and the subscriptions are made again. A QoS 2 message past
+    /// PUBREC was taken by the broker, but a broker that forwards on PUBREL (Method A of v5
+    /// §4.3.3, as Mosquitto does) may never have delivered it: its outcome is unknown, and it
+    /// is either reported so or, when asked, published again.
     fn recover_lost_session(&mut self, now: u64) {
         self.incoming_qos2.clear();
         self.send_quota = self.server.receive_maximum;
         let mut requeue = Vec::new();
         for (_, entry) in self.outgoing.drain_in_order() {
+            let republish = if entry.stage == Stage::AwaitPubComp {
+                self.options.republish_unconfirmed
+            } else {
+                self.options.recover_lost_session
+            };
             if entry.stage == Stage::AwaitPubComp {
-                self.events.push_back(Event::Published {
-                    flow: entry.flow,
-                    reason: ReasonCode::Success,
-                });
-                self.flow_finished(now, entry.flow, FlowState::Complete);
-            } else if self.options.recover_lost_session {
+                let pid = entry.publish.qos_pid.pid().map_or(0, |pid| pid.get());
+                let text = if republish {
+                    format!("session lost after PUBREC of id={pid}: delivery unknown, published again as a new message (it may arrive twice)")
+                } else {
+                    format!(
+                        "session lost after PUBREC of id={pid}: delivery unknown, not sent again"
+                    )
+                };
+                self.note(now, text);
+            }
+            if entry.stage == Stage::AwaitPubComp && !republish {
+                self.events
+                    .push_back(Event::PublishUnknown { flow: entry.flow });
+                self.flow_finished(now, entry.flow, FlowState::Unknown);
+            } else if republish {
                 let publish = entry.publish;
                 let qos = publish.qos();
                 let mut request = super::PublishRequest::new(publish.topic, publish.payload, qos);
@@ -505,10 +521,14 @@ impl Session {
             }
             Stage::AwaitPubRec => {
                 self.ack_step(now, flow, PacketType::PubRec, ack);
+                let keep = self.options.republish_unconfirmed;
                 if let Some(entry) = self.outgoing.get_mut(ack.pid) {
                     entry.stage = Stage::AwaitPubComp;
-                    // The server owns the message now; only the id is kept ([MQTT-4.3.3-1]).
-                    entry.publish.payload = bytes::Bytes::new();
+                    // The server owns the message now; only the id is needed ([MQTT-4.3.3-1]),
+                    // unless it is to be published again should the session be lost.
+                    if !keep {
+                        entry.publish.payload = bytes::Bytes::new();
+                    }
                 }
             }
             Stage::AwaitPubComp => self.ack_step(now, flow, PacketType::PubRec, ack),

@@ -698,6 +698,17 @@ impl Session {
         }
     }
 
+    /// A line in the trace about this client (shown in transcripts and exports).
+    fn note(&mut self, now: u64, text: String) {
+        if self.tracing() {
+            self.trace.push(TraceEvent::Note(crate::trace::Note {
+                time: now,
+                client: Some(self.tag),
+                text,
+            }));
+        }
+    }
+
     /// Per-connection state that does not survive the connection.
     fn reset_connection_state(&mut self) {
         self.aliases_in.clear();

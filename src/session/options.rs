@@ -37,6 +37,14 @@ pub struct ConnectOptions {
     /// When the server has lost the session (Session Present 0 after a resume), queue unfinished
     /// outgoing messages again as new ones instead of dropping them, and re-subscribe.
     pub recover_lost_session: bool,
+    /// When the session is lost after a QoS 2 PUBREC, the broker had the message but may not
+    /// have delivered it (a broker that forwards on PUBREL, as Mosquitto does, never will):
+    /// `true` publishes it again as a new message (at least once: never lost, perhaps twice);
+    /// `false`, the default, reports its outcome as unknown and does not send it again, so
+    /// nothing is delivered twice and nothing is claimed. Keeping the payload until PUBCOMP is
+    /// the cost of `true`.
+    #[serde(default)]
+    pub republish_unconfirmed: bool,
     /// Record trace events (packets with their bytes, message flows). Builds without the `trace`
     /// feature record nothing whatever this says.
     pub trace: bool,
@@ -58,6 +66,7 @@ impl ConnectOptions {
             retry_interval_ms: None,
             auto_topic_alias: false,
             recover_lost_session: true,
+            republish_unconfirmed: false,
             trace: true,
         }
     }

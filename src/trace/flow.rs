@@ -19,6 +19,9 @@ pub enum FlowState {
     Lost,
     /// Subscriber side: a copy of a message this client had already received (QoS 1 re-sends).
     Duplicated,
+    /// Publisher side: the session was lost after the broker acknowledged receipt (PUBREC);
+    /// whether the message was delivered cannot be known.
+    Unknown,
 }
 
 /// One step with its time.

@@ -54,6 +54,10 @@ extern "C" {
     #[wasm_bindgen(method, js_name = publishFailed)]
     fn publish_failed(this: &Events, flow: u32, message: String);
 
+    /// A publish's outcome cannot be known: the session was lost after PUBREC.
+    #[wasm_bindgen(method, js_name = publishUnknown)]
+    fn publish_unknown(this: &Events, flow: u32);
+
     /// A SUBSCRIBE was answered: per filter, the granted QoS or the failure code.
     #[wasm_bindgen(method)]
     fn subscribed(this: &Events, pid: u16, codes: &[u8]);
@@ -184,6 +188,7 @@ impl Connection {
         will_retain: bool,
         connect_timeout: Option<u32>,
         reconnect_period: u32,
+        republish_unconfirmed: bool,
         trace: bool,
         store: Option<StateStore>,
         saved: Option<Vec<u8>>,
@@ -203,6 +208,7 @@ impl Connection {
         // Packet records feed `packetsend` / `packetreceive`; without them the session skips the trace.
         connect.trace = trace;
         connect.clean_start = clean;
+        connect.republish_unconfirmed = republish_unconfirmed;
         connect.keep_alive = keep_alive;
         connect.username = username;
         connect.password = password.map(Bytes::from);
@@ -397,6 +403,7 @@ fn report_session(events: &Events, event: Event) {
             events.subscribed(pid.get(), &codes);
         }
         Event::Unsubscribed { pid, .. } => events.unsubscribed(pid.get()),
+        Event::PublishUnknown { flow } => events.publish_unknown(flow.index),
         Event::ConnectionLost(cause) => events.closed(
             cause.to_string(),
             cause.code(),

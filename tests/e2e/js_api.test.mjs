@@ -3,6 +3,7 @@
 //   trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/js_api.test.mjs
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
+import { WebSocket, WebSocketServer } from 'ws';
 import { withApp } from './support/browser.mjs';
 import { brokerUrl, useApp } from './support/suite.mjs';
 
@@ -163,4 +164,91 @@ test('JS API: a listener that throws is reported and the client goes on', TIMEOU
     assert.deepEqual(result.acks, [0, 0, 0]);
     assert.equal(result.connected, true);
     assert.ok(errors.some((error) => /listener failed on purpose/.test(error)), `page errors: ${errors}`);
+  }));
+
+/**
+ * A proxy to Mosquitto that drops the connections numbered in `drop` (from 1) as soon as their
+ * CONNECT arrives, before any CONNACK, and relays the others. Resolves to `{ url, close() }`.
+ */
+async function flakyProxy(drop) {
+  const server = new WebSocketServer({
+    host: '127.0.0.1',
+    port: 0,
+    handleProtocols: (protocols) => (protocols.has('mqtt') ? 'mqtt' : false),
+  });
+  await new Promise((ok) => server.once('listening', ok));
+  let seen = 0;
+  server.on('connection', (client) => {
+    seen += 1;
+    if (drop.includes(seen)) {
+      client.once('message', () => client.terminate());
+      return;
+    }
+    const upstream = new WebSocket(BROKER_URL, 'mqtt');
+    const held = [];
+    client.on('message', (data) => (upstream.readyState === WebSocket.OPEN ? upstream.send(data) : held.push(data)));
+    upstream.on('open', () => held.splice(0).forEach((data) => upstream.send(data)));
+    upstream.on('message', (data) => client.send(data));
+    client.on('close', () => upstream.terminate());
+    upstream.on('close', () => client.terminate());
+    upstream.on('error', () => client.terminate());
+  });
+  return {
+    url: `ws://127.0.0.1:${server.address().port}/mqtt`,
+    close: () => new Promise((ok) => { server.clients.forEach((c) => c.terminate()); server.close(ok); }),
+  };
+}
+
+test('JS API: connectAsync keeps trying after a close before CONNACK, unless allowRetries is false', TIMEOUT, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    // The first two attempts are cut; so is the one after the first client ends.
+    const proxy = await flakyProxy([1, 2, 4]);
+    try {
+      const result = await page.evaluate(async (url) => {
+        // As MQTT.js: the first attempt is cut, connectAsync waits for the reconnection.
+        const client = await window.qoscope.connectAsync(url, { reconnectPeriod: 50 });
+        const connected = client.connected;
+        await client.endAsync();
+        // The next attempt is cut too: with allowRetries false that rejects at once.
+        let rejected;
+        try {
+          await window.qoscope.connectAsync(url, { reconnectPeriod: 50 }, false);
+        } catch (error) {
+          rejected = { code: error.code, message: error.message };
+        }
+        return { connected, rejected };
+      }, proxy.url);
+      assert.equal(result.connected, true);
+      assert.equal(result.rejected?.code, 'CLOSED_BEFORE_CONNACK', JSON.stringify(result));
+      assert.match(result.rejected.message, /connection closed before CONNACK/);
+    } finally {
+      await proxy.close();
+    }
+  }));
+
+test('JS API: clean:false in 5.0 without a session expiry warns once that the session ends with the connection', TIMEOUT, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    const warnings = await page.evaluate(async (url) => {
+      const heard = [];
+      for (const options of [
+        { protocolVersion: 5, clean: false },
+        { protocolVersion: 5, clean: false, properties: { sessionExpiryInterval: 60 } },
+        { protocolVersion: 4, clean: false },
+      ]) {
+        const client = await window.qoscope.connectAsync(url, { ...options, clientId: `warn-${Math.random()}` });
+        const mine = [];
+        client.on('warning', (message) => mine.push(message));
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        heard.push(mine);
+        await client.endAsync();
+      }
+      return heard;
+    }, BROKER_URL);
+    assert.deepEqual(warnings, [
+      ['the broker will end this session when the connection drops; set properties.sessionExpiryInterval to keep it'],
+      [],
+      [],
+    ]);
   }));

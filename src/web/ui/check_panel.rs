@@ -15,7 +15,7 @@ use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults};
 use crate::broker_url::BrokerUrl;
 use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout};
+use crate::diagram::{colour_messages, layout, mark_outcomes};
 use crate::i18n::{Lang, Text};
 use crate::trace::TraceStore;
 use crate::web::check_runner::{run, run_id, Target};
@@ -62,6 +62,7 @@ fn result_row(props: &ResultRowProps) -> Html {
             .collect();
         let mut scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
         colour_messages(&mut scene, &store);
+        mark_outcomes(&mut scene, &store);
         html! {
             <div class="check-details" id={format!("details-{key}")}>
                 <dl class="check-facts">

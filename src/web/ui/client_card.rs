@@ -443,6 +443,10 @@ pub fn client_card(props: &ClientCardProps) -> Html {
                         <input id={id("password")} type="password" autocomplete="off" value={form.password.clone()} oninput={edit(|d, v| d.password = v)} />
                     </div>
                     <label><input id={id("clean")} type="checkbox" checked={form.clean_start} onchange={toggle(|d, v| d.clean_start = v)} />{ lang.text(if v5 { Text::CleanStart } else { Text::CleanSession }) }</label>
+                    // A common mistake: 5.0 keeps a session only as long as its expiry, 0 when unset.
+                    if v5 && !form.clean_start && form.session_expiry.trim().parse::<u32>().unwrap_or(0) == 0 {
+                        <p class="lost-note" role="note" id={id("session-warning")}>{ lang.text(Text::SessionEndsOnDrop) }</p>
+                    }
                     <label><input id={id("will")} type="checkbox" checked={form.will} onchange={toggle(|d, v| d.will = v)} />{ lang.text(Text::LastWill) }</label>
                     if form.will {
                         <div class="form-grid">

@@ -14,7 +14,7 @@ use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout};
+use crate::diagram::{colour_messages, layout, mark_outcomes};
 use crate::i18n::Text;
 use crate::lesson::{catalogue, free_play, Actor, Lesson, LessonRun};
 use crate::trace::TraceStore;
@@ -193,6 +193,7 @@ pub fn lesson_panel() -> Html {
     let store = stage.store.borrow();
     let mut scene = layout(store.packets(), &clients, MAX_ROWS);
     colour_messages(&mut scene, &store);
+    mark_outcomes(&mut scene, &store);
     let generation = store.generation();
     let run = stage.run.borrow();
     let current = run.as_ref().and_then(LessonRun::current_step);

@@ -22,7 +22,9 @@ use super::next_frame::NextFrame;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use crate::codec::{PacketType, ProtocolVersion, QoS};
-use crate::diagram::{colour_messages, layout_view, to_mermaid, Scene, Spacing, View};
+use crate::diagram::{
+    colour_messages, layout_view, mark_outcomes, to_mermaid, Scene, Spacing, View,
+};
 use crate::i18n::{Lang, Text};
 use crate::session::PublishRequest;
 use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
@@ -229,6 +231,7 @@ pub fn sim_panel() -> Html {
     };
     let mut scene = layout_view(store.packets(), &clients, view);
     colour_messages(&mut scene, store);
+    mark_outcomes(&mut scene, store);
     let lit = hovered
         .map(|flow| message_flows(store, flow))
         .unwrap_or_default();
