@@ -99,7 +99,7 @@ fn the_simulated_3_1_1_only_broker_answers_level_5_with_connack_0x01() {
     assert!(events
         .iter()
         .any(|(client, event)| *client == v3 && matches!(event, Event::Connected { .. })));
-    let connacks: Vec<Vec<u8>> = world
+    let connacks: Vec<(Vec<u8>, String)> = world
         .poll_trace()
         .iter()
         .filter_map(|event| match event {
@@ -107,12 +107,23 @@ fn the_simulated_3_1_1_only_broker_answers_level_5_with_connack_0x01() {
                 if record.client == v5 as u32 + 1
                     && record.direction == qoscope::trace::Direction::Incoming =>
             {
-                Some(record.raw.to_vec())
+                let label = match &record.packet {
+                    Ok(packet) => packet.to_string(),
+                    Err(error) => error.clone(),
+                };
+                Some((record.raw.to_vec(), label))
             }
             _ => None,
         })
         .collect();
-    assert_eq!(connacks, [vec![0x20, 0x02, 0x00, 0x01]]);
+    // Recorded as the 3.1.1 CONNACK it is, so the diagram labels it as the broker meant it.
+    assert_eq!(
+        connacks,
+        [(
+            vec![0x20, 0x02, 0x00, 0x01],
+            "CONNACK 0x84 Unsupported Protocol Version".to_owned()
+        )]
+    );
 }
 
 #[test]

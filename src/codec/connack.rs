@@ -9,6 +9,26 @@ use super::reason::{check_reason, read_reason};
 use super::wire::{Reader, Sink};
 use super::{PacketType, ProtocolVersion, ReasonCode};
 
+/// The refusal a server of the other protocol version sends for an unsupported level, decoded as
+/// that version reads it: 3.1.1's `20 02 00 01` ([v3 MQTT-3.1.2-2]) in answer to a 5.0 CONNECT,
+/// or a 5.0 CONNACK with 0x84 ([v5 MQTT-3.1.2-2]) in answer to a 3.1.1 one. `raw` is a whole
+/// packet that did not decode as a CONNACK of `asked`.
+pub fn other_versions_refusal(raw: &[u8], asked: ProtocolVersion) -> Option<ConnAck> {
+    let other = match (asked, raw) {
+        (ProtocolVersion::V5, [0x20, 0x02, 0x00, 0x01]) => ProtocolVersion::V311,
+        (ProtocolVersion::V311, [0x20, length, 0x00, 0x84, ..])
+            if usize::from(*length) + 2 == raw.len() =>
+        {
+            ProtocolVersion::V5
+        }
+        _ => return None,
+    };
+    match super::Packet::decode(&bytes::Bytes::copy_from_slice(raw), other) {
+        Ok(super::Packet::ConnAck(connack)) => Some(connack),
+        _ => None,
+    }
+}
+
 /// The server's answer to CONNECT.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct ConnAck {

@@ -36,7 +36,7 @@ pub use ack::Ack;
 pub use annotate::annotate;
 pub use annotate::{Annotated, Field};
 pub use auth::Auth;
-pub use connack::ConnAck;
+pub use connack::{other_versions_refusal, ConnAck};
 pub use connect::{Connect, Will};
 pub use disconnect::Disconnect;
 pub use error::{DecodeError, DecodeErrorKind, EncodeError};

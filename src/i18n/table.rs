@@ -324,6 +324,7 @@ texts! {
     WhatToCheck: "What to check", "检测对象";
     BrokerAtUrl: "Broker at a URL", "指定 URL 的代理";
     BreakOnPurpose: "Break the simulated broker on purpose", "故意让模拟代理出错";
+    SimulatedBrokerDeclares: "What the simulated broker allows", "模拟代理允许的能力";
     CredentialsNotStored: "Credentials are used for this run only and never stored.",
         "凭据仅用于本次运行，不会被保存。";
     BothVersions: "3.1.1 and 5.0", "3.1.1 和 5.0";

@@ -36,7 +36,8 @@ use sorted_map::SortedMap;
 pub use state::{SessionState, SubscriptionRecord};
 
 use crate::codec::{
-    Disconnect, FrameDecoder, Packet, Pid, Properties, ProtocolVersion, QoS, ReasonCode, Topic,
+    other_versions_refusal, Disconnect, FrameDecoder, Packet, Pid, Properties, ProtocolVersion,
+    QoS, ReasonCode, Topic,
 };
 use crate::trace::{
     Direction, FlowEvent, FlowId, FlowState, PacketFate, PacketRecord, StepKind, TraceEvent,
@@ -365,18 +366,15 @@ impl Session {
                     }
                 }
                 Err(error) => {
-                    if self.is_other_versions_refusal(&error.raw) {
+                    let refusal = matches!(self.phase, Phase::AwaitingConnAck { .. })
+                        .then(|| other_versions_refusal(&error.raw, self.options.version))
+                        .flatten();
+                    if let Some(connack) = refusal {
                         let id = self.next_packet_id();
-                        let text =
-                            format!("{} (as the other protocol version's CONNACK)", error.error);
-                        self.record_packet(
-                            id,
-                            now,
-                            Direction::Incoming,
-                            Err(text),
-                            error.raw,
-                            None,
-                        );
+                        // Recorded as what it is, the other version's CONNACK, so the diagram
+                        // labels it as the broker meant it.
+                        let packet = Ok(Packet::ConnAck(connack));
+                        self.record_packet(id, now, Direction::Incoming, packet, error.raw, None);
                         self.close = true;
                         self.go_offline(LostCause::UnsupportedVersion(self.options.version));
                         break;
@@ -395,23 +393,6 @@ impl Session {
                     break;
                 }
             }
-        }
-    }
-
-    /// Whether `raw`, which did not decode as a CONNACK of our version, is the refusal a broker
-    /// of the other version sends for an unsupported protocol level: 3.1.1's `20 02 00 01`
-    /// ([v3 MQTT-3.1.2-2]) to our 5.0 CONNECT, or a 5.0 CONNACK with 0x84 ([v5 MQTT-3.1.2-2])
-    /// to our 3.1.1 CONNECT.
-    fn is_other_versions_refusal(&self, raw: &[u8]) -> bool {
-        if !matches!(self.phase, Phase::AwaitingConnAck { .. }) {
-            return false;
-        }
-        match (self.options.version, raw) {
-            (ProtocolVersion::V5, [0x20, 0x02, 0x00, 0x01]) => true,
-            (ProtocolVersion::V311, [0x20, length, 0x00, 0x84, ..]) => {
-                usize::from(*length) + 2 == raw.len()
-            }
-            _ => false,
         }
     }
 

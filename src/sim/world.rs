@@ -11,7 +11,7 @@ use thiserror::Error;
 
 use super::link::{Carried, Item, Link, LinkFaults, SendOutcome};
 use crate::broker::{Broker, BrokerConfig, BrokerEvent, ConnId};
-use crate::codec::{FrameDecoder, Packet, PacketType, QoS};
+use crate::codec::{other_versions_refusal, FrameDecoder, Packet, PacketType, QoS};
 use crate::session::{ConnectOptions, Event, Session};
 use crate::trace::{
     Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
@@ -555,7 +555,13 @@ impl World {
                     Ok(Some(frame)) => frames.push((Ok(frame.packet), frame.raw)),
                     Ok(None) => break,
                     Err(error) => {
-                        frames.push((Err(error.error.to_string()), error.raw));
+                        // A refusal in the other version's shape is drawn as that CONNACK.
+                        let version = sim.session.version();
+                        let packet = match other_versions_refusal(&error.raw, version) {
+                            Some(connack) if side == Side::ToClient => Ok(Packet::ConnAck(connack)),
+                            _ => Err(error.error.to_string()),
+                        };
+                        frames.push((packet, error.raw));
                         break;
                     }
                 }

@@ -187,3 +187,19 @@ test('credentials bound for ws:// beyond loopback raise a warning first', { time
     await page.fill('#check-url', 'wss://broker.example.com/mqtt');
     assert.equal(await page.locator('#check-credential-warning').count(), 0);
   }));
+
+test('the Check a broker view runs the simulated broker with a declared limit: skips with the reason, no fail', { timeout: 180_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.click('#check-target-sim');
+    await page.selectOption('#check-profile', 'Maximum QoS 1');
+    await page.uncheck('#check-heavy');
+    await page.selectOption('#check-versions', '5.0');
+    await page.click('#check-run');
+    await eventually('the run finishes', async () =>
+      (await page.getAttribute('#check-summary', 'data-done')) === 'true', { timeout: 120_000 });
+    assert.equal(await page.locator('li[data-verdict="fail"]').count(), 0);
+    const skipped = await page.$$eval('li[data-verdict="skipped"]', (rows) => rows.map((row) => row.dataset.check));
+    assert.ok(skipped.includes('qos-2-sub-2@5.0'), skipped.join(', '));
+    assert.match(await page.textContent('#check-declared'), /MQTT 5\.0: .*Maximum QoS 1/);
+    assert.match(await page.textContent('li[data-check="qos-2-sub-2@5.0"]'), /declares Maximum QoS 1/);
+  }));

@@ -33,6 +33,7 @@ import { loadavg, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mqtt from 'mqtt';
 import { chromium } from 'playwright-core';
+import { savedSession } from './support/saved_session.mjs';
 import { serveDist } from './support/server.mjs';
 import { ARTIFACTS_DIR, CHROMIUM_ARGS, ROOT, eventually } from './support/browser.mjs';
 import { deriveSeed, startChaosRelay } from './support/chaos.mjs';
@@ -105,7 +106,6 @@ const WARNING = 'the broker will end this session when the connection drops; set
 // the module's exports, among them its memory (under whatever name the minifier gave it).
 const PAGE = `<!doctype html><meta charset="utf-8"><title>soak</title><script type="module">
 import init, { connectAsync } from "./qoscope.js";
-import { savedSession } from './support/saved_session.mjs';
 const exports = await init();
 const wasmMemory = Object.values(exports).find((value) => value instanceof WebAssembly.Memory) ?? null;
 const pause = (ms) => new Promise((resolve) => setTimeout(resolve, ms));

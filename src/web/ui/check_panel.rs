@@ -11,7 +11,7 @@ use yew::prelude::*;
 use super::download::download;
 use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
-use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults};
+use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
 use crate::broker_url::BrokerUrl;
 use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
@@ -106,6 +106,8 @@ pub fn check_panel() -> Html {
     let topic_root = use_state(String::new);
     let heavy = use_state(|| true);
     let faults = use_state(BrokerFaults::default);
+    // Which of the simulated broker's capability profiles (what a compliant broker may declare).
+    let profile = use_state(|| 0_usize);
     let results = use_mut_ref(Vec::<Rc<CheckResult>>::new);
     let progress = use_state(|| None::<(usize, usize)>);
     let report = use_state(|| None::<Rc<Report>>);
@@ -136,6 +138,7 @@ pub fn check_panel() -> Html {
             password.clone(),
             topic_root.clone(),
         );
+        let profile = *profile;
         let (faults, results, progress, report, open, error, settings) = (
             faults.clone(),
             results.clone(),
@@ -148,10 +151,10 @@ pub fn check_panel() -> Html {
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
             let target = if *simulated {
-                let config = BrokerConfig {
-                    faults: *faults,
-                    ..BrokerConfig::default()
-                };
+                let mut config = BrokerProfile::ALL
+                    .get(profile)
+                    .map_or_else(BrokerConfig::default, BrokerProfile::config);
+                config.faults = *faults;
                 Target::Simulated(config)
             } else {
                 if let Err(problem) = BrokerUrl::parse(&url) {
@@ -246,6 +249,16 @@ pub fn check_panel() -> Html {
                         onchange={{ let simulated = simulated.clone(); Callback::from(move |_| simulated.set(false)) }} />{ format!(" {}", lang.text(Text::BrokerAtUrl)) }</label>
                 </div>
                 if *simulated {
+                    <div class="row">
+                        <label for="check-profile">{ lang.text(Text::SimulatedBrokerDeclares) }</label>
+                        <select id="check-profile" onchange={{ let profile = profile.clone(); Callback::from(move |event: Event| {
+                            profile.set(event.target_unchecked_into::<HtmlSelectElement>().selected_index().max(0) as usize)
+                        }) }}>
+                            { for BrokerProfile::ALL.iter().enumerate().map(|(index, option)| html! {
+                                <option value={option.name} selected={index == *profile}>{ option.name }</option>
+                            }) }
+                        </select>
+                    </div>
                     <fieldset class="check-faults">
                         <legend>{ lang.text(Text::BreakOnPurpose) }</legend>
                         { for BrokerFault::ALL.iter().map(|fault| {
