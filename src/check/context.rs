@@ -381,7 +381,8 @@ impl Ctx {
                 Event::Published { flow: done, reason } if *done == flow => Some(Ok(*reason)),
                 Event::PublishFailed {
                     flow: done, reason, ..
-                } if *done == flow => Some(Err(*reason)),
+                } if *done == flow => Some(Err(Some(*reason))),
+                Event::PublishUnknown { flow: done } if *done == flow => Some(Err(None)),
                 _ => None,
             });
             reason.is_some()
@@ -389,7 +390,12 @@ impl Ctx {
         .await;
         match reason {
             Some(Ok(reason)) => Ok(reason),
-            Some(Err(reason)) => Err(Outcome::broken(format!("the broker refused it: {reason}"))),
+            Some(Err(Some(reason))) => {
+                Err(Outcome::broken(format!("the broker refused it: {reason}")))
+            }
+            Some(Err(None)) => Err(Outcome::broken(
+                "the broker lost the session after PUBREC (Session Present 0): whether the message was delivered is unknown",
+            )),
             None => Err(Outcome::broken(format!(
                 "the publish flow did not complete within {ANSWER_MS} ms"
             ))),
