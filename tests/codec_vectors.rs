@@ -1,5 +1,5 @@
-//! Byte-exact vectors built field by field from the spec layouts (MQTT-NOTES §12 plus one per
-//! remaining packet type and version): each encodes to exactly these bytes and decodes back to the
+//! Byte-exact vectors built field by field from the spec layouts (v3 §3 and v5 §3, one or more per
+//! packet type and version): each encodes to exactly these bytes and decodes back to the
 //! same packet. Then malformed packets: each fails with the rule it breaks, at the right byte.
 
 use std::num::{NonZeroU16, NonZeroU32};

@@ -4,8 +4,8 @@
 //! DUP, QoS, reason codes) and the exact events it reports.
 //!
 //! Behaviour the two protocol versions share runs once per version ([`scripted::for_both`]).
-//! Spec references follow /work/shared/MQTT-NOTES.md: §4 QoS flows, §5 sessions, §7 v5 flow
-//! control, §9 keep alive, §11 errors in server traffic.
+//! Spec references are the specs' own: §4.3 QoS flows, §4.1 sessions, v5 §4.9 flow control,
+//! §3.1.2.10 keep alive, v5 §4.13 errors in server traffic.
 
 mod scripted;
 
@@ -54,7 +54,7 @@ fn qos1_publish_completes_on_puback_with_the_same_pid() {
         assert_eq!(peer.events(), [published(flow)]);
         assert_eq!(peer.session.in_flight(), 0);
 
-        // A second PUBACK for a finished id is ignored (MQTT-NOTES §4.9).
+        // A second PUBACK for a finished id is ignored (a late ack is not an error).
         peer.inject(puback(1));
         assert_eq!(peer.sent(), []);
         assert_eq!(peer.events(), []);
@@ -875,7 +875,7 @@ fn v5_resend_after_reconnect_respects_the_new_receive_maximum() {
     peer.open();
     let connack = connack_properties(|p| p.receive_maximum = NonZeroU16::new(2));
     peer.accept(true, connack);
-    // MQTT-NOTES §7.1: quota restarts per connection and re-sent PUBLISHes count against it.
+    // v5 §4.9: quota restarts per connection and re-sent PUBLISHes count against it.
     assert_eq!(
         peer.sent(),
         [
@@ -1048,7 +1048,7 @@ fn v5_incoming_topic_alias_above_our_maximum_is_disconnect_0x94() {
         peer.publish("mine", "m", QoS::AtLeastOnce);
         assert_eq!(peer.sent().len(), 1);
         peer.inject(aliased("x", alias, "1", QosPid::AtMostOnce));
-        // v5 §3.3.4, [v5 MQTT-3.3.2-10] (MQTT-NOTES §11 row 19).
+        // v5 §3.3.4, [v5 MQTT-3.3.2-10].
         expect_disconnect(&peer.sent(), ReasonCode::TopicAliasInvalid, "MQTT-3.3.2-10");
         assert!(violation(&peer.expect_close()).contains("Topic Alias"));
         // The in-flight message survives for the next connection.
@@ -1208,7 +1208,7 @@ fn v5_packet_larger_than_our_maximum_packet_size_is_disconnect_0x95() {
 
     let big = Publish::new("in", q1(1), Bytes::from(vec![b'x'; 100]));
     peer.inject(Packet::Publish(big));
-    // [v5 MQTT-3.1.2-24] (MQTT-NOTES §7.2, §11 row 23).
+    // [v5 MQTT-3.1.2-24].
     expect_disconnect(&peer.sent(), ReasonCode::PacketTooLarge, "MQTT-3.1.2-24");
     let cause = peer.expect_close();
     assert!(
@@ -1291,7 +1291,7 @@ fn v5_incoming_topic_alias_0_is_disconnect_0x94() {
     let mut peer = alias_receiver(Some(3));
     // PUBLISH QoS 0, topic "x", properties: Topic Alias (0x23) = 0, no payload.
     peer.inject_bytes(&[0x30, 0x07, 0x00, 0x01, b'x', 0x03, 0x23, 0x00, 0x00]);
-    // v5 §3.3.2.3.4 / §3.3.4 (MQTT-NOTES §7.3, §11 row 19): alias 0 is "Topic Alias invalid".
+    // v5 §3.3.2.3.4 / §3.3.4: alias 0 is "Topic Alias invalid".
     match peer.sent().as_slice() {
         [Packet::Disconnect(disconnect)] => {
             assert_eq!(disconnect.reason, ReasonCode::TopicAliasInvalid)
@@ -1305,7 +1305,7 @@ fn v5_incoming_topic_alias_0_is_disconnect_0x94() {
 fn puback_and_pubcomp_for_unknown_pids_are_ignored() {
     for_both(|version| {
         let mut peer = Peer::connected(version);
-        // MQTT-NOTES §4.9 and §11 row 30: a late ack after a resend; not an error.
+        // A late ack after a resend: not an error.
         peer.inject_all(&[puback(11), pubcomp(12)]);
         assert_eq!(peer.sent(), []);
         assert_eq!(peer.events(), []);
@@ -1321,7 +1321,7 @@ fn puback_and_pubcomp_for_unknown_pids_are_ignored() {
 fn pingreq_is_sent_after_three_quarters_of_keep_alive_without_sending() {
     for_both(|version| {
         let mut peer = Peer::connected(version);
-        // [v3 MQTT-3.1.2-23], [v5 MQTT-3.1.2-20]; 0.75 × 60 s (MQTT-NOTES §9).
+        // [v3 MQTT-3.1.2-23], [v5 MQTT-3.1.2-20]; 0.75 × 60 s.
         assert_eq!(peer.session.poll_timeout(), Some(45_000));
         peer.advance(44_999);
         assert_eq!(peer.sent(), []);
@@ -1632,7 +1632,7 @@ fn v5_session_present_in_answer_to_clean_start_1_is_a_protocol_error() {
 
 #[test]
 fn v5_protocol_error_before_connack_is_answered_with_disconnect() {
-    // MQTT-NOTES §11 rows 8, 9, 13: 0x82 / 0x81, sent before closing (v5 §4.13.1: SHOULD).
+    // 0x82 / 0x81, sent before closing (v5 §4.13.1: SHOULD).
     type Trigger = fn(&mut Peer);
     let cases: [(&str, Trigger, ReasonCode, &str); 3] = [
         (

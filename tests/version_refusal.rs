@@ -32,6 +32,7 @@ fn a_3_1_1_brokers_refusal_of_level_5_says_to_use_protocol_version_4() {
     let cause = lost(&mut session);
     assert_eq!(cause, LostCause::UnsupportedVersion(ProtocolVersion::V5));
     assert_eq!(cause.code(), "UNSUPPORTED_PROTOCOL_VERSION");
+    assert_eq!(cause.version_to_try(), Some(ProtocolVersion::V311));
     assert_eq!(
         cause.to_string(),
         "the broker does not support MQTT 5.0: it answered with MQTT 3.1.1's 'unacceptable protocol level'; connect with protocolVersion 4"
@@ -66,6 +67,7 @@ fn a_close_before_connack_names_the_other_version_as_what_to_try() {
     session.handle_transport_closed("closed by the broker");
     let cause = lost(&mut session);
     assert_eq!(cause.code(), "CLOSED_BEFORE_CONNACK");
+    assert_eq!(cause.version_to_try(), Some(ProtocolVersion::V311));
     assert_eq!(
         cause.to_string(),
         "the connection closed before CONNACK (closed by the broker); if the broker speaks only MQTT 3.1.1, connect with protocolVersion 4"

@@ -7,7 +7,7 @@ import { serveDist } from '../../tests/e2e/support/server.mjs';
 
 const USAGE = `usage: scripts/check-broker <ws://host:port/path | wss://… | simulated> [--junit FILE] [--json FILE]
        [--markdown FILE] [--version 3.1.1|5.0|both] [--no-heavy] [--only ID,ID]
-       [--topic-prefix PREFIX] [--username NAME] [--fault NAME]...
+       [--topic-prefix PREFIX] [--username NAME] [--profile NAME] [--fault NAME]...
 The password, if the broker needs one, comes from the environment variable QOSCOPE_CHECK_PASSWORD.`;
 
 function parseArgs(argv) {
@@ -34,6 +34,7 @@ function parseArgs(argv) {
       case '--topic-prefix': args.options.topicRoot = value(); break;
       case '--username': args.options.username = value(); break;
       case '--fault': args.options.faults.push(value()); break;
+      case '--profile': args.options.profile = value(); break;
       case '-h': case '--help': console.log(USAGE); process.exit(0); break;
       default:
         if (arg.startsWith('-')) throw new Error(`unknown option ${arg}`);

@@ -10,5 +10,5 @@ mod row_window;
 pub use colours::{colour_messages, PALETTE};
 pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
-pub use outcomes::{mark_outcomes, UNKNOWN_MARK};
+pub use outcomes::mark_outcomes;
 pub use row_window::{row_window, scroll_to_row, RowWindow};

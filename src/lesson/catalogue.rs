@@ -1,5 +1,5 @@
-//! The lessons. Each step cites the rules behind what it shows: ids as in /work/shared's spec
-//! digest, `v3`/`v5` where the two versions number them differently, a section where a rule has
+//! The lessons. Each step cites the rules behind what it shows: normative ids as the specs
+//! number them, `v3`/`v5` where the two versions number them differently, a section where a rule has
 //! no id. They run in either version; the pair's QoS exchanges behave the same in both. Every
 //! text is in English and Chinese, since learners are who the Chinese page is for; rule ids,
 //! packet names and lane names stay as the spec and the diagram write them.

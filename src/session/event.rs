@@ -106,6 +106,19 @@ impl LostCause {
         }
     }
 
+    /// The other protocol version, when the cause suggests the broker may speak only that one:
+    /// it refused ours as unsupported, or closed before answering our CONNECT.
+    pub fn version_to_try(&self) -> Option<ProtocolVersion> {
+        match self {
+            LostCause::UnsupportedVersion(version)
+            | LostCause::ClosedBeforeConnAck { version, .. } => Some(match version {
+                ProtocolVersion::V5 => ProtocolVersion::V311,
+                ProtocolVersion::V311 => ProtocolVersion::V5,
+            }),
+            _ => None,
+        }
+    }
+
     /// The reason code the server gave, where it gave one.
     pub fn reason_code(&self) -> Option<ReasonCode> {
         match self {

@@ -290,7 +290,7 @@ impl Session {
         }
     }
 
-    /// The PUBLISH's topic after Topic Alias processing (v5 §3.3.4, MQTT-NOTES §7.3).
+    /// The PUBLISH's topic after Topic Alias processing (v5 §3.3.2.3.4, §3.3.4).
     fn resolve_topic(&mut self, now: u64, publish: &Publish) -> Option<Topic> {
         let Some(alias) = publish.properties.topic_alias else {
             return Some(publish.topic.clone());
@@ -480,7 +480,7 @@ impl Session {
     }
 
     fn handle_puback(&mut self, now: u64, ack: &Ack) -> Option<FlowId> {
-        // Unknown ids are ignored (MQTT-NOTES §4.9): a late ack after a resend.
+        // Unknown ids are ignored: a late ack after a resend, which the spec does not make an error.
         let (stage, flow) = self
             .outgoing
             .get_mut(ack.pid)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use crate::codec::{Pid, Publish, Subscribe, Unsubscribe};
 use crate::trace::FlowId;
 
-/// Where an outgoing QoS 1/2 message stands (MQTT-NOTES §4.10).
+/// Where an outgoing QoS 1/2 message stands (v3 §4.3, v5 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Stage {
     /// QoS 1 PUBLISH sent, PUBACK not yet received.

@@ -63,6 +63,12 @@ fn parse_target(target: &str, options: &CheckOptions) -> Result<Target, String> 
         }
         return Ok(Target::Simulated(config));
     }
+    if options.profile.is_some() || !options.faults.is_empty() {
+        return Err(
+            "profile and faults apply to the simulated broker only: give \"simulated\" as the target"
+                .into(),
+        );
+    }
     crate::broker_url::BrokerUrl::parse(target).map_err(|error| error.to_string())?;
     Ok(Target::Broker {
         url: target.to_owned(),

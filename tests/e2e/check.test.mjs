@@ -144,6 +144,16 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const warned = await checkBroker(['ws://192.0.2.1:1/mqtt', '--username', 'ci', '--only', 'connect', '--version', '5.0']);
   assert.match(warned.stderr, /warning: the credentials will cross the network unencrypted \(ws:\/\/\) to 192\.0\.2\.1/);
   assert.equal(warned.code, 1, 'an unreachable broker fails its checks');
+  const limited = await checkBroker(['simulated', '--no-heavy', '--version', '5.0', '--profile', 'Maximum QoS 1']);
+  assert.equal(limited.code, 0, limited.stdout + limited.stderr);
+  assert.match(limited.stdout, /SKIPPED qos-2-sub-2 \(5\.0\): the broker declares Maximum QoS 1/);
+  assert.match(limited.stdout, /MQTT 5\.0: Maximum QoS 1;/);
+  const unknown = await checkBroker(['simulated', '--profile', 'no such profile']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /unknown broker profile "no such profile"; known: Mosquitto defaults, speaks 3\.1\.1 only/);
+  const misplaced = await checkBroker(['ws://127.0.0.1:1/mqtt', '--profile', 'Maximum QoS 1']);
+  assert.equal(misplaced.code, 2);
+  assert.match(misplaced.stderr, /apply to the simulated broker only/);
   const wrong = await checkBroker(['http://127.0.0.1/mqtt']);
   assert.equal(wrong.code, 2);
   assert.match(wrong.stderr, /ws:\/\/ or wss:\/\//);

@@ -327,8 +327,13 @@ after(async () => {
   console.log(`soak: report in ${REPORT_FILE}`);
 });
 
-/** A page on the lean module in a fresh context (its own IndexedDB); `errors` collects page errors. */
-async function openPage(context, errors) {
+/**
+ * A page on the lean module in a fresh context (its own IndexedDB), closed with the cell's
+ * `resources`; `errors` collects page errors.
+ */
+async function openPage(resources, errors) {
+  const context = await browser.newContext();
+  resources.push(() => context.close());
   const page = await context.newPage();
   page.on('pageerror', (error) => errors.push(`pageerror: ${error.stack ?? error.message}`));
   page.on('console', (message) => {
@@ -419,10 +424,8 @@ for (const cell of CELLS) {
       const chaos = await startChaosRelay(UPSTREAM, { seed, minMs: CUT_MIN_MS, maxMs: CUT_MAX_MS });
       resources.push(() => chaos.close());
       resources.chaos = chaos;
-      const context = await browser.newContext();
-      resources.push(() => context.close());
       const errors = [];
-      const page = await openPage(context, errors);
+      const page = await openPage(resources, errors);
       const options = pageOptions(cell);
       const publish = (from, to) => page.evaluate(
         (run) => window.soak.publish(run), { topic, qos: cell.qos, prefix, from, to, inFlight: cell.inFlight ?? IN_FLIGHT });
@@ -571,10 +574,8 @@ test(`soak (subscriber through the chaos relay): ${SUBSCRIBER_CELL.title}`, { ti
     const chaos = await startChaosRelay(UPSTREAM, { seed, minMs: CUT_MIN_MS, maxMs: CUT_MAX_MS, calm: true });
     resources.push(() => chaos.close());
     resources.chaos = chaos;
-    const context = await browser.newContext();
-    resources.push(() => context.close());
     const errors = [];
-    const page = await openPage(context, errors);
+    const page = await openPage(resources, errors);
     await page.evaluate(([url, options, total, prefix]) => window.soak.connect(url, options, total, prefix),
       [chaos.url, pageOptions(cell), MESSAGES, prefix]);
     const granted = await page.evaluate((topic) => window.soak.subscribe(topic), topic);

@@ -245,15 +245,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
         .read(client, |session| session.last_lost().cloned())
         .flatten()
         .filter(|_| !connected);
-    // The version the broker may speak instead, when it refused ours or closed before CONNACK.
-    let other_version = match &last_lost {
-        Some(LostCause::UnsupportedVersion(version))
-        | Some(LostCause::ClosedBeforeConnAck { version, .. }) => Some(match version {
-            ProtocolVersion::V5 => ProtocolVersion::V311,
-            ProtocolVersion::V311 => ProtocolVersion::V5,
-        }),
-        _ => None,
-    };
+    let other_version = last_lost.as_ref().and_then(LostCause::version_to_try);
 
     let edit = |change: fn(&mut Draft, String)| {
         let draft = draft.clone();
