@@ -51,7 +51,7 @@ function promiseClient(connectAsync, { forceEnd = false } = {}) {
 const CLIENTS = {
   ceiling: {
     async connect(url) {
-      const client = await CeilingClient.connect(url, `bench-ceiling-${randomId()}`);
+      const client = await CeilingClient.connect(url, `bench-ceiling-${randomId()}`, 4);
       return {
         subscribe: (topic, qos) => client.subscribe(topic, qos),
         onMessage: (handler) => {
@@ -59,7 +59,7 @@ const CLIENTS = {
         },
         prepare(topic, payload, qos, count) {
           // Encoded before the clock starts: the ceiling only writes them.
-          const packets = encodePublishes(topic, new TextEncoder().encode(payload), qos, count);
+          const packets = encodePublishes(topic, new TextEncoder().encode(payload), qos, count, 4);
           return () => {
             for (let i = 0; i < count; i++) client.write(packets[i]);
             return [];
