@@ -22,6 +22,7 @@ pub mod broker_url;
 pub mod check;
 pub mod codec;
 pub mod diagram;
+pub mod driver;
 pub mod hex;
 pub mod i18n;
 pub mod payload_format;

@@ -83,14 +83,10 @@ impl LiveClients {
 
     /// Connects the client (again, resuming its session, if it was connected before).
     pub fn connect(&self, client: usize) {
-        let reopened = self.clients.borrow()[client]
-            .driver
-            .as_ref()
-            .map(WsClient::reopen);
-        match reopened {
+        let driver = self.clients.borrow()[client].driver.clone();
+        match driver {
+            Some(driver) => driver.reopen(),
             None => self.start(client),
-            Some(Ok(())) => {}
-            Some(Err(error)) => self.report_failure(client, error),
         }
     }
 

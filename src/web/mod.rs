@@ -8,7 +8,6 @@ pub mod check_backend;
 #[cfg(feature = "trace")]
 pub mod check_runner;
 pub mod clock;
-mod close_reason;
 pub mod js_api;
 #[cfg(feature = "trace")]
 pub mod live_clients;

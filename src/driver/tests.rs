@@ -1,0 +1,522 @@
+//! The driver's decisions, fed by hand: what a transport would report, and the actions it gets.
+
+use super::*;
+use crate::codec::{FrameDecoder, ProtocolVersion, QoS};
+use crate::session::{ConnectOptions, PublishRequest, Session};
+
+/// CONNACK, session not present, accepted (MQTT 3.1.1).
+const CONNACK: [u8; 4] = [0x20, 0x02, 0x00, 0x00];
+/// PUBLISH QoS 1 to `t`, packet id `pid`, payload `x`, from the broker.
+fn publish_from_broker(pid: u8) -> [u8; 8] {
+    [0x32, 0x06, 0x00, 0x01, b't', 0x00, pid, b'x']
+}
+
+const RECONNECT: Reconnect = Reconnect {
+    initial_ms: 1_000,
+    max_ms: 8_000,
+};
+
+fn session() -> Session {
+    Session::new(ConnectOptions::new(ProtocolVersion::V311, "driver"), 1)
+}
+
+fn actions(driver: &mut Driver) -> Vec<Action> {
+    std::iter::from_fn(|| driver.poll_action()).collect()
+}
+
+fn sent(actions: &[Action]) -> Vec<Vec<u8>> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Send(bytes) => Some(bytes.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn flushes(actions: &[Action]) -> Vec<FlushAt> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::ScheduleFlush(at) => Some(*at),
+            _ => None,
+        })
+        .collect()
+}
+
+fn errors(actions: &[Action]) -> Vec<String> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Emit(ClientEvent::Error(text)) => Some(text.clone()),
+            _ => None,
+        })
+        .collect()
+}
+
+fn reconnecting(actions: &[Action]) -> Vec<(u32, u32)> {
+    actions
+        .iter()
+        .filter_map(|action| match action {
+            Action::Emit(ClientEvent::Reconnecting { attempt, delay_ms }) => {
+                Some((*attempt, *delay_ms))
+            }
+            _ => None,
+        })
+        .collect()
+}
+
+/// The packet types (first byte's high nibble) in one transport message.
+fn packet_types(bytes: &[u8]) -> Vec<u8> {
+    let mut decoder = FrameDecoder::new(ProtocolVersion::V311);
+    decoder.push(bytes);
+    std::iter::from_fn(|| decoder.next_frame().expect("a valid packet"))
+        .map(|frame| frame.raw[0] >> 4)
+        .collect()
+}
+
+fn publish(driver: &mut Driver, now: u64, qos: QoS) {
+    driver
+        .command(now, |session, now| {
+            session.publish(now, PublishRequest::new("t", "x", qos))
+        })
+        .expect("publish accepted");
+}
+
+/// Opens the connection at `now` and completes CONNECT/CONNACK; returns what that produced.
+fn connect(driver: &mut Driver, now: u64) -> Vec<Action> {
+    driver.handle_opened(now, SUBPROTOCOL);
+    driver.handle_flush_due(now, 0);
+    let mut all = actions(driver);
+    for action in &all {
+        if let Action::Save(_) = action {
+            driver.handle_saved(None);
+        }
+    }
+    all.extend(actions(driver));
+    driver.handle_bytes(now, &CONNACK);
+    all.extend(actions(driver));
+    all
+}
+
+fn connected(reconnect: Reconnect) -> Driver {
+    let mut driver = Driver::new(session(), reconnect, 7);
+    assert!(matches!(driver.poll_action(), Some(Action::Open)));
+    connect(&mut driver, 0);
+    driver
+}
+
+#[test]
+fn connect_leaves_at_the_end_of_the_task_that_opened_the_connection() {
+    let mut driver = Driver::new(session(), RECONNECT, 7);
+    assert!(matches!(actions(&mut driver)[..], [Action::Open]));
+    driver.handle_opened(10, SUBPROTOCOL);
+    let opened = actions(&mut driver);
+    assert_eq!(flushes(&opened), [FlushAt::EndOfTask]);
+    assert!(sent(&opened).is_empty());
+    driver.handle_flush_due(10, 0);
+    let flushed = actions(&mut driver);
+    assert_eq!(sent(&flushed).len(), 1);
+    assert_eq!(packet_types(&sent(&flushed)[0]), [1], "CONNECT");
+}
+
+#[test]
+fn commands_given_together_leave_in_one_message() {
+    let mut driver = connected(RECONNECT);
+    // Idle for a while: the first command schedules a flush at the end of the task.
+    for _ in 0..3 {
+        publish(&mut driver, 100, QoS::AtMostOnce);
+    }
+    assert_eq!(flushes(&actions(&mut driver)), [FlushAt::EndOfTask]);
+    driver.handle_flush_due(100, 0);
+    let flushed = sent(&actions(&mut driver));
+    assert_eq!(flushed.len(), 1);
+    assert_eq!(packet_types(&flushed[0]), [3, 3, 3]);
+}
+
+#[test]
+fn a_busy_connection_gathers_writes_across_tasks() {
+    let mut driver = connected(RECONNECT);
+    // A received QoS 1 message: its PUBACK waits for the tasks already queued.
+    driver.handle_bytes(200, &publish_from_broker(1));
+    let first = actions(&mut driver);
+    assert_eq!(flushes(&first), [FlushAt::AfterQueuedTasks]);
+    assert!(sent(&first).is_empty());
+    // The next queued task: another message, and a publish made from its listener.
+    driver.handle_bytes(200, &publish_from_broker(2));
+    publish(&mut driver, 200, QoS::AtLeastOnce);
+    assert!(
+        flushes(&actions(&mut driver)).is_empty(),
+        "one flush is scheduled"
+    );
+    driver.handle_flush_due(200, 0);
+    let flushed = sent(&actions(&mut driver));
+    assert_eq!(flushed.len(), 1, "one WebSocket message");
+    assert_eq!(
+        packet_types(&flushed[0]),
+        [4, 4, 3],
+        "PUBACK, PUBACK, PUBLISH"
+    );
+}
+
+#[test]
+fn unsent_bytes_in_the_transport_let_the_flush_wait_for_more() {
+    let mut driver = connected(RECONNECT);
+    publish(&mut driver, 300, QoS::AtMostOnce);
+    actions(&mut driver);
+    driver.handle_flush_due(300, 512);
+    let waited = actions(&mut driver);
+    assert!(sent(&waited).is_empty());
+    assert_eq!(flushes(&waited), [FlushAt::AfterQueuedTasks]);
+    publish(&mut driver, 300, QoS::AtMostOnce);
+    driver.handle_flush_due(300, 0);
+    let flushed = sent(&actions(&mut driver));
+    assert_eq!(flushed.len(), 1);
+    assert_eq!(packet_types(&flushed[0]), [3, 3]);
+}
+
+#[test]
+fn reconnect_waits_double_within_their_jitter_bounds() {
+    for random in [0.0, 0.3, 1.0] {
+        let caps = [1_000u32, 2_000, 4_000, 8_000, 8_000, 8_000];
+        for (attempt, cap) in caps.into_iter().enumerate() {
+            let delay = RECONNECT.delay_ms(attempt as u32, random);
+            assert!(
+                (cap / 2..=cap).contains(&delay),
+                "attempt {attempt}: {delay} ms not within [{}, {cap}]",
+                cap / 2
+            );
+        }
+    }
+    // Through the driver, with its own randomness: each loss waits longer, within bounds.
+    let mut driver = connected(RECONNECT);
+    let mut now = 1_000;
+    for (attempt, cap) in [
+        (1u32, 1_000u32),
+        (2, 2_000),
+        (3, 4_000),
+        (4, 8_000),
+        (5, 8_000),
+    ] {
+        driver.handle_closed(now, 1006, "");
+        let lost = actions(&mut driver);
+        let [(heard, delay)] = reconnecting(&lost)[..] else {
+            panic!("one Reconnecting in {lost:?}");
+        };
+        assert_eq!(heard, attempt);
+        assert!(
+            (cap / 2..=cap).contains(&delay),
+            "{delay} within [{}, {cap}]",
+            cap / 2
+        );
+        assert!(lost
+            .iter()
+            .any(|a| matches!(a, Action::SetTimer(ms) if *ms <= delay)));
+        // Early, nothing opens; at the due time the next attempt opens.
+        driver.handle_timer(now + u64::from(delay) - 1);
+        assert!(!actions(&mut driver)
+            .iter()
+            .any(|a| matches!(a, Action::Open)));
+        now += u64::from(delay);
+        driver.handle_timer(now);
+        assert!(actions(&mut driver)
+            .iter()
+            .any(|a| matches!(a, Action::Open)));
+    }
+    // A connection that gets its CONNACK starts the count again.
+    connect(&mut driver, now);
+    driver.handle_closed(now, 1006, "");
+    assert_eq!(reconnecting(&actions(&mut driver))[0].0, 1);
+}
+
+#[test]
+fn an_ended_client_never_reconnects() {
+    let mut driver = connected(RECONNECT);
+    driver.command(400, |session, now| {
+        session.disconnect(now, crate::codec::Disconnect::normal())
+    });
+    driver.end(400);
+    let ended = actions(&mut driver);
+    let disconnect = sent(&ended);
+    assert_eq!(
+        disconnect.len(),
+        1,
+        "the DISCONNECT leaves before the close"
+    );
+    assert_eq!(packet_types(&disconnect[0]), [14]);
+    let close = ended.iter().position(|a| matches!(a, Action::Close));
+    let send = ended.iter().position(|a| matches!(a, Action::Send(_)));
+    assert!(send < close);
+    assert!(ended.iter().any(|a| matches!(a, Action::CancelTimer)));
+    // The close arrives later, and a timer set earlier may still fire.
+    driver.handle_closed(450, 1000, "");
+    driver.handle_timer(5_000);
+    let after = actions(&mut driver);
+    assert!(reconnecting(&after).is_empty());
+    assert!(!after
+        .iter()
+        .any(|a| matches!(a, Action::Open | Action::SetTimer(_))));
+}
+
+#[test]
+fn reconnect_off_leaves_a_lost_connection_lost() {
+    let mut driver = connected(Reconnect::NEVER);
+    driver.handle_closed(100, 1006, "");
+    let lost = actions(&mut driver);
+    assert!(reconnecting(&lost).is_empty());
+    assert!(lost.iter().any(|a| matches!(
+        a,
+        Action::Emit(ClientEvent::Session(Event::ConnectionLost(_)))
+    )));
+}
+
+#[test]
+fn a_connection_the_browser_refuses_to_open_is_tried_again() {
+    let mut driver = Driver::new(session(), RECONNECT, 7);
+    actions(&mut driver);
+    driver.handle_open_failed(0, "refused".into());
+    let failed = actions(&mut driver);
+    assert_eq!(errors(&failed), ["refused"]);
+    assert_eq!(reconnecting(&failed).len(), 1);
+}
+
+#[test]
+fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
+    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
+    actions(&mut driver);
+    connect(&mut driver, 0);
+    publish(&mut driver, 100, QoS::AtLeastOnce);
+    actions(&mut driver);
+    driver.handle_flush_due(100, 0);
+    let flushed = actions(&mut driver);
+    assert!(sent(&flushed).is_empty(), "nothing before the save");
+    let saves: Vec<&Vec<u8>> = flushed
+        .iter()
+        .filter_map(|action| match action {
+            Action::Save(state) => Some(state),
+            _ => None,
+        })
+        .collect();
+    let [state] = saves[..] else {
+        panic!("one save in {flushed:?}");
+    };
+    let saved = crate::session::SessionState::from_bytes(
+        state,
+        ConnectOptions::new(ProtocolVersion::V311, "driver"),
+        1,
+    )
+    .expect("a state that restores");
+    assert_eq!(saved.outgoing.len(), 1, "the message in flight is in it");
+    // A second flush before the first save completes: both wait for both saves.
+    publish(&mut driver, 101, QoS::AtLeastOnce);
+    driver.handle_flush_due(101, 0);
+    actions(&mut driver);
+    driver.handle_saved(None);
+    assert!(sent(&actions(&mut driver)).is_empty());
+    driver.handle_saved(None);
+    let released = sent(&actions(&mut driver));
+    assert_eq!(released.len(), 1);
+    assert_eq!(packet_types(&released[0]), [3, 3]);
+}
+
+#[test]
+fn a_failed_save_is_told_and_still_releases_what_waited() {
+    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
+    actions(&mut driver);
+    connect(&mut driver, 0);
+    publish(&mut driver, 100, QoS::AtLeastOnce);
+    driver.handle_flush_due(100, 0);
+    actions(&mut driver);
+    driver.handle_saved(Some("quota exceeded".into()));
+    let after = actions(&mut driver);
+    assert_eq!(
+        errors(&after),
+        ["could not save the session: quota exceeded"]
+    );
+    assert_eq!(sent(&after).len(), 1);
+}
+
+#[test]
+fn bytes_waiting_for_a_save_do_not_open_the_next_connection() {
+    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
+    actions(&mut driver);
+    connect(&mut driver, 0);
+    publish(&mut driver, 100, QoS::AtLeastOnce);
+    driver.handle_flush_due(100, 0);
+    actions(&mut driver);
+    driver.handle_closed(110, 1006, "");
+    actions(&mut driver);
+    driver.handle_saved(None);
+    assert!(sent(&actions(&mut driver)).is_empty());
+}
+
+#[test]
+fn a_refused_subprotocol_is_told_and_closes() {
+    let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
+    actions(&mut driver);
+    driver.handle_opened(0, "");
+    let opened = actions(&mut driver);
+    assert!(errors(&opened)[0].contains("it chose none"));
+    assert!(opened.iter().any(|a| matches!(a, Action::Close)));
+    assert!(sent(&opened).is_empty());
+    assert!(flushes(&opened).is_empty(), "no CONNECT was written");
+}
+
+#[test]
+fn a_close_before_mqtt_says_what_to_check() {
+    let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
+    actions(&mut driver);
+    driver.handle_closed(0, 1006, "");
+    let closed = actions(&mut driver);
+    assert_eq!(errors(&closed).len(), 1);
+    assert!(errors(&closed)[0].contains(CHECK_LISTENER));
+    // Once CONNECT is out, the session tells the close itself.
+    let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
+    actions(&mut driver);
+    driver.handle_opened(0, SUBPROTOCOL);
+    driver.handle_flush_due(0, 0);
+    actions(&mut driver);
+    driver.handle_closed(5, 1006, "");
+    assert!(errors(&actions(&mut driver)).is_empty());
+}
+
+#[test]
+fn a_text_frame_is_refused() {
+    let mut driver = connected(Reconnect::NEVER);
+    driver.handle_text_frame(10);
+    let refused = actions(&mut driver);
+    assert!(errors(&refused)[0].contains("[MQTT-6.0.0-1]"));
+    assert!(refused.iter().any(|a| matches!(a, Action::Close)));
+}
+
+#[test]
+fn the_timer_is_set_again_only_when_the_deadline_moves_earlier() {
+    let mut driver = connected(RECONNECT);
+    // Connected with keep-alive 60 s: the ping deadline is armed once.
+    publish(&mut driver, 1_000, QoS::AtMostOnce);
+    driver.handle_flush_due(1_000, 0);
+    let timers = actions(&mut driver)
+        .into_iter()
+        .filter(|a| matches!(a, Action::SetTimer(_)))
+        .count();
+    assert_eq!(timers, 0, "a later deadline keeps the timer as it is");
+}
+
+#[cfg(feature = "trace")]
+mod trace {
+    use super::*;
+    use crate::codec::{Packet, PacketType};
+    use crate::trace::{Direction, PacketFate, TraceEvent};
+    use crate::wire_faults::WireFaults;
+
+    fn records(actions: &[Action]) -> Vec<(Direction, u8, PacketFate)> {
+        actions
+            .iter()
+            .filter_map(|action| match action {
+                Action::Emit(ClientEvent::Trace(events)) => Some(events),
+                _ => None,
+            })
+            .flatten()
+            .filter_map(|event| match event {
+                TraceEvent::Packet(record) => {
+                    Some((record.direction, record.raw[0] >> 4, record.fate))
+                }
+                _ => None,
+            })
+            .collect()
+    }
+
+    #[test]
+    fn a_packet_leaves_the_trace_with_its_fate() {
+        let mut driver = connected(RECONNECT);
+        publish(&mut driver, 100, QoS::AtMostOnce);
+        // Not yet flushed: its record waits.
+        assert!(records(&actions(&mut driver)).is_empty());
+        driver.handle_flush_due(100, 0);
+        assert_eq!(
+            records(&actions(&mut driver)),
+            [(Direction::Outgoing, 3, PacketFate::Delivered)]
+        );
+    }
+
+    #[test]
+    fn bytes_the_connection_lost_before_they_left_are_recorded_lost() {
+        let mut driver = connected(RECONNECT);
+        publish(&mut driver, 100, QoS::AtLeastOnce);
+        driver.cut(100);
+        let cut = actions(&mut driver);
+        assert!(sent(&cut).is_empty());
+        assert_eq!(
+            records(&cut),
+            [(Direction::Outgoing, 3, PacketFate::Dropped)]
+        );
+        // The flush scheduled before the cut finds nothing to send.
+        driver.handle_flush_due(100, 0);
+        assert!(sent(&actions(&mut driver)).is_empty());
+    }
+
+    #[test]
+    fn faults_drop_packets_split_messages_and_record_both() {
+        let mut driver =
+            Driver::new(session(), Reconnect::NEVER, 7).with_faults(WireFaults::default());
+        actions(&mut driver);
+        connect(&mut driver, 0);
+        let faults = driver.faults_mut().expect("faults");
+        faults.drop_next_outgoing(PacketType::Publish);
+        faults.set_frame_limit(Some(3));
+        publish(&mut driver, 100, QoS::AtMostOnce);
+        publish(&mut driver, 100, QoS::AtMostOnce);
+        driver.handle_flush_due(100, 0);
+        let flushed = actions(&mut driver);
+        let messages = sent(&flushed);
+        assert!(messages.iter().all(|m| m.len() <= 3));
+        assert_eq!(
+            packet_types(&messages.concat()),
+            [3],
+            "the second PUBLISH only"
+        );
+        assert_eq!(
+            records(&flushed),
+            [
+                (Direction::Outgoing, 3, PacketFate::Dropped),
+                (Direction::Outgoing, 3, PacketFate::Delivered)
+            ]
+        );
+        // Lost on the way in: the session never sees it, the trace shows it.
+        driver
+            .faults_mut()
+            .expect("faults")
+            .drop_next_incoming(PacketType::Publish);
+        driver.handle_bytes(200, &publish_from_broker(1));
+        let received = actions(&mut driver);
+        assert_eq!(
+            records(&received),
+            [(Direction::Incoming, 3, PacketFate::Dropped)]
+        );
+        assert!(!received
+            .iter()
+            .any(|a| matches!(a, Action::Emit(ClientEvent::Messages(_)))));
+    }
+
+    #[test]
+    fn an_injected_packet_leaves_after_what_the_session_wrote() {
+        let mut driver =
+            Driver::new(session(), Reconnect::NEVER, 7).with_faults(WireFaults::default());
+        actions(&mut driver);
+        connect(&mut driver, 0);
+        publish(&mut driver, 100, QoS::AtMostOnce);
+        driver.inject(100, &Packet::PingReq);
+        let injected = actions(&mut driver);
+        let messages = sent(&injected);
+        assert_eq!(messages.len(), 2);
+        assert_eq!(packet_types(&messages[0]), [3]);
+        assert_eq!(packet_types(&messages[1]), [12]);
+        assert_eq!(
+            records(&injected),
+            [
+                (Direction::Outgoing, 3, PacketFate::Delivered),
+                (Direction::Outgoing, 12, PacketFate::Delivered)
+            ]
+        );
+    }
+}
