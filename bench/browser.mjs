@@ -7,6 +7,7 @@
 //   then reports every WebSocket frame, with its payload, over the DevTools connection: two to
 //   three times fewer messages/s here, whether or not anyone listens. It is there to compare with.
 import { execFileSync, spawn } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdtemp, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -26,6 +27,62 @@ export function chromiumVersion() {
   } catch {
     return null;
   }
+}
+
+/** Clock ticks per second, the unit of the CPU times in /proc/PID/stat (100 nearly everywhere). */
+const CLOCK_TICKS = (() => {
+  try {
+    return Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' })) || 100;
+  } catch {
+    return 100;
+  }
+})();
+
+/** Every process's parent and CPU time in clock ticks, from /proc/PID/stat: Map pid -> { ppid, ticks }. */
+function processTimes() {
+  const processes = new Map();
+  for (const name of readdirSync('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    let stat;
+    try {
+      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
+    } catch {
+      continue; // Ended meanwhile.
+    }
+    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // utime and stime, plus cutime and cstime: a helper that ended and was waited for still counts.
+    const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
+    processes.set(Number(name), { ppid: Number(fields[1]), ticks });
+  }
+  return processes;
+}
+
+/**
+ * CPU time (user + system, ms) that Chromium has used so far: the browser process, which this
+ * process started (directly or through Playwright), and all its descendants (zygote, renderer,
+ * network service, GPU and other utility processes), found through their parent ids. This
+ * process starts no other processes while the benchmark runs, so its descendants are Chromium's.
+ * Null where there is no /proc.
+ */
+export function chromiumCpuMs() {
+  let processes;
+  try {
+    processes = processTimes();
+  } catch {
+    return null;
+  }
+  let ticks = 0;
+  const descendants = [process.pid];
+  while (descendants.length) {
+    const parent = descendants.pop();
+    for (const [pid, { ppid, ticks: own }] of processes) {
+      if (ppid !== parent) continue;
+      ticks += own;
+      descendants.push(pid);
+    }
+  }
+  return (ticks * 1000) / CLOCK_TICKS;
 }
 
 /**

@@ -1,6 +1,7 @@
-// The benchmark page: three MQTT clients behind one small interface, and one timed run. It asks
-// the server (bench/server.mjs) for runs and posts back only their results: the page times itself
-// with performance.now(), and nothing talks to the page while a run is going.
+// The benchmark page: three MQTT clients behind one small interface, one timed throughput run and
+// one latency run. It asks the server (bench/server.mjs) for runs and posts back only their
+// results: the page times itself with performance.now(), and nothing talks to the page while a
+// run is going.
 import init, { connectAsync as qoscopeConnectAsync } from '/lean/qoscope.js';
 import { CeilingClient, encodePublishes } from '/ceiling.js';
 
@@ -8,12 +9,15 @@ await init();
 
 const randomId = () => Math.random().toString(16).slice(2, 10);
 
-// Each client: `connect(url)` resolves to a connected adapter with
+// Each client: `connect(url, version)` (4: MQTT 3.1.1, 5: MQTT 5.0) resolves to a connected
+// adapter with
 //   subscribe(topic, qos)               resolves once the broker granted it
 //   onMessage(handler)                  handler() runs once per message received
-//   prepare(topic, payload, qos, count) returns publishAll(), which publishes `count` messages of
-//                                       `payload` (a string) without waiting for any, and returns
-//                                       their promises if there are any
+//   prepare(topic, payload, qos, count) returns publish(i), which publishes message i (0 <= i <
+//                                       count) of `payload` (a string) without waiting, and returns
+//                                       a promise that settles when its QoS flow is complete (the
+//                                       ceiling returns nothing: see acknowledgement())
+//   acknowledgement()                   the ceiling only: resolves at its next PUBACK or PUBCOMP
 //   error()                             the first error the client reported, if any
 //   end()                               disconnects
 
@@ -24,8 +28,8 @@ const randomId = () => Math.random().toString(16).slice(2, 10);
  */
 function promiseClient(connectAsync, { forceEnd = false } = {}) {
   return {
-    async connect(url) {
-      const client = await connectAsync(url, { protocolVersion: 4 });
+    async connect(url, version) {
+      const client = await connectAsync(url, { protocolVersion: version });
       let error;
       client.on('error', (e) => {
         error ??= e;
@@ -33,13 +37,9 @@ function promiseClient(connectAsync, { forceEnd = false } = {}) {
       return {
         subscribe: (topic, qos) => client.subscribeAsync(topic, { qos }),
         onMessage: (handler) => client.on('message', handler),
-        prepare(topic, payload, qos, count) {
+        prepare(topic, payload, qos) {
           const options = { qos };
-          return () => {
-            const publishes = new Array(count);
-            for (let i = 0; i < count; i++) publishes[i] = client.publishAsync(topic, payload, options);
-            return publishes;
-          };
+          return () => client.publishAsync(topic, payload, options);
         },
         error: () => error,
         end: () => (forceEnd ? client.endAsync(true) : client.endAsync()),
@@ -50,8 +50,8 @@ function promiseClient(connectAsync, { forceEnd = false } = {}) {
 
 const CLIENTS = {
   ceiling: {
-    async connect(url) {
-      const client = await CeilingClient.connect(url, `bench-ceiling-${randomId()}`, 4);
+    async connect(url, version) {
+      const client = await CeilingClient.connect(url, `bench-ceiling-${randomId()}`, version);
       return {
         subscribe: (topic, qos) => client.subscribe(topic, qos),
         onMessage: (handler) => {
@@ -59,12 +59,15 @@ const CLIENTS = {
         },
         prepare(topic, payload, qos, count) {
           // Encoded before the clock starts: the ceiling only writes them.
-          const packets = encodePublishes(topic, new TextEncoder().encode(payload), qos, count, 4);
-          return () => {
-            for (let i = 0; i < count; i++) client.write(packets[i]);
-            return [];
+          const packets = encodePublishes(topic, new TextEncoder().encode(payload), qos, count, version);
+          return (i) => {
+            client.write(packets[i]);
           };
         },
+        // Its publishes return no promise, so that its throughput runs track no acknowledgements.
+        acknowledgement: () => new Promise((resolve) => {
+          client.onAcknowledged = resolve;
+        }),
         error: () => client.error,
         end: async () => client.end(),
       };
@@ -106,30 +109,64 @@ async function failures(promises, ms) {
 }
 
 /**
- * One timed run: connect `client`, subscribe to `topic` at `qos`, publish `count` messages of
- * `payload` at `qos` to it, and time from the first publish until all `count` have come back (or
- * `timeoutMs` passes: then the result says how many did). Connecting and subscribing are not timed.
+ * Tells the server that the timed part of a run starts or ends, so that it samples Chromium's
+ * CPU time then (bench/run.mjs), and waits until it has.
  */
-async function run({ client, url, topic, qos, count, payload, timeoutMs }) {
-  const session = await within(10_000, `${client}: connect`, CLIENTS[client].connect(url));
+const mark = (name) => fetch('/mark', { method: 'POST', body: name });
+
+/**
+ * Connects `client` in MQTT `version`, subscribes to `topic` at `qos`, resolves with what
+ * `use(session)` resolves with, and disconnects. Connecting and subscribing are not timed.
+ */
+async function withSession({ client, url, version, topic }, qos, use) {
+  const session = await within(10_000, `${client}: connect`, CLIENTS[client].connect(url, version));
   try {
     await within(10_000, `${client}: subscribe`, session.subscribe(topic, qos));
+    return await use(session);
+  } finally {
+    await within(5_000, `${client}: end`, session.end()).catch(() => {});
+  }
+}
+
+/**
+ * One timed throughput run: publish `count` messages of `payload` at `qos` to `topic`, to which
+ * the client is subscribed at `qos`, and time from the first publish until all `count` have come
+ * back (or `timeoutMs` passes: then the result says how many did).
+ * - burst: all `count` in one synchronous loop;
+ * - windowed: `window` of them, then one more from the message handler for each that comes back,
+ *   so that at most `window` are on their way at any time.
+ * Also counts the WebSocket messages the page sent meanwhile.
+ */
+function throughput(job) {
+  const { qos, count, payload, timeoutMs, pattern } = job;
+  return withSession(job, qos, async (session) => {
+    const publish = session.prepare(job.topic, payload, qos, count);
+    const publishes = [];
+    let published = 0;
+    const publishNext = () => {
+      const promise = publish(published++);
+      if (promise) publishes.push(promise);
+    };
     let received = 0;
     let finishedAt = 0;
     let allArrived;
     const arrived = new Promise((resolve) => {
       allArrived = resolve;
     });
+    const windowed = pattern === 'windowed';
     session.onMessage(() => {
       if (++received === count) {
         finishedAt = performance.now();
         allArrived();
       }
+      if (windowed && published < count) publishNext();
     });
-    const publishAll = session.prepare(topic, payload, qos, count);
+    const first = windowed ? Math.min(job.window, count) : count;
 
+    await mark('start');
+    window.webSocketSends = 0;
     const startedAt = performance.now();
-    const publishes = publishAll();
+    while (published < first) publishNext();
     const publishLoopMs = performance.now() - startedAt;
     let timer;
     const timedOut = await Promise.race([
@@ -140,6 +177,8 @@ async function run({ client, url, topic, qos, count, payload, timeoutMs }) {
     ]);
     clearTimeout(timer);
     const elapsedMs = (timedOut ? performance.now() : finishedAt) - startedAt;
+    const webSocketSends = window.webSocketSends;
+    await mark('end');
     const receivedInTime = received;
 
     const failed = await failures(publishes, timedOut ? 1_000 : 30_000);
@@ -151,14 +190,46 @@ async function run({ client, url, topic, qos, count, payload, timeoutMs }) {
       receivedAfterWait: received,
       elapsedMs,
       publishLoopMs,
+      webSocketSends,
       timedOut,
       failedPublishes: failed,
       error: error ? String(error.message ?? error) : null,
     };
-  } finally {
-    await within(5_000, `${client}: end`, session.end()).catch(() => {});
-  }
+  });
 }
+
+/**
+ * One latency run on an otherwise idle connection, subscribed to `topic` at QoS 1: `count` QoS 1
+ * publishes to it, each awaited before the next. For each, the milliseconds from the call to
+ * publish until its PUBACK (the promise resolving; the ceiling's PUBACK parsed) and until the
+ * message reaches the client's message handler.
+ */
+function latency(job) {
+  const { client, count, payload, timeoutMs } = job;
+  return withSession(job, 1, async (session) => {
+    let arrive = () => {};
+    session.onMessage(() => arrive(performance.now()));
+    const publish = session.prepare(job.topic, payload, 1, count);
+    const toPubackMs = [];
+    const toMessageMs = [];
+    const deadline = performance.now() + timeoutMs;
+    for (let i = 0; i < count; i++) {
+      if (performance.now() > deadline) throw new Error(`latency: ${i} of ${count} publishes in ${timeoutMs} ms`);
+      const message = new Promise((resolve) => {
+        arrive = resolve;
+      });
+      const startedAt = performance.now();
+      const puback = (publish(i) ?? session.acknowledgement()).then(() => performance.now());
+      const [pubackAt, messageAt] = await within(5_000, `${client}: publish ${i + 1}`, Promise.all([puback, message]));
+      toPubackMs.push(pubackAt - startedAt);
+      toMessageMs.push(messageAt - startedAt);
+    }
+    const error = session.error();
+    return { toPubackMs, toMessageMs, error: error ? String(error.message ?? error) : null };
+  });
+}
+
+const RUNS = { throughput, latency };
 
 /** Asks the server for runs until it says done; posts each result (or why the run failed). */
 async function serve() {
@@ -167,7 +238,7 @@ async function serve() {
     if (job.done) return;
     let result;
     try {
-      result = await run(job);
+      result = await RUNS[job.kind](job);
     } catch (error) {
       result = { failed: String(error?.message ?? error) };
     }

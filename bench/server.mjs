@@ -6,6 +6,9 @@
 // and hands the page its runs: the page asks GET /next for a run (held until there is one) and
 // posts each result to POST /result. So no driver talks to the page while it runs: nothing but the
 // page's own clock is involved in a measurement, and the page needs no DevTools connection at all.
+// The page posts POST /mark ("start", "end") around the timed part of a run; the server answers
+// once it has taken `mark()` (bench/run.mjs samples Chromium's CPU time) and adds what it took to
+// the run's result as `marks`.
 import { createServer } from 'node:http';
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { extname, join, resolve, sep } from 'node:path';
@@ -16,8 +19,20 @@ const CONTENT_TYPES = {
   '.wasm': 'application/wasm',
 };
 
-/** Resolves to `{ url, run(job, timeoutMs), firstRequest, firstError, errors, close() }`. */
-export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle }) {
+/**
+ * Makes the page cross-origin isolated, which gives it performance.now() to 5 us instead of 100 us:
+ * the latency runs time sub-millisecond round trips. Everything the page loads is from here.
+ */
+const CROSS_ORIGIN_ISOLATED = {
+  'cross-origin-opener-policy': 'same-origin',
+  'cross-origin-embedder-policy': 'require-corp',
+};
+
+/**
+ * Resolves to `{ url, run(job, timeoutMs), firstRequest, firstError, errors, close() }`. `mark()`
+ * is taken at each POST /mark (see above).
+ */
+export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle }, { mark = () => null } = {}) {
   const mounts = [['/lean/', leanDir], ['/compare/', compareDir], ['/', benchDir]];
   const fileFor = (path) => {
     if (path === '/') return join(benchDir, 'page.html');
@@ -32,6 +47,8 @@ export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle 
   let queued = null;
   let waitingPage = null;
   let awaitingResult = null;
+  /** What `mark()` gave at each mark of the run in progress, by name. */
+  let marks = {};
   /** Errors the page reported (uncaught exceptions, unhandled rejections). */
   const errors = [];
   let pageFailed;
@@ -73,14 +90,15 @@ export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle 
       }
       return;
     }
-    if (req.method === 'POST' && (path === '/result' || path === '/error')) {
+    if (req.method === 'POST' && (path === '/result' || path === '/error' || path === '/mark')) {
       const body = await readBody(req);
+      if (path === '/mark') marks[body] = mark();
       res.writeHead(204).end();
       if (path === '/error') {
         errors.push(body);
         pageFailed(body);
-      } else if (awaitingResult) {
-        awaitingResult(JSON.parse(body));
+      } else if (path === '/result' && awaitingResult) {
+        awaitingResult({ ...JSON.parse(body), marks });
       }
       return;
     }
@@ -92,6 +110,7 @@ export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle 
     res.writeHead(200, {
       'content-type': CONTENT_TYPES[extname(file)] ?? 'application/octet-stream',
       'cache-control': 'no-store',
+      ...CROSS_ORIGIN_ISOLATED,
     });
     res.end(readFileSync(file));
   });
@@ -122,6 +141,7 @@ export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle 
           awaitingResult = null;
           ok(result);
         };
+        marks = {};
         if (waitingPage) hand(job);
         else queued = job;
         if (job.done) awaitingResult(null);
