@@ -4,8 +4,10 @@
 // acknowledgements. In 5.0 it sends no properties and skips those it receives.
 //
 // What makes it fast, and what a real client could do too:
-// - every packet written in one task goes out as ONE WebSocket message (the per-message cost of the
-//   browser's WebSocket dominates small packets), flushed in a microtask at the end of the task;
+// - every packet written before the flush goes out as ONE WebSocket message (the per-message cost
+//   of the browser's WebSocket dominates small packets); the flush is a `setTimeout(0)`, which runs
+//   after the tasks already queued, so acknowledgements and publishes made from the message handlers
+//   of several incoming frames share a message too;
 // - the PUBLISH packets are encoded before the clock starts (`encodePublishes`);
 // - incoming frames go through a streaming parser: a frame may hold many packets, and a packet may
 //   span frames.
@@ -167,13 +169,13 @@ export class CeilingClient {
     });
   }
 
-  /** Queues a packet; everything queued in this task leaves as one WebSocket message. */
+  /** Queues a packet; everything queued until the flush leaves as one WebSocket message. */
   write(bytes) {
     this.outgoing.push(bytes);
     this.outgoingBytes += bytes.length;
     if (!this.flushQueued) {
       this.flushQueued = true;
-      queueMicrotask(() => this.flush());
+      setTimeout(() => this.flush(), 0);
     }
   }
 

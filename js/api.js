@@ -425,20 +425,23 @@ class Client {
         this.#emit('connect', { sessionPresent, properties: propertiesObject(properties) });
       },
       messages: (dataView, boundsView, flagsView, properties) => {
-        // Views of wasm memory: copy before a listener's call can move it.
-        const data = dataView.slice();
-        const bounds = boundsView.slice();
-        const flags = flagsView.slice();
+        // Views of wasm memory, which a listener's call can move: everything is taken out of
+        // them (each payload copied once, each topic decoded) before the first listener runs.
+        const count = flagsView.length;
+        const packets = new Array(count);
         let start = 0;
-        for (let i = 0; i < flags.length; i++) {
-          const topic = decoder.decode(data.subarray(start, bounds[2 * i]));
-          const payload = data.slice(bounds[2 * i], bounds[2 * i + 1]);
-          start = bounds[2 * i + 1];
-          const f = flags[i];
+        for (let i = 0; i < count; i++) {
+          const topicEnd = boundsView[2 * i];
+          const payloadEnd = boundsView[2 * i + 1];
+          const topic = decoder.decode(dataView.subarray(start, topicEnd));
+          const payload = dataView.slice(topicEnd, payloadEnd);
+          start = payloadEnd;
+          const f = flagsView[i];
           const packet = { cmd: 'publish', topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };
           if (properties[i] !== undefined) packet.properties = propertiesObject(properties[i]);
-          this.#emit('message', topic, payload, packet);
+          packets[i] = packet;
         }
+        for (const packet of packets) this.#emit('message', packet.topic, packet.payload, packet);
       },
       published: (flow, reasonCode) => Client.#settle(this.#publishes, flow, (entry) => entry.resolve({ reasonCode })),
       publishFailed: (flow, message) =>
