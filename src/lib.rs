@@ -10,6 +10,8 @@
 //! - [`i18n`]: the page's English and Chinese texts, side by side.
 //! - [`lesson`]: scripted fault scenarios on the simulated broker, narrated step by step with
 //!   the spec's normative ids, each with an outcome checked against the trace.
+//! - [`workbench_state`]: the diagram panel's state as data and its reducer, and what the panel
+//!   asks of a client's session.
 //! - `web` (wasm32 only): the browser side (WebSocket driver and the Yew UI) on top of the core.
 #![forbid(unsafe_code)]
 #![deny(missing_docs)]
@@ -35,6 +37,7 @@ pub mod sim;
 pub mod topic;
 pub mod trace;
 pub mod wire_faults;
+pub mod workbench_state;
 
 #[cfg(target_arch = "wasm32")]
 pub mod web;

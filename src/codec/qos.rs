@@ -6,6 +6,8 @@ use std::num::NonZeroU16;
 
 use serde::{Deserialize, Serialize};
 
+use super::PacketType;
+
 /// The delivery guarantee of a message (v3 §4.3, v5 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash, Serialize, Deserialize)]
 #[serde(into = "u8", try_from = "u8")]
@@ -34,6 +36,16 @@ impl QoS {
             1 => Some(QoS::AtLeastOnce),
             2 => Some(QoS::ExactlyOnce),
             _ => None,
+        }
+    }
+
+    /// The acknowledgement a sender of a PUBLISH at this QoS waits for: PUBACK for QoS 1, PUBREC
+    /// for QoS 2, none for QoS 0 (v3/v5 §4.3).
+    pub fn ack_type(self) -> Option<PacketType> {
+        match self {
+            QoS::AtMostOnce => None,
+            QoS::AtLeastOnce => Some(PacketType::PubAck),
+            QoS::ExactlyOnce => Some(PacketType::PubRec),
         }
     }
 
@@ -151,6 +163,13 @@ mod tests {
     fn qos_three_is_not_a_qos() {
         assert_eq!(QoS::from_u8(3), None);
         assert_eq!(QoS::from_u8(2), Some(QoS::ExactlyOnce));
+    }
+
+    #[test]
+    fn each_qos_waits_for_its_own_acknowledgement() {
+        assert_eq!(QoS::AtMostOnce.ack_type(), None);
+        assert_eq!(QoS::AtLeastOnce.ack_type(), Some(PacketType::PubAck));
+        assert_eq!(QoS::ExactlyOnce.ack_type(), Some(PacketType::PubRec));
     }
 
     #[test]

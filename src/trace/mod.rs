@@ -9,6 +9,7 @@ mod deliveries;
 mod event;
 mod file;
 mod flow;
+mod lookups;
 mod qos_matrix;
 mod store;
 

@@ -12,6 +12,7 @@ use crate::lesson::Actor;
 use crate::session::PublishRequest;
 use crate::sim::{LinkFaults, Side, World};
 use crate::web::sim_driver::SimDriver;
+use crate::workbench_state::Problem;
 
 /// The packet types a learner can lose, by loss rate or one at a time.
 const LOSABLE: [PacketType; 5] = [
@@ -87,6 +88,7 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
     let drop_side = use_state(|| Side::ToClient);
     let drop_kind = use_state(|| PacketType::PubAck);
     let armed = use_state(String::new);
+    let refused = use_state(|| None::<Problem>);
 
     let on_latency = {
         let (driver, latency) = (driver.clone(), latency.clone());
@@ -166,13 +168,14 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         })
     };
     let publish = |qos: QoS| {
-        let driver = driver.clone();
+        let (driver, refused) = (driver.clone(), refused.clone());
         Callback::from(move |_: MouseEvent| {
             let request =
                 PublishRequest::new(FREE_TOPIC, format!("free play QoS {}", qos.as_u8()), qos);
-            driver.with_world(|world| {
-                let _ = world.with_session(0, |session, now| session.publish(now, request));
+            let sent = driver.with_world(|world| {
+                world.with_session(0, |session, now| session.publish(now, request))
             });
+            refused.set(Problem::of_command(Text::Publish, Some(sent)));
         })
     };
     let connection = |client: usize, resume: bool| {
@@ -231,6 +234,9 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                         <button id="free-publish-qos2" onclick={publish(QoS::ExactlyOnce)}>{ "QoS 2" }</button>
                     </div>
                     <p class="muted small">{ lang.fill(Text::PublishesTo, &[&publisher, &FREE_TOPIC]) }</p>
+                    if let Some(problem) = &*refused {
+                        <p class="error" role="alert" id="free-publish-problem">{ problem.text(lang) }</p>
+                    }
                     <label class="check">
                         <input id="fault-retry" type="checkbox" onchange={on_retry} />
                         { lang.fill(Text::ResendAfter, &[&(TEACHING_RETRY_MS / 1000)]) }

@@ -5,55 +5,11 @@ use yew::prelude::*;
 
 use super::language_switch::use_lang;
 use super::packet_bytes::PacketBytes;
-use crate::codec::{annotate, Packet, ProtocolVersion};
+use crate::codec::{annotate, ProtocolVersion};
 use crate::hex::to_hex;
 use crate::i18n::Text;
-use crate::session::{Session, Stage};
 use crate::trace::{Direction, PacketFate, PacketRecord};
-
-/// What the inspector shows of a session, read when the packet is chosen.
-#[derive(Debug, Clone, PartialEq)]
-pub struct SessionView {
-    pub connected: bool,
-    /// Session Present from the latest CONNACK, if one came.
-    pub session_present: Option<bool>,
-    /// Outgoing QoS 1/2 messages: packet id and what they wait for.
-    pub in_flight_out: Vec<(u16, Text)>,
-    /// QoS 2 packet ids received and not yet released.
-    pub held_in: Vec<u16>,
-    pub send_quota: u16,
-}
-
-impl SessionView {
-    /// Reads `session`; `connack` is the client's latest CONNACK in the trace.
-    pub fn read(session: &Session, connack: Option<&Packet>) -> SessionView {
-        SessionView {
-            connected: session.is_connected(),
-            session_present: match connack {
-                Some(Packet::ConnAck(connack)) => Some(connack.session_present),
-                _ => None,
-            },
-            in_flight_out: session
-                .outgoing_entries()
-                .into_iter()
-                .map(|(pid, entry)| {
-                    let waits = match entry.stage {
-                        Stage::AwaitPubAck => Text::AwaitsPuback,
-                        Stage::AwaitPubRec => Text::AwaitsPubrec,
-                        Stage::AwaitPubComp => Text::AwaitsPubcomp,
-                    };
-                    (pid.get(), waits)
-                })
-                .collect(),
-            held_in: session
-                .incoming_held()
-                .into_iter()
-                .map(|pid| pid.get())
-                .collect(),
-            send_quota: session.send_quota(),
-        }
-    }
-}
+use crate::workbench_state::SessionView;
 
 #[derive(Properties, PartialEq)]
 pub struct InspectorProps {
