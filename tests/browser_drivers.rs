@@ -13,7 +13,8 @@ use qoscope::codec::{
     annotate, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, Subscription, SubscriptionOptions,
 };
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::Direction;
 use qoscope::web::clock::performance_now;
 use qoscope::web::probe::{self, ProbeOutcome};
 use qoscope::web::sim_driver::SimDriver;
@@ -60,7 +61,7 @@ async fn the_simulated_world_runs_on_the_page_timer() {
     for client in [publisher, subscriber] {
         world.set_faults(
             client,
-            Side::ToBroker,
+            Direction::Outgoing,
             LinkFaults {
                 latency_ms: 40,
                 ..LinkFaults::default()
@@ -312,7 +313,7 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
 #[wasm_bindgen_test]
 async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
     use qoscope::codec::PacketType;
-    use qoscope::trace::{Direction, TraceEvent};
+    use qoscope::trace::TraceEvent;
     use qoscope::web::worker_timer::{TimerKind, WorkerTimer};
     use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
 

@@ -9,8 +9,8 @@ use qoscope::all_nine::AllNineRun;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
-use qoscope::trace::{delivery_rows, DeliveryRow, Observed, QosMatrix, TraceStore};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::{delivery_rows, DeliveryRow, Direction, Observed, QosMatrix, TraceStore};
 
 const PUBLISHER: usize = 0;
 const SUBSCRIBER: usize = 1;
@@ -29,7 +29,7 @@ fn world(config: BrokerConfig, version: ProtocolVersion, faults: LinkFaults, see
     let mut world = World::new(config, seed);
     for id in ["publisher", "subscriber"] {
         let client = world.add_client(options(version, id));
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, faults.clone());
         }
         world.connect(client);
@@ -213,7 +213,7 @@ fn a_broker_that_delivers_at_the_publish_qos_is_marked_as_a_bug() {
 #[test]
 fn a_lost_puback_and_a_reconnect_mark_the_second_copy_as_a_duplicate() {
     let mut world = subscribed_to_demo_at_qos1(5);
-    world.drop_next(PUBLISHER, Side::ToClient, PacketType::PubAck);
+    world.drop_next(PUBLISHER, Direction::Incoming, PacketType::PubAck);
     world
         .with_session(PUBLISHER, |session, now| {
             session.publish(now, PublishRequest::new("demo", "once", QoS::AtLeastOnce))
@@ -420,7 +420,7 @@ fn a_qos1_message_whose_first_arrival_carries_dup_is_not_a_duplicate() {
     let mut world = subscribed_to_demo_at_qos1(9);
     // The broker's first attempt is lost on the way to the subscriber, which then reconnects:
     // the re-send (DUP=1) is the first copy the application sees.
-    world.drop_next(SUBSCRIBER, Side::ToClient, PacketType::Publish);
+    world.drop_next(SUBSCRIBER, Direction::Incoming, PacketType::Publish);
     world
         .with_session(PUBLISHER, |session, now| {
             session.publish(now, PublishRequest::new("demo", "first", QoS::AtLeastOnce))

@@ -14,7 +14,7 @@ use qoscope::codec::{
     Disconnect, PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions, Will,
 };
 use qoscope::session::{Event, PublishRequest};
-use qoscope::sim::Side;
+use qoscope::trace::Direction;
 
 use ProtocolVersion::{V311, V5};
 
@@ -149,7 +149,7 @@ impl Backend for &mut dyn Backend {
     ) {
         (**self).command(client, command)
     }
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType) {
         (**self).drop_next(client, side, kind)
     }
     fn settle(&mut self, ms: u64) {
@@ -385,8 +385,8 @@ fn broker_resends(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome 
     b.connect(subscriber);
     subscribe(&mut b, subscriber, "resend/#", QoS::ExactlyOnce);
     b.settle(0);
-    b.drop_next(subscriber, Side::ToBroker, PacketType::PubAck);
-    b.drop_next(subscriber, Side::ToBroker, PacketType::PubRec);
+    b.drop_next(subscriber, Direction::Outgoing, PacketType::PubAck);
+    b.drop_next(subscriber, Direction::Outgoing, PacketType::PubRec);
     publish(
         &mut b,
         publisher,
@@ -435,8 +435,8 @@ fn client_resends(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome 
     b.connect(subscriber);
     subscribe(&mut b, subscriber, "again/#", QoS::ExactlyOnce);
     b.settle(0);
-    b.drop_next(publisher, Side::ToClient, PacketType::PubAck);
-    b.drop_next(publisher, Side::ToClient, PacketType::PubRec);
+    b.drop_next(publisher, Direction::Incoming, PacketType::PubAck);
+    b.drop_next(publisher, Direction::Incoming, PacketType::PubRec);
     publish(&mut b, publisher, "again/1", "one", QoS::AtLeastOnce, false);
     publish(&mut b, publisher, "again/2", "two", QoS::ExactlyOnce, false);
     b.settle(0);

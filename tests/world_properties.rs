@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
-use qoscope::trace::{FlowRole, TraceStore};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::{Direction, FlowRole, TraceStore};
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -66,7 +66,7 @@ fn run(
     world.run_until_quiet(10_000).unwrap();
 
     for client in [publisher, subscriber] {
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, lossy(loss));
         }
     }
@@ -96,7 +96,7 @@ fn run(
 
     // Heal the network, then let every session resume once so everything in flight completes.
     for client in [publisher, subscriber] {
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, LinkFaults::default());
         }
     }

@@ -6,7 +6,7 @@ use std::pin::Pin;
 
 use crate::codec::{Packet, PacketType};
 use crate::session::{ConnectOptions, Event, Session};
-use crate::sim::Side;
+use crate::trace::Direction;
 use crate::trace::TraceEvent;
 
 /// A future a backend returns for waiting; `'static` so no borrow of the backend is held.
@@ -35,7 +35,7 @@ pub trait Backend {
     /// Runs a command on the client's session and sends what it wrote.
     fn command(&mut self, client: usize, command: &mut dyn FnMut(&mut Session, u64));
     /// Loses the next packet of `kind` going one way on the client's connection.
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType);
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType);
     /// Sends a packet the session did not write (a forged re-send, a wrong acknowledgement).
     fn inject(&mut self, client: usize, packet: &Packet);
     /// Splits what the client writes into WebSocket messages of at most `bytes` bytes

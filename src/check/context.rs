@@ -13,7 +13,6 @@ use crate::codec::{
     Subscription, SubscriptionOptions,
 };
 use crate::session::{ConnectOptions, Event, LostCause, Message, PublishRequest};
-use crate::sim::Side;
 use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
 
 /// How often a wait looks again, in ms.
@@ -433,12 +432,12 @@ impl Ctx {
 
     /// Loses the next packet of `kind` that the client sends.
     pub fn withhold_next(&mut self, client: usize, kind: PacketType) {
-        self.backend.drop_next(client, Side::ToBroker, kind);
+        self.backend.drop_next(client, Direction::Outgoing, kind);
     }
 
     /// Loses the next packet of `kind` that the broker sends to the client.
     pub fn lose_incoming(&mut self, client: usize, kind: PacketType) {
-        self.backend.drop_next(client, Side::ToClient, kind);
+        self.backend.drop_next(client, Direction::Incoming, kind);
     }
 
     /// Sends a packet the session did not write.

@@ -5,8 +5,8 @@ use super::backend::{Backend, TransportFacts, Wait};
 use crate::broker::BrokerConfig;
 use crate::codec::{Packet, PacketType};
 use crate::session::{ConnectOptions, Event, Session};
-use crate::sim::{LinkFaults, Side, World};
-use crate::trace::TraceEvent;
+use crate::sim::{LinkFaults, World};
+use crate::trace::{Direction, TraceEvent};
 
 /// One-way latency of the simulated links, so packets visibly travel in the diagrams.
 const LATENCY_MS: u64 = 5;
@@ -25,7 +25,12 @@ impl SimBackend {
         }
     }
 
-    fn link_faults(&mut self, client: usize, side: Side, change: impl FnOnce(&mut LinkFaults)) {
+    fn link_faults(
+        &mut self,
+        client: usize,
+        side: Direction,
+        change: impl FnOnce(&mut LinkFaults),
+    ) {
         let mut faults = self.world.faults(client, side).clone();
         change(&mut faults);
         self.world.set_faults(client, side, faults);
@@ -35,10 +40,10 @@ impl SimBackend {
 impl Backend for SimBackend {
     fn add_client(&mut self, options: ConnectOptions) -> usize {
         let client = self.world.add_client(options);
-        self.link_faults(client, Side::ToBroker, |faults| {
+        self.link_faults(client, Direction::Outgoing, |faults| {
             faults.latency_ms = LATENCY_MS
         });
-        self.link_faults(client, Side::ToClient, |faults| {
+        self.link_faults(client, Direction::Incoming, |faults| {
             faults.latency_ms = LATENCY_MS
         });
         client
@@ -57,7 +62,7 @@ impl Backend for SimBackend {
             .with_session(client, |session, now| command(session, now));
     }
 
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType) {
         self.world.drop_next(client, side, kind);
     }
 

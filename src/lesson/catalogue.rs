@@ -6,7 +6,7 @@
 
 use crate::codec::{PacketType, QoS};
 use crate::i18n::Bilingual;
-use crate::sim::Side;
+use crate::trace::Direction;
 
 use super::outcome::{Check, Outcome};
 use super::script::{Action, Actor, Lesson, Step};
@@ -62,7 +62,7 @@ const fn publish(qos: QoS) -> Action {
     }
 }
 
-const fn drop_next(side: Side, kind: PacketType) -> Action {
+const fn drop_next(side: Direction, kind: PacketType) -> Action {
     Action::DropNext {
         client: PUBLISHER,
         side,
@@ -116,7 +116,7 @@ const QOS0_LOSS: Lesson = Lesson {
             },
             rules: "[MQTT-4.3.1-1] · [MQTT-3.3.1-2]",
             actions: &[
-                drop_next(Side::ToBroker, PacketType::Publish),
+                drop_next(Direction::Outgoing, PacketType::Publish),
                 publish(QoS::AtMostOnce),
             ],
         },
@@ -171,7 +171,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
             },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
             actions: &[
-                drop_next(Side::ToClient, PacketType::PubAck),
+                drop_next(Direction::Incoming, PacketType::PubAck),
                 publish(QoS::AtLeastOnce),
             ],
         },
@@ -293,7 +293,7 @@ const QOS2_LOST_PUBLISH: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBLISH",
         zh: "QoS 2：PUBLISH 丢失",
     },
-    Side::ToBroker,
+    Direction::Outgoing,
     PacketType::Publish,
     PacketType::Publish,
     Bilingual {
@@ -318,7 +318,7 @@ const QOS2_LOST_PUBREC: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBREC",
         zh: "QoS 2：PUBREC 丢失",
     },
-    Side::ToClient,
+    Direction::Incoming,
     PacketType::PubRec,
     PacketType::Publish,
     Bilingual {
@@ -344,7 +344,7 @@ const QOS2_LOST_PUBREL: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBREL",
         zh: "QoS 2：PUBREL 丢失",
     },
-    Side::ToBroker,
+    Direction::Outgoing,
     PacketType::PubRel,
     PacketType::PubRel,
     Bilingual {
@@ -369,7 +369,7 @@ const QOS2_LOST_PUBCOMP: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBCOMP",
         zh: "QoS 2：PUBCOMP 丢失",
     },
-    Side::ToClient,
+    Direction::Incoming,
     PacketType::PubComp,
     PacketType::PubRel,
     Bilingual {
@@ -782,7 +782,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
             },
             rules: "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8], v5 §4.3.3",
             actions: &[
-                drop_next(Side::ToBroker, PacketType::PubRel),
+                drop_next(Direction::Outgoing, PacketType::PubRel),
                 publish(QoS::ExactlyOnce),
             ],
         },

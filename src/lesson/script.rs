@@ -7,7 +7,8 @@ use crate::codec::{
 };
 use crate::i18n::Bilingual;
 use crate::session::{ConnectOptions, PublishRequest};
-use crate::sim::{ClientIndex, LinkFaults, Side, World};
+use crate::sim::{ClientIndex, LinkFaults, World};
+use crate::trace::Direction;
 
 use super::catalogue::{PAIR, SETUP};
 use super::outcome::Outcome;
@@ -59,7 +60,7 @@ pub enum Action {
         /// Whose link.
         client: ClientIndex,
         /// Which direction.
-        side: Side,
+        side: Direction,
         /// Which packet type.
         kind: PacketType,
     },
@@ -153,7 +154,7 @@ fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -
     let mut world = World::new(config, 7);
     for actor in actors {
         let client = world.add_client(actor.options(version));
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             let faults = LinkFaults {
                 latency_ms: LATENCY_MS,
                 ..LinkFaults::default()

@@ -6,4 +6,4 @@ mod link;
 mod world;
 
 pub use link::{LinkFaults, SendOutcome};
-pub use world::{ClientIndex, Livelock, Side, World};
+pub use world::{ClientIndex, Livelock, World};

@@ -14,7 +14,8 @@ pub struct FlowId {
     pub index: u32,
 }
 
-/// Which way a packet travelled, seen from the client.
+/// Which way a packet goes on a client's connection, seen from the client: the trace's
+/// direction of a packet and the simulated link's direction alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Direction {
     /// Client to broker.

@@ -97,7 +97,8 @@ mod tests {
     use crate::broker::BrokerConfig;
     use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
     use crate::session::{ConnectOptions, PublishRequest};
-    use crate::sim::{Side, World};
+    use crate::sim::World;
+    use crate::trace::Direction;
 
     /// A QoS 1 message with a lost PUBACK repaired by a reconnect, and a QoS 2 message.
     fn recorded() -> TraceStore {
@@ -119,7 +120,7 @@ mod tests {
             })
             .unwrap();
         world.run_until_quiet(100).unwrap();
-        world.drop_next(0, Side::ToClient, PacketType::PubAck);
+        world.drop_next(0, Direction::Incoming, PacketType::PubAck);
         for qos in [QoS::AtLeastOnce, QoS::ExactlyOnce] {
             world
                 .with_session(0, |session, now| {

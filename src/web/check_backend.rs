@@ -7,7 +7,7 @@ use super::live_clients::LiveClients;
 use crate::check::{Backend, TransportFacts, Wait};
 use crate::codec::{Packet, PacketType};
 use crate::session::{ConnectOptions, Event, Session};
-use crate::sim::Side;
+use crate::trace::Direction;
 use crate::trace::TraceEvent;
 
 /// Runs checks against the broker at a URL.
@@ -50,10 +50,10 @@ impl Backend for WebBackend {
             .with_session(client, |session, now| command(session, now));
     }
 
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType) {
         self.clients.faults(client, |faults| match side {
-            Side::ToBroker => faults.drop_next_outgoing(kind),
-            Side::ToClient => faults.drop_next_incoming(kind),
+            Direction::Outgoing => faults.drop_next_outgoing(kind),
+            Direction::Incoming => faults.drop_next_incoming(kind),
         });
     }
 

@@ -8,8 +8,8 @@ use super::ui::LiveBroker;
 use crate::broker::BrokerConfig;
 use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use crate::session::{ConnectOptions, Session};
-use crate::sim::{LinkFaults, Side, World};
-use crate::trace::TraceEvent;
+use crate::sim::{LinkFaults, World};
+use crate::trace::{Direction, TraceEvent};
 
 /// The publishing client.
 pub const PUBLISHER: usize = 0;
@@ -42,7 +42,7 @@ fn options(version: ProtocolVersion, id: String) -> ConnectOptions {
 /// Adds a client to the simulated world on links slow enough to watch.
 fn add_slow_client(world: &mut World, options: ConnectOptions) -> usize {
     let client = world.add_client(options);
-    for side in [Side::ToBroker, Side::ToClient] {
+    for side in [Direction::Outgoing, Direction::Incoming] {
         let faults = LinkFaults {
             latency_ms: SIMULATED_LATENCY_MS,
             ..LinkFaults::default()
@@ -196,7 +196,7 @@ impl Workbench {
     pub fn lose_next_incoming(&self, client: usize, kind: PacketType) {
         match self {
             Workbench::Simulated(driver) => {
-                driver.with_world(|world| world.drop_next(client, Side::ToClient, kind))
+                driver.with_world(|world| world.drop_next(client, Direction::Incoming, kind))
             }
             Workbench::Live(clients) => {
                 clients.faults(client, |faults| faults.drop_next_incoming(kind))
@@ -209,7 +209,7 @@ impl Workbench {
     pub fn withhold_next(&self, client: usize, kind: PacketType) {
         match self {
             Workbench::Simulated(driver) => {
-                driver.with_world(|world| world.drop_next(client, Side::ToBroker, kind))
+                driver.with_world(|world| world.drop_next(client, Direction::Outgoing, kind))
             }
             Workbench::Live(clients) => {
                 clients.faults(client, |faults| faults.drop_next_outgoing(kind))

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 
 use qoscope::codec::{FrameDecoder, PacketType};
 use qoscope::session::{ConnectOptions, Event, Session};
-use qoscope::sim::Side;
+use qoscope::trace::Direction;
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, WebSocket};
 
@@ -200,11 +200,11 @@ impl Backend for LiveBackend {
         self.pump(client);
     }
 
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType) {
         let live = &mut self.clients[client];
         match side {
-            Side::ToBroker => live.drop_up.push(kind),
-            Side::ToClient => live.drop_down.push(kind),
+            Direction::Outgoing => live.drop_up.push(kind),
+            Direction::Incoming => live.drop_down.push(kind),
         }
     }
 

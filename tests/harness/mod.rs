@@ -10,7 +10,7 @@ pub mod sim;
 
 use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
 use qoscope::session::{ConnectOptions, Event, Session};
-use qoscope::sim::Side;
+use qoscope::trace::Direction;
 
 /// A received packet, as both backends must agree on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -107,7 +107,7 @@ pub trait Backend {
     /// Runs a command on the client's session.
     fn command(&mut self, client: usize, command: &mut dyn FnMut(&mut Session, u64));
     /// Loses the next packet of `kind` in one direction.
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType);
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType);
     /// Lets packets flow until nothing moves (and lets simulated or real time pass by `ms`).
     fn settle(&mut self, ms: u64);
     /// What the client received since the last call.

@@ -5,7 +5,7 @@ use std::collections::HashMap;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{Packet, PacketType};
 use qoscope::session::{ConnectOptions, Event, Session};
-use qoscope::sim::{Side, World};
+use qoscope::sim::World;
 use qoscope::trace::{Direction, PacketFate, TraceEvent};
 
 use super::{Backend, Seen};
@@ -82,7 +82,7 @@ impl Backend for SimBackend {
             .with_session(client, |session, now| command(session, now));
     }
 
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: usize, side: Direction, kind: PacketType) {
         self.world.drop_next(client, side, kind);
     }
 
