@@ -14,7 +14,7 @@ use qoscope::codec::{
 };
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
 use qoscope::sim::{LinkFaults, World};
-use qoscope::trace::Direction;
+use qoscope::trace::{ClientTag, Direction};
 use qoscope::web::clock::performance_now;
 use qoscope::web::probe::{self, ProbeOutcome};
 use qoscope::web::sim_driver::SimDriver;
@@ -181,7 +181,10 @@ async fn the_websocket_driver_runs_a_session_against_mosquitto() {
         let events: Rc<RefCell<Vec<Event>>> = Rc::new(RefCell::new(Vec::new()));
         let sink = events.clone();
         let id = format!("driver-{}-{}", version.level(), performance_now() as u64);
-        let session = qoscope::session::Session::new(ConnectOptions::new(version, id.clone()), 1);
+        let session = qoscope::session::Session::new(
+            ConnectOptions::new(version, id.clone()),
+            ClientTag::FIRST,
+        );
         let no_reconnect = Reconnect {
             initial_ms: 0,
             max_ms: 0,
@@ -259,8 +262,10 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
     use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
     let seen: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
-    let session =
-        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "nobody"), 1);
+    let session = qoscope::session::Session::new(
+        ConnectOptions::new(ProtocolVersion::V311, "nobody"),
+        ClientTag::FIRST,
+    );
     let reconnect = Reconnect {
         initial_ms: 50,
         max_ms: 200,
@@ -297,7 +302,10 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
     );
     assert!(WsClient::connect(
         "mqtt://host",
-        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "x"), 1),
+        qoscope::session::Session::new(
+            ConnectOptions::new(ProtocolVersion::V311, "x"),
+            ClientTag::FIRST
+        ),
         reconnect,
         |_| {}
     )
@@ -344,7 +352,7 @@ async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
     };
     let client = WsClient::connect(
         mosquitto_url(),
-        qoscope::session::Session::new(options, 1),
+        qoscope::session::Session::new(options, ClientTag::FIRST),
         no_reconnect,
         move |event| {
             if let ClientEvent::Trace(events) = event {

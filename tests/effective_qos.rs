@@ -9,19 +9,16 @@ use qoscope::all_nine::AllNineRun;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, PublishRequest};
-use qoscope::sim::{LinkFaults, World};
-use qoscope::trace::{delivery_rows, DeliveryRow, Direction, Observed, QosMatrix, TraceStore};
+use qoscope::sim::{LinkFaults, World, WORKBENCH_LATENCY_MS};
+use qoscope::trace::{
+    delivery_rows, ClientTag, DeliveryRow, Direction, Observed, QosMatrix, TraceStore,
+};
 
 const PUBLISHER: usize = 0;
 const SUBSCRIBER: usize = 1;
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(3600);
-    }
-    options
+    ConnectOptions::persistent(version, id, 3600)
 }
 
 /// A world with a connected publisher and subscriber, every link direction set to `faults`.
@@ -97,7 +94,7 @@ fn assert_matrix_is_the_minimum(matrix: &QosMatrix, runs: usize) {
 fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
     for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
         let slow = LinkFaults {
-            latency_ms: 350,
+            latency_ms: WORKBENCH_LATENCY_MS,
             ..LinkFaults::default()
         };
         let mut world = world(BrokerConfig::default(), version, slow, 7);
@@ -106,8 +103,8 @@ fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
 
         assert_eq!(rows.len(), 9, "{version}");
         for row in &rows {
-            assert_eq!(row.publisher, Some(PUBLISHER as u32 + 1));
-            assert_eq!(row.subscriber, SUBSCRIBER as u32 + 1);
+            assert_eq!(row.publisher, ClientTag::of_index(PUBLISHER));
+            assert_eq!(Some(row.subscriber), ClientTag::of_index(SUBSCRIBER));
             assert_eq!(row.expected_qos, Some(row.delivered_qos));
             assert!(!row.mismatch && !row.duplicate, "{row:?}");
             assert!(row.payload_preview.starts_with("run 1: QoS "));
@@ -269,7 +266,7 @@ fn a_subscriber_flow_without_our_publisher_has_no_expectation() {
         .unwrap();
     world.run_until_quiet(1_000).unwrap();
     store.extend(world.poll_trace().into_iter().filter(|event| match event {
-        qoscope::trace::TraceEvent::Flow(flow) => flow.flow().client != PUBLISHER as u32 + 1,
+        qoscope::trace::TraceEvent::Flow(flow) => flow.flow().client.index() != Some(PUBLISHER),
         _ => true,
     }));
     let rows = delivery_rows(&store);

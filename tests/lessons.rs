@@ -8,7 +8,7 @@ use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
 use qoscope::lesson::{catalogue, find, free_play, Check, Lesson, LessonRun};
 use qoscope::session::{Event, Message};
 use qoscope::sim::World;
-use qoscope::trace::{Direction, PacketFate, TraceStore};
+use qoscope::trace::{ClientTag, Direction, PacketFate, TraceStore};
 
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::V311, ProtocolVersion::V5];
 
@@ -140,7 +140,7 @@ fn the_chinese_lessons_keep_every_packet_name_and_number() {
 }
 
 /// Outgoing PUBLISH packets of client `tag` as (DUP, fate), and incoming ones of the other.
-fn publishes(trace: &TraceStore, tag: u32, direction: Direction) -> Vec<(bool, PacketFate)> {
+fn publishes(trace: &TraceStore, tag: ClientTag, direction: Direction) -> Vec<(bool, PacketFate)> {
     trace
         .packets()
         .filter(|record| record.client == tag && record.direction == direction)
@@ -158,12 +158,12 @@ fn a_lost_puback_is_resent_with_dup_and_the_broker_forwards_two_fresh_copies() {
         let finished = run_to_end(lesson, version);
         let delivered = PacketFate::Delivered;
         assert_eq!(
-            publishes(&finished.trace, 1, Direction::Outgoing),
+            publishes(&finished.trace, ClientTag(1), Direction::Outgoing),
             [(false, delivered), (true, delivered)]
         );
         // The broker's copies are new messages on its hop: DUP 0 both times [MQTT-3.3.1-3].
         assert_eq!(
-            publishes(&finished.trace, 2, Direction::Incoming),
+            publishes(&finished.trace, ClientTag(2), Direction::Incoming),
             [(false, delivered), (false, delivered)]
         );
     }

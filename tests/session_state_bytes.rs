@@ -7,11 +7,12 @@ use qoscope::codec::{
     SubscriptionOptions,
 };
 use qoscope::session::{ConnectOptions, PublishRequest, Session, SessionState};
+use qoscope::trace::ClientTag;
 
 fn session_with_state(version: ProtocolVersion) -> Session {
     let mut options = ConnectOptions::new(version, "saved");
     options.clean_start = false;
-    let mut session = Session::new(options, 3);
+    let mut session = Session::new(options, ClientTag(3));
     session.handle_transport_open(0);
     let connack = Packet::ConnAck(ConnAck::new(false, ReasonCode::Success))
         .to_bytes(version)
@@ -56,7 +57,8 @@ fn the_session_record_round_trips_everything_a_resume_needs() {
         assert_eq!(state.outgoing.len(), 3);
         assert!(!state.incoming_qos2.is_empty());
         let restored =
-            SessionState::from_bytes(&state.to_bytes(), session.options().clone(), 3).unwrap();
+            SessionState::from_bytes(&state.to_bytes(), session.options().clone(), ClientTag(3))
+                .unwrap();
         let summary = |state: &SessionState| {
             let outgoing: Vec<_> = state
                 .outgoing
@@ -83,9 +85,14 @@ fn the_session_record_round_trips_everything_a_resume_needs() {
 fn a_damaged_record_is_refused_with_a_reason() {
     let state = session_with_state(ProtocolVersion::V5).state();
     let bytes = state.to_bytes();
-    let error =
-        SessionState::from_bytes(&bytes[..bytes.len() / 2], state.options.clone(), 1).unwrap_err();
+    let error = SessionState::from_bytes(
+        &bytes[..bytes.len() / 2],
+        state.options.clone(),
+        ClientTag::FIRST,
+    )
+    .unwrap_err();
     assert!(error.contains("saved session"), "{error}");
-    let error = SessionState::from_bytes(b"nope", state.options.clone(), 1).unwrap_err();
+    let error =
+        SessionState::from_bytes(b"nope", state.options.clone(), ClientTag::FIRST).unwrap_err();
     assert!(error.contains("not a qoscope session"), "{error}");
 }

@@ -9,12 +9,7 @@ use qoscope::sim::{LinkFaults, World};
 use qoscope::trace::{Direction, FlowRole, FlowState, PacketFate, TraceStore};
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(3600);
-    }
-    options
+    ConnectOptions::persistent(version, id, 3600)
 }
 
 /// A world with a connected publisher (0) and a subscriber (1) subscribed to `demo` at `granted`.

@@ -21,14 +21,11 @@ enum Action {
 }
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    options.keep_alive = 30;
-    options.response_timeout_ms = 5_000;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(u32::MAX);
+    ConnectOptions {
+        keep_alive: 30,
+        response_timeout_ms: 5_000,
+        ..ConnectOptions::persistent(version, id, u32::MAX)
     }
-    options
 }
 
 fn lossy(loss: f64) -> LinkFaults {

@@ -62,10 +62,10 @@ const fn publish(qos: QoS) -> Action {
     }
 }
 
-const fn drop_next(side: Direction, kind: PacketType) -> Action {
+const fn drop_next(direction: Direction, kind: PacketType) -> Action {
     Action::DropNext {
         client: PUBLISHER,
-        side,
+        direction,
         kind,
     }
 }
@@ -242,7 +242,7 @@ const EXACTLY_ONCE: Outcome = Outcome {
 /// reconnect and what the reconnect does; the outcome adds the loss and the re-send to exactly
 /// once.
 macro_rules! qos2_lesson {
-    ($id:literal, $title:expr, $side:expr, $lost:expr, $resent:expr,
+    ($id:literal, $title:expr, $direction:expr, $lost:expr, $resent:expr,
      $publish:expr, $publish_rules:literal, $after:expr, $after_rules:literal) => {
         Lesson {
             id: $id,
@@ -259,7 +259,7 @@ macro_rules! qos2_lesson {
                 Step {
                     narration: $publish,
                     rules: $publish_rules,
-                    actions: &[drop_next($side, $lost), publish(QoS::ExactlyOnce)],
+                    actions: &[drop_next($direction, $lost), publish(QoS::ExactlyOnce)],
                 },
                 CUT_PUBLISHER,
                 QOS2_RECONNECT,

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::outgoing::{OutgoingEntry, PidAllocator, Request};
 use super::{ConnectOptions, QueuedPublish, Session};
 use crate::codec::{Pid, QoS, ReasonCode, SubscriptionOptions};
-use crate::trace::FlowId;
+use crate::trace::{ClientTag, FlowId};
 
 /// One subscription and what the server granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ impl Session {
     }
 
     /// A session that resumes from `state` (offline; connect it to continue).
-    pub fn restore(state: SessionState, tag: u32) -> Session {
+    pub fn restore(state: SessionState, tag: ClientTag) -> Session {
         let mut session = Session::new(state.options, tag);
         session.has_session = state.has_session;
         session.pids = state.pids;
@@ -177,7 +177,7 @@ impl SessionState {
     pub fn from_bytes(
         bytes: &[u8],
         options: ConnectOptions,
-        tag: u32,
+        tag: ClientTag,
     ) -> Result<SessionState, String> {
         use crate::codec::wire::Reader;
         use crate::codec::{Packet, ProtocolVersion, QoS};

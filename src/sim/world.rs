@@ -11,14 +11,12 @@ use thiserror::Error;
 
 use super::link::{Carried, Item, Link, LinkFaults, SendOutcome};
 use crate::broker::{Broker, BrokerConfig, BrokerEvent, ConnId};
+use crate::clients::ClientIndex;
 use crate::codec::{other_versions_refusal, FrameDecoder, Packet, PacketType, QoS};
 use crate::session::{ConnectOptions, Event, Session};
 use crate::trace::{
-    Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
+    ClientTag, Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
 };
-
-/// Index of a client in the world.
-pub type ClientIndex = usize;
 
 /// The world kept stepping without settling.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -50,6 +48,8 @@ pub struct World {
     next_conn: ConnId,
     next_packet: u64,
     seed: u64,
+    /// One-way latency of the links of clients added from now on.
+    latency_ms: u64,
 }
 
 impl World {
@@ -65,7 +65,15 @@ impl World {
             next_conn: 0,
             next_packet: 0,
             seed,
+            latency_ms: 0,
         }
+    }
+
+    /// The same world, with links of `latency_ms` one way for the clients added from now on
+    /// (see [`super::latency`] for who uses which).
+    pub fn with_latency(mut self, latency_ms: u64) -> World {
+        self.latency_ms = latency_ms;
+        self
     }
 
     /// Simulated time in ms.
@@ -83,19 +91,29 @@ impl World {
         &mut self.broker
     }
 
-    /// Adds a client (not yet connected); its trace tag is its index + 1.
+    /// Adds a client (not yet connected), tagged in the trace by [`ClientTag::of_index`].
     pub fn add_client(&mut self, options: ConnectOptions) -> ClientIndex {
         let index = self.clients.len();
+        // A world's clients each take memory, so their count is far below the last tag.
+        let tag = ClientTag::of_index(index).expect("fewer clients than trace tags");
         let seed = self
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(index as u64 * 2);
         let version = options.version;
+        let link = |seed| {
+            let mut link = Link::new(seed);
+            link.set_faults(LinkFaults {
+                latency_ms: self.latency_ms,
+                ..LinkFaults::default()
+            });
+            link
+        };
         self.clients.push(SimClient {
-            session: Session::new(options, index as u32 + 1),
+            session: Session::new(options, tag),
             conn: None,
-            to_broker: Link::new(seed),
-            to_client: Link::new(seed + 1),
+            to_broker: link(seed),
+            to_client: link(seed + 1),
             up_frames: FrameDecoder::new(version),
             down_frames: FrameDecoder::new(version),
             written: VecDeque::new(),
@@ -476,7 +494,7 @@ impl World {
 
     /// The trace line for a broker event worth showing next to the diagram.
     fn narrate(&self, event: &BrokerEvent) -> Option<Note> {
-        let client = |conn: &ConnId| self.client_of(*conn).map(|index| index as u32 + 1);
+        let client = |conn: &ConnId| self.client_of(*conn).map(|index| self.session(index).tag());
         let (client, text) = match event {
             BrokerEvent::ProtocolViolation { conn, message } => (
                 client(conn),
@@ -602,11 +620,12 @@ impl World {
                 SendOutcome::Held => PacketFate::Held,
                 SendOutcome::InTransit(_) | SendOutcome::Duplicated(..) => PacketFate::InTransit,
             };
+            let tag = self.clients[client].session.tag();
             let record = |id| PacketRecord {
                 id,
                 time: now,
                 arrival: None,
-                client: client as u32 + 1,
+                client: tag,
                 connection,
                 direction,
                 packet: packet.clone(),

@@ -27,7 +27,7 @@ use crate::diagram::{
 };
 use crate::i18n::{Lang, Text};
 use crate::session::PublishRequest;
-use crate::trace::{delivery_rows, Direction, FlowId, TraceFile, TraceStore};
+use crate::trace::{delivery_rows, ClientTag, Direction, FlowId, TraceFile, TraceStore};
 use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
 
 const TOPIC: &str = "demo/greeting";
@@ -69,7 +69,7 @@ fn hidden_count(scene: &Scene, store: &TraceStore, lang: Lang) -> String {
 /// A trace opened from a file, shown instead of the live one.
 struct Replay {
     store: TraceStore,
-    clients: Vec<(u32, String)>,
+    clients: Vec<(ClientTag, String)>,
 }
 
 /// Where the clients run.
@@ -92,19 +92,17 @@ struct Bench {
 
 impl Bench {
     /// Lanes by trace tag.
-    fn client_names(&self) -> Vec<(u32, String)> {
+    fn client_names(&self) -> Vec<(ClientTag, String)> {
         let removed = self.removed.borrow();
-        self.names
-            .borrow()
-            .iter()
-            .enumerate()
-            .map(|(index, name)| {
+        ClientTag::all()
+            .zip(self.names.borrow().iter().enumerate())
+            .map(|(tag, (index, name))| {
                 let name = if removed.contains(&index) {
                     format!("{name} (removed)")
                 } else {
                     name.clone()
                 };
-                (index as u32 + 1, name)
+                (tag, name)
             })
             .collect()
     }
@@ -216,7 +214,7 @@ pub fn sim_panel() -> Html {
     };
 
     let live_store = bench.store.borrow();
-    let (store, clients): (&TraceStore, Vec<(u32, String)>) = match replay.as_ref() {
+    let (store, clients): (&TraceStore, Vec<(ClientTag, String)>) = match replay.as_ref() {
         Some(replay) => (&replay.store, replay.clients.clone()),
         None => (&live_store, bench.client_names()),
     };
@@ -261,9 +259,10 @@ pub fn sim_panel() -> Html {
                         }
                         _ => None,
                     });
-                bench.workbench.read(record.client as usize - 1, |session| {
-                    SessionView::read(session, connack)
-                })
+                let client = record.client.index()?;
+                bench
+                    .workbench
+                    .read(client, |session| SessionView::read(session, connack))
             })
             .flatten();
         let on_close = {
