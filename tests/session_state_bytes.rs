@@ -96,3 +96,43 @@ fn a_damaged_record_is_refused_with_a_reason() {
         SessionState::from_bytes(b"nope", state.options.clone(), ClientTag::FIRST).unwrap_err();
     assert!(error.contains("not a qoscope session"), "{error}");
 }
+
+#[test]
+fn more_than_65535_messages_queued_while_offline_survive_the_record() {
+    let options = ConnectOptions::persistent(ProtocolVersion::V5, "offline", 3600);
+    let mut session = Session::new(options, ClientTag::FIRST);
+    let queued = 70_000;
+    for index in 0..queued {
+        let request = PublishRequest::new("q", format!("{index}"), QoS::AtLeastOnce);
+        session.publish(0, request).unwrap();
+    }
+    let state = session.state();
+    assert_eq!(state.queued.len(), queued);
+    let restored =
+        SessionState::from_bytes(&state.to_bytes(), state.options.clone(), ClientTag::FIRST)
+            .unwrap();
+    assert_eq!(restored.queued, state.queued);
+}
+
+#[test]
+fn a_record_of_the_first_layout_with_16_bit_counts_is_still_read() {
+    let mut bytes = b"QSS1".to_vec();
+    bytes.push(1); // has a session
+    bytes.extend_from_slice(&7u16.to_be_bytes()); // next packet id
+    bytes.extend_from_slice(&5u32.to_be_bytes()); // next flow
+    bytes.extend_from_slice(&2u32.to_be_bytes()); // connection
+    for _count in [
+        "outgoing",
+        "queued",
+        "requests",
+        "incoming",
+        "subscriptions",
+    ] {
+        bytes.extend_from_slice(&0u16.to_be_bytes());
+    }
+    let options = ConnectOptions::new(ProtocolVersion::V5, "old");
+    let state = SessionState::from_bytes(&bytes, options, ClientTag::FIRST).unwrap();
+    assert!(state.has_session);
+    assert_eq!((state.next_flow, state.connection), (5, 2));
+    assert!(state.queued.is_empty() && state.subscriptions.is_empty());
+}
