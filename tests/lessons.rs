@@ -19,16 +19,20 @@ struct Finished {
     messages: Vec<(usize, Message)>,
 }
 
-/// Runs `lesson` from a fresh world to its end, jumping from one due time to the next.
+/// Simulated ms between two calls of [`LessonRun::advance`], as the page's timer at 1× speed.
+const TICK_MS: u64 = 100;
+
+/// Runs `lesson` from a fresh world to its end, a tick at a time, as the page does.
 fn run_to_end(lesson: &Lesson, version: ProtocolVersion) -> Finished {
     let (mut world, mut run) = LessonRun::start(lesson, version);
     let mut trace = TraceStore::new(10_000, 1_000);
     let mut messages = Vec::new();
     for _ in 0..10_000 {
-        let Some(due) = run.next_due(&world) else {
+        if run.is_finished() {
             break;
-        };
-        run.advance(&mut world, due);
+        }
+        let now = world.now() + TICK_MS;
+        run.advance(&mut world, now);
         trace.extend(world.poll_trace());
         while let Some((client, event)) = world.poll_event() {
             if let Event::Message(message) = event {

@@ -19,8 +19,12 @@ fn write(
     version: ProtocolVersion,
     packet: &Packet,
 ) {
-    // Everything the broker sends is built from decoded, valid packets.
-    let _ = packet.encode(version, transmit.entry(conn).or_default());
+    let encoded = packet.encode(version, transmit.entry(conn).or_default());
+    // Everything the broker sends is built from decoded, valid packets, so it encodes.
+    debug_assert!(
+        encoded.is_ok(),
+        "the broker built a packet it cannot encode: {encoded:?}"
+    );
 }
 
 impl Broker {

@@ -86,11 +86,6 @@ impl World {
         &self.broker
     }
 
-    /// The broker, to change its settings.
-    pub fn broker_mut(&mut self) -> &mut Broker {
-        &mut self.broker
-    }
-
     /// Adds a client (not yet connected), tagged in the trace by [`ClientTag::of_index`].
     pub fn add_client(&mut self, options: ConnectOptions) -> ClientIndex {
         let index = self.clients.len();
