@@ -79,9 +79,9 @@ fn messages(events: &[Event]) -> Vec<String> {
 }
 
 /// What a scenario returns: per client, the packets seen and the application messages.
-type Outcome = Vec<(Vec<Seen>, Vec<String>)>;
+type Received = Vec<(Vec<Seen>, Vec<String>)>;
 
-fn finish(backend: &mut dyn Backend, clients: usize) -> Outcome {
+fn finish(backend: &mut dyn Backend, clients: usize) -> Received {
     backend.settle(50);
     observed(backend, clients)
         .into_iter()
@@ -93,8 +93,8 @@ fn finish(backend: &mut dyn Backend, clients: usize) -> Outcome {
 fn run_both(
     name: &str,
     version: ProtocolVersion,
-    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Outcome,
-) -> (Outcome, Outcome) {
+    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Received,
+) -> (Received, Received) {
     let mut sim = sim::world(BrokerConfig::default());
     let simulated = scenario(&mut sim, version);
     let mut live = LiveBackend::new(name);
@@ -106,8 +106,8 @@ fn run_both(
 fn both(
     name: &str,
     version: ProtocolVersion,
-    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Outcome,
-) -> Outcome {
+    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Received,
+) -> Received {
     let (simulated, real) = run_both(name, version, scenario);
     for (client, ((sim_seen, sim_messages), (real_seen, real_messages))) in
         simulated.iter().zip(&real).enumerate()
@@ -129,7 +129,7 @@ fn both(
 // ---- scenarios ---------------------------------------------------------------------------
 
 /// Three subscribers granted QoS 0, 1 and 2; a publisher sends QoS 0, 1 and 2 to each.
-fn nine_pairs(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn nine_pairs(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     b.connect(publisher);
     for granted in QoS::ALL {
@@ -184,7 +184,7 @@ fn nine_qos_pairs_deliver_at_the_minimum_on_both_brokers() {
 }
 
 /// One subscriber with overlapping filters at different QoS.
-fn overlapping(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn overlapping(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);
@@ -227,7 +227,7 @@ fn overlapping_subscriptions_deliver_at_the_highest_qos_where_mosquitto_uses_the
 }
 
 /// Retained messages: set, replace, clear; delivered to late subscribers with RETAIN 1.
-fn retained(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn retained(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     b.connect(publisher);
     let live = b.add_client(clean(version, "live"));
@@ -274,7 +274,7 @@ fn retained_messages_are_set_replaced_and_cleared_like_mosquitto() {
 }
 
 /// A persistent subscriber away while QoS 1 and 2 messages are published.
-fn queued_while_away(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn queued_while_away(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(persistent(version, "sub"));
     b.connect(publisher);
@@ -305,7 +305,7 @@ fn a_persistent_session_receives_what_was_published_while_away() {
 }
 
 /// Will on abnormal close, none after DISCONNECT.
-fn wills(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn wills(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let watcher = b.add_client(clean(version, "watch"));
     b.connect(watcher);
     subscribe(b, watcher, "will/#", QoS::AtLeastOnce);
@@ -341,7 +341,7 @@ fn the_will_is_published_on_abnormal_close_only() {
 
 /// Our PUBACK for a QoS 1 message is lost, and our PUBREC for a QoS 2 one: the broker
 /// re-sends both with DUP=1 after we reconnect.
-fn broker_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn broker_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(persistent(version, "sub"));
     b.connect(publisher);
@@ -377,7 +377,7 @@ fn the_broker_resends_what_we_left_unacknowledged_and_qos2_stays_exactly_once() 
 }
 
 /// We publish QoS 1 and 2 and lose the broker's PUBACK and PUBCOMP: we re-send after reconnect.
-fn client_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn client_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(persistent(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);
@@ -405,7 +405,7 @@ fn we_resend_unacknowledged_publishes_with_dup_and_the_broker_keeps_qos2_exactly
 }
 
 /// Wildcards and `$` topics: a leading wildcard never matches a `$` topic [MQTT-4.7.2-1].
-fn wildcards(b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn wildcards(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);

@@ -8,7 +8,7 @@ use crate::codec::{PacketType, QoS};
 use crate::i18n::Bilingual;
 use crate::trace::Direction;
 
-use super::outcome::{Check, Outcome};
+use super::outcome::{Check, ExpectedOutcome};
 use super::script::{Action, Actor, Lesson, Step};
 
 /// What every subscriber in the lessons subscribes to.
@@ -131,7 +131,7 @@ const QOS0_LOSS: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives nothing: at most once can mean never.",
             zh: "订阅者什么也收不到：至多一次也可能是一次都没有。",
@@ -198,7 +198,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message twice; the publisher's second PUBLISH carries \
                  DUP=1.",
@@ -230,7 +230,7 @@ const QOS2_RECONNECT: Step = Step {
     actions: &[Action::Connect(PUBLISHER)],
 };
 
-const EXACTLY_ONCE: Outcome = Outcome {
+const EXACTLY_ONCE: ExpectedOutcome = ExpectedOutcome {
     text: Bilingual {
         en: "Subscriber receives the message exactly once, at QoS 2.",
         zh: "订阅者以 QoS 2 收到这条消息，恰好一次。",
@@ -269,7 +269,7 @@ macro_rules! qos2_lesson {
                     actions: &[],
                 },
             ],
-            outcome: Outcome {
+            outcome: ExpectedOutcome {
                 text: EXACTLY_ONCE.text,
                 checks: &[
                     Check::Lost {
@@ -434,7 +434,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message once, at QoS 1.",
             zh: "订阅者以 QoS 1 收到一次这条消息。",
@@ -493,7 +493,7 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message once, at QoS 0.",
             zh: "订阅者以 QoS 0 收到一次这条消息。",
@@ -546,7 +546,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
             actions: &[Action::Connect(SUBSCRIBER)],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber resumes its session and receives the message published while it was \
                  away.",
@@ -631,7 +631,7 @@ const RETAINED: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Late subscriber receives 21.5 °C once, with RETAIN 1.",
             zh: "晚到的订阅者收到一次 21.5 °C，RETAIN 为 1。",
@@ -720,7 +720,7 @@ const LAST_WILL: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Monitor receives the will, offline, once, at QoS 1.",
             zh: "Monitor 以 QoS 1 收到一次遗嘱消息 offline。",
@@ -813,7 +813,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
             actions: &[Action::Connect(PUBLISHER)],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber never receives the message, and Publisher's publish ends as \
                  \"delivery unknown\", not as delivered.",

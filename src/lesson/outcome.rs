@@ -8,7 +8,7 @@ use crate::trace::{Direction, FlowRole, FlowState, PacketFate, PacketRecord, Tra
 
 /// The expected outcome: a sentence for the learner and the checks behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Outcome {
+pub struct ExpectedOutcome {
     /// What the learner should see in the end, in both languages.
     pub text: Bilingual,
     /// All must hold.
@@ -54,7 +54,7 @@ pub enum Check {
     DeliveryUnknown(ClientIndex),
 }
 
-impl Outcome {
+impl ExpectedOutcome {
     /// Whether every check holds; otherwise what was seen instead, for the first that fails.
     pub fn verify(&self, trace: &TraceStore) -> Result<(), String> {
         self.checks.iter().try_for_each(|check| check.verify(trace))

@@ -12,7 +12,7 @@ use crate::sim::{World, LESSON_LATENCY_MS};
 use crate::trace::Direction;
 
 use super::catalogue::{PAIR, SETUP};
-use super::outcome::Outcome;
+use super::outcome::ExpectedOutcome;
 
 /// A client taking part in a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -141,7 +141,7 @@ pub struct Lesson {
     /// The steps, in order.
     pub steps: &'static [Step],
     /// What must have happened at the end.
-    pub outcome: Outcome,
+    pub outcome: ExpectedOutcome,
 }
 
 impl Lesson {

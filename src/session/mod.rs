@@ -30,8 +30,8 @@ use rustc_hash::FxHashMap;
 
 pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
-pub(crate) use outgoing::{Outgoing, PidAllocator};
-pub use outgoing::{OutgoingEntry, Request, Stage};
+pub use outgoing::{AckStage, OutgoingEntry, Request};
+pub(crate) use outgoing::{InFlight, PidAllocator};
 use sorted_map::SortedMap;
 pub use state::{SessionState, SubscriptionRecord};
 
@@ -105,7 +105,7 @@ pub struct Session {
     last_sent: u64,
     ping_sent_at: Option<u64>,
     pids: PidAllocator,
-    outgoing: Outgoing,
+    outgoing: InFlight,
     queued: VecDeque<QueuedPublish>,
     requests: SortedMap<Pid, Request>,
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
@@ -143,7 +143,7 @@ impl Session {
             last_sent: 0,
             ping_sent_at: None,
             pids: PidAllocator::default(),
-            outgoing: Outgoing::default(),
+            outgoing: InFlight::default(),
             queued: VecDeque::new(),
             requests: SortedMap::new(),
             incoming_qos2: FxHashMap::default(),

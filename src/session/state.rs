@@ -228,9 +228,9 @@ impl SessionState {
             let mut outgoing = Vec::new();
             for seq in 0..reader.raw_u16("outgoing count")? {
                 let stage = match reader.raw_u8("stage")? {
-                    0 => super::Stage::AwaitPubAck,
-                    1 => super::Stage::AwaitPubRec,
-                    _ => super::Stage::AwaitPubComp,
+                    0 => super::AckStage::AwaitPubAck,
+                    1 => super::AckStage::AwaitPubRec,
+                    _ => super::AckStage::AwaitPubComp,
                 };
                 let index = reader.raw_u32("flow")?;
                 if let Packet::Publish(publish) = packet(reader)? {

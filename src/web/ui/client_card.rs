@@ -129,7 +129,7 @@ impl Draft {
 
 /// The publish form.
 #[derive(Clone, PartialEq)]
-struct Message {
+struct PublishForm {
     topic: String,
     payload: String,
     format: PayloadFormat,
@@ -141,7 +141,7 @@ struct Message {
     user_properties: String,
 }
 
-impl Message {
+impl PublishForm {
     /// The request, or what is wrong with the form (in `lang`).
     fn request(&self, version: ProtocolVersion, lang: Lang) -> Result<PublishRequest, String> {
         let payload = self.format.parse(&self.payload)?;
@@ -213,7 +213,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
         let options = options.clone();
         use_state(move || options.as_ref().map(Draft::from))
     };
-    let message = use_state(|| Message {
+    let message = use_state(|| PublishForm {
         topic: "demo/greeting".into(),
         payload: "hello".into(),
         format: PayloadFormat::Text,
@@ -376,7 +376,7 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             });
         })
     };
-    let set_message = |change: fn(&mut Message, String)| {
+    let set_message = |change: fn(&mut PublishForm, String)| {
         let message = message.clone();
         Callback::from(move |value: String| {
             let mut next = (*message).clone();
@@ -384,10 +384,10 @@ pub fn client_card(props: &ClientCardProps) -> Html {
             message.set(next);
         })
     };
-    let on_text = |change: fn(&mut Message, String)| {
+    let on_text = |change: fn(&mut PublishForm, String)| {
         set_message(change).reform(|event: InputEvent| text(&event))
     };
-    let on_area = |change: fn(&mut Message, String)| {
+    let on_area = |change: fn(&mut PublishForm, String)| {
         set_message(change).reform(|event: InputEvent| {
             event.target_unchecked_into::<HtmlTextAreaElement>().value()
         })

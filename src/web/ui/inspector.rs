@@ -8,7 +8,7 @@ use super::packet_bytes::PacketBytes;
 use crate::codec::{annotate, Packet, ProtocolVersion};
 use crate::hex::to_hex;
 use crate::i18n::Text;
-use crate::session::{Session, Stage};
+use crate::session::{AckStage, Session};
 use crate::trace::{Direction, PacketFate, PacketRecord};
 
 /// What the inspector shows of a session, read when the packet is chosen.
@@ -38,9 +38,9 @@ impl SessionView {
                 .into_iter()
                 .map(|(pid, entry)| {
                     let waits = match entry.stage {
-                        Stage::AwaitPubAck => Text::AwaitsPuback,
-                        Stage::AwaitPubRec => Text::AwaitsPubrec,
-                        Stage::AwaitPubComp => Text::AwaitsPubcomp,
+                        AckStage::AwaitPubAck => Text::AwaitsPuback,
+                        AckStage::AwaitPubRec => Text::AwaitsPubrec,
+                        AckStage::AwaitPubComp => Text::AwaitsPubcomp,
                     };
                     (pid.get(), waits)
                 })
