@@ -70,7 +70,8 @@ impl World {
     }
 
     /// The same world, with links of `latency_ms` one way for the clients added from now on
-    /// (see [`super::latency`] for who uses which).
+    /// (each user's is named once: [`super::CHECK_LATENCY_MS`], [`super::WORKBENCH_LATENCY_MS`],
+    /// [`super::LESSON_LATENCY_MS`]).
     pub fn with_latency(mut self, latency_ms: u64) -> World {
         self.latency_ms = latency_ms;
         self
