@@ -31,7 +31,7 @@ mod native {
     };
     use qoscope::session::{ConnectOptions, PublishRequest, Session};
     use qoscope::sim::World;
-    use qoscope::trace::TraceStore;
+    use qoscope::trace::{ClientTag, TraceStore};
 
     const VERSION: ProtocolVersion = ProtocolVersion::V311;
     const BATCH: usize = 200;
@@ -58,11 +58,11 @@ mod native {
                 }),
                 publisher: Session::new(
                     with_trace(ConnectOptions::new(VERSION, "publisher"), trace),
-                    1,
+                    ClientTag(1),
                 ),
                 subscriber: Session::new(
                     with_trace(ConnectOptions::new(VERSION, "subscriber"), trace),
-                    2,
+                    ClientTag(2),
                 ),
                 store: TraceStore::new(10_000, 2_000),
             };

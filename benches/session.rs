@@ -20,6 +20,7 @@ mod native {
         Ack, ConnAck, FrameDecoder, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
     };
     use qoscope::session::{ConnectOptions, PublishRequest, Session};
+    use qoscope::trace::ClientTag;
 
     /// 65,535 = 255 × 257: batches of 255 cycle through every packet id exactly, so the
     /// pre-encoded acks of batch k always match the ids the session hands out.
@@ -30,7 +31,7 @@ mod native {
     fn connected(trace: bool) -> Session {
         let mut options = ConnectOptions::new(VERSION, "bench");
         options.trace = trace;
-        let mut session = Session::new(options, 1);
+        let mut session = Session::new(options, ClientTag::FIRST);
         session.handle_transport_open(0);
         let connack = Packet::ConnAck(ConnAck::new(false, ReasonCode::Success))
             .to_bytes(VERSION)

@@ -19,6 +19,7 @@
 pub mod all_nine;
 pub mod broker;
 pub mod broker_url;
+pub mod clients;
 // Checks judge by the trace of what happened.
 #[cfg(feature = "trace")]
 pub mod check;

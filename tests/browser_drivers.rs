@@ -13,7 +13,8 @@ use qoscope::codec::{
     annotate, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, Subscription, SubscriptionOptions,
 };
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::{ClientTag, Direction};
 use qoscope::web::clock::performance_now;
 use qoscope::web::probe::{self, ProbeOutcome};
 use qoscope::web::sim_driver::SimDriver;
@@ -60,7 +61,7 @@ async fn the_simulated_world_runs_on_the_page_timer() {
     for client in [publisher, subscriber] {
         world.set_faults(
             client,
-            Side::ToBroker,
+            Direction::Outgoing,
             LinkFaults {
                 latency_ms: 40,
                 ..LinkFaults::default()
@@ -180,7 +181,10 @@ async fn the_websocket_driver_runs_a_session_against_mosquitto() {
         let events: Rc<RefCell<Vec<Event>>> = Rc::new(RefCell::new(Vec::new()));
         let sink = events.clone();
         let id = format!("driver-{}-{}", version.level(), performance_now() as u64);
-        let session = qoscope::session::Session::new(ConnectOptions::new(version, id.clone()), 1);
+        let session = qoscope::session::Session::new(
+            ConnectOptions::new(version, id.clone()),
+            ClientTag::FIRST,
+        );
         let no_reconnect = Reconnect {
             initial_ms: 0,
             max_ms: 0,
@@ -258,8 +262,10 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
     use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
     let seen: Rc<RefCell<Vec<String>>> = Rc::new(RefCell::new(Vec::new()));
     let sink = seen.clone();
-    let session =
-        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "nobody"), 1);
+    let session = qoscope::session::Session::new(
+        ConnectOptions::new(ProtocolVersion::V311, "nobody"),
+        ClientTag::FIRST,
+    );
     let reconnect = Reconnect {
         initial_ms: 50,
         max_ms: 200,
@@ -296,7 +302,10 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
     );
     assert!(WsClient::connect(
         "mqtt://host",
-        qoscope::session::Session::new(ConnectOptions::new(ProtocolVersion::V311, "x"), 1),
+        qoscope::session::Session::new(
+            ConnectOptions::new(ProtocolVersion::V311, "x"),
+            ClientTag::FIRST
+        ),
         reconnect,
         |_| {}
     )
@@ -312,7 +321,7 @@ async fn the_websocket_driver_reports_a_refused_connection_and_reconnects_with_b
 #[wasm_bindgen_test]
 async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
     use qoscope::codec::PacketType;
-    use qoscope::trace::{Direction, TraceEvent};
+    use qoscope::trace::TraceEvent;
     use qoscope::web::worker_timer::{TimerKind, WorkerTimer};
     use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
 
@@ -343,7 +352,7 @@ async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
     };
     let client = WsClient::connect(
         mosquitto_url(),
-        qoscope::session::Session::new(options, 1),
+        qoscope::session::Session::new(options, ClientTag::FIRST),
         no_reconnect,
         move |event| {
             if let ClientEvent::Trace(events) = event {

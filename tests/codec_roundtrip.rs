@@ -32,7 +32,7 @@ use support::strategies::{self, packet, version};
 
 /// What a `FrameDecoder` made of a byte stream: the frames, then the error that ended it, if any.
 #[derive(Debug, Default, PartialEq)]
-struct Outcome {
+struct Decoded {
     frames: Vec<Frame>,
     error: Option<FrameError>,
     /// Bytes left in the decoder once the input ran out (0 after an error).
@@ -41,9 +41,9 @@ struct Outcome {
 
 /// Feeds `bytes` to a fresh decoder in chunks of the given sizes (repeated cyclically), draining
 /// every complete frame after each chunk, as a transport callback would.
-fn decode_in_chunks(bytes: &[u8], version: ProtocolVersion, chunk_sizes: &[usize]) -> Outcome {
+fn decode_in_chunks(bytes: &[u8], version: ProtocolVersion, chunk_sizes: &[usize]) -> Decoded {
     let mut decoder = FrameDecoder::new(version);
-    let mut outcome = Outcome::default();
+    let mut outcome = Decoded::default();
     let mut sizes = chunk_sizes.iter().copied().cycle();
     let mut rest = bytes;
     loop {
@@ -77,7 +77,7 @@ fn decode_in_chunks(bytes: &[u8], version: ProtocolVersion, chunk_sizes: &[usize
     outcome
 }
 
-fn decode_whole(bytes: &[u8], version: ProtocolVersion) -> Outcome {
+fn decode_whole(bytes: &[u8], version: ProtocolVersion) -> Decoded {
     decode_in_chunks(bytes, version, &[bytes.len()])
 }
 

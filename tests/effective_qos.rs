@@ -9,19 +9,16 @@ use qoscope::all_nine::AllNineRun;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
-use qoscope::trace::{delivery_rows, DeliveryRow, Observed, QosMatrix, TraceStore};
+use qoscope::sim::{LinkFaults, World, WORKBENCH_LATENCY_MS};
+use qoscope::trace::{
+    delivery_rows, ClientTag, DeliveryRow, Direction, Observed, QosMatrix, TraceStore,
+};
 
 const PUBLISHER: usize = 0;
 const SUBSCRIBER: usize = 1;
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(3600);
-    }
-    options
+    ConnectOptions::persistent(version, id, 3600)
 }
 
 /// A world with a connected publisher and subscriber, every link direction set to `faults`.
@@ -29,7 +26,7 @@ fn world(config: BrokerConfig, version: ProtocolVersion, faults: LinkFaults, see
     let mut world = World::new(config, seed);
     for id in ["publisher", "subscriber"] {
         let client = world.add_client(options(version, id));
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, faults.clone());
         }
         world.connect(client);
@@ -97,7 +94,7 @@ fn assert_matrix_is_the_minimum(matrix: &QosMatrix, runs: usize) {
 fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
     for version in [ProtocolVersion::V311, ProtocolVersion::V5] {
         let slow = LinkFaults {
-            latency_ms: 350,
+            latency_ms: WORKBENCH_LATENCY_MS,
             ..LinkFaults::default()
         };
         let mut world = world(BrokerConfig::default(), version, slow, 7);
@@ -106,8 +103,8 @@ fn run_all_nine_fills_every_cell_with_the_minimum_in_both_versions() {
 
         assert_eq!(rows.len(), 9, "{version}");
         for row in &rows {
-            assert_eq!(row.publisher, Some(PUBLISHER as u32 + 1));
-            assert_eq!(row.subscriber, SUBSCRIBER as u32 + 1);
+            assert_eq!(row.publisher, ClientTag::of_index(PUBLISHER));
+            assert_eq!(Some(row.subscriber), ClientTag::of_index(SUBSCRIBER));
             assert_eq!(row.expected_qos, Some(row.delivered_qos));
             assert!(!row.mismatch && !row.duplicate, "{row:?}");
             assert!(row.payload_preview.starts_with("run 1: QoS "));
@@ -213,7 +210,7 @@ fn a_broker_that_delivers_at_the_publish_qos_is_marked_as_a_bug() {
 #[test]
 fn a_lost_puback_and_a_reconnect_mark_the_second_copy_as_a_duplicate() {
     let mut world = subscribed_to_demo_at_qos1(5);
-    world.drop_next(PUBLISHER, Side::ToClient, PacketType::PubAck);
+    world.drop_next(PUBLISHER, Direction::Incoming, PacketType::PubAck);
     world
         .with_session(PUBLISHER, |session, now| {
             session.publish(now, PublishRequest::new("demo", "once", QoS::AtLeastOnce))
@@ -269,7 +266,7 @@ fn a_subscriber_flow_without_our_publisher_has_no_expectation() {
         .unwrap();
     world.run_until_quiet(1_000).unwrap();
     store.extend(world.poll_trace().into_iter().filter(|event| match event {
-        qoscope::trace::TraceEvent::Flow(flow) => flow.flow().client != PUBLISHER as u32 + 1,
+        qoscope::trace::TraceEvent::Flow(flow) => flow.flow().client.index() != Some(PUBLISHER),
         _ => true,
     }));
     let rows = delivery_rows(&store);
@@ -420,7 +417,7 @@ fn a_qos1_message_whose_first_arrival_carries_dup_is_not_a_duplicate() {
     let mut world = subscribed_to_demo_at_qos1(9);
     // The broker's first attempt is lost on the way to the subscriber, which then reconnects:
     // the re-send (DUP=1) is the first copy the application sees.
-    world.drop_next(SUBSCRIBER, Side::ToClient, PacketType::Publish);
+    world.drop_next(SUBSCRIBER, Direction::Incoming, PacketType::Publish);
     world
         .with_session(PUBLISHER, |session, now| {
             session.publish(now, PublishRequest::new("demo", "first", QoS::AtLeastOnce))

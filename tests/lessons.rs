@@ -8,7 +8,7 @@ use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
 use qoscope::lesson::{catalogue, find, free_play, Check, Lesson, LessonRun};
 use qoscope::session::{Event, Message};
 use qoscope::sim::World;
-use qoscope::trace::{Direction, PacketFate, TraceStore};
+use qoscope::trace::{ClientTag, Direction, PacketFate, TraceStore};
 
 const VERSIONS: [ProtocolVersion; 2] = [ProtocolVersion::V311, ProtocolVersion::V5];
 
@@ -19,16 +19,20 @@ struct Finished {
     messages: Vec<(usize, Message)>,
 }
 
-/// Runs `lesson` from a fresh world to its end, jumping from one due time to the next.
+/// Simulated ms between two calls of [`LessonRun::advance`], as the page's timer at 1× speed.
+const TICK_MS: u64 = 100;
+
+/// Runs `lesson` from a fresh world to its end, a tick at a time, as the page does.
 fn run_to_end(lesson: &Lesson, version: ProtocolVersion) -> Finished {
     let (mut world, mut run) = LessonRun::start(lesson, version);
     let mut trace = TraceStore::new(10_000, 1_000);
     let mut messages = Vec::new();
     for _ in 0..10_000 {
-        let Some(due) = run.next_due(&world) else {
+        if run.is_finished() {
             break;
-        };
-        run.advance(&mut world, due);
+        }
+        let now = world.now() + TICK_MS;
+        run.advance(&mut world, now);
         trace.extend(world.poll_trace());
         while let Some((client, event)) = world.poll_event() {
             if let Event::Message(message) = event {
@@ -140,7 +144,7 @@ fn the_chinese_lessons_keep_every_packet_name_and_number() {
 }
 
 /// Outgoing PUBLISH packets of client `tag` as (DUP, fate), and incoming ones of the other.
-fn publishes(trace: &TraceStore, tag: u32, direction: Direction) -> Vec<(bool, PacketFate)> {
+fn publishes(trace: &TraceStore, tag: ClientTag, direction: Direction) -> Vec<(bool, PacketFate)> {
     trace
         .packets()
         .filter(|record| record.client == tag && record.direction == direction)
@@ -158,12 +162,12 @@ fn a_lost_puback_is_resent_with_dup_and_the_broker_forwards_two_fresh_copies() {
         let finished = run_to_end(lesson, version);
         let delivered = PacketFate::Delivered;
         assert_eq!(
-            publishes(&finished.trace, 1, Direction::Outgoing),
+            publishes(&finished.trace, ClientTag(1), Direction::Outgoing),
             [(false, delivered), (true, delivered)]
         );
         // The broker's copies are new messages on its hop: DUP 0 both times [MQTT-3.3.1-3].
         assert_eq!(
-            publishes(&finished.trace, 2, Direction::Incoming),
+            publishes(&finished.trace, ClientTag(2), Direction::Incoming),
             [(false, delivered), (false, delivered)]
         );
     }

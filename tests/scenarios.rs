@@ -7,18 +7,17 @@
 mod harness;
 
 use harness::live::LiveBackend;
-use harness::sim::SimBackend;
-use harness::{clean, persistent, Backend, Seen};
+use harness::{clean, observed, persistent, sim, Backend, Seen};
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{
     Disconnect, PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions, Will,
 };
 use qoscope::session::{Event, PublishRequest};
-use qoscope::sim::Side;
+use qoscope::trace::Direction;
 
 use ProtocolVersion::{V311, V5};
 
-fn subscribe<B: Backend>(backend: &mut B, client: usize, filter: &str, qos: QoS) {
+fn subscribe(backend: &mut dyn Backend, client: usize, filter: &str, qos: QoS) {
     let filter = format!("{}{filter}", backend.prefix());
     backend.command(client, &mut |session, now| {
         let subscription = Subscription {
@@ -31,8 +30,8 @@ fn subscribe<B: Backend>(backend: &mut B, client: usize, filter: &str, qos: QoS)
     });
 }
 
-fn publish<B: Backend>(
-    backend: &mut B,
+fn publish(
+    backend: &mut dyn Backend,
     client: usize,
     topic: &str,
     payload: &str,
@@ -48,7 +47,7 @@ fn publish<B: Backend>(
     });
 }
 
-fn disconnect<B: Backend>(backend: &mut B, client: usize) {
+fn disconnect(backend: &mut dyn Backend, client: usize) {
     backend.command(client, &mut |session, now| {
         session.disconnect(now, Disconnect::normal())
     });
@@ -80,15 +79,13 @@ fn messages(events: &[Event]) -> Vec<String> {
 }
 
 /// What a scenario returns: per client, the packets seen and the application messages.
-type Outcome = Vec<(Vec<Seen>, Vec<String>)>;
+type Received = Vec<(Vec<Seen>, Vec<String>)>;
 
-fn finish<B: Backend>(backend: &mut B, clients: usize) -> Outcome {
+fn finish(backend: &mut dyn Backend, clients: usize) -> Received {
     backend.settle(50);
-    (0..clients)
-        .map(|client| {
-            let events = backend.events(client);
-            (backend.seen(client), messages(&events))
-        })
+    observed(backend, clients)
+        .into_iter()
+        .map(|(seen, events)| (seen, messages(&events)))
         .collect()
 }
 
@@ -96,9 +93,9 @@ fn finish<B: Backend>(backend: &mut B, clients: usize) -> Outcome {
 fn run_both(
     name: &str,
     version: ProtocolVersion,
-    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Outcome,
-) -> (Outcome, Outcome) {
-    let mut sim = SimBackend::new(BrokerConfig::default());
+    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Received,
+) -> (Received, Received) {
+    let mut sim = sim::world(BrokerConfig::default());
     let simulated = scenario(&mut sim, version);
     let mut live = LiveBackend::new(name);
     let real = scenario(&mut live, version);
@@ -109,8 +106,8 @@ fn run_both(
 fn both(
     name: &str,
     version: ProtocolVersion,
-    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Outcome,
-) -> Outcome {
+    scenario: fn(&mut dyn Backend, ProtocolVersion) -> Received,
+) -> Received {
     let (simulated, real) = run_both(name, version, scenario);
     for (client, ((sim_seen, sim_messages), (real_seen, real_messages))) in
         simulated.iter().zip(&real).enumerate()
@@ -129,51 +126,17 @@ fn both(
     real
 }
 
-impl Backend for &mut dyn Backend {
-    fn prefix(&self) -> &str {
-        (**self).prefix()
-    }
-    fn add_client(&mut self, options: qoscope::session::ConnectOptions) -> usize {
-        (**self).add_client(options)
-    }
-    fn connect(&mut self, client: usize) {
-        (**self).connect(client)
-    }
-    fn cut(&mut self, client: usize) {
-        (**self).cut(client)
-    }
-    fn command(
-        &mut self,
-        client: usize,
-        command: &mut dyn FnMut(&mut qoscope::session::Session, u64),
-    ) {
-        (**self).command(client, command)
-    }
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
-        (**self).drop_next(client, side, kind)
-    }
-    fn settle(&mut self, ms: u64) {
-        (**self).settle(ms)
-    }
-    fn seen(&mut self, client: usize) -> Vec<Seen> {
-        (**self).seen(client)
-    }
-    fn events(&mut self, client: usize) -> Vec<Event> {
-        (**self).events(client)
-    }
-}
-
 // ---- scenarios ---------------------------------------------------------------------------
 
 /// Three subscribers granted QoS 0, 1 and 2; a publisher sends QoS 0, 1 and 2 to each.
-fn nine_pairs(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn nine_pairs(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     b.connect(publisher);
     for granted in QoS::ALL {
         let subscriber = b.add_client(clean(version, &format!("sub{}", granted.as_u8())));
         b.connect(subscriber);
         subscribe(
-            &mut b,
+            b,
             subscriber,
             &format!("pairs/{}", granted.as_u8()),
             granted,
@@ -184,7 +147,7 @@ fn nine_pairs(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
         for published in QoS::ALL {
             let topic = format!("pairs/{}", granted.as_u8());
             publish(
-                &mut b,
+                b,
                 publisher,
                 &topic,
                 &format!("p{}s{}", published.as_u8(), granted.as_u8()),
@@ -194,7 +157,7 @@ fn nine_pairs(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
             b.settle(0);
         }
     }
-    finish(&mut b, 4)
+    finish(b, 4)
 }
 
 #[test]
@@ -221,17 +184,17 @@ fn nine_qos_pairs_deliver_at_the_minimum_on_both_brokers() {
 }
 
 /// One subscriber with overlapping filters at different QoS.
-fn overlapping(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn overlapping(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);
     b.connect(subscriber);
-    subscribe(&mut b, subscriber, "o/+", QoS::AtLeastOnce);
-    subscribe(&mut b, subscriber, "o/#", QoS::ExactlyOnce);
-    subscribe(&mut b, subscriber, "o/x", QoS::AtMostOnce);
+    subscribe(b, subscriber, "o/+", QoS::AtLeastOnce);
+    subscribe(b, subscriber, "o/#", QoS::ExactlyOnce);
+    subscribe(b, subscriber, "o/x", QoS::AtMostOnce);
     b.settle(0);
-    publish(&mut b, publisher, "o/x", "overlap", QoS::ExactlyOnce, false);
-    finish(&mut b, 2)
+    publish(b, publisher, "o/x", "overlap", QoS::ExactlyOnce, false);
+    finish(b, 2)
 }
 
 #[test]
@@ -264,31 +227,31 @@ fn overlapping_subscriptions_deliver_at_the_highest_qos_where_mosquitto_uses_the
 }
 
 /// Retained messages: set, replace, clear; delivered to late subscribers with RETAIN 1.
-fn retained(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn retained(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     b.connect(publisher);
     let live = b.add_client(clean(version, "live"));
     b.connect(live);
-    subscribe(&mut b, live, "ret", QoS::AtLeastOnce);
+    subscribe(b, live, "ret", QoS::AtLeastOnce);
     b.settle(0);
-    publish(&mut b, publisher, "ret", "first", QoS::AtLeastOnce, true);
+    publish(b, publisher, "ret", "first", QoS::AtLeastOnce, true);
     b.settle(0);
     let late = b.add_client(clean(version, "late"));
     b.connect(late);
-    subscribe(&mut b, late, "ret", QoS::ExactlyOnce);
+    subscribe(b, late, "ret", QoS::ExactlyOnce);
     b.settle(0);
-    publish(&mut b, publisher, "ret", "second", QoS::ExactlyOnce, true);
+    publish(b, publisher, "ret", "second", QoS::ExactlyOnce, true);
     b.settle(0);
     let later = b.add_client(clean(version, "later"));
     b.connect(later);
-    subscribe(&mut b, later, "ret", QoS::AtMostOnce);
+    subscribe(b, later, "ret", QoS::AtMostOnce);
     b.settle(0);
-    publish(&mut b, publisher, "ret", "", QoS::AtLeastOnce, true);
+    publish(b, publisher, "ret", "", QoS::AtLeastOnce, true);
     b.settle(0);
     let last = b.add_client(clean(version, "last"));
     b.connect(last);
-    subscribe(&mut b, last, "ret", QoS::AtLeastOnce);
-    finish(&mut b, 5)
+    subscribe(b, last, "ret", QoS::AtLeastOnce);
+    finish(b, 5)
 }
 
 #[test]
@@ -311,21 +274,21 @@ fn retained_messages_are_set_replaced_and_cleared_like_mosquitto() {
 }
 
 /// A persistent subscriber away while QoS 1 and 2 messages are published.
-fn queued_while_away(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn queued_while_away(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(persistent(version, "sub"));
     b.connect(publisher);
     b.connect(subscriber);
-    subscribe(&mut b, subscriber, "away", QoS::ExactlyOnce);
+    subscribe(b, subscriber, "away", QoS::ExactlyOnce);
     b.settle(0);
-    disconnect(&mut b, subscriber);
+    disconnect(b, subscriber);
     b.settle(0);
-    publish(&mut b, publisher, "away", "q0", QoS::AtMostOnce, false);
-    publish(&mut b, publisher, "away", "q1", QoS::AtLeastOnce, false);
-    publish(&mut b, publisher, "away", "q2", QoS::ExactlyOnce, false);
+    publish(b, publisher, "away", "q0", QoS::AtMostOnce, false);
+    publish(b, publisher, "away", "q1", QoS::AtLeastOnce, false);
+    publish(b, publisher, "away", "q2", QoS::ExactlyOnce, false);
     b.settle(0);
     b.connect(subscriber);
-    finish(&mut b, 2)
+    finish(b, 2)
 }
 
 #[test]
@@ -342,10 +305,10 @@ fn a_persistent_session_receives_what_was_published_while_away() {
 }
 
 /// Will on abnormal close, none after DISCONNECT.
-fn wills(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn wills(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let watcher = b.add_client(clean(version, "watch"));
     b.connect(watcher);
-    subscribe(&mut b, watcher, "will/#", QoS::AtLeastOnce);
+    subscribe(b, watcher, "will/#", QoS::AtLeastOnce);
     for (name, abrupt) in [("abrupt", true), ("polite", false)] {
         let mut options = clean(version, name);
         options.will = Some(Will {
@@ -361,11 +324,11 @@ fn wills(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
         if abrupt {
             b.cut(client);
         } else {
-            disconnect(&mut b, client);
+            disconnect(b, client);
         }
         b.settle(0);
     }
-    finish(&mut b, 3)
+    finish(b, 3)
 }
 
 #[test]
@@ -378,35 +341,21 @@ fn the_will_is_published_on_abnormal_close_only() {
 
 /// Our PUBACK for a QoS 1 message is lost, and our PUBREC for a QoS 2 one: the broker
 /// re-sends both with DUP=1 after we reconnect.
-fn broker_resends(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn broker_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(persistent(version, "sub"));
     b.connect(publisher);
     b.connect(subscriber);
-    subscribe(&mut b, subscriber, "resend/#", QoS::ExactlyOnce);
+    subscribe(b, subscriber, "resend/#", QoS::ExactlyOnce);
     b.settle(0);
-    b.drop_next(subscriber, Side::ToBroker, PacketType::PubAck);
-    b.drop_next(subscriber, Side::ToBroker, PacketType::PubRec);
-    publish(
-        &mut b,
-        publisher,
-        "resend/1",
-        "one",
-        QoS::AtLeastOnce,
-        false,
-    );
-    publish(
-        &mut b,
-        publisher,
-        "resend/2",
-        "two",
-        QoS::ExactlyOnce,
-        false,
-    );
+    b.drop_next(subscriber, Direction::Outgoing, PacketType::PubAck);
+    b.drop_next(subscriber, Direction::Outgoing, PacketType::PubRec);
+    publish(b, publisher, "resend/1", "one", QoS::AtLeastOnce, false);
+    publish(b, publisher, "resend/2", "two", QoS::ExactlyOnce, false);
     b.settle(0);
     b.cut(subscriber);
     b.connect(subscriber);
-    finish(&mut b, 2)
+    finish(b, 2)
 }
 
 #[test]
@@ -428,21 +377,21 @@ fn the_broker_resends_what_we_left_unacknowledged_and_qos2_stays_exactly_once() 
 }
 
 /// We publish QoS 1 and 2 and lose the broker's PUBACK and PUBCOMP: we re-send after reconnect.
-fn client_resends(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn client_resends(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(persistent(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);
     b.connect(subscriber);
-    subscribe(&mut b, subscriber, "again/#", QoS::ExactlyOnce);
+    subscribe(b, subscriber, "again/#", QoS::ExactlyOnce);
     b.settle(0);
-    b.drop_next(publisher, Side::ToClient, PacketType::PubAck);
-    b.drop_next(publisher, Side::ToClient, PacketType::PubRec);
-    publish(&mut b, publisher, "again/1", "one", QoS::AtLeastOnce, false);
-    publish(&mut b, publisher, "again/2", "two", QoS::ExactlyOnce, false);
+    b.drop_next(publisher, Direction::Incoming, PacketType::PubAck);
+    b.drop_next(publisher, Direction::Incoming, PacketType::PubRec);
+    publish(b, publisher, "again/1", "one", QoS::AtLeastOnce, false);
+    publish(b, publisher, "again/2", "two", QoS::ExactlyOnce, false);
     b.settle(0);
     b.cut(publisher);
     b.connect(publisher);
-    finish(&mut b, 2)
+    finish(b, 2)
 }
 
 #[test]
@@ -456,16 +405,16 @@ fn we_resend_unacknowledged_publishes_with_dup_and_the_broker_keeps_qos2_exactly
 }
 
 /// Wildcards and `$` topics: a leading wildcard never matches a `$` topic [MQTT-4.7.2-1].
-fn wildcards(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
+fn wildcards(b: &mut dyn Backend, version: ProtocolVersion) -> Received {
     let publisher = b.add_client(clean(version, "pub"));
     let subscriber = b.add_client(clean(version, "sub"));
     b.connect(publisher);
     b.connect(subscriber);
-    subscribe(&mut b, subscriber, "w/+/leaf", QoS::AtLeastOnce);
-    subscribe(&mut b, subscriber, "w/deep/#", QoS::AtLeastOnce);
+    subscribe(b, subscriber, "w/+/leaf", QoS::AtLeastOnce);
+    subscribe(b, subscriber, "w/deep/#", QoS::AtLeastOnce);
     b.settle(0);
     for topic in ["w/a/leaf", "w/a/b/leaf", "w/deep", "w/deep/x/y", "w/other"] {
-        publish(&mut b, publisher, topic, topic, QoS::AtLeastOnce, false);
+        publish(b, publisher, topic, topic, QoS::AtLeastOnce, false);
     }
     let dollar = format!("$qoscope-{}", b.prefix().replace('/', "-"));
     let filter = "+/leaf".to_owned();
@@ -488,7 +437,7 @@ fn wildcards(mut b: &mut dyn Backend, version: ProtocolVersion) -> Outcome {
             )
             .unwrap();
     });
-    finish(&mut b, 2)
+    finish(b, 2)
 }
 
 #[test]

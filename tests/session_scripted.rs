@@ -20,7 +20,9 @@ use qoscope::session::{
     CommandError, ConnectOptions, Event, LostCause, PublishRequest, Session, SessionState,
     SubscribeResult,
 };
-use qoscope::trace::{Direction, FlowId, FlowRole, FlowState, StepKind, TraceEvent, TraceStore};
+use qoscope::trace::{
+    ClientTag, Direction, FlowId, FlowRole, FlowState, StepKind, TraceEvent, TraceStore,
+};
 use scripted::*;
 
 // ---- QoS 0/1/2 as sender -------------------------------------------------------------------
@@ -1700,7 +1702,7 @@ fn exported_state_survives_json_and_the_restored_session_resumes_in_flight_messa
 
         let json = serde_json::to_string(&peer.session.state()).unwrap();
         let state: SessionState = serde_json::from_str(&json).unwrap();
-        let restored = Session::restore(state, 2);
+        let restored = Session::restore(state, ClientTag(2));
         assert_eq!(serde_json::to_string(&restored.state()).unwrap(), json);
         assert_eq!(restored.in_flight(), 3);
         assert_eq!(restored.incoming_held(), [pid(7)]);

@@ -7,6 +7,7 @@ use qoscope::broker::{BrokerConfig, BrokerProfile};
 use qoscope::codec::ProtocolVersion;
 use qoscope::session::{ConnectOptions, Event, LostCause, Session};
 use qoscope::sim::World;
+use qoscope::trace::ClientTag;
 
 fn lost(session: &mut Session) -> LostCause {
     let mut cause = None;
@@ -19,7 +20,7 @@ fn lost(session: &mut Session) -> LostCause {
 }
 
 fn awaiting_connack(version: ProtocolVersion) -> Session {
-    let mut session = Session::new(ConnectOptions::new(version, "c"), 1);
+    let mut session = Session::new(ConnectOptions::new(version, "c"), ClientTag::FIRST);
     session.handle_transport_open(0);
     while session.poll_transmit().is_some() {}
     session
@@ -106,7 +107,7 @@ fn the_simulated_3_1_1_only_broker_answers_level_5_with_connack_0x01() {
         .iter()
         .filter_map(|event| match event {
             qoscope::trace::TraceEvent::Packet(record)
-                if record.client == v5 as u32 + 1
+                if record.client.index() == Some(v5)
                     && record.direction == qoscope::trace::Direction::Incoming =>
             {
                 let label = match &record.packet {

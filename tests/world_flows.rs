@@ -5,16 +5,11 @@
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
-use qoscope::trace::{FlowRole, FlowState, PacketFate, TraceStore};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::{Direction, FlowRole, FlowState, PacketFate, TraceStore};
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(3600);
-    }
-    options
+    ConnectOptions::persistent(version, id, 3600)
 }
 
 /// A world with a connected publisher (0) and a subscriber (1) subscribed to `demo` at `granted`.
@@ -78,7 +73,7 @@ fn every_publish_and_subscription_qos_pair_delivers_at_the_minimum() {
 fn a_lost_puback_is_repaired_on_reconnect_with_dup_and_the_trace_shows_it() {
     let mut world = pair(ProtocolVersion::V5, QoS::AtLeastOnce);
     let mut store = TraceStore::new(10_000, 1_000);
-    world.drop_next(0, Side::ToClient, PacketType::PubAck);
+    world.drop_next(0, Direction::Incoming, PacketType::PubAck);
     world
         .with_session(0, |session, now| {
             session.publish(now, PublishRequest::new("demo", "once", QoS::AtLeastOnce))
@@ -115,7 +110,7 @@ fn a_lost_puback_is_repaired_on_reconnect_with_dup_and_the_trace_shows_it() {
 #[test]
 fn qos2_holds_exactly_once_when_the_pubrec_is_lost() {
     let mut world = pair(ProtocolVersion::V311, QoS::ExactlyOnce);
-    world.drop_next(0, Side::ToClient, PacketType::PubRec);
+    world.drop_next(0, Direction::Incoming, PacketType::PubRec);
     world
         .with_session(0, |session, now| {
             session.publish(
@@ -140,7 +135,7 @@ fn held_packets_wait_for_the_learner() {
     let mut world = pair(ProtocolVersion::V5, QoS::AtLeastOnce);
     world.set_faults(
         0,
-        Side::ToBroker,
+        Direction::Outgoing,
         LinkFaults {
             hold: true,
             latency_ms: 50,
@@ -153,9 +148,9 @@ fn held_packets_wait_for_the_learner() {
         })
         .unwrap();
     world.run_until_quiet(1000).unwrap();
-    assert_eq!(world.held(0, Side::ToBroker).len(), 1);
+    assert_eq!(world.held(0, Direction::Outgoing).len(), 1);
     assert!(messages(&mut world, 1).is_empty());
-    assert!(world.release_held(0, Side::ToBroker));
+    assert!(world.release_held(0, Direction::Outgoing));
     world.run_until_quiet(1000).unwrap();
     assert_eq!(messages(&mut world, 1).len(), 1);
 }
@@ -190,7 +185,7 @@ fn a_published_will_is_narrated_in_the_trace() {
 fn a_lost_qos0_publish_ends_lost_and_a_qos1_repeat_ends_duplicated() {
     let mut world = pair(ProtocolVersion::V311, QoS::AtLeastOnce);
     let mut store = TraceStore::new(1_000, 1_000);
-    world.drop_next(0, Side::ToBroker, PacketType::Publish);
+    world.drop_next(0, Direction::Outgoing, PacketType::Publish);
     world
         .with_session(0, |session, now| {
             session.publish(now, PublishRequest::new("demo", "gone", QoS::AtMostOnce))
@@ -205,7 +200,7 @@ fn a_lost_qos0_publish_ends_lost_and_a_qos1_repeat_ends_duplicated() {
     assert_eq!(lost.state, FlowState::Lost, "QoS 0 is not sent again");
     assert!(messages(&mut world, 1).is_empty());
 
-    world.drop_next(0, Side::ToClient, PacketType::PubAck);
+    world.drop_next(0, Direction::Incoming, PacketType::PubAck);
     world
         .with_session(0, |session, now| {
             session.publish(now, PublishRequest::new("demo", "twice", QoS::AtLeastOnce))

@@ -10,8 +10,8 @@ use proptest::prelude::*;
 use qoscope::broker::BrokerConfig;
 use qoscope::codec::{ProtocolVersion, QoS, Subscription, SubscriptionOptions};
 use qoscope::session::{ConnectOptions, Event, PublishRequest};
-use qoscope::sim::{LinkFaults, Side, World};
-use qoscope::trace::{FlowRole, TraceStore};
+use qoscope::sim::{LinkFaults, World};
+use qoscope::trace::{Direction, FlowRole, TraceStore};
 
 #[derive(Debug, Clone)]
 enum Action {
@@ -21,14 +21,11 @@ enum Action {
 }
 
 fn options(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    options.keep_alive = 30;
-    options.response_timeout_ms = 5_000;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(u32::MAX);
+    ConnectOptions {
+        keep_alive: 30,
+        response_timeout_ms: 5_000,
+        ..ConnectOptions::persistent(version, id, u32::MAX)
     }
-    options
 }
 
 fn lossy(loss: f64) -> LinkFaults {
@@ -66,7 +63,7 @@ fn run(
     world.run_until_quiet(10_000).unwrap();
 
     for client in [publisher, subscriber] {
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, lossy(loss));
         }
     }
@@ -96,7 +93,7 @@ fn run(
 
     // Heal the network, then let every session resume once so everything in flight completes.
     for client in [publisher, subscriber] {
-        for side in [Side::ToBroker, Side::ToClient] {
+        for side in [Direction::Outgoing, Direction::Incoming] {
             world.set_faults(client, side, LinkFaults::default());
         }
     }

@@ -7,7 +7,7 @@ use crate::codec::{
     Ack, ConnAck, Connect, Packet, PacketType, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
     SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
-use crate::session::Stage;
+use crate::session::AckStage;
 
 impl Broker {
     pub(super) fn handle_packet(&mut self, now: u64, conn: ConnId, packet: Packet) {
@@ -455,11 +455,11 @@ impl Broker {
             return;
         };
         let expected = match stage {
-            Stage::AwaitPubAck => PacketType::PubAck,
-            Stage::AwaitPubRec => PacketType::PubRec,
-            Stage::AwaitPubComp => PacketType::PubComp,
+            AckStage::AwaitPubAck => PacketType::PubAck,
+            AckStage::AwaitPubRec => PacketType::PubRec,
+            AckStage::AwaitPubComp => PacketType::PubComp,
         };
-        if kind == PacketType::PubRec && stage == Stage::AwaitPubComp {
+        if kind == PacketType::PubRec && stage == AckStage::AwaitPubComp {
             self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));
             return;
         }
@@ -476,7 +476,7 @@ impl Broker {
         }
         if kind == PacketType::PubRec && !ack.reason.is_failure() {
             if let Some(entry) = session.outgoing.get_mut(ack.pid) {
-                entry.stage = Stage::AwaitPubComp;
+                entry.stage = AckStage::AwaitPubComp;
                 entry.publish.payload = bytes::Bytes::new();
             }
             self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));

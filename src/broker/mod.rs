@@ -105,16 +105,6 @@ impl Broker {
         self.config = config;
     }
 
-    /// Topics with a retained message.
-    pub fn retained_topics(&self) -> impl Iterator<Item = &str> {
-        self.retained.keys().map(String::as_str)
-    }
-
-    /// Client ids with a session (connected or kept while offline).
-    pub fn session_ids(&self) -> impl Iterator<Item = &str> {
-        self.sessions.keys().map(String::as_str)
-    }
-
     // ---- inputs --------------------------------------------------------------------------
 
     /// A client opened a connection; it must send CONNECT first ([MQTT-3.1.0-1]).

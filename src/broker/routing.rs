@@ -9,7 +9,7 @@ use super::{Broker, BrokerEvent, BrokerFault, BrokerFaults, ConnId};
 use crate::codec::{
     Ack, Packet, Pid, Properties, PropertyValues, ProtocolVersion, Publish, QoS, QosPid, Will,
 };
-use crate::session::Stage;
+use crate::session::AckStage;
 
 /// Encodes into a connection's transmit buffer (a free function so callers can hold other
 /// borrows of the broker).
@@ -19,8 +19,12 @@ fn write(
     version: ProtocolVersion,
     packet: &Packet,
 ) {
-    // Everything the broker sends is built from decoded, valid packets.
-    let _ = packet.encode(version, transmit.entry(conn).or_default());
+    let encoded = packet.encode(version, transmit.entry(conn).or_default());
+    // Everything the broker sends is built from decoded, valid packets, so it encodes.
+    debug_assert!(
+        encoded.is_ok(),
+        "the broker built a packet it cannot encode: {encoded:?}"
+    );
 }
 
 impl Broker {
@@ -236,9 +240,9 @@ impl Broker {
             write(&mut self.transmit, conn, version, &packet);
             if let (Some(pid), Packet::Publish(publish)) = (pid, packet) {
                 let stage = if qos == QoS::AtLeastOnce {
-                    Stage::AwaitPubAck
+                    AckStage::AwaitPubAck
                 } else {
-                    Stage::AwaitPubRec
+                    AckStage::AwaitPubRec
                 };
                 session.outgoing.insert_sent(pid, publish, stage, (), now);
             }
@@ -267,8 +271,8 @@ impl Broker {
                 continue;
             };
             let packet = match entry.stage {
-                Stage::AwaitPubComp => Packet::PubRel(Ack::new(pid)),
-                Stage::AwaitPubAck | Stage::AwaitPubRec => {
+                AckStage::AwaitPubComp => Packet::PubRel(Ack::new(pid)),
+                AckStage::AwaitPubAck | AckStage::AwaitPubRec => {
                     let mut publish = entry.publish.clone();
                     publish.dup = !faults.has(BrokerFault::DropsDupOnResend);
                     Packet::Publish(publish)

@@ -4,7 +4,7 @@ use std::collections::{BTreeMap, HashMap, VecDeque};
 use std::num::NonZeroU32;
 
 use crate::codec::{FrameDecoder, Pid, ProtocolVersion, Publish, SubscriptionOptions, Will};
-use crate::session::{Outgoing, PidAllocator};
+use crate::session::{InFlight, PidAllocator};
 
 /// A network connection, from transport open to close.
 #[derive(Debug)]
@@ -45,7 +45,7 @@ pub(super) struct QueuedMessage {
 pub(super) struct ClientSession {
     pub version: ProtocolVersion,
     pub subscriptions: BTreeMap<String, SubscriptionEntry>,
-    pub outgoing: Outgoing<()>,
+    pub outgoing: InFlight<()>,
     pub pids: PidAllocator,
     pub queued: VecDeque<QueuedMessage>,
     /// QoS 2 messages received and PUBREC'd, held until PUBREL (Method A, as Mosquitto does:
@@ -64,7 +64,7 @@ impl ClientSession {
         ClientSession {
             version,
             subscriptions: BTreeMap::new(),
-            outgoing: Outgoing::default(),
+            outgoing: InFlight::default(),
             pids: PidAllocator::default(),
             queued: VecDeque::new(),
             incoming_qos2: HashMap::new(),

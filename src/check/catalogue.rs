@@ -4,7 +4,7 @@
 use std::future::Future;
 use std::pin::Pin;
 
-use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, Step};
+use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, CheckRun};
 use super::context::Ctx;
 use super::outcome::Outcome;
 
@@ -40,7 +40,7 @@ impl std::fmt::Debug for CheckDef {
     }
 }
 
-async fn settled(step: impl Future<Output = Step>) -> Outcome {
+async fn settled(step: impl Future<Output = CheckRun>) -> Outcome {
     step.await.unwrap_or_else(|outcome| outcome)
 }
 

@@ -5,16 +5,16 @@
 
 use std::collections::HashMap;
 
-use super::backend::{Backend, TransportFacts};
+use super::check_clients::CheckClients;
 use super::declared::Declared;
 use super::outcome::Outcome;
+use crate::clients::{ClientIndex, TransportFacts};
 use crate::codec::{
     Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, ReasonCode,
     Subscription, SubscriptionOptions,
 };
 use crate::session::{ConnectOptions, Event, LostCause, Message, PublishRequest};
-use crate::sim::Side;
-use crate::trace::{Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
+use crate::trace::{ClientTag, Direction, FlowId, PacketFate, PacketRecord, TraceEvent};
 
 /// How often a wait looks again, in ms.
 const POLL_MS: u64 = 10;
@@ -24,6 +24,9 @@ pub const ANSWER_MS: u64 = 5_000;
 /// large delivery (Mosquitto sends 1 MiB over WebSocket in about 26 s) is not taken for a dead
 /// connection. A 5.0 broker may shorten it with Server Keep Alive, which the session then uses.
 pub const KEEP_ALIVE: u16 = 60;
+/// The Session Expiry Interval of a check's persistent sessions, in seconds: longer than any
+/// check, and ended by the check's clean-up anyway.
+const SESSION_EXPIRY_SECS: u32 = 300;
 
 /// A point in what was observed; queries can look only at what came after it.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -43,7 +46,7 @@ pub struct Connected {
 
 /// The state of one check's run.
 pub struct Ctx {
-    backend: Box<dyn Backend>,
+    clients: Box<dyn CheckClients>,
     version: ProtocolVersion,
     topic_prefix: String,
     client_prefix: String,
@@ -51,7 +54,7 @@ pub struct Ctx {
     trace: Vec<TraceEvent>,
     packets: Vec<PacketRecord>,
     packet_index: HashMap<u64, usize>,
-    events: Vec<(usize, Event)>,
+    events: Vec<(ClientIndex, Event)>,
     started: u64,
     /// Retained messages this check set: cleared at the end.
     retained: Vec<String>,
@@ -62,18 +65,18 @@ pub struct Ctx {
 }
 
 impl Ctx {
-    /// A context on `backend`; topics start with `topic_prefix`, client ids with `client_prefix`;
+    /// A context on `clients`; topics start with `topic_prefix`, client ids with `client_prefix`;
     /// checks judge against what the broker `declared`.
     pub fn new(
-        backend: Box<dyn Backend>,
+        clients: Box<dyn CheckClients>,
         version: ProtocolVersion,
         topic_prefix: String,
         client_prefix: String,
         declared: Declared,
     ) -> Ctx {
-        let started = backend.now();
+        let started = clients.now();
         Ctx {
-            backend,
+            clients,
             version,
             topic_prefix,
             client_prefix,
@@ -111,7 +114,7 @@ impl Ctx {
 
     /// Whether time is simulated.
     pub fn is_simulated(&self) -> bool {
-        self.backend.is_simulated()
+        self.clients.is_simulated()
     }
 
     /// The check's own topic for `suffix`.
@@ -126,7 +129,7 @@ impl Ctx {
 
     /// Milliseconds since the check started.
     pub fn elapsed(&self) -> u64 {
-        self.backend.now().saturating_sub(self.started)
+        self.clients.now().saturating_sub(self.started)
     }
 
     /// Lane names for the diagram, in client order.
@@ -142,29 +145,33 @@ impl Ctx {
 
     /// What the transport saw.
     pub fn transport(&self) -> Option<TransportFacts> {
-        self.backend.transport()
+        self.clients.transport()
     }
 
     // ---- clients -------------------------------------------------------------------------
 
     /// Connect options for a client of this check named `name`: a clean session, trace on.
     pub fn options(&self, name: &str) -> ConnectOptions {
-        let mut options =
-            ConnectOptions::new(self.version, format!("{}{name}", self.client_prefix));
-        options.keep_alive = KEEP_ALIVE;
-        options.response_timeout_ms = ANSWER_MS;
-        options.trace = true;
-        options
+        ConnectOptions {
+            keep_alive: KEEP_ALIVE,
+            response_timeout_ms: ANSWER_MS,
+            trace: true,
+            ..ConnectOptions::new(self.version, self.client_id(name))
+        }
+    }
+
+    fn client_id(&self, name: &str) -> String {
+        format!("{}{name}", self.client_prefix)
     }
 
     /// Options for a session that outlives its connection (ended when the check finishes).
     pub fn persistent_options(&self, name: &str) -> ConnectOptions {
-        let mut options = self.options(name);
-        options.clean_start = false;
-        if self.is_v5() {
-            options.properties.session_expiry_interval = Some(300);
+        ConnectOptions {
+            keep_alive: KEEP_ALIVE,
+            response_timeout_ms: ANSWER_MS,
+            trace: true,
+            ..ConnectOptions::persistent(self.version, self.client_id(name), SESSION_EXPIRY_SECS)
         }
-        options
     }
 
     /// Adds a client without connecting it.
@@ -173,11 +180,15 @@ impl Ctx {
             self.persistent.push(options.client_id.clone());
         }
         self.names.push(name.to_owned());
-        self.backend.add_client(options)
+        self.clients.add_client(options)
     }
 
     /// Adds and connects a client; a refusal ends the check as broken.
-    pub async fn open(&mut self, name: &str, options: ConnectOptions) -> Result<usize, Outcome> {
+    pub async fn open(
+        &mut self,
+        name: &str,
+        options: ConnectOptions,
+    ) -> Result<ClientIndex, Outcome> {
         Ok(self.open_for_connack(name, options).await?.0)
     }
 
@@ -187,7 +198,7 @@ impl Ctx {
         &mut self,
         name: &str,
         options: ConnectOptions,
-    ) -> Result<(usize, Connected), Outcome> {
+    ) -> Result<(ClientIndex, Connected), Outcome> {
         let client = self.add(name, options);
         let connected = self
             .connect(client)
@@ -197,21 +208,21 @@ impl Ctx {
     }
 
     /// Adds and connects a client with a clean session.
-    pub async fn open_clean(&mut self, name: &str) -> Result<usize, Outcome> {
+    pub async fn open_clean(&mut self, name: &str) -> Result<ClientIndex, Outcome> {
         let options = self.options(name);
         self.open(name, options).await
     }
 
     /// Adds and connects a client whose session outlives its connection.
-    pub async fn open_persistent(&mut self, name: &str) -> Result<usize, Outcome> {
+    pub async fn open_persistent(&mut self, name: &str) -> Result<ClientIndex, Outcome> {
         let options = self.persistent_options(name);
         self.open(name, options).await
     }
 
     /// Connects (or reconnects) a client and waits for the CONNACK.
-    pub async fn connect(&mut self, client: usize) -> Result<Connected, LostCause> {
+    pub async fn connect(&mut self, client: ClientIndex) -> Result<Connected, LostCause> {
         let mark = self.mark();
-        self.backend.connect(client);
+        self.clients.connect(client);
         let mut answer = None;
         self.wait_for(ANSWER_MS, |ctx| {
             answer = ctx
@@ -236,7 +247,7 @@ impl Ctx {
     /// Subscribes and waits for the SUBACK: the granted QoS or refusal code per filter.
     pub async fn subscribe(
         &mut self,
-        client: usize,
+        client: ClientIndex,
         subscriptions: Vec<(String, SubscriptionOptions)>,
         properties: Properties,
     ) -> Result<Vec<Result<QoS, ReasonCode>>, Outcome> {
@@ -255,7 +266,7 @@ impl Ctx {
             .map(|(filter, options)| Subscription { filter, options })
             .collect();
         let mut refused = None;
-        self.backend.command(client, &mut |session, now| {
+        self.clients.command(client, &mut |session, now| {
             if let Err(error) = session.subscribe(now, subscriptions.clone(), properties.clone()) {
                 refused = Some(error.to_string());
             }
@@ -282,7 +293,7 @@ impl Ctx {
     /// Subscribes to one of the check's topics at `qos` and returns the granted QoS.
     pub async fn subscribe_one(
         &mut self,
-        client: usize,
+        client: ClientIndex,
         suffix: &str,
         qos: QoS,
     ) -> Result<QoS, Outcome> {
@@ -294,7 +305,7 @@ impl Ctx {
     /// Subscribes to a full filter with options and returns the granted QoS.
     pub async fn subscribe_with(
         &mut self,
-        client: usize,
+        client: ClientIndex,
         filter: String,
         options: SubscriptionOptions,
     ) -> Result<QoS, Outcome> {
@@ -317,9 +328,13 @@ impl Ctx {
     }
 
     /// Unsubscribes and waits for the UNSUBACK.
-    pub async fn unsubscribe(&mut self, client: usize, filter: String) -> Result<(), Outcome> {
+    pub async fn unsubscribe(
+        &mut self,
+        client: ClientIndex,
+        filter: String,
+    ) -> Result<(), Outcome> {
         let mark = self.mark();
-        self.backend.command(client, &mut |session, now| {
+        self.clients.command(client, &mut |session, now| {
             let _ = session.unsubscribe(now, vec![filter.clone()], Properties::default());
         });
         let done = self
@@ -339,7 +354,11 @@ impl Ctx {
 
     /// Starts a publish; returns its flow. A publish the broker declared it cannot take skips
     /// the check, with the declaration as the reason.
-    pub fn publish(&mut self, client: usize, request: PublishRequest) -> Result<FlowId, Outcome> {
+    pub fn publish(
+        &mut self,
+        client: ClientIndex,
+        request: PublishRequest,
+    ) -> Result<FlowId, Outcome> {
         self.declared.publish_qos(request.qos)?;
         if request.retain && !request.payload.is_empty() {
             self.declared.retain()?;
@@ -348,7 +367,7 @@ impl Ctx {
             self.retained.push(request.topic.to_string());
         }
         let mut result = None;
-        self.backend.command(client, &mut |session, now| {
+        self.clients.command(client, &mut |session, now| {
             result = Some(session.publish(now, request.clone()));
         });
         match result {
@@ -361,7 +380,7 @@ impl Ctx {
     /// Publishes `payload` to one of the check's topics.
     pub fn publish_to(
         &mut self,
-        client: usize,
+        client: ClientIndex,
         suffix: &str,
         payload: &str,
         qos: QoS,
@@ -374,7 +393,11 @@ impl Ctx {
 
     /// Waits until the flow's acknowledgement came (QoS 0: until it was written); returns the
     /// reason code of the final acknowledgement.
-    pub async fn completed(&mut self, client: usize, flow: FlowId) -> Result<ReasonCode, Outcome> {
+    pub async fn completed(
+        &mut self,
+        client: ClientIndex,
+        flow: FlowId,
+    ) -> Result<ReasonCode, Outcome> {
         let mut reason = None;
         self.wait_for(ANSWER_MS, |ctx| {
             reason = ctx.events_of(client).find_map(|event| match event {
@@ -403,10 +426,10 @@ impl Ctx {
     }
 
     /// Sends DISCONNECT (normal) and waits for the connection to end.
-    pub async fn disconnect(&mut self, client: usize) {
+    pub async fn disconnect(&mut self, client: ClientIndex) {
         let mark = self.mark();
         let mut connected = false;
-        self.backend.command(client, &mut |session, now| {
+        self.clients.command(client, &mut |session, now| {
             connected = session.is_connected();
             if connected {
                 session.disconnect(now, Disconnect::normal())
@@ -420,41 +443,41 @@ impl Ctx {
     }
 
     /// Drops a client's connection without DISCONNECT (the broker sees an abnormal close).
-    pub async fn cut(&mut self, client: usize) {
-        self.backend.cut(client);
+    pub async fn cut(&mut self, client: ClientIndex) {
+        self.clients.cut(client);
         self.settle(50).await;
     }
 
     /// Stops the client's keep-alive pings on this connection: it goes silent.
-    pub fn stop_pinging(&mut self, client: usize) {
-        self.backend
+    pub fn stop_pinging(&mut self, client: ClientIndex) {
+        self.clients
             .command(client, &mut |session, _| session.stop_pinging());
     }
 
     /// Loses the next packet of `kind` that the client sends.
-    pub fn withhold_next(&mut self, client: usize, kind: PacketType) {
-        self.backend.drop_next(client, Side::ToBroker, kind);
+    pub fn withhold_next(&mut self, client: ClientIndex, kind: PacketType) {
+        self.clients.drop_next(client, Direction::Outgoing, kind);
     }
 
     /// Loses the next packet of `kind` that the broker sends to the client.
-    pub fn lose_incoming(&mut self, client: usize, kind: PacketType) {
-        self.backend.drop_next(client, Side::ToClient, kind);
+    pub fn lose_incoming(&mut self, client: ClientIndex, kind: PacketType) {
+        self.clients.drop_next(client, Direction::Incoming, kind);
     }
 
     /// Sends a packet the session did not write.
-    pub fn inject(&mut self, client: usize, packet: &Packet) {
-        self.backend.inject(client, packet);
+    pub fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+        self.clients.inject(client, packet);
     }
 
     /// Splits the client's writes into WebSocket messages of at most `bytes` bytes.
-    pub fn set_frame_limit(&mut self, client: usize, bytes: Option<usize>) -> bool {
-        self.backend.set_frame_limit(client, bytes)
+    pub fn set_frame_limit(&mut self, client: ClientIndex, bytes: Option<usize>) -> bool {
+        self.clients.set_frame_limit(client, bytes)
     }
 
     // ---- time ----------------------------------------------------------------------------
 
     /// Waits until the client received a PUBLISH after `mark` (or the answer time passed).
-    pub async fn publish_arrives(&mut self, client: usize, mark: Mark) -> bool {
+    pub async fn publish_arrives(&mut self, client: ClientIndex, mark: Mark) -> bool {
         self.wait_for(ANSWER_MS, |ctx| {
             !ctx.publishes_since(client, mark).is_empty()
         })
@@ -463,7 +486,7 @@ impl Ctx {
 
     /// Waits until the client's application got `count` messages after `mark` (or the answer
     /// time passed).
-    pub async fn messages_arrive(&mut self, client: usize, mark: Mark, count: usize) -> bool {
+    pub async fn messages_arrive(&mut self, client: ClientIndex, mark: Mark, count: usize) -> bool {
         self.wait_for(ANSWER_MS, |ctx| {
             ctx.messages_since(client, mark).len() >= count
         })
@@ -472,26 +495,26 @@ impl Ctx {
 
     /// Lets `ms` pass while packets flow.
     pub async fn settle(&mut self, ms: u64) {
-        let until = self.backend.now() + ms;
-        while self.backend.now() < until {
-            let step = (until - self.backend.now()).min(POLL_MS * 5);
-            self.backend.sleep(step).await;
+        let until = self.clients.now() + ms;
+        while self.clients.now() < until {
+            let step = (until - self.clients.now()).min(POLL_MS * 5);
+            self.clients.sleep(step).await;
         }
         self.pump();
     }
 
     /// Waits until `done` holds or `timeout_ms` passed; returns whether it held.
     pub async fn wait_for(&mut self, timeout_ms: u64, mut done: impl FnMut(&Ctx) -> bool) -> bool {
-        let deadline = self.backend.now() + timeout_ms;
+        let deadline = self.clients.now() + timeout_ms;
         loop {
             self.pump();
             if done(self) {
                 return true;
             }
-            if self.backend.now() >= deadline {
+            if self.clients.now() >= deadline {
                 return false;
             }
-            self.backend.sleep(POLL_MS).await;
+            self.clients.sleep(POLL_MS).await;
         }
     }
 
@@ -507,12 +530,12 @@ impl Ctx {
     }
 
     /// The client's session events.
-    pub fn events_of(&self, client: usize) -> impl Iterator<Item = &Event> {
+    pub fn events_of(&self, client: ClientIndex) -> impl Iterator<Item = &Event> {
         self.events_since(client, Mark::default())
     }
 
     /// The client's session events after `mark`.
-    pub fn events_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Event> {
+    pub fn events_since(&self, client: ClientIndex, mark: Mark) -> impl Iterator<Item = &Event> {
         self.events[mark.events..]
             .iter()
             .filter(move |(owner, _)| *owner == client)
@@ -520,7 +543,7 @@ impl Ctx {
     }
 
     /// Why the client's connection ended after `mark`, if it did.
-    pub fn lost_since(&self, client: usize, mark: Mark) -> Option<&LostCause> {
+    pub fn lost_since(&self, client: ClientIndex, mark: Mark) -> Option<&LostCause> {
         self.events_since(client, mark)
             .find_map(|event| match event {
                 Event::ConnectionLost(cause) => Some(cause),
@@ -529,7 +552,7 @@ impl Ctx {
     }
 
     /// Messages handed to the client's application after `mark`.
-    pub fn messages_since(&self, client: usize, mark: Mark) -> Vec<&Message> {
+    pub fn messages_since(&self, client: ClientIndex, mark: Mark) -> Vec<&Message> {
         self.events_since(client, mark)
             .filter_map(|event| match event {
                 Event::Message(message) => Some(message),
@@ -539,26 +562,26 @@ impl Ctx {
     }
 
     /// Packets the client received after `mark`.
-    pub fn received_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Packet> {
+    pub fn received_since(&self, client: ClientIndex, mark: Mark) -> impl Iterator<Item = &Packet> {
         self.packets_since(client, mark, Direction::Incoming)
     }
 
     /// Packets the client sent that reached the broker after `mark`.
-    pub fn sent_since(&self, client: usize, mark: Mark) -> impl Iterator<Item = &Packet> {
+    pub fn sent_since(&self, client: ClientIndex, mark: Mark) -> impl Iterator<Item = &Packet> {
         self.packets_since(client, mark, Direction::Outgoing)
     }
 
     fn packets_since(
         &self,
-        client: usize,
+        client: ClientIndex,
         mark: Mark,
         direction: Direction,
     ) -> impl Iterator<Item = &Packet> {
-        let tag = client as u32 + 1;
+        let tag = ClientTag::of_index(client);
         self.packets[mark.packets..]
             .iter()
             .filter(move |record| {
-                record.client == tag
+                Some(record.client) == tag
                     && record.direction == direction
                     && record.fate == PacketFate::Delivered
             })
@@ -566,7 +589,7 @@ impl Ctx {
     }
 
     /// PUBLISH packets the client received after `mark`.
-    pub fn publishes_since(&self, client: usize, mark: Mark) -> Vec<&Publish> {
+    pub fn publishes_since(&self, client: ClientIndex, mark: Mark) -> Vec<&Publish> {
         self.received_since(client, mark)
             .filter_map(|packet| match packet {
                 Packet::Publish(publish) => Some(publish),
@@ -576,14 +599,14 @@ impl Ctx {
     }
 
     /// How many packets of `kind` the client received after `mark`.
-    pub fn count_received(&self, client: usize, mark: Mark, kind: PacketType) -> usize {
+    pub fn count_received(&self, client: ClientIndex, mark: Mark, kind: PacketType) -> usize {
         self.received_since(client, mark)
             .filter(|packet| packet.packet_type() == kind)
             .count()
     }
 
     fn pump(&mut self) {
-        let (trace, events) = self.backend.poll();
+        let (trace, events) = self.clients.poll();
         for event in &trace {
             match event {
                 TraceEvent::Packet(record) => {
@@ -639,12 +662,12 @@ impl Ctx {
             options.response_timeout_ms = ANSWER_MS;
             let client = self.names.len();
             self.names.push("cleaner".into());
-            self.backend.add_client(options);
+            self.clients.add_client(options);
             if self.connect(client).await.is_ok() {
                 self.disconnect(client).await;
             }
         }
-        self.backend.close_all();
+        self.clients.close_all();
         self.pump();
     }
 }

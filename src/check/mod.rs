@@ -1,28 +1,28 @@
 //! The broker check: a suite that tests what a broker does against the rules of MQTT 3.1.1 and
 //! 5.0, each verdict proven by the trace of what happened (drawn as the check's diagram).
 //!
-//! Checks are written once, as async functions over a [`Ctx`], and run on any [`Backend`]: the
-//! simulated broker in virtual time ([`SimBackend`], natively and in the page) or a real broker
-//! over browser WebSockets (the web driver). Every check keeps to its own topics and client ids
+//! Checks are written once, as async functions over a [`Ctx`], and run on any [`CheckClients`]:
+//! the simulated broker's [`World`](crate::sim::World) in simulated time ([`simulated_world`],
+//! natively and in the page) or a real broker over browser WebSockets (the web driver). Every check keeps to its own topics and client ids
 //! under the run's prefix, and cleans up after itself: retained messages cleared, sessions
 //! ended, wills disarmed by a normal DISCONNECT.
 
-mod backend;
 mod catalogue;
+mod check_clients;
 mod checks;
 mod context;
 mod declared;
 mod outcome;
 mod report;
-mod sim_backend;
+mod simulated;
 
-pub use backend::{Backend, TransportFacts, Wait};
 pub use catalogue::{CheckDef, CHECKS, VERSION_CHECK};
+pub use check_clients::{CheckClients, Wait};
 pub use context::{Ctx, Mark};
 pub use declared::Declared;
 pub use outcome::{Outcome, Verdict};
 pub use report::{CheckResult, Report, Summary, VersionDeclared};
-pub use sim_backend::SimBackend;
+pub use simulated::simulated_world;
 
 use crate::broker::BrokerConfig;
 use crate::codec::ProtocolVersion;
@@ -114,7 +114,7 @@ fn version_tag(version: ProtocolVersion) -> &'static str {
     }
 }
 
-/// Runs one check (entry `index` of the plan) on `backend`, judging against what the broker
+/// Runs one check (entry `index` of the plan) on `clients`, judging against what the broker
 /// `declared`, and cleans up after it. Returns the result and what the broker has declared
 /// since (the version check records it).
 async fn run_check(
@@ -122,11 +122,11 @@ async fn run_check(
     index: usize,
     check: &CheckDef,
     version: ProtocolVersion,
-    backend: Box<dyn Backend>,
+    clients: Box<dyn CheckClients>,
     declared: Declared,
 ) -> (CheckResult, Declared) {
     let mut ctx = Ctx::new(
-        backend,
+        clients,
         version,
         settings.topic_prefix(check, version),
         settings.client_prefix(index),
@@ -142,14 +142,14 @@ async fn run_check(
     )
 }
 
-/// Runs the plan, each check on a fresh backend from `backend`, and reports each result as it
+/// Runs the plan, each check on fresh clients from `clients`, and reports each result as it
 /// comes (`done`, `total`, result); `pause` runs between checks (the page draws then). Each
 /// version starts with its version check; a version the broker does not speak has its other
 /// checks skipped at once, with that reason.
 pub async fn run_plan(
     settings: &RunSettings,
     target: &str,
-    mut backend: impl FnMut() -> Box<dyn Backend>,
+    mut clients: impl FnMut() -> Box<dyn CheckClients>,
     mut on_result: impl FnMut(usize, usize, &CheckResult),
     pause: impl Fn() -> Wait,
 ) -> Report {
@@ -172,7 +172,7 @@ pub async fn run_plan(
                     index,
                     check,
                     *version,
-                    backend(),
+                    clients(),
                     known.unwrap_or_default(),
                 );
                 let (result, found) = run.await;
@@ -195,19 +195,19 @@ pub fn run_simulated(settings: &RunSettings, config: &BrokerConfig) -> Report {
     let run = run_plan(
         settings,
         "simulated broker",
-        || Box::new(SimBackend::new(config.clone())),
+        || Box::new(simulated_world(config.clone())),
         |_, _, _| {},
         || Box::pin(std::future::ready(())),
     );
     complete_now(run)
 }
 
-/// Polls a future that never waits for anything outside it (the simulated backend's).
+/// Polls a future that never waits for anything outside it (the simulated world's).
 fn complete_now<T>(future: impl std::future::Future<Output = T>) -> T {
     let mut future = std::pin::pin!(future);
     let mut context = std::task::Context::from_waker(std::task::Waker::noop());
     match future.as_mut().poll(&mut context) {
         std::task::Poll::Ready(value) => value,
-        std::task::Poll::Pending => unreachable!("the simulated backend never waits"),
+        std::task::Poll::Pending => unreachable!("the simulated world never waits"),
     }
 }

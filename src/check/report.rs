@@ -8,7 +8,7 @@ use super::declared::Declared;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
 use crate::codec::ProtocolVersion;
-use crate::trace::{Direction, PacketFate, TraceEvent};
+use crate::trace::{ClientTag, Direction, PacketFate, TraceEvent};
 
 /// One check's result.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
@@ -81,9 +81,9 @@ impl CheckResult {
 
 /// Packet lines as `   12 ms  publisher → broker  PUBLISH id=1 QoS 1 "t"`.
 fn transcript(trace: &[TraceEvent], clients: &[String]) -> Vec<String> {
-    let name = |tag: u32| {
-        clients
-            .get(tag as usize - 1)
+    let name = |tag: ClientTag| {
+        tag.index()
+            .and_then(|index| clients.get(index))
             .cloned()
             .unwrap_or_else(|| format!("client {tag}"))
     };

@@ -48,6 +48,7 @@ mod tests {
     use crate::diagram::layout;
     use crate::session::{ConnectOptions, PublishRequest};
     use crate::sim::World;
+    use crate::trace::ClientTag;
 
     #[test]
     fn both_hops_of_a_message_share_a_colour_and_messages_differ() {
@@ -76,7 +77,10 @@ mod tests {
         }
         let mut store = TraceStore::new(100, 100);
         store.extend(world.poll_trace());
-        let clients = [(1, "pub".to_owned()), (2, "sub".to_owned())];
+        let clients = [
+            (ClientTag(1), "pub".to_owned()),
+            (ClientTag(2), "sub".to_owned()),
+        ];
         let mut scene = layout(store.packets(), &clients, 100);
         colour_messages(&mut scene, &store);
         let colours: Vec<(String, Option<u8>)> = scene

@@ -1,7 +1,7 @@
 //! Lanes and arrows: one lane per client and one for the broker; one arrow per packet, one row
 //! per packet, newest last.
 
-use crate::trace::{Direction, FlowId, PacketFate, PacketRecord};
+use crate::trace::{ClientTag, Direction, FlowId, PacketFate, PacketRecord};
 
 /// The broker's lane index.
 pub const BROKER: usize = 1;
@@ -93,7 +93,7 @@ impl View {
 /// Lays out the newest `max_rows` of `packets`, one row each (see [`layout_view`]).
 pub fn layout<'a>(
     packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
-    clients: &[(u32, String)],
+    clients: &[(ClientTag, String)],
     max_rows: usize,
 ) -> Scene {
     layout_view(packets, clients, View::newest(max_rows))
@@ -103,7 +103,7 @@ pub fn layout<'a>(
 /// client's lane is left of the broker, the others to its right.
 pub fn layout_view<'a>(
     packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
-    clients: &[(u32, String)],
+    clients: &[(ClientTag, String)],
     view: View,
 ) -> Scene {
     let mut lanes: Vec<Lane> = clients
@@ -116,7 +116,7 @@ pub fn layout_view<'a>(
             name: "Broker".into(),
         },
     );
-    let lane_of = |tag: u32| -> usize {
+    let lane_of = |tag: ClientTag| -> usize {
         match clients.iter().position(|(client, _)| *client == tag) {
             Some(0) => 0,
             Some(index) => index + 1,
@@ -193,7 +193,7 @@ mod tests {
             id,
             time: id,
             arrival: None,
-            client,
+            client: ClientTag(client),
             connection: 1,
             direction,
             packet: Ok(packet),
@@ -231,7 +231,10 @@ mod tests {
                 PacketFate::InTransit,
             ),
         ];
-        let clients = [(1, "Publisher".to_owned()), (2, "Subscriber".to_owned())];
+        let clients = [
+            (ClientTag(1), "Publisher".to_owned()),
+            (ClientTag(2), "Subscriber".to_owned()),
+        ];
         let scene = layout(packets.iter(), &clients, 10);
         let names: Vec<&str> = scene.lanes.iter().map(|lane| lane.name.as_str()).collect();
         assert_eq!(names, ["Publisher", "Broker", "Subscriber"]);
@@ -265,7 +268,7 @@ mod tests {
                 )
             })
             .collect();
-        let scene = layout(packets.iter(), &[(1, "A".to_owned())], 20);
+        let scene = layout(packets.iter(), &[(ClientTag(1), "A".to_owned())], 20);
         assert_eq!(scene.hidden, 30);
         assert_eq!(scene.arrows.len(), 20);
         assert_eq!(scene.arrows[0].id, 30);
@@ -289,7 +292,7 @@ mod tests {
     #[test]
     fn a_paused_view_shows_a_window_and_counts_what_is_outside() {
         let packets: Vec<PacketRecord> = (1..=10).map(|id| ping(id, id * 10)).collect();
-        let clients = [(1, "c".to_owned())];
+        let clients = [(ClientTag(1), "c".to_owned())];
         let view = View {
             end: Some(6),
             rows: 3,
@@ -319,7 +322,7 @@ mod tests {
     #[test]
     fn real_time_spacing_shows_gaps_but_never_overlaps() {
         let packets = [ping(1, 0), ping(2, 5), ping(3, 1000), ping(4, 1001)];
-        let clients = [(1, "c".to_owned())];
+        let clients = [(ClientTag(1), "c".to_owned())];
         let view = View {
             end: None,
             rows: 10,

@@ -31,6 +31,7 @@ mod tests {
     use super::*;
     use crate::diagram::layout;
     use crate::lesson::find;
+    use crate::trace::ClientTag;
 
     #[test]
     fn the_lost_session_lesson_marks_the_unknown_publish_on_its_last_arrow() {
@@ -48,7 +49,10 @@ mod tests {
             }
             let mut store = TraceStore::new(1_000, 1_000);
             store.extend(world.poll_trace());
-            let clients = [(1, "Publisher".to_owned()), (2, "Subscriber".to_owned())];
+            let clients = [
+                (ClientTag(1), "Publisher".to_owned()),
+                (ClientTag(2), "Subscriber".to_owned()),
+            ];
             let mut scene = layout(store.packets(), &clients, 100);
             mark_outcomes(&mut scene, &store);
             let marked: Vec<&str> = scene

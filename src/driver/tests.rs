@@ -3,6 +3,7 @@
 use super::*;
 use crate::codec::{FrameDecoder, ProtocolVersion, QoS};
 use crate::session::{ConnectOptions, PublishRequest, Session};
+use crate::trace::ClientTag;
 
 /// CONNACK, session not present, accepted (MQTT 3.1.1).
 const CONNACK: [u8; 4] = [0x20, 0x02, 0x00, 0x00];
@@ -17,7 +18,10 @@ const RECONNECT: Reconnect = Reconnect {
 };
 
 fn session() -> Session {
-    Session::new(ConnectOptions::new(ProtocolVersion::V311, "driver"), 1)
+    Session::new(
+        ConnectOptions::new(ProtocolVersion::V311, "driver"),
+        ClientTag::FIRST,
+    )
 }
 
 fn actions(driver: &mut Driver) -> Vec<Action> {
@@ -303,7 +307,7 @@ fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
     let saved = crate::session::SessionState::from_bytes(
         state,
         ConnectOptions::new(ProtocolVersion::V311, "driver"),
-        1,
+        ClientTag::FIRST,
     )
     .expect("a state that restores");
     assert_eq!(saved.outgoing.len(), 1, "the message in flight is in it");

@@ -6,9 +6,9 @@
 
 use crate::codec::{PacketType, QoS};
 use crate::i18n::Bilingual;
-use crate::sim::Side;
+use crate::trace::Direction;
 
-use super::outcome::{Check, Outcome};
+use super::outcome::{Check, ExpectedOutcome};
 use super::script::{Action, Actor, Lesson, Step};
 
 /// What every subscriber in the lessons subscribes to.
@@ -62,10 +62,10 @@ const fn publish(qos: QoS) -> Action {
     }
 }
 
-const fn drop_next(side: Side, kind: PacketType) -> Action {
+const fn drop_next(direction: Direction, kind: PacketType) -> Action {
     Action::DropNext {
         client: PUBLISHER,
-        side,
+        direction,
         kind,
     }
 }
@@ -116,7 +116,7 @@ const QOS0_LOSS: Lesson = Lesson {
             },
             rules: "[MQTT-4.3.1-1] · [MQTT-3.3.1-2]",
             actions: &[
-                drop_next(Side::ToBroker, PacketType::Publish),
+                drop_next(Direction::Outgoing, PacketType::Publish),
                 publish(QoS::AtMostOnce),
             ],
         },
@@ -131,7 +131,7 @@ const QOS0_LOSS: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives nothing: at most once can mean never.",
             zh: "订阅者什么也收不到：至多一次也可能是一次都没有。",
@@ -171,7 +171,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
             },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
             actions: &[
-                drop_next(Side::ToClient, PacketType::PubAck),
+                drop_next(Direction::Incoming, PacketType::PubAck),
                 publish(QoS::AtLeastOnce),
             ],
         },
@@ -198,7 +198,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message twice; the publisher's second PUBLISH carries \
                  DUP=1.",
@@ -230,7 +230,7 @@ const QOS2_RECONNECT: Step = Step {
     actions: &[Action::Connect(PUBLISHER)],
 };
 
-const EXACTLY_ONCE: Outcome = Outcome {
+const EXACTLY_ONCE: ExpectedOutcome = ExpectedOutcome {
     text: Bilingual {
         en: "Subscriber receives the message exactly once, at QoS 2.",
         zh: "订阅者以 QoS 2 收到这条消息，恰好一次。",
@@ -242,7 +242,7 @@ const EXACTLY_ONCE: Outcome = Outcome {
 /// reconnect and what the reconnect does; the outcome adds the loss and the re-send to exactly
 /// once.
 macro_rules! qos2_lesson {
-    ($id:literal, $title:expr, $side:expr, $lost:expr, $resent:expr,
+    ($id:literal, $title:expr, $direction:expr, $lost:expr, $resent:expr,
      $publish:expr, $publish_rules:literal, $after:expr, $after_rules:literal) => {
         Lesson {
             id: $id,
@@ -259,7 +259,7 @@ macro_rules! qos2_lesson {
                 Step {
                     narration: $publish,
                     rules: $publish_rules,
-                    actions: &[drop_next($side, $lost), publish(QoS::ExactlyOnce)],
+                    actions: &[drop_next($direction, $lost), publish(QoS::ExactlyOnce)],
                 },
                 CUT_PUBLISHER,
                 QOS2_RECONNECT,
@@ -269,7 +269,7 @@ macro_rules! qos2_lesson {
                     actions: &[],
                 },
             ],
-            outcome: Outcome {
+            outcome: ExpectedOutcome {
                 text: EXACTLY_ONCE.text,
                 checks: &[
                     Check::Lost {
@@ -293,7 +293,7 @@ const QOS2_LOST_PUBLISH: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBLISH",
         zh: "QoS 2：PUBLISH 丢失",
     },
-    Side::ToBroker,
+    Direction::Outgoing,
     PacketType::Publish,
     PacketType::Publish,
     Bilingual {
@@ -318,7 +318,7 @@ const QOS2_LOST_PUBREC: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBREC",
         zh: "QoS 2：PUBREC 丢失",
     },
-    Side::ToClient,
+    Direction::Incoming,
     PacketType::PubRec,
     PacketType::Publish,
     Bilingual {
@@ -344,7 +344,7 @@ const QOS2_LOST_PUBREL: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBREL",
         zh: "QoS 2：PUBREL 丢失",
     },
-    Side::ToBroker,
+    Direction::Outgoing,
     PacketType::PubRel,
     PacketType::PubRel,
     Bilingual {
@@ -369,7 +369,7 @@ const QOS2_LOST_PUBCOMP: Lesson = qos2_lesson!(
         en: "QoS 2: a lost PUBCOMP",
         zh: "QoS 2：PUBCOMP 丢失",
     },
-    Side::ToClient,
+    Direction::Incoming,
     PacketType::PubComp,
     PacketType::PubRel,
     Bilingual {
@@ -434,7 +434,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message once, at QoS 1.",
             zh: "订阅者以 QoS 1 收到一次这条消息。",
@@ -493,7 +493,7 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber receives the message once, at QoS 0.",
             zh: "订阅者以 QoS 0 收到一次这条消息。",
@@ -546,7 +546,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
             actions: &[Action::Connect(SUBSCRIBER)],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber resumes its session and receives the message published while it was \
                  away.",
@@ -631,7 +631,7 @@ const RETAINED: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Late subscriber receives 21.5 °C once, with RETAIN 1.",
             zh: "晚到的订阅者收到一次 21.5 °C，RETAIN 为 1。",
@@ -720,7 +720,7 @@ const LAST_WILL: Lesson = Lesson {
             actions: &[],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Monitor receives the will, offline, once, at QoS 1.",
             zh: "Monitor 以 QoS 1 收到一次遗嘱消息 offline。",
@@ -782,7 +782,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
             },
             rules: "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8], v5 §4.3.3",
             actions: &[
-                drop_next(Side::ToBroker, PacketType::PubRel),
+                drop_next(Direction::Outgoing, PacketType::PubRel),
                 publish(QoS::ExactlyOnce),
             ],
         },
@@ -813,7 +813,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
             actions: &[Action::Connect(PUBLISHER)],
         },
     ],
-    outcome: Outcome {
+    outcome: ExpectedOutcome {
         text: Bilingual {
             en: "Subscriber never receives the message, and Publisher's publish ends as \
                  \"delivery unknown\", not as delivered.",

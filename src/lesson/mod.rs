@@ -1,9 +1,9 @@
 //! Lessons: scripted fault scenarios on the simulated broker, each a list of narrated steps with
 //! the spec's normative ids, and the outcome it must produce.
 //!
-//! A [`Lesson`] is data: who takes part, the broker's settings, the steps and the expected
-//! [`Outcome`]. [`Lesson::start`] builds a fresh [`World`](crate::sim::World) and a [`LessonRun`]
-//! that applies one step at a time whenever the world has gone quiet and a pause has passed, so a
+//! A [`Lesson`] is data: who takes part, the broker's settings, the steps and the
+//! [`ExpectedOutcome`]. [`LessonRun::start`] builds a fresh [`World`](crate::sim::World) and a
+//! [`LessonRun`] that applies one step at a time whenever the world has gone quiet and a pause has passed, so a
 //! page can run it at a watchable pace and a test can run it to the end at once. Replaying a
 //! lesson is starting it again. The outcome is judged from the trace, the same one the diagram
 //! draws.
@@ -14,6 +14,6 @@ mod run;
 mod script;
 
 pub use catalogue::{catalogue, find, TOPIC_FILTER};
-pub use outcome::{Check, Outcome};
+pub use outcome::{Check, ExpectedOutcome};
 pub use run::LessonRun;
 pub use script::{free_play, Action, Actor, Lesson, Step};

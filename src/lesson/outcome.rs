@@ -1,14 +1,14 @@
 //! What a lesson must have produced, judged from the trace the diagram draws, so a lesson that
 //! stops showing what it says fails its test (and the page says so).
 
+use crate::clients::ClientIndex;
 use crate::codec::{Packet, PacketType, Pid, QoS};
 use crate::i18n::Bilingual;
-use crate::sim::ClientIndex;
 use crate::trace::{Direction, FlowRole, FlowState, PacketFate, PacketRecord, TraceStore};
 
 /// The expected outcome: a sentence for the learner and the checks behind it.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Outcome {
+pub struct ExpectedOutcome {
     /// What the learner should see in the end, in both languages.
     pub text: Bilingual,
     /// All must hold.
@@ -54,16 +54,11 @@ pub enum Check {
     DeliveryUnknown(ClientIndex),
 }
 
-impl Outcome {
+impl ExpectedOutcome {
     /// Whether every check holds; otherwise what was seen instead, for the first that fails.
     pub fn verify(&self, trace: &TraceStore) -> Result<(), String> {
         self.checks.iter().try_for_each(|check| check.verify(trace))
     }
-}
-
-/// A client's tag in the trace (the world numbers them from 1).
-fn tag(client: ClientIndex) -> u32 {
-    client as u32 + 1
 }
 
 fn pid(packet: &Packet) -> Option<Pid> {
@@ -84,7 +79,7 @@ fn packets_of(
     trace
         .packets()
         .filter_map(move |record| match &record.packet {
-            Ok(packet) if record.client == tag(client) && packet.packet_type() == kind => {
+            Ok(packet) if record.client.index() == Some(client) && packet.packet_type() == kind => {
                 Some((record, packet))
             }
             _ => None,
@@ -106,7 +101,7 @@ impl Check {
                     .flows()
                     .filter(|flow| {
                         flow.role == FlowRole::Subscriber
-                            && flow.id.client == tag(client)
+                            && flow.id.client.index() == Some(client)
                             && &*flow.topic == topic
                     })
                     .flat_map(|flow| {
@@ -155,7 +150,9 @@ impl Check {
             }
             Check::DeliveryUnknown(client) => trace
                 .flows()
-                .any(|flow| flow.id.client == tag(client) && flow.state == FlowState::Unknown)
+                .any(|flow| {
+                    flow.id.client.index() == Some(client) && flow.state == FlowState::Unknown
+                })
                 .then_some(())
                 .ok_or_else(|| "no publish ended with its delivery unknown".to_owned()),
             Check::SessionResumed(client) => packets_of(trace, client, PacketType::ConnAck)

@@ -49,18 +49,6 @@ impl LessonRun {
         self.finished
     }
 
-    /// When [`LessonRun::advance`] next has something to do: the world's next deadline while
-    /// packets travel, else the next step's due time. `None` once finished.
-    pub fn next_due(&self, world: &World) -> Option<u64> {
-        if self.finished {
-            None
-        } else if world.is_quiet() {
-            Some(self.due_at.unwrap_or(world.now() + PAUSE_MS))
-        } else {
-            world.next_deadline()
-        }
-    }
-
     /// Moves the world to `now`, applying every step that falls due on the way. Returns whether
     /// a step was applied or the run finished.
     pub fn advance(&mut self, world: &mut World, now: u64) -> bool {

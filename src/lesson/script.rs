@@ -2,18 +2,17 @@
 //! on a world.
 
 use crate::broker::BrokerConfig;
+use crate::clients::{ClientIndex, Clients};
 use crate::codec::{
     Disconnect, PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions, Will,
 };
 use crate::i18n::Bilingual;
 use crate::session::{ConnectOptions, PublishRequest};
-use crate::sim::{ClientIndex, LinkFaults, Side, World};
+use crate::sim::{World, LESSON_LATENCY_MS};
+use crate::trace::Direction;
 
 use super::catalogue::{PAIR, SETUP};
-use super::outcome::Outcome;
-
-/// One-way latency of every link: long enough to follow each arrow as it travels.
-pub(super) const LATENCY_MS: u64 = 400;
+use super::outcome::ExpectedOutcome;
 
 /// A client taking part in a lesson.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -59,7 +58,7 @@ pub enum Action {
         /// Whose link.
         client: ClientIndex,
         /// Which direction.
-        side: Side,
+        direction: Direction,
         /// Which packet type.
         kind: PacketType,
     },
@@ -71,9 +70,9 @@ pub enum Action {
 
 impl Action {
     /// Does it. Commands a session refuses leave no packet, which the outcome then shows.
-    pub fn apply(&self, world: &mut World) {
+    pub fn apply(&self, clients: &mut dyn Clients) {
         match *self {
-            Action::Connect(client) => world.connect(client),
+            Action::Connect(client) => clients.connect(client),
             Action::Subscribe {
                 client,
                 filter,
@@ -83,8 +82,8 @@ impl Action {
                     filter: filter.into(),
                     options: SubscriptionOptions::qos(qos),
                 };
-                let _ = world.with_session(client, |session, now| {
-                    session.subscribe(now, vec![subscription], Default::default())
+                clients.with_session(client, |session, now| {
+                    let _ = session.subscribe(now, vec![subscription], Default::default());
                 });
             }
             Action::Publish {
@@ -96,13 +95,21 @@ impl Action {
             } => {
                 let mut request = PublishRequest::new(topic, payload, qos);
                 request.retain = retain;
-                let _ = world.with_session(client, |session, now| session.publish(now, request));
+                clients.with_session(client, |session, now| {
+                    let _ = session.publish(now, request);
+                });
             }
-            Action::DropNext { client, side, kind } => world.drop_next(client, side, kind),
-            Action::Cut(client) => world.cut(client),
-            Action::Disconnect(client) => world.with_session(client, |session, now| {
-                session.disconnect(now, Disconnect::normal())
-            }),
+            Action::DropNext {
+                client,
+                direction,
+                kind,
+            } => clients.drop_next(client, direction, kind),
+            Action::Cut(client) => clients.cut(client),
+            Action::Disconnect(client) => {
+                clients.with_session(client, |session, now| {
+                    session.disconnect(now, Disconnect::normal())
+                });
+            }
         }
     }
 }
@@ -134,7 +141,7 @@ pub struct Lesson {
     /// The steps, in order.
     pub steps: &'static [Step],
     /// What must have happened at the end.
-    pub outcome: Outcome,
+    pub outcome: ExpectedOutcome,
 }
 
 impl Lesson {
@@ -150,16 +157,9 @@ fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -
         granted_qos_cap,
         ..BrokerConfig::default()
     };
-    let mut world = World::new(config, 7);
+    let mut world = World::new(config, 7).with_latency(LESSON_LATENCY_MS);
     for actor in actors {
-        let client = world.add_client(actor.options(version));
-        for side in [Side::ToBroker, Side::ToClient] {
-            let faults = LinkFaults {
-                latency_ms: LATENCY_MS,
-                ..LinkFaults::default()
-            };
-            world.set_faults(client, side, faults);
-        }
+        world.add_client(actor.options(version));
     }
     world
 }
@@ -169,11 +169,15 @@ impl Actor {
     /// hour Session Expiry Interval), so every reconnect resumes it; or, for an actor that does
     /// not keep its session, one that ends with the connection.
     fn options(&self, version: ProtocolVersion) -> ConnectOptions {
-        let mut options = ConnectOptions::new(version, self.name.replace(' ', "-"));
-        options.clean_start = version == ProtocolVersion::V311 && !self.keeps_session;
-        if version == ProtocolVersion::V5 && self.keeps_session {
-            options.properties.session_expiry_interval = Some(3600);
-        }
+        let client_id = self.name.replace(' ', "-");
+        let mut options = if self.keeps_session {
+            ConnectOptions::persistent(version, client_id, 3600)
+        } else {
+            ConnectOptions {
+                clean_start: version == ProtocolVersion::V311,
+                ..ConnectOptions::new(version, client_id)
+            }
+        };
         options.will = self.will.map(|(topic, payload)| Will {
             topic: topic.into(),
             payload: payload.as_bytes().to_vec().into(),

@@ -2,7 +2,7 @@
 //! receiver, acknowledgements of our publishes, SUBACK/UNSUBACK, PINGRESP and DISCONNECT.
 //! Anything the server may not send is a protocol error that names the rule.
 
-use super::outgoing::{Request, Stage};
+use super::outgoing::{AckStage, Request};
 use super::{
     Event, LostCause, Message, Phase, QueuedPublish, ServerLimits, Session, SubscribeResult,
 };
@@ -151,7 +151,7 @@ impl Session {
         });
 
         // Quota restarts with each connection; QoS 2 flows past PUBREC still hold theirs (§4.9).
-        let releasing = self.outgoing.count_stage(Stage::AwaitPubComp);
+        let releasing = self.outgoing.count_stage(AckStage::AwaitPubComp);
         self.send_quota = self.server.receive_maximum.saturating_sub(releasing as u16);
 
         let pending: Vec<Request> = self.requests.values().cloned().collect();
@@ -184,12 +184,12 @@ impl Session {
         self.send_quota = self.server.receive_maximum;
         let mut requeue = Vec::new();
         for (_, entry) in self.outgoing.drain_in_order() {
-            let republish = if entry.stage == Stage::AwaitPubComp {
+            let republish = if entry.stage == AckStage::AwaitPubComp {
                 self.options.republish_unconfirmed
             } else {
                 self.options.recover_lost_session
             };
-            if entry.stage == Stage::AwaitPubComp {
+            if entry.stage == AckStage::AwaitPubComp {
                 let pid = entry.publish.qos_pid.pid().map_or(0, |pid| pid.get());
                 let text = if republish {
                     format!("session lost after PUBREC of id={pid}: delivery unknown, published again as a new message (it may arrive twice)")
@@ -200,7 +200,7 @@ impl Session {
                 };
                 self.note(now, text);
             }
-            if entry.stage == Stage::AwaitPubComp && !republish {
+            if entry.stage == AckStage::AwaitPubComp && !republish {
                 self.events
                     .push_back(Event::PublishUnknown { flow: entry.flow });
                 self.flow_finished(now, entry.flow, FlowState::Unknown);
@@ -465,14 +465,14 @@ impl Session {
         self.flush(now);
     }
 
-    fn wrong_ack(&mut self, now: u64, kind: PacketType, pid: Pid, stage: Stage) {
+    fn wrong_ack(&mut self, now: u64, kind: PacketType, pid: Pid, stage: AckStage) {
         let waiting = match stage {
-            Stage::AwaitPubAck => "a QoS 1 flow awaiting PUBACK",
-            Stage::AwaitPubRec => "a QoS 2 flow awaiting PUBREC",
-            Stage::AwaitPubComp => "a QoS 2 flow awaiting PUBCOMP",
+            AckStage::AwaitPubAck => "a QoS 1 flow awaiting PUBACK",
+            AckStage::AwaitPubRec => "a QoS 2 flow awaiting PUBREC",
+            AckStage::AwaitPubComp => "a QoS 2 flow awaiting PUBCOMP",
         };
         let rule = match stage {
-            Stage::AwaitPubAck => "[v3 MQTT-4.3.2-1, v5 MQTT-4.3.2-1]",
+            AckStage::AwaitPubAck => "[v3 MQTT-4.3.2-1, v5 MQTT-4.3.2-1]",
             _ => "[v3 MQTT-4.3.3-1, v5 MQTT-4.3.3-1]",
         };
         let message = format!("{kind} for packet id {pid}, which is {waiting} {rule}");
@@ -485,7 +485,7 @@ impl Session {
             .outgoing
             .get_mut(ack.pid)
             .map(|entry| (entry.stage, entry.flow))?;
-        if stage != Stage::AwaitPubAck {
+        if stage != AckStage::AwaitPubAck {
             self.wrong_ack(now, PacketType::PubAck, ack.pid, stage);
             return None;
         }
@@ -509,21 +509,21 @@ impl Session {
             return None;
         };
         match stage {
-            Stage::AwaitPubAck => {
+            AckStage::AwaitPubAck => {
                 self.wrong_ack(now, PacketType::PubRec, ack.pid, stage);
                 return None;
             }
-            Stage::AwaitPubRec if ack.reason.is_failure() => {
+            AckStage::AwaitPubRec if ack.reason.is_failure() => {
                 // [v5 MQTT-4.3.3-4]: a failing PUBREC ends the flow; no PUBREL.
                 self.ack_step(now, flow, PacketType::PubRec, ack);
                 self.complete(now, ack.pid, PacketType::PubRec, ack);
                 return Some(flow);
             }
-            Stage::AwaitPubRec => {
+            AckStage::AwaitPubRec => {
                 self.ack_step(now, flow, PacketType::PubRec, ack);
                 let keep = self.options.republish_unconfirmed;
                 if let Some(entry) = self.outgoing.get_mut(ack.pid) {
-                    entry.stage = Stage::AwaitPubComp;
+                    entry.stage = AckStage::AwaitPubComp;
                     // The server owns the message now; only the id is needed ([MQTT-4.3.3-1]),
                     // unless it is to be published again should the session be lost.
                     if !keep {
@@ -531,7 +531,7 @@ impl Session {
                     }
                 }
             }
-            Stage::AwaitPubComp => self.ack_step(now, flow, PacketType::PubRec, ack),
+            AckStage::AwaitPubComp => self.ack_step(now, flow, PacketType::PubRec, ack),
         }
         self.send_ack(now, PacketType::PubRel, ack.pid, ReasonCode::Success, flow);
         self.outgoing.mark_sent(ack.pid, now);
@@ -567,7 +567,7 @@ impl Session {
             .outgoing
             .get_mut(ack.pid)
             .map(|entry| (entry.stage, entry.flow))?;
-        if stage != Stage::AwaitPubComp {
+        if stage != AckStage::AwaitPubComp {
             self.wrong_ack(now, PacketType::PubComp, ack.pid, stage);
             return None;
         }

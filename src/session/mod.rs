@@ -30,8 +30,8 @@ use rustc_hash::FxHashMap;
 
 pub use event::{CommandError, Event, LostCause, Message, SubscribeResult};
 pub use options::{ConnectOptions, PublishRequest};
-pub(crate) use outgoing::{Outgoing, PidAllocator};
-pub use outgoing::{OutgoingEntry, Request, Stage};
+pub use outgoing::{AckStage, OutgoingEntry, Request};
+pub(crate) use outgoing::{InFlight, PidAllocator};
 use sorted_map::SortedMap;
 pub use state::{SessionState, SubscriptionRecord};
 
@@ -40,7 +40,8 @@ use crate::codec::{
     QoS, ReasonCode, Topic,
 };
 use crate::trace::{
-    Direction, FlowEvent, FlowId, FlowState, PacketFate, PacketRecord, StepKind, TraceEvent,
+    ClientTag, Direction, FlowEvent, FlowId, FlowState, PacketFate, PacketRecord, StepKind,
+    TraceEvent,
 };
 
 /// Where the connection stands.
@@ -89,7 +90,7 @@ pub struct QueuedPublish {
 #[derive(Debug)]
 pub struct Session {
     options: ConnectOptions,
-    tag: u32,
+    tag: ClientTag,
     phase: Phase,
     connection: u32,
     /// Whether the broker may hold a session of ours worth resuming.
@@ -104,7 +105,7 @@ pub struct Session {
     last_sent: u64,
     ping_sent_at: Option<u64>,
     pids: PidAllocator,
-    outgoing: Outgoing,
+    outgoing: InFlight,
     queued: VecDeque<QueuedPublish>,
     requests: SortedMap<Pid, Request>,
     /// QoS 2 packet ids received and PUBREC'd but not yet released (Method B), with their flow.
@@ -126,7 +127,7 @@ pub struct Session {
 
 impl Session {
     /// A session that will connect with `options`. `tag` names this client in the trace.
-    pub fn new(options: ConnectOptions, tag: u32) -> Session {
+    pub fn new(options: ConnectOptions, tag: ClientTag) -> Session {
         Session {
             decoder: FrameDecoder::new(options.version),
             last_lost: None,
@@ -142,7 +143,7 @@ impl Session {
             last_sent: 0,
             ping_sent_at: None,
             pids: PidAllocator::default(),
-            outgoing: Outgoing::default(),
+            outgoing: InFlight::default(),
             queued: VecDeque::new(),
             requests: SortedMap::new(),
             incoming_qos2: FxHashMap::default(),
@@ -177,7 +178,7 @@ impl Session {
     }
 
     /// This client's tag in the trace.
-    pub fn tag(&self) -> u32 {
+    pub fn tag(&self) -> ClientTag {
         self.tag
     }
 
@@ -630,7 +631,7 @@ impl Session {
 
     fn next_packet_id(&mut self) -> u64 {
         self.next_packet += 1;
-        u64::from(self.tag) << 40 | self.next_packet
+        u64::from(self.tag.0) << 40 | self.next_packet
     }
 
     fn record_packet(

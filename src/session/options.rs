@@ -70,6 +70,23 @@ impl ConnectOptions {
             trace: true,
         }
     }
+
+    /// A session that outlives its connection, so a reconnect resumes it: v3 CleanSession 0
+    /// [v3 MQTT-3.1.2-4]; v5 Clean Start 0 with a Session Expiry Interval of
+    /// `session_expiry_secs`, without which the session ends with the connection
+    /// [v5 MQTT-3.1.2-23].
+    pub fn persistent(
+        version: ProtocolVersion,
+        client_id: impl Into<String>,
+        session_expiry_secs: u32,
+    ) -> ConnectOptions {
+        let mut options = ConnectOptions::new(version, client_id);
+        options.clean_start = false;
+        if version == ProtocolVersion::V5 {
+            options.properties.session_expiry_interval = Some(session_expiry_secs);
+        }
+        options
+    }
 }
 
 /// A message the application wants to publish.

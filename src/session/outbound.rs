@@ -3,7 +3,7 @@
 
 use std::num::NonZeroU16;
 
-use super::outgoing::Stage;
+use super::outgoing::AckStage;
 use super::{Event, Phase, QueuedPublish, Session};
 use crate::codec::{Ack, Packet, Pid, ProtocolVersion, Publish, QoS, QosPid, ReasonCode, Topic};
 use crate::trace::{Direction, FlowId, FlowState, StepKind};
@@ -23,7 +23,7 @@ impl Session {
                 if entry.sent {
                     continue;
                 }
-                if entry.stage == Stage::AwaitPubComp {
+                if entry.stage == AckStage::AwaitPubComp {
                     self.resend(now, pid);
                 } else if self.send_quota > 0 {
                     self.send_quota -= 1;
@@ -121,9 +121,9 @@ impl Session {
                     ));
                 }
                 let stage = if publish.qos() == QoS::AtLeastOnce {
-                    Stage::AwaitPubAck
+                    AckStage::AwaitPubAck
                 } else {
-                    Stage::AwaitPubRec
+                    AckStage::AwaitPubRec
                 };
                 self.send_publish(now, publish.clone(), flow, true);
                 self.outgoing.insert_sent(pid, publish, stage, flow, now);
@@ -138,7 +138,7 @@ impl Session {
         };
         let flow = entry.flow;
         match entry.stage {
-            Stage::AwaitPubComp => {
+            AckStage::AwaitPubComp => {
                 self.send(now, Packet::PubRel(Ack::new(pid)), Some(flow));
                 self.flow_step(
                     now,
@@ -150,7 +150,7 @@ impl Session {
                     },
                 );
             }
-            Stage::AwaitPubAck | Stage::AwaitPubRec => {
+            AckStage::AwaitPubAck | AckStage::AwaitPubRec => {
                 let mut publish = entry.publish.clone();
                 publish.dup = true;
                 self.send_publish(now, publish, flow, false);

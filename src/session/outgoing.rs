@@ -10,7 +10,7 @@ use crate::trace::FlowId;
 
 /// Where an outgoing QoS 1/2 message stands (v3 §4.3, v5 §4.3).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
-pub enum Stage {
+pub enum AckStage {
     /// QoS 1 PUBLISH sent, PUBACK not yet received.
     AwaitPubAck,
     /// QoS 2 PUBLISH sent, PUBREC not yet received.
@@ -28,7 +28,7 @@ pub struct OutgoingEntry<T = FlowId> {
     /// The PUBLISH with its full topic (aliases are per connection, [v5 MQTT-3.3.2-7]).
     pub publish: Publish,
     /// Progress.
-    pub stage: Stage,
+    pub stage: AckStage,
     /// The owner's tag (the client's trace flow).
     pub flow: T,
     /// Whether it went out on the current connection; cleared when a connection ends.
@@ -50,15 +50,15 @@ pub enum Request {
 
 /// The in-flight table, shared by the client session and the simulated broker.
 #[derive(Debug)]
-pub struct Outgoing<T = FlowId> {
+pub struct InFlight<T = FlowId> {
     entries: FxHashMap<Pid, OutgoingEntry<T>>,
     next_seq: u64,
     unsent: usize,
 }
 
-impl<T> Default for Outgoing<T> {
+impl<T> Default for InFlight<T> {
     fn default() -> Self {
-        Outgoing {
+        InFlight {
             entries: FxHashMap::default(),
             next_seq: 0,
             unsent: 0,
@@ -66,7 +66,7 @@ impl<T> Default for Outgoing<T> {
     }
 }
 
-impl<T> Outgoing<T> {
+impl<T> InFlight<T> {
     pub fn len(&self) -> usize {
         self.entries.len()
     }
@@ -84,7 +84,7 @@ impl<T> Outgoing<T> {
     }
 
     /// Adds a message that has just been sent.
-    pub fn insert_sent(&mut self, pid: Pid, publish: Publish, stage: Stage, flow: T, now: u64) {
+    pub fn insert_sent(&mut self, pid: Pid, publish: Publish, stage: AckStage, flow: T, now: u64) {
         let seq = self.next_seq;
         self.next_seq += 1;
         self.entries.insert(
@@ -166,7 +166,7 @@ impl<T> Outgoing<T> {
             .collect()
     }
 
-    pub fn count_stage(&self, stage: Stage) -> usize {
+    pub fn count_stage(&self, stage: AckStage) -> usize {
         self.entries
             .values()
             .filter(|entry| entry.stage == stage)

@@ -8,7 +8,7 @@ use serde::{Deserialize, Serialize};
 use super::outgoing::{OutgoingEntry, PidAllocator, Request};
 use super::{ConnectOptions, QueuedPublish, Session};
 use crate::codec::{Pid, QoS, ReasonCode, SubscriptionOptions};
-use crate::trace::FlowId;
+use crate::trace::{ClientTag, FlowId};
 
 /// One subscription and what the server granted.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -80,7 +80,7 @@ impl Session {
     }
 
     /// A session that resumes from `state` (offline; connect it to continue).
-    pub fn restore(state: SessionState, tag: u32) -> Session {
+    pub fn restore(state: SessionState, tag: ClientTag) -> Session {
         let mut session = Session::new(state.options, tag);
         session.has_session = state.has_session;
         session.pids = state.pids;
@@ -104,8 +104,13 @@ impl Session {
 /// The compact form of [`SessionState`] the browser keeps in IndexedDB: messages and requests
 /// as MQTT 5.0 packets (the codec's own encoding), counters and ids as integers. The connect
 /// options are not in it: the page passes them again when it resumes.
+///
+/// The magic names the layout's version. `QSS2` counts queued messages and subscriptions in 32
+/// bits, since neither is bounded by the 16-bit packet ids (a page offline for long may queue
+/// more than 65,535 publishes); `QSS1`, which counted them in 16 bits, is still read.
 impl SessionState {
-    const MAGIC: &'static [u8; 4] = b"QSS1";
+    const MAGIC: &'static [u8; 4] = b"QSS2";
+    const MAGIC_V1: &'static [u8; 4] = b"QSS1";
 
     /// Encodes everything but the options.
     pub fn to_bytes(&self) -> Vec<u8> {
@@ -116,6 +121,10 @@ impl SessionState {
             let bytes = packet.to_bytes(ProtocolVersion::V5).unwrap_or_default();
             out.put_u32(bytes.len() as u32);
             out.put(&bytes);
+        }
+        // Memory runs out long before a session holds 2^32 of anything.
+        fn count(len: usize) -> u32 {
+            u32::try_from(len).expect("fewer than 2^32 entries")
         }
         let mut out = Vec::new();
         out.put(Self::MAGIC);
@@ -129,7 +138,7 @@ impl SessionState {
             out.put_u32(entry.flow.index);
             packet(&mut out, Packet::Publish(entry.publish.clone()));
         }
-        out.put_u16(self.queued.len() as u16);
+        out.put_u32(count(self.queued.len()));
         for queued in &self.queued {
             out.put_u32(queued.flow.index);
             let request = &queued.request;
@@ -157,7 +166,7 @@ impl SessionState {
             out.put_u16(pid.get());
             out.put_u32(flow.index);
         }
-        out.put_u16(self.subscriptions.len() as u16);
+        out.put_u32(count(self.subscriptions.len()));
         for record in &self.subscriptions {
             let _ = out.put_string("Topic Filter", &record.filter);
             out.put_u8(record.options.to_byte());
@@ -177,7 +186,7 @@ impl SessionState {
     pub fn from_bytes(
         bytes: &[u8],
         options: ConnectOptions,
-        tag: u32,
+        tag: ClientTag,
     ) -> Result<SessionState, String> {
         use crate::codec::wire::Reader;
         use crate::codec::{Packet, ProtocolVersion, QoS};
@@ -196,9 +205,19 @@ impl SessionState {
         let magic = reader
             .take_bytes(4, "magic")
             .map_err(|e| fail("header", e))?;
-        if magic.as_ref() != Self::MAGIC {
-            return Err("saved session: not a qoscope session record".into());
-        }
+        let wide_counts = match magic.as_ref() {
+            magic if magic == Self::MAGIC => true,
+            magic if magic == Self::MAGIC_V1 => false,
+            _ => return Err("saved session: not a qoscope session record".into()),
+        };
+        // Queued messages and subscriptions: counted in 32 bits since QSS2, in 16 before.
+        let count = |reader: &mut Reader<'_>, field| {
+            if wide_counts {
+                reader.raw_u32(field)
+            } else {
+                reader.raw_u16(field).map(u32::from)
+            }
+        };
         let read = |reader: &mut Reader<'_>| -> Result<SessionState, crate::codec::DecodeError> {
             let has_session = reader.raw_u8("has session")? == 1;
             let pids = PidAllocator::starting_at(
@@ -209,9 +228,9 @@ impl SessionState {
             let mut outgoing = Vec::new();
             for seq in 0..reader.raw_u16("outgoing count")? {
                 let stage = match reader.raw_u8("stage")? {
-                    0 => super::Stage::AwaitPubAck,
-                    1 => super::Stage::AwaitPubRec,
-                    _ => super::Stage::AwaitPubComp,
+                    0 => super::AckStage::AwaitPubAck,
+                    1 => super::AckStage::AwaitPubRec,
+                    _ => super::AckStage::AwaitPubComp,
                 };
                 let index = reader.raw_u32("flow")?;
                 if let Packet::Publish(publish) = packet(reader)? {
@@ -231,7 +250,7 @@ impl SessionState {
                 }
             }
             let mut queued = VecDeque::new();
-            for _ in 0..reader.raw_u16("queued count")? {
+            for _ in 0..count(reader, "queued count")? {
                 let index = reader.raw_u32("flow")?;
                 if let Packet::Publish(publish) = packet(reader)? {
                     let mut request = super::PublishRequest::new(
@@ -265,7 +284,7 @@ impl SessionState {
                 incoming_qos2.push((pid, flow(reader.raw_u32("flow")?)));
             }
             let mut subscriptions = Vec::new();
-            for _ in 0..reader.raw_u16("subscription count")? {
+            for _ in 0..count(reader, "subscription count")? {
                 let filter = reader.string("Topic Filter")?;
                 let options =
                     SubscriptionOptions::from_byte(reader.raw_u8("options")?, ProtocolVersion::V5)

@@ -2,8 +2,11 @@
 //! world that runs our client sessions against the simulated broker in simulated time. The same
 //! code drives the offline teaching mode in the page and the native tests.
 
+mod clients;
+mod latency;
 mod link;
 mod world;
 
+pub use latency::{CHECK_LATENCY_MS, LESSON_LATENCY_MS, WORKBENCH_LATENCY_MS};
 pub use link::{LinkFaults, SendOutcome};
-pub use world::{ClientIndex, Livelock, Side, World};
+pub use world::{Livelock, World};

@@ -11,23 +11,12 @@ use thiserror::Error;
 
 use super::link::{Carried, Item, Link, LinkFaults, SendOutcome};
 use crate::broker::{Broker, BrokerConfig, BrokerEvent, ConnId};
+use crate::clients::ClientIndex;
 use crate::codec::{other_versions_refusal, FrameDecoder, Packet, PacketType, QoS};
 use crate::session::{ConnectOptions, Event, Session};
 use crate::trace::{
-    Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
+    ClientTag, Direction, FlowEvent, FlowId, FlowState, Note, PacketFate, PacketRecord, TraceEvent,
 };
-
-/// Index of a client in the world.
-pub type ClientIndex = usize;
-
-/// Which end of a client's link.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize, serde::Deserialize)]
-pub enum Side {
-    /// Client to broker.
-    ToBroker,
-    /// Broker to client.
-    ToClient,
-}
 
 /// The world kept stepping without settling.
 #[derive(Debug, Clone, PartialEq, Eq, Error)]
@@ -59,6 +48,8 @@ pub struct World {
     next_conn: ConnId,
     next_packet: u64,
     seed: u64,
+    /// One-way latency of the links of clients added from now on.
+    latency_ms: u64,
 }
 
 impl World {
@@ -74,7 +65,16 @@ impl World {
             next_conn: 0,
             next_packet: 0,
             seed,
+            latency_ms: 0,
         }
+    }
+
+    /// The same world, with links of `latency_ms` one way for the clients added from now on
+    /// (each user's is named once: [`super::CHECK_LATENCY_MS`], [`super::WORKBENCH_LATENCY_MS`],
+    /// [`super::LESSON_LATENCY_MS`]).
+    pub fn with_latency(mut self, latency_ms: u64) -> World {
+        self.latency_ms = latency_ms;
+        self
     }
 
     /// Simulated time in ms.
@@ -87,24 +87,29 @@ impl World {
         &self.broker
     }
 
-    /// The broker, to change its settings.
-    pub fn broker_mut(&mut self) -> &mut Broker {
-        &mut self.broker
-    }
-
-    /// Adds a client (not yet connected); its trace tag is its index + 1.
+    /// Adds a client (not yet connected), tagged in the trace by [`ClientTag::of_index`].
     pub fn add_client(&mut self, options: ConnectOptions) -> ClientIndex {
         let index = self.clients.len();
+        // A world's clients each take memory, so their count is far below the last tag.
+        let tag = ClientTag::of_index(index).expect("fewer clients than trace tags");
         let seed = self
             .seed
             .wrapping_mul(0x9E37_79B9_7F4A_7C15)
             .wrapping_add(index as u64 * 2);
         let version = options.version;
+        let link = |seed| {
+            let mut link = Link::new(seed);
+            link.set_faults(LinkFaults {
+                latency_ms: self.latency_ms,
+                ..LinkFaults::default()
+            });
+            link
+        };
         self.clients.push(SimClient {
-            session: Session::new(options, index as u32 + 1),
+            session: Session::new(options, tag),
             conn: None,
-            to_broker: Link::new(seed),
-            to_client: Link::new(seed + 1),
+            to_broker: link(seed),
+            to_client: link(seed + 1),
             up_frames: FrameDecoder::new(version),
             down_frames: FrameDecoder::new(version),
             written: VecDeque::new(),
@@ -180,29 +185,29 @@ impl World {
     }
 
     /// The faults of one direction of a client's link.
-    pub fn faults(&self, client: ClientIndex, side: Side) -> &LinkFaults {
-        self.link(client, side).faults()
+    pub fn faults(&self, client: ClientIndex, direction: Direction) -> &LinkFaults {
+        self.link(client, direction).faults()
     }
 
     /// Sets the faults of one direction of a client's link.
-    pub fn set_faults(&mut self, client: ClientIndex, side: Side, faults: LinkFaults) {
-        self.link_mut(client, side).set_faults(faults);
+    pub fn set_faults(&mut self, client: ClientIndex, direction: Direction, faults: LinkFaults) {
+        self.link_mut(client, direction).set_faults(faults);
     }
 
     /// Loses the next packet of `kind` on one direction of a client's link.
-    pub fn drop_next(&mut self, client: ClientIndex, side: Side, kind: PacketType) {
-        self.link_mut(client, side).drop_next(kind);
+    pub fn drop_next(&mut self, client: ClientIndex, direction: Direction, kind: PacketType) {
+        self.link_mut(client, direction).drop_next(kind);
     }
 
     /// Trace ids of packets held on a link, oldest first.
-    pub fn held(&self, client: ClientIndex, side: Side) -> Vec<u64> {
-        self.link(client, side).held_ids()
+    pub fn held(&self, client: ClientIndex, direction: Direction) -> Vec<u64> {
+        self.link(client, direction).held_ids()
     }
 
     /// Sends the oldest held packet on its way.
-    pub fn release_held(&mut self, client: ClientIndex, side: Side) -> bool {
+    pub fn release_held(&mut self, client: ClientIndex, direction: Direction) -> bool {
         let now = self.now;
-        match self.link_mut(client, side).release_held(now) {
+        match self.link_mut(client, direction).release_held(now) {
             Some((id, _)) => {
                 self.trace.push(TraceEvent::PacketUpdate {
                     id,
@@ -217,9 +222,9 @@ impl World {
     }
 
     /// Loses the oldest held packet.
-    pub fn drop_held(&mut self, client: ClientIndex, side: Side) -> bool {
+    pub fn drop_held(&mut self, client: ClientIndex, direction: Direction) -> bool {
         let now = self.now;
-        match self.link_mut(client, side).drop_held() {
+        match self.link_mut(client, direction).drop_held() {
             Some(id) => {
                 self.trace.push(TraceEvent::PacketUpdate {
                     id,
@@ -233,19 +238,19 @@ impl World {
         }
     }
 
-    fn link(&self, client: ClientIndex, side: Side) -> &Link {
+    fn link(&self, client: ClientIndex, direction: Direction) -> &Link {
         let sim = &self.clients[client];
-        match side {
-            Side::ToBroker => &sim.to_broker,
-            Side::ToClient => &sim.to_client,
+        match direction {
+            Direction::Outgoing => &sim.to_broker,
+            Direction::Incoming => &sim.to_client,
         }
     }
 
-    fn link_mut(&mut self, client: ClientIndex, side: Side) -> &mut Link {
+    fn link_mut(&mut self, client: ClientIndex, direction: Direction) -> &mut Link {
         let sim = &mut self.clients[client];
-        match side {
-            Side::ToBroker => &mut sim.to_broker,
-            Side::ToClient => &mut sim.to_client,
+        match direction {
+            Direction::Outgoing => &mut sim.to_broker,
+            Direction::Incoming => &mut sim.to_client,
         }
     }
 
@@ -332,13 +337,13 @@ impl World {
 
     fn run_due(&mut self) {
         let now = self.now;
-        while let Some((client, side)) = self.earliest_due(now) {
-            let carried = match side {
-                Side::ToBroker => self.clients[client].to_broker.pop_due(now),
-                Side::ToClient => self.clients[client].to_client.pop_due(now),
+        while let Some((client, direction)) = self.earliest_due(now) {
+            let carried = match direction {
+                Direction::Outgoing => self.clients[client].to_broker.pop_due(now),
+                Direction::Incoming => self.clients[client].to_client.pop_due(now),
             };
             if let Some(carried) = carried {
-                self.arrive(client, side, carried);
+                self.arrive(client, direction, carried);
                 self.pump();
             }
         }
@@ -363,52 +368,52 @@ impl World {
 
     /// The link whose next arrival is earliest and due; ties go to what was sent first, so
     /// cause comes before effect across links.
-    fn earliest_due(&self, now: u64) -> Option<(ClientIndex, Side)> {
-        let mut best: Option<((u64, u64), ClientIndex, Side)> = None;
+    fn earliest_due(&self, now: u64) -> Option<(ClientIndex, Direction)> {
+        let mut best: Option<((u64, u64), ClientIndex, Direction)> = None;
         for (index, sim) in self.clients.iter().enumerate() {
-            for (side, next) in [
-                (Side::ToBroker, sim.to_broker.next_in_line()),
-                (Side::ToClient, sim.to_client.next_in_line()),
+            for (direction, next) in [
+                (Direction::Outgoing, sim.to_broker.next_in_line()),
+                (Direction::Incoming, sim.to_client.next_in_line()),
             ] {
                 if let Some(next) = next.filter(|(arrival, _)| *arrival <= now) {
                     if best.is_none_or(|(earliest, _, _)| next < earliest) {
-                        best = Some((next, index, side));
+                        best = Some((next, index, direction));
                     }
                 }
             }
         }
-        best.map(|(_, client, side)| (client, side))
+        best.map(|(_, client, direction)| (client, direction))
     }
 
-    fn arrive(&mut self, client: ClientIndex, side: Side, carried: Carried) {
+    fn arrive(&mut self, client: ClientIndex, direction: Direction, carried: Carried) {
         let now = self.now;
         let current = self.clients[client].conn == Some(carried.conn);
-        match (carried.item, side) {
-            (Item::Packet(raw), Side::ToBroker) => {
+        match (carried.item, direction) {
+            (Item::Packet(raw), Direction::Outgoing) => {
                 self.broker.handle_bytes(now, carried.conn, &raw);
                 self.delivered(carried.id, None);
             }
-            (Item::Close, Side::ToBroker) => {
+            (Item::Close, Direction::Outgoing) => {
                 self.broker.handle_connection_closed(now, carried.conn)
             }
-            (Item::Packet(raw), Side::ToClient) if current => {
+            (Item::Packet(raw), Direction::Incoming) if current => {
                 self.clients[client].session.handle_bytes(now, &raw);
                 let flow = self.absorb_session_trace(client);
                 self.delivered(carried.id, flow);
             }
-            (Item::Close, Side::ToClient) if current => {
+            (Item::Close, Direction::Incoming) if current => {
                 self.clients[client].conn = None;
                 self.clients[client]
                     .session
                     .handle_transport_closed("closed by the broker");
             }
-            (Item::Packet(_), Side::ToClient) => self.trace.push(TraceEvent::PacketUpdate {
+            (Item::Packet(_), Direction::Incoming) => self.trace.push(TraceEvent::PacketUpdate {
                 id: carried.id,
                 time: now,
                 fate: PacketFate::Dropped,
                 flow: None,
             }),
-            (Item::Close, Side::ToClient) => {}
+            (Item::Close, Direction::Incoming) => {}
         }
     }
 
@@ -445,7 +450,7 @@ impl World {
                 self.absorb_session_trace(client);
                 while let Some(bytes) = self.clients[client].session.poll_transmit() {
                     progress = true;
-                    self.carry(client, Side::ToBroker, &bytes);
+                    self.carry(client, Direction::Outgoing, &bytes);
                 }
                 if self.clients[client].session.poll_close() {
                     progress = true;
@@ -458,7 +463,7 @@ impl World {
             while let Some((conn, bytes)) = self.broker.poll_transmit() {
                 progress = true;
                 if let Some(client) = self.client_of(conn) {
-                    self.carry(client, Side::ToClient, &bytes);
+                    self.carry(client, Direction::Incoming, &bytes);
                 }
             }
             while let Some(conn) = self.broker.poll_close() {
@@ -485,7 +490,7 @@ impl World {
 
     /// The trace line for a broker event worth showing next to the diagram.
     fn narrate(&self, event: &BrokerEvent) -> Option<Note> {
-        let client = |conn: &ConnId| self.client_of(*conn).map(|index| index as u32 + 1);
+        let client = |conn: &ConnId| self.client_of(*conn).map(|index| self.session(index).tag());
         let (client, text) = match event {
             BrokerEvent::ProtocolViolation { conn, message } => (
                 client(conn),
@@ -525,18 +530,24 @@ impl World {
         let version = self.clients[client].session.version();
         let mut bytes = Vec::new();
         if packet.encode(version, &mut bytes).is_ok() {
-            self.carry_packets(client, Side::ToBroker, &bytes, false);
+            self.carry_packets(client, Direction::Outgoing, &bytes, false);
             self.pump();
         }
     }
 
     /// Splits written bytes into packets, records each and puts it on the link.
-    fn carry(&mut self, client: ClientIndex, side: Side, bytes: &[u8]) {
-        self.carry_packets(client, side, bytes, true);
+    fn carry(&mut self, client: ClientIndex, direction: Direction, bytes: &[u8]) {
+        self.carry_packets(client, direction, bytes, true);
     }
 
     /// [`World::carry`]; `from_session` says whether the session has a record of the packets.
-    fn carry_packets(&mut self, client: ClientIndex, side: Side, bytes: &[u8], from_session: bool) {
+    fn carry_packets(
+        &mut self,
+        client: ClientIndex,
+        direction: Direction,
+        bytes: &[u8],
+        from_session: bool,
+    ) {
         let now = self.now;
         let Some(conn) = self.clients[client].conn else {
             return;
@@ -544,9 +555,9 @@ impl World {
         let connection = self.clients[client].session.connection();
         let frames = {
             let sim = &mut self.clients[client];
-            let decoder = match side {
-                Side::ToBroker => &mut sim.up_frames,
-                Side::ToClient => &mut sim.down_frames,
+            let decoder = match direction {
+                Direction::Outgoing => &mut sim.up_frames,
+                Direction::Incoming => &mut sim.down_frames,
             };
             decoder.push(bytes);
             let mut frames = Vec::new();
@@ -558,7 +569,9 @@ impl World {
                         // A refusal in the other version's shape is drawn as that CONNACK.
                         let version = sim.session.version();
                         let packet = match other_versions_refusal(&error.raw, version) {
-                            Some(connack) if side == Side::ToClient => Ok(Packet::ConnAck(connack)),
+                            Some(connack) if direction == Direction::Incoming => {
+                                Ok(Packet::ConnAck(connack))
+                            }
                             _ => Err(error.error.to_string()),
                         };
                         frames.push((packet, error.raw));
@@ -572,13 +585,13 @@ impl World {
             let kind = packet
                 .as_ref()
                 .map_or(PacketType::Publish, |packet| packet.packet_type());
-            let flow = match side {
-                Side::ToBroker if !from_session => None,
-                Side::ToBroker => self.clients[client]
+            let flow = match direction {
+                Direction::Outgoing if !from_session => None,
+                Direction::Outgoing => self.clients[client]
                     .written
                     .pop_front()
                     .and_then(|record| record.flow),
-                Side::ToClient => None,
+                Direction::Incoming => None,
             };
             self.next_packet += 1;
             let id = self.next_packet;
@@ -589,9 +602,9 @@ impl World {
                 item: Item::Packet(raw.clone()),
             };
             let next_packet = &mut self.next_packet;
-            let link = match side {
-                Side::ToBroker => &mut self.clients[client].to_broker,
-                Side::ToClient => &mut self.clients[client].to_client,
+            let link = match direction {
+                Direction::Outgoing => &mut self.clients[client].to_broker,
+                Direction::Incoming => &mut self.clients[client].to_client,
             };
             let outcome = link.send(now, carried, kind, || {
                 *next_packet += 1;
@@ -603,15 +616,12 @@ impl World {
                 SendOutcome::Held => PacketFate::Held,
                 SendOutcome::InTransit(_) | SendOutcome::Duplicated(..) => PacketFate::InTransit,
             };
-            let direction = match side {
-                Side::ToBroker => Direction::Outgoing,
-                Side::ToClient => Direction::Incoming,
-            };
+            let tag = self.clients[client].session.tag();
             let record = |id| PacketRecord {
                 id,
                 time: now,
                 arrival: None,
-                client: client as u32 + 1,
+                client: tag,
                 connection,
                 direction,
                 packet: packet.clone(),
@@ -622,8 +632,8 @@ impl World {
             // A QoS 0 PUBLISH lost on its way to the broker is gone: nothing sends it again.
             let qos0 =
                 matches!(&packet, Ok(Packet::Publish(publish)) if publish.qos() == QoS::AtMostOnce);
-            if let (Side::ToBroker, PacketFate::Dropped, true, Some(flow)) =
-                (side, fate, qos0, flow)
+            if let (Direction::Outgoing, PacketFate::Dropped, true, Some(flow)) =
+                (direction, fate, qos0, flow)
             {
                 self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
                     flow,

@@ -2,6 +2,7 @@
 //! published at, the QoS its subscription was granted, the QoS it arrived with, and the QoS it
 //! should have arrived with, so a broker that delivers at the wrong QoS shows as such.
 
+use super::client_tag::ClientTag;
 use super::event::{FlowId, FlowRole};
 use super::flow::FlowRecord;
 use super::store::TraceStore;
@@ -20,9 +21,9 @@ pub struct DeliveryRow {
     /// When the PUBLISH reached the subscriber, in ms.
     pub time: u64,
     /// The publishing client's tag, when it is ours.
-    pub publisher: Option<u32>,
+    pub publisher: Option<ClientTag>,
     /// The receiving client's tag.
-    pub subscriber: u32,
+    pub subscriber: ClientTag,
     /// Topic name.
     pub topic: String,
     /// The payload as text (lossy UTF-8, controls as spaces), cut to [`PAYLOAD_PREVIEW_CHARS`].

@@ -3,18 +3,20 @@
 use bytes::Bytes;
 use serde::{Deserialize, Serialize};
 
+use super::ClientTag;
 use crate::codec::{Packet, Pid, QoS, ReasonCode, Topic};
 
 /// Identifies one message's flow at one client: the client's tag and a counter.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
 pub struct FlowId {
     /// The client (session) that owns the flow.
-    pub client: u32,
+    pub client: ClientTag,
     /// Per-client counter.
     pub index: u32,
 }
 
-/// Which way a packet travelled, seen from the client.
+/// Which way a packet goes on a client's connection, seen from the client: the trace's
+/// direction of a packet and the simulated link's direction alike.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 pub enum Direction {
     /// Client to broker.
@@ -46,7 +48,7 @@ pub struct PacketRecord {
     /// When it arrived, where the simulated link knows it.
     pub arrival: Option<u64>,
     /// The client the packet belongs to.
-    pub client: u32,
+    pub client: ClientTag,
     /// Connection number within that client (1 for the first, +1 on each reconnect).
     pub connection: u32,
     /// Direction.
@@ -198,7 +200,7 @@ pub struct Note {
     /// When.
     pub time: u64,
     /// The client it concerns, if any.
-    pub client: Option<u32>,
+    pub client: Option<ClientTag>,
     /// What happened, with the rule's normative id where one applies.
     pub text: String,
 }

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use super::{TraceEvent, TraceStore};
+use super::{ClientTag, TraceEvent, TraceStore};
 
 /// What a trace file says it is.
 const FORMAT: &str = "qoscope-trace";
@@ -14,7 +14,7 @@ const VERSION: u32 = 1;
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct TraceClient {
     /// The client's trace tag.
-    pub tag: u32,
+    pub tag: ClientTag,
     /// Its name (a lane of the diagram).
     pub name: String,
 }
@@ -34,7 +34,7 @@ pub struct TraceFile {
 
 impl TraceFile {
     /// The contents of `store`, with the clients' names.
-    pub fn from_store(store: &TraceStore, clients: &[(u32, String)]) -> TraceFile {
+    pub fn from_store(store: &TraceStore, clients: &[(ClientTag, String)]) -> TraceFile {
         TraceFile {
             format: FORMAT.into(),
             version: VERSION,
@@ -76,7 +76,7 @@ impl TraceFile {
     }
 
     /// The clients as the diagram names them.
-    pub fn client_names(&self) -> Vec<(u32, String)> {
+    pub fn client_names(&self) -> Vec<(ClientTag, String)> {
         self.clients
             .iter()
             .map(|client| (client.tag, client.name.clone()))
@@ -97,15 +97,14 @@ mod tests {
     use crate::broker::BrokerConfig;
     use crate::codec::{PacketType, ProtocolVersion, QoS, Subscription, SubscriptionOptions};
     use crate::session::{ConnectOptions, PublishRequest};
-    use crate::sim::{Side, World};
+    use crate::sim::World;
+    use crate::trace::Direction;
 
     /// A QoS 1 message with a lost PUBACK repaired by a reconnect, and a QoS 2 message.
     fn recorded() -> TraceStore {
         let mut world = World::new(BrokerConfig::default(), 3);
         for name in ["pub", "sub"] {
-            let mut options = ConnectOptions::new(ProtocolVersion::V5, name);
-            options.clean_start = false;
-            options.properties.session_expiry_interval = Some(60);
+            let options = ConnectOptions::persistent(ProtocolVersion::V5, name, 60);
             let client = world.add_client(options);
             world.connect(client);
         }
@@ -119,7 +118,7 @@ mod tests {
             })
             .unwrap();
         world.run_until_quiet(100).unwrap();
-        world.drop_next(0, Side::ToClient, PacketType::PubAck);
+        world.drop_next(0, Direction::Incoming, PacketType::PubAck);
         for qos in [QoS::AtLeastOnce, QoS::ExactlyOnce] {
             world
                 .with_session(0, |session, now| {
@@ -139,7 +138,10 @@ mod tests {
     #[test]
     fn a_saved_trace_replays_into_the_same_store() {
         let store = recorded();
-        let clients = vec![(1, "pub".to_owned()), (2, "sub".to_owned())];
+        let clients = vec![
+            (ClientTag(1), "pub".to_owned()),
+            (ClientTag(2), "sub".to_owned()),
+        ];
         let file = TraceFile::from_store(&store, &clients);
         let read = TraceFile::from_json(&file.to_json()).unwrap();
         assert_eq!(read, file);

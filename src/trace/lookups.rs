@@ -4,6 +4,7 @@ use crate::codec::{ConnAck, Packet};
 
 use super::event::{Direction, FlowId};
 use super::store::TraceStore;
+use super::ClientTag;
 
 impl TraceStore {
     /// `flow` and the flows of the same message at the other clients (its publisher and every
@@ -25,7 +26,7 @@ impl TraceStore {
     }
 
     /// The latest CONNACK the client with trace tag `client` received, while the store keeps it.
-    pub fn last_connack(&self, client: u32) -> Option<&ConnAck> {
+    pub fn last_connack(&self, client: ClientTag) -> Option<&ConnAck> {
         self.packets()
             .rev()
             .find_map(|record| match &record.packet {
@@ -89,16 +90,16 @@ mod tests {
         let store = recorded();
         let publisher = store
             .flows()
-            .find(|flow| flow.id.client == 1)
+            .find(|flow| flow.id.client == ClientTag(1))
             .expect("the publisher's flow")
             .id;
-        let mut clients: Vec<u32> = store
+        let mut clients: Vec<ClientTag> = store
             .message_flows(publisher)
             .iter()
             .map(|flow| flow.client)
             .collect();
         clients.sort_unstable();
-        assert_eq!(clients, [1, 2, 3]);
+        assert_eq!(clients, [ClientTag(1), ClientTag(2), ClientTag(3)]);
         // The same set, whichever copy is asked about.
         let copy = store.message_flows(publisher)[2];
         assert_eq!(store.message_flows(copy).len(), 3);
@@ -107,16 +108,18 @@ mod tests {
     #[test]
     fn the_last_connack_is_the_resumed_session() {
         let store = recorded();
-        let connack = store.last_connack(1).expect("a CONNACK for the publisher");
+        let connack = store
+            .last_connack(ClientTag(1))
+            .expect("a CONNACK for the publisher");
         assert!(connack.session_present, "the reconnect resumed the session");
         let first = store
             .packets()
             .find_map(|record| match &record.packet {
-                Ok(Packet::ConnAck(connack)) if record.client == 1 => Some(connack),
+                Ok(Packet::ConnAck(connack)) if record.client == ClientTag(1) => Some(connack),
                 _ => None,
             })
             .unwrap();
         assert!(!first.session_present);
-        assert_eq!(store.last_connack(9), None);
+        assert_eq!(store.last_connack(ClientTag(9)), None);
     }
 }

@@ -5,6 +5,7 @@
 //! the subscriber flows of the same message when both clients are ours. From those flows come
 //! the message table ([`delivery_rows`]) and the publish × granted QoS table ([`QosMatrix`]).
 
+mod client_tag;
 mod deliveries;
 mod event;
 mod file;
@@ -13,6 +14,7 @@ mod lookups;
 mod qos_matrix;
 mod store;
 
+pub use client_tag::ClientTag;
 pub use deliveries::{delivery_rows, DeliveryRow, PAYLOAD_PREVIEW_CHARS};
 pub use event::{
     Direction, FlowEvent, FlowId, FlowRole, Note, PacketFate, PacketRecord, StepKind, TraceEvent,

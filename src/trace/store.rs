@@ -8,6 +8,7 @@ use rustc_hash::FxHashMap;
 
 use crate::codec::Topic;
 
+use super::client_tag::ClientTag;
 use super::event::{FlowEvent, FlowId, FlowRole, Note, PacketRecord, TraceEvent};
 use super::flow::{FlowRecord, FlowState, FlowStep};
 
@@ -318,7 +319,7 @@ struct Candidates {
     /// How many flows were evicted from the front (positions are absolute).
     base: u64,
     /// Per subscriber client: how far it got.
-    progress: FxHashMap<u32, Progress>,
+    progress: FxHashMap<ClientTag, Progress>,
 }
 
 /// How far one subscriber got through a message content's publisher flows.
@@ -334,7 +335,7 @@ struct Progress {
 impl Candidates {
     /// The publisher flow for a new subscriber flow that arrived at `time` (of at most
     /// `copies` per message), and whether it is a repeat.
-    fn link(&mut self, subscriber: u32, time: u64, copies: u16) -> Option<(FlowId, bool)> {
+    fn link(&mut self, subscriber: ClientTag, time: u64, copies: u16) -> Option<(FlowId, bool)> {
         let mut progress = self.progress.get(&subscriber).copied().unwrap_or_default();
         progress.next = progress.next.max(self.base);
         let at = |position: u64| {

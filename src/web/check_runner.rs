@@ -1,11 +1,11 @@
-//! Runs the broker check in the page: against a URL (one [`WebBackend`] per check) or against
+//! Runs the broker check in the page: against a URL (fresh [`LiveClients`] per check) or against
 //! the simulated broker, with or without deliberate faults (one fresh world per check).
 
 use gloo_timers::future::TimeoutFuture;
 
-use super::check_backend::WebBackend;
+use super::live_clients::LiveClients;
 use crate::broker::BrokerConfig;
-use crate::check::{run_plan, Backend, CheckResult, Report, RunSettings, SimBackend};
+use crate::check::{run_plan, simulated_world, CheckClients, CheckResult, Report, RunSettings};
 
 /// What to check.
 #[derive(Debug, Clone, PartialEq)]
@@ -33,14 +33,18 @@ impl Target {
         }
     }
 
-    fn backend(&self) -> Box<dyn Backend> {
+    fn clients(&self) -> Box<dyn CheckClients> {
         match self {
-            Target::Simulated(config) => Box::new(SimBackend::new(config.clone())),
+            Target::Simulated(config) => Box::new(simulated_world(config.clone())),
             Target::Broker {
                 url,
                 username,
                 password,
-            } => Box::new(WebBackend::new(url, username.clone(), password.clone())),
+            } => Box::new(LiveClients::with_credentials(
+                url,
+                username.clone(),
+                password.clone(),
+            )),
         }
     }
 }
@@ -62,7 +66,7 @@ pub async fn run(
     run_plan(
         settings,
         &target.name(),
-        || target.backend(),
+        || target.clients(),
         on_result,
         // Let the page draw between checks (simulated checks never wait on their own).
         || Box::pin(TimeoutFuture::new(0)),

@@ -24,6 +24,7 @@ use crate::codec::{
     SubscriptionOptions, Will,
 };
 use crate::session::{ConnectOptions, Event, Message, PublishRequest, Session, SessionState};
+use crate::trace::ClientTag;
 #[cfg(feature = "trace")]
 use crate::{
     codec::Packet,
@@ -238,13 +239,13 @@ impl Connection {
         }
         let session = match saved {
             Some(bytes) => {
-                let state = SessionState::from_bytes(&bytes, connect.clone(), 1)
+                let state = SessionState::from_bytes(&bytes, connect.clone(), ClientTag::FIRST)
                     .map_err(|error| JsError::new(&error))?;
-                let mut session = Session::restore(state, 1);
+                let mut session = Session::restore(state, ClientTag::FIRST);
                 session.set_options(connect);
                 session
             }
-            None => Session::new(connect, 1),
+            None => Session::new(connect, ClientTag::FIRST),
         };
         let reconnect = Reconnect {
             initial_ms: reconnect_period,

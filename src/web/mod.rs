@@ -4,7 +4,7 @@
 #[cfg(feature = "app")]
 mod check_api;
 #[cfg(feature = "trace")]
-pub mod check_backend;
+mod check_clients;
 #[cfg(feature = "trace")]
 pub mod check_runner;
 pub mod clock;

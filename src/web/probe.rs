@@ -9,7 +9,7 @@ use std::rc::Rc;
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{annotate, Disconnect, Field, Packet, ProtocolVersion};
 use crate::session::{ConnectOptions, Event, LostCause, Session};
-use crate::trace::{Direction, TraceEvent};
+use crate::trace::{ClientTag, Direction, TraceEvent};
 
 /// What the broker answered.
 #[derive(Debug, Clone, PartialEq)]
@@ -107,7 +107,12 @@ pub fn start(
         initial_ms: 0,
         max_ms: 0,
     };
-    let client = WsClient::connect(url, Session::new(options, 1), no_reconnect, listener)?;
+    let client = WsClient::connect(
+        url,
+        Session::new(options, ClientTag::FIRST),
+        no_reconnect,
+        listener,
+    )?;
     *handle.borrow_mut() = Some(client.clone());
     Ok(Probe { client, handle })
 }

@@ -2,16 +2,7 @@
 //! with a name, whether its card was removed, and what went wrong with its last command.
 
 use super::Problem;
-
-/// The trace tag of the workbench's client at `index`: tags count from 1.
-pub fn tag_of(index: usize) -> u32 {
-    index as u32 + 1
-}
-
-/// The index of the workbench's client with trace tag `tag` (none for tag 0).
-pub fn index_of(tag: u32) -> Option<usize> {
-    tag.checked_sub(1).map(|index| index as usize)
-}
+use crate::trace::ClientTag;
 
 /// One client.
 #[derive(Debug, Clone, PartialEq)]
@@ -52,17 +43,17 @@ impl Lanes {
     }
 
     /// Lane names by trace tag, a removed client's marked so.
-    pub fn by_tag(&self) -> Vec<(u32, String)> {
+    pub fn by_tag(&self) -> Vec<(ClientTag, String)> {
         self.0
             .iter()
-            .enumerate()
-            .map(|(index, lane)| {
+            .zip(ClientTag::all())
+            .map(|(lane, tag)| {
                 let name = if lane.removed {
                     format!("{} (removed)", lane.name)
                 } else {
                     lane.name.clone()
                 };
-                (tag_of(index), name)
+                (tag, name)
             })
             .collect()
     }
@@ -92,13 +83,6 @@ mod tests {
     use super::*;
 
     #[test]
-    fn tags_count_from_one_and_tag_zero_is_no_client() {
-        assert_eq!(tag_of(0), 1);
-        assert_eq!(index_of(tag_of(7)), Some(7));
-        assert_eq!(index_of(0), None);
-    }
-
-    #[test]
     fn a_removed_client_keeps_its_lane_and_loses_its_card() {
         let mut lanes = Lanes::default();
         lanes.add("Client 3".into());
@@ -107,9 +91,9 @@ mod tests {
         assert_eq!(
             lanes.by_tag(),
             [
-                (1, "Publisher".to_owned()),
-                (2, "Subscriber (removed)".to_owned()),
-                (3, "Client 3".to_owned())
+                (ClientTag(1), "Publisher".to_owned()),
+                (ClientTag(2), "Subscriber (removed)".to_owned()),
+                (ClientTag(3), "Client 3".to_owned())
             ]
         );
         let shown: Vec<usize> = lanes.shown().map(|(index, _)| index).collect();

@@ -14,10 +14,10 @@ mod timeline;
 use std::rc::Rc;
 
 use crate::diagram::Spacing;
-use crate::trace::{FlowId, TraceStore};
+use crate::trace::{ClientTag, FlowId, TraceStore};
 
 pub use client_view::ClientView;
-pub use lanes::{index_of, tag_of, Lane, Lanes};
+pub use lanes::{Lane, Lanes};
 pub use problem::Problem;
 pub use session_view::SessionView;
 pub use timeline::{ms_per_row, spacing_of, Timeline, Window};
@@ -28,7 +28,7 @@ pub struct Replay {
     /// Its packets and flows.
     pub store: TraceStore,
     /// Its lane names by trace tag.
-    pub clients: Vec<(u32, String)>,
+    pub clients: Vec<(ClientTag, String)>,
 }
 
 /// What the panel shows, apart from the live trace itself (which grows at the wire's pace and
@@ -158,7 +158,7 @@ mod tests {
     fn a_replay_closes_the_inspector_and_clears_a_file_problem() {
         let replay = Rc::new(Replay {
             store: TraceStore::new(10, 10),
-            clients: vec![(1, "a".into())],
+            clients: vec![(ClientTag(1), "a".into())],
         });
         let state = after([
             Action::Select(4),

@@ -3,7 +3,7 @@
 
 use crate::codec::ConnAck;
 use crate::i18n::Text;
-use crate::session::{Session, Stage};
+use crate::session::{AckStage, Session};
 
 /// A session's state when one of its packets is chosen.
 #[derive(Debug, Clone, PartialEq)]
@@ -31,9 +31,9 @@ impl SessionView {
                 .into_iter()
                 .map(|(pid, entry)| {
                     let waits = match entry.stage {
-                        Stage::AwaitPubAck => Text::AwaitsPuback,
-                        Stage::AwaitPubRec => Text::AwaitsPubrec,
-                        Stage::AwaitPubComp => Text::AwaitsPubcomp,
+                        AckStage::AwaitPubAck => Text::AwaitsPuback,
+                        AckStage::AwaitPubRec => Text::AwaitsPubrec,
+                        AckStage::AwaitPubComp => Text::AwaitsPubcomp,
                     };
                     (pid.get(), waits)
                 })
@@ -54,7 +54,8 @@ mod tests {
     use crate::broker::BrokerConfig;
     use crate::codec::{PacketType, ProtocolVersion, QoS};
     use crate::session::{ConnectOptions, PublishRequest};
-    use crate::sim::{Side, World};
+    use crate::sim::World;
+    use crate::trace::Direction;
     use crate::trace::TraceStore;
 
     #[test]
@@ -63,7 +64,7 @@ mod tests {
         let client = world.add_client(ConnectOptions::new(ProtocolVersion::V5, "p"));
         world.connect(client);
         world.run_until_quiet(100).unwrap();
-        world.drop_next(client, Side::ToClient, PacketType::PubRec);
+        world.drop_next(client, Direction::Incoming, PacketType::PubRec);
         world
             .with_session(client, |session, now| {
                 session.publish(now, PublishRequest::new("t", "x", QoS::ExactlyOnce))
@@ -72,7 +73,7 @@ mod tests {
         world.run_until_quiet(100).unwrap();
         let mut store = TraceStore::new(100, 10);
         store.extend(world.poll_trace());
-        let tag = crate::workbench_state::tag_of(client);
+        let tag = crate::trace::ClientTag::of_index(client).expect("a client of the world");
         let view = SessionView::read(world.session(client), store.last_connack(tag));
         assert!(view.connected);
         assert_eq!(view.session_present, Some(false));

@@ -5,13 +5,14 @@
 use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
-use qoscope::codec::{FrameDecoder, PacketType};
+use qoscope::clients::{ClientIndex, Clients, TransportFacts};
+use qoscope::codec::{FrameDecoder, Packet, PacketType};
 use qoscope::session::{ConnectOptions, Event, Session};
-use qoscope::sim::Side;
+use qoscope::trace::{ClientTag, Direction, PacketFate, PacketRecord, TraceEvent};
 use tungstenite::client::IntoClientRequest;
 use tungstenite::{Message, WebSocket};
 
-use super::{Backend, Seen};
+use super::Backend;
 
 struct LiveClient {
     session: Session,
@@ -20,8 +21,6 @@ struct LiveClient {
     drop_down: Vec<PacketType>,
     up_frames: FrameDecoder,
     down_frames: FrameDecoder,
-    seen: Vec<Seen>,
-    events: Vec<Event>,
 }
 
 pub struct LiveBackend {
@@ -29,6 +28,9 @@ pub struct LiveBackend {
     prefix: String,
     start: Instant,
     clients: Vec<LiveClient>,
+    /// Packets the clients received (the trace records no others), and their sessions' events.
+    trace: Vec<TraceEvent>,
+    events: Vec<(ClientIndex, Event)>,
 }
 
 impl LiveBackend {
@@ -43,17 +45,14 @@ impl LiveBackend {
             prefix: format!("qoscope-test/{test}-{nonce}/"),
             start: Instant::now(),
             clients: Vec::new(),
+            trace: Vec::new(),
+            events: Vec::new(),
         }
-    }
-
-    fn now(&self) -> u64 {
-        self.start.elapsed().as_millis() as u64
     }
 
     /// Moves bytes both ways for one client; returns whether anything moved.
     fn pump(&mut self, client: usize) -> bool {
         let now = self.now();
-        let prefix = self.prefix.clone();
         let live = &mut self.clients[client];
         let mut moved = false;
         if live
@@ -100,7 +99,18 @@ impl LiveBackend {
                                     live.drop_down.remove(index);
                                     continue;
                                 }
-                                live.seen.push(Seen::from_packet(&frame.packet, &prefix));
+                                self.trace.push(TraceEvent::Packet(PacketRecord {
+                                    id: self.trace.len() as u64,
+                                    time: now,
+                                    arrival: None,
+                                    client: live.session.tag(),
+                                    connection: 0,
+                                    direction: Direction::Incoming,
+                                    packet: Ok(frame.packet),
+                                    raw: frame.raw.clone(),
+                                    fate: PacketFate::Delivered,
+                                    flow: None,
+                                }));
                                 live.session.handle_bytes(now, &frame.raw);
                             }
                             Ok(None) => break,
@@ -124,34 +134,47 @@ impl LiveBackend {
             }
         }
         while let Some(event) = live.session.poll_event() {
-            live.events.push(event);
+            self.events.push((client, event));
         }
         moved
     }
 }
 
-impl Backend for LiveBackend {
-    fn prefix(&self) -> &str {
-        &self.prefix
-    }
-
-    fn add_client(&mut self, mut options: ConnectOptions) -> usize {
+impl Clients for LiveBackend {
+    /// The client id is prefixed, so runs do not take over each other's sessions.
+    fn add_client(&mut self, mut options: ConnectOptions) -> ClientIndex {
         options.client_id = format!("{}{}", self.prefix.replace('/', "-"), options.client_id);
         let version = options.version;
+        let index = self.clients.len();
+        let tag = ClientTag::of_index(index).expect("fewer clients than trace tags");
         self.clients.push(LiveClient {
-            session: Session::new(options, self.clients.len() as u32 + 1),
+            session: Session::new(options, tag),
             socket: None,
             drop_up: Vec::new(),
             drop_down: Vec::new(),
             up_frames: FrameDecoder::new(version),
             down_frames: FrameDecoder::new(version),
-            seen: Vec::new(),
-            events: Vec::new(),
         });
-        self.clients.len() - 1
+        index
     }
 
-    fn connect(&mut self, client: usize) {
+    fn client_count(&self) -> usize {
+        self.clients.len()
+    }
+
+    fn options(&self, client: ClientIndex) -> Option<ConnectOptions> {
+        Some(self.clients.get(client)?.session.options().clone())
+    }
+
+    fn set_options(&mut self, client: ClientIndex, options: ConnectOptions) {
+        self.clients[client].session.set_options(options);
+    }
+
+    fn read(&self, client: ClientIndex, read: &mut dyn FnMut(&Session)) {
+        read(&self.clients[client].session);
+    }
+
+    fn connect(&mut self, client: ClientIndex) {
         let mut request = self.url.as_str().into_client_request().unwrap();
         request
             .headers_mut()
@@ -188,24 +211,68 @@ impl Backend for LiveBackend {
         self.pump(client);
     }
 
-    fn cut(&mut self, client: usize) {
+    fn cut(&mut self, client: ClientIndex) {
         let live = &mut self.clients[client];
         live.socket = None;
         live.session.handle_transport_closed("connection cut");
     }
 
-    fn command(&mut self, client: usize, command: &mut dyn FnMut(&mut Session, u64)) {
+    fn command(&mut self, client: ClientIndex, command: &mut dyn FnMut(&mut Session, u64)) {
         let now = self.now();
         command(&mut self.clients[client].session, now);
         self.pump(client);
     }
 
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType) {
+    fn drop_next(&mut self, client: ClientIndex, direction: Direction, kind: PacketType) {
         let live = &mut self.clients[client];
-        match side {
-            Side::ToBroker => live.drop_up.push(kind),
-            Side::ToClient => live.drop_down.push(kind),
+        match direction {
+            Direction::Outgoing => live.drop_up.push(kind),
+            Direction::Incoming => live.drop_down.push(kind),
         }
+    }
+
+    fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+        let live = &mut self.clients[client];
+        let bytes = packet
+            .to_bytes(live.session.version())
+            .expect("an encodable packet");
+        if let Some(socket) = live.socket.as_mut() {
+            socket
+                .send(Message::Binary(bytes.into()))
+                .expect("write to mosquitto");
+        }
+    }
+
+    /// The scenarios send one WebSocket message per write.
+    fn set_frame_limit(&mut self, _client: ClientIndex, _bytes: Option<usize>) -> bool {
+        false
+    }
+
+    fn transport(&self) -> Option<TransportFacts> {
+        None
+    }
+
+    fn poll(&mut self) -> (Vec<TraceEvent>, Vec<(ClientIndex, Event)>) {
+        (
+            std::mem::take(&mut self.trace),
+            std::mem::take(&mut self.events),
+        )
+    }
+
+    fn now(&self) -> u64 {
+        self.start.elapsed().as_millis() as u64
+    }
+
+    fn close_all(&mut self) {
+        for client in 0..self.clients.len() {
+            self.cut(client);
+        }
+    }
+}
+
+impl Backend for LiveBackend {
+    fn prefix(&self) -> &str {
+        &self.prefix
     }
 
     fn settle(&mut self, ms: u64) {
@@ -224,13 +291,5 @@ impl Backend for LiveBackend {
                 return;
             }
         }
-    }
-
-    fn seen(&mut self, client: usize) -> Vec<Seen> {
-        std::mem::take(&mut self.clients[client].seen)
-    }
-
-    fn events(&mut self, client: usize) -> Vec<Event> {
-        std::mem::take(&mut self.clients[client].events)
     }
 }

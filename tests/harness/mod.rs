@@ -1,16 +1,19 @@
-//! Runs the same scenario against two backends: the simulated broker in a [`World`] and a real
-//! Mosquitto over a real WebSocket. Each client records the packets it received, normalised to
-//! what both must agree on (type, QoS, DUP, RETAIN, session present, reason codes, payload), not
-//! timing or packet ids.
+//! Runs the same scenario against two backends, both [`Clients`]: the simulated broker in a
+//! `World` and a real Mosquitto over a real WebSocket. What each client received is taken from
+//! the trace, normalised to what both must agree on (type, QoS, DUP, RETAIN, session present,
+//! reason codes, payload), not timing or packet ids.
 #![allow(dead_code)]
 
 pub mod live;
 pub mod mosquitto;
 pub mod sim;
 
+use std::collections::HashMap;
+
+use qoscope::clients::Clients;
 use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
-use qoscope::session::{ConnectOptions, Event, Session};
-use qoscope::sim::Side;
+use qoscope::session::{ConnectOptions, Event};
+use qoscope::trace::{ClientTag, Direction, PacketFate, TraceEvent};
 
 /// A received packet, as both backends must agree on it.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -94,36 +97,65 @@ impl Seen {
     }
 }
 
-/// A place to run a scenario: the simulated broker or Mosquitto.
-pub trait Backend {
-    /// A per-run prefix for topics and client ids, so runs do not collide on a shared broker.
+/// A place to run a scenario: our clients on the simulated broker or on Mosquitto.
+pub trait Backend: Clients {
+    /// A per-run prefix for topics, so runs do not collide on a shared broker.
     fn prefix(&self) -> &str;
-    /// Adds a client; its client id is prefixed.
-    fn add_client(&mut self, options: ConnectOptions) -> usize;
-    /// Opens the client's connection (the session sends CONNECT).
-    fn connect(&mut self, client: usize);
-    /// Drops the client's connection without DISCONNECT; what is in transit is lost.
-    fn cut(&mut self, client: usize);
-    /// Runs a command on the client's session.
-    fn command(&mut self, client: usize, command: &mut dyn FnMut(&mut Session, u64));
-    /// Loses the next packet of `kind` in one direction.
-    fn drop_next(&mut self, client: usize, side: Side, kind: PacketType);
     /// Lets packets flow until nothing moves (and lets simulated or real time pass by `ms`).
     fn settle(&mut self, ms: u64);
-    /// What the client received since the last call.
-    fn seen(&mut self, client: usize) -> Vec<Seen>;
-    /// The client's events since the last call.
-    fn events(&mut self, client: usize) -> Vec<Event>;
 }
+
+/// What each of the first `clients` clients received (delivered packets, normalised) and its
+/// session events, from everything the backend reported since it was last polled.
+pub fn observed(backend: &mut dyn Backend, clients: usize) -> Vec<(Vec<Seen>, Vec<Event>)> {
+    let prefix = backend.prefix().to_owned();
+    let (trace, events) = backend.poll();
+    let mut observed: Vec<(Vec<Seen>, Vec<Event>)> = vec![Default::default(); clients];
+    let mut seen = |client: ClientTag, packet: &Packet| {
+        if let Some((seen, _)) = client.index().and_then(|index| observed.get_mut(index)) {
+            seen.push(Seen::from_packet(packet, &prefix));
+        }
+    };
+    // Incoming packets still on their way, by trace id, until their fate is known.
+    let mut in_transit = HashMap::new();
+    for event in trace {
+        match event {
+            TraceEvent::Packet(record) if record.direction == Direction::Incoming => {
+                if let Ok(packet) = record.packet {
+                    match record.fate {
+                        PacketFate::Delivered => seen(record.client, &packet),
+                        _ => {
+                            in_transit.insert(record.id, (record.client, packet));
+                        }
+                    }
+                }
+            }
+            TraceEvent::PacketUpdate {
+                id,
+                fate: PacketFate::Delivered,
+                ..
+            } => {
+                if let Some((client, packet)) = in_transit.remove(&id) {
+                    seen(client, &packet);
+                }
+            }
+            _ => {}
+        }
+    }
+    for (client, event) in events {
+        if let Some((_, events)) = observed.get_mut(client) {
+            events.push(event);
+        }
+    }
+    observed
+}
+
+/// How long a scenario's persistent sessions outlive their connection, in seconds.
+const SESSION_EXPIRY_SECS: u32 = 300;
 
 /// Connect options for scenario clients: a session that outlives the connection.
 pub fn persistent(version: ProtocolVersion, id: &str) -> ConnectOptions {
-    let mut options = ConnectOptions::new(version, id);
-    options.clean_start = false;
-    if version == ProtocolVersion::V5 {
-        options.properties.session_expiry_interval = Some(300);
-    }
-    options
+    ConnectOptions::persistent(version, id, SESSION_EXPIRY_SECS)
 }
 
 /// Connect options for a clean, non-persistent session.

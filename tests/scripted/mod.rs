@@ -18,7 +18,7 @@ use qoscope::codec::{
     QosPid, ReasonCode, SubAck, Subscribe, UnsubAck,
 };
 use qoscope::session::{ConnectOptions, Event, LostCause, Message, PublishRequest, Session};
-use qoscope::trace::{FlowId, TraceEvent};
+use qoscope::trace::{ClientTag, FlowId, TraceEvent};
 
 pub use ProtocolVersion::{V311, V5};
 
@@ -61,7 +61,7 @@ pub struct Peer {
 impl Peer {
     /// A peer for a session with `options`, not yet connected, at time 0.
     pub fn new(options: ConnectOptions) -> Peer {
-        Peer::with_session(Session::new(options, 1))
+        Peer::with_session(Session::new(options, ClientTag::FIRST))
     }
 
     /// A peer for an existing session (for example one restored from exported state).

@@ -1,7 +1,7 @@
 //! Connecting, keep-alive and sessions, and the first check of each version: whether the broker
 //! speaks it at all, and what it declares.
 
-use super::Step;
+use super::CheckRun;
 use crate::check::context::Ctx;
 use crate::check::declared::Declared;
 use crate::check::outcome::{Outcome, Verdict};
@@ -55,7 +55,7 @@ async fn closes_on(ctx: &mut Ctx, name: &str, qos: QoS, retain: bool) -> Result<
 /// The broker accepts a CONNECT of this version, or says it does not speak it (allowed: each
 /// version is optional). Records what it declares: CONNACK properties, and the QoS a QoS 2
 /// subscription is granted. Every later check of the version judges against that.
-pub async fn version_supported(ctx: &mut Ctx) -> Step {
+pub async fn version_supported(ctx: &mut Ctx) -> CheckRun {
     let options = ctx.options("probe");
     let client = ctx.add("probe", options);
     let version = version_name(ctx.version());
@@ -105,7 +105,7 @@ pub async fn version_supported(ctx: &mut Ctx) -> Step {
     Ok(Outcome::new(Verdict::Pass, expected, seen))
 }
 /// A clean CONNECT is accepted with Session Present 0.
-pub async fn accepted(ctx: &mut Ctx) -> Step {
+pub async fn accepted(ctx: &mut Ctx) -> CheckRun {
     let options = ctx.options("client");
     let client = ctx.add("client", options);
     Ok(match ctx.connect(client).await {
@@ -141,7 +141,7 @@ async fn open_with_short_keep_alive(ctx: &mut Ctx, name: &str) -> Result<(usize,
 }
 
 /// An idle client's PINGREQ gets PINGRESP and the connection stays up.
-pub async fn ping(ctx: &mut Ctx) -> Step {
+pub async fn ping(ctx: &mut Ctx) -> CheckRun {
     let (client, keep_alive) = open_with_short_keep_alive(ctx, "client").await?;
     let mark = ctx.mark();
     let wait_ms = u64::from(keep_alive) * 1750;
@@ -164,14 +164,14 @@ pub async fn ping(ctx: &mut Ctx) -> Step {
 const GIVE_UP_MS: u64 = 12_000;
 
 /// A client silent past 1.5 times its keep alive is disconnected by the server.
-pub async fn keep_alive_enforced(ctx: &mut Ctx) -> Step {
+pub async fn keep_alive_enforced(ctx: &mut Ctx) -> CheckRun {
     let (client, keep_alive) = open_with_short_keep_alive(ctx, "silent").await?;
     silent_client_closed(ctx, client, keep_alive).await
 }
 
 /// v5: when the broker declares a Server Keep Alive, it holds the client to it: silent past 1.5
 /// times that, the client is disconnected ([v5 MQTT-3.2.2-21], [v5 MQTT-3.1.2-22]).
-pub async fn server_keep_alive(ctx: &mut Ctx) -> Step {
+pub async fn server_keep_alive(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("silent");
     options.keep_alive = 60;
     let (client, connected) = ctx.open_for_connack("silent", options).await?;
@@ -190,7 +190,7 @@ pub async fn server_keep_alive(ctx: &mut Ctx) -> Step {
 
 /// The client goes silent; the server must close the connection 1.5 × `keep_alive` after its
 /// last packet.
-async fn silent_client_closed(ctx: &mut Ctx, client: usize, keep_alive: u16) -> Step {
+async fn silent_client_closed(ctx: &mut Ctx, client: usize, keep_alive: u16) -> CheckRun {
     let mark = ctx.mark();
     ctx.stop_pinging(client);
     let start = ctx.elapsed();
@@ -228,7 +228,7 @@ async fn silent_client_closed(ctx: &mut Ctx, client: usize, keep_alive: u16) -> 
 }
 
 /// A persistent session is resumed with Session Present 1 and gets what was published while away.
-pub async fn session_present(ctx: &mut Ctx) -> Step {
+pub async fn session_present(ctx: &mut Ctx) -> CheckRun {
     let away = ctx.open_persistent("away").await?;
     ctx.subscribe_one(away, "t", QoS::AtLeastOnce).await?;
     ctx.disconnect(away).await;
@@ -258,7 +258,7 @@ pub async fn session_present(ctx: &mut Ctx) -> Step {
 }
 
 /// v5: an empty client id gets an Assigned Client Identifier.
-pub async fn assigned_client_id(ctx: &mut Ctx) -> Step {
+pub async fn assigned_client_id(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("anonymous");
     options.client_id.clear();
     let client = ctx.add("anonymous", options);
@@ -294,7 +294,7 @@ pub async fn assigned_client_id(ctx: &mut Ctx) -> Step {
 }
 
 /// v5: a refused CONNECT names its reason (code, and ideally a Reason String).
-pub async fn refusal_reason(ctx: &mut Ctx) -> Step {
+pub async fn refusal_reason(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("refused");
     options.properties.authentication_method = Some("qoscope-no-such-method".into());
     let client = ctx.add("refused", options);

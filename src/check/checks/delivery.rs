@@ -1,12 +1,12 @@
 //! Delivery at the right QoS, to the right subscriptions.
 
-use super::{describe, Step, ALL_QOS};
+use super::{describe, CheckRun, ALL_QOS};
 use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{QoS, SubscriptionOptions};
 
 /// Publish at QoS `pair / 3`, subscribed at QoS `pair % 3`: delivered once at the minimum.
-pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
+pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> CheckRun {
     let published = ALL_QOS[usize::from(pair / 3)];
     let requested = ALL_QOS[usize::from(pair % 3)];
     ctx.declared().publish_qos(published)?;
@@ -52,7 +52,7 @@ pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> Step {
 }
 
 /// Overlapping subscriptions: the message arrives respecting the highest granted QoS.
-pub async fn overlapping(ctx: &mut Ctx) -> Step {
+pub async fn overlapping(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().publish_qos(QoS::ExactlyOnce)?;
     ctx.declared().wildcards()?;
     let subscriber = ctx.open_clean("subscriber").await?;
@@ -85,7 +85,7 @@ pub async fn overlapping(ctx: &mut Ctx) -> Step {
 }
 
 /// After UNSUBSCRIBE, nothing more arrives.
-pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
+pub async fn unsubscribe_stops(ctx: &mut Ctx) -> CheckRun {
     let subscriber = ctx.open_clean("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
     let publisher = ctx.open_clean("publisher").await?;
@@ -110,7 +110,7 @@ pub async fn unsubscribe_stops(ctx: &mut Ctx) -> Step {
 }
 
 /// `+` matches one level, `#` any number including the parent.
-pub async fn wildcards(ctx: &mut Ctx) -> Step {
+pub async fn wildcards(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().wildcards()?;
     let plus = ctx.open_clean("plus").await?;
     ctx.subscribe_one(plus, "w/+/end", QoS::AtLeastOnce).await?;
@@ -144,7 +144,7 @@ pub async fn wildcards(ctx: &mut Ctx) -> Step {
 }
 
 /// A filter starting with a wildcard does not match a topic starting with `$`.
-pub async fn dollar_topics(ctx: &mut Ctx) -> Step {
+pub async fn dollar_topics(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().wildcards()?;
     // The check's own prefix with `$` in front, so it stays clear of real traffic.
     let dollar_topic = format!("${}t", ctx.topic_prefix());

@@ -3,7 +3,7 @@
 
 use std::collections::HashMap;
 
-use super::Step;
+use super::CheckRun;
 use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::QoS;
@@ -18,7 +18,7 @@ const BURST_LIMIT_MS: u64 = 30_000;
 const PAYLOAD_LIMIT_MS: u64 = 60_000;
 
 /// `BURST` messages at `qos` published back to back all arrive, each once.
-pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
+pub async fn burst(ctx: &mut Ctx, qos: u8) -> CheckRun {
     let qos = QoS::from_u8(qos).unwrap_or(QoS::AtLeastOnce);
     if qos == QoS::ExactlyOnce {
         ctx.declared().exactly_once()?;
@@ -67,7 +67,7 @@ pub async fn burst(ctx: &mut Ctx, qos: u8) -> Step {
 }
 
 /// A payload of `kib` KiB arrives intact; the report gives the time it took.
-pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> Step {
+pub async fn large_payload(ctx: &mut Ctx, kib: u16) -> CheckRun {
     let size = usize::from(kib) * 1024;
     ctx.declared().packet_size(size + 64)?;
     let subscriber = ctx.open_clean("subscriber").await?;

@@ -1,4 +1,4 @@
-//! The checks, one file per area. Each is an `async fn(&mut Ctx) -> Step`: `Err` carries an
+//! The checks, one file per area. Each is an `async fn(&mut Ctx) -> CheckRun`: `Err` carries an
 //! outcome for a step the check needed that did not happen (the `?` operator ends the check).
 
 pub mod connection;
@@ -14,7 +14,7 @@ use super::outcome::Outcome;
 use crate::codec::{Publish, QoS};
 
 /// A check's result, or the outcome of the step that stopped it.
-pub type Step = Result<Outcome, Outcome>;
+pub type CheckRun = Result<Outcome, Outcome>;
 
 /// PUBLISH packets as a reader checks them: `QoS 1 DUP 0 RETAIN 1 "payload"`.
 pub fn describe(publishes: &[&Publish]) -> String {

@@ -1,7 +1,7 @@
 //! Re-sending after a lost connection: QoS 1 with DUP=1, QoS 2 exactly once however the
 //! connection is cut, and the QoS 2 rules brokers have got wrong.
 
-use super::{describe, Step};
+use super::{describe, CheckRun};
 use crate::check::context::{Ctx, ANSWER_MS};
 use crate::check::declared::granted_below_two;
 use crate::check::outcome::{Outcome, Verdict};
@@ -42,7 +42,7 @@ fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<
 
 /// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
 /// the PUBLISH with DUP=1.
-pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
+pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
@@ -70,7 +70,7 @@ pub async fn qos1_redelivery(ctx: &mut Ctx) -> Step {
 
 /// QoS 2 as publisher: the connection is cut after `stage`; the subscriber still gets the
 /// message exactly once and the flow completes after reconnecting.
-pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
+pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     let subscriber = ctx.open_clean("subscriber").await?;
     subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_persistent("publisher").await?;
@@ -104,7 +104,7 @@ pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> Step {
 
 /// QoS 2 as subscriber: our connection is cut after `stage`; the broker resumes the flow at the
 /// right step (PUBLISH with DUP=1 before our PUBREC, PUBREL after it).
-pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
+pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     let subscriber = ctx.open_persistent("subscriber").await?;
     subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_clean("publisher").await?;
@@ -165,7 +165,7 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> Step {
 
 /// The broker gets a QoS 2 PUBLISH again (DUP=1, same packet id) before PUBREL: it answers
 /// PUBREC and does not forward the message a second time.
-pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
+pub async fn dup_resend_seen(ctx: &mut Ctx) -> CheckRun {
     let subscriber = ctx.open_clean("subscriber").await?;
     subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_persistent("publisher").await?;
@@ -213,7 +213,7 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> Step {
 
 /// A PUBACK for a QoS 2 delivery is a protocol error: the broker closes the connection, or at
 /// least keeps the flow open (re-sending the PUBLISH when we come back).
-pub async fn puback_rejected(ctx: &mut Ctx) -> Step {
+pub async fn puback_rejected(ctx: &mut Ctx) -> CheckRun {
     let subscriber = ctx.open_persistent("subscriber").await?;
     subscribe_exactly_once(ctx, subscriber).await?;
     let publisher = ctx.open_clean("publisher").await?;

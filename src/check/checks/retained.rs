@@ -1,6 +1,6 @@
 //! Retained messages: set, replace, clear, and the RETAIN flag on delivery.
 
-use super::{describe, Step};
+use super::{describe, CheckRun};
 use crate::check::context::Ctx;
 use crate::check::outcome::Outcome;
 use crate::codec::QoS;
@@ -12,7 +12,7 @@ async fn publish_retained(ctx: &mut Ctx, client: usize, payload: &str) -> Result
 }
 
 /// A late subscriber gets the latest retained message with RETAIN 1; after clearing, nothing.
-pub async fn lifecycle(ctx: &mut Ctx) -> Step {
+pub async fn lifecycle(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().retain()?;
     let publisher = ctx.open_clean("publisher").await?;
     publish_retained(ctx, publisher, "one").await?;
@@ -39,7 +39,7 @@ pub async fn lifecycle(ctx: &mut Ctx) -> Step {
 }
 
 /// A retained publish reaches existing subscribers with RETAIN 0, new ones with RETAIN 1.
-pub async fn flag_on_delivery(ctx: &mut Ctx) -> Step {
+pub async fn flag_on_delivery(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().retain()?;
     let existing = ctx.open_clean("existing").await?;
     ctx.subscribe_one(existing, "r", QoS::AtLeastOnce).await?;

@@ -1,7 +1,7 @@
 //! MQTT over WebSocket: the subprotocol, binary frames, and packets that do not line up with
 //! frames. The simulated broker has no WebSocket, so there these checks are skipped.
 
-use super::{describe, Step};
+use super::{describe, CheckRun};
 use crate::check::context::{Ctx, ANSWER_MS};
 use crate::check::outcome::Outcome;
 use crate::codec::QoS;
@@ -9,7 +9,7 @@ use crate::codec::QoS;
 const NO_WEBSOCKET: &str = "the simulated broker is in memory: there is no WebSocket to check";
 
 /// The handshake selects the `mqtt` subprotocol.
-pub async fn subprotocol(ctx: &mut Ctx) -> Step {
+pub async fn subprotocol(ctx: &mut Ctx) -> CheckRun {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
@@ -31,7 +31,7 @@ pub async fn subprotocol(ctx: &mut Ctx) -> Step {
 }
 
 /// Everything the server sends comes in binary frames.
-pub async fn binary_frames(ctx: &mut Ctx) -> Step {
+pub async fn binary_frames(ctx: &mut Ctx) -> CheckRun {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
@@ -52,7 +52,7 @@ pub async fn binary_frames(ctx: &mut Ctx) -> Step {
 }
 
 /// A packet split across many WebSocket messages is put back together.
-pub async fn split_packets(ctx: &mut Ctx) -> Step {
+pub async fn split_packets(ctx: &mut Ctx) -> CheckRun {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }
@@ -77,7 +77,7 @@ pub async fn split_packets(ctx: &mut Ctx) -> Step {
 }
 
 /// Several packets in one WebSocket message are all read.
-pub async fn coalesced_packets(ctx: &mut Ctx) -> Step {
+pub async fn coalesced_packets(ctx: &mut Ctx) -> CheckRun {
     if ctx.is_simulated() {
         return Ok(Outcome::skipped(NO_WEBSOCKET));
     }

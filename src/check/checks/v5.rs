@@ -3,7 +3,7 @@
 
 use std::num::{NonZeroU16, NonZeroU32};
 
-use super::{describe, Step};
+use super::{describe, CheckRun};
 use crate::check::context::{Ctx, ANSWER_MS};
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{
@@ -13,7 +13,7 @@ use crate::codec::{
 use crate::session::{LostCause, PublishRequest};
 
 /// The broker sends no more unacknowledged QoS 1 messages than our Receive Maximum.
-pub async fn receive_maximum(ctx: &mut Ctx) -> Step {
+pub async fn receive_maximum(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("slow");
     options.properties.receive_maximum = NonZeroU16::new(2);
     let slow = ctx.open("slow", options).await?;
@@ -37,7 +37,7 @@ pub async fn receive_maximum(ctx: &mut Ctx) -> Step {
 }
 
 /// Topic aliases both ways: ours are understood, and the broker's (if it uses them) resolve.
-pub async fn topic_alias(ctx: &mut Ctx) -> Step {
+pub async fn topic_alias(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("subscriber");
     options.properties.topic_alias_maximum = Some(10);
     let subscriber = ctx.open("subscriber", options).await?;
@@ -89,7 +89,7 @@ pub async fn topic_alias(ctx: &mut Ctx) -> Step {
 
 /// A message that expires while its subscriber is away is not delivered; one that does not
 /// carries the remaining lifetime.
-pub async fn message_expiry(ctx: &mut Ctx) -> Step {
+pub async fn message_expiry(ctx: &mut Ctx) -> CheckRun {
     let away = ctx.open_persistent("away").await?;
     ctx.subscribe_one(away, "t", QoS::AtLeastOnce).await?;
     ctx.disconnect(away).await;
@@ -128,7 +128,7 @@ pub async fn message_expiry(ctx: &mut Ctx) -> Step {
 }
 
 /// A QoS 1 publish nobody subscribed to: PUBACK 0x10 No matching subscribers.
-pub async fn no_subscribers(ctx: &mut Ctx) -> Step {
+pub async fn no_subscribers(ctx: &mut Ctx) -> CheckRun {
     let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "nobody", "anyone?", QoS::AtLeastOnce, false)?;
     let reason = ctx.completed(publisher, flow).await?;
@@ -146,7 +146,7 @@ pub async fn no_subscribers(ctx: &mut Ctx) -> Step {
 }
 
 /// No Local: a client does not get its own publications back.
-pub async fn no_local(ctx: &mut Ctx) -> Step {
+pub async fn no_local(ctx: &mut Ctx) -> CheckRun {
     let own = ctx.open_clean("own").await?;
     let mut no_local = SubscriptionOptions::qos(QoS::AtLeastOnce);
     no_local.no_local = true;
@@ -172,7 +172,7 @@ pub async fn no_local(ctx: &mut Ctx) -> Step {
 }
 
 /// Retain As Published keeps RETAIN 1 on live deliveries; without it RETAIN is 0.
-pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
+pub async fn retain_as_published(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().retain()?;
     let keeps = ctx.open_clean("keeps").await?;
     let mut rap = SubscriptionOptions::qos(QoS::AtLeastOnce);
@@ -197,7 +197,7 @@ pub async fn retain_as_published(ctx: &mut Ctx) -> Step {
 
 /// Retain Handling: 0 sends retained messages at every subscribe, 1 only for a new
 /// subscription, 2 never.
-pub async fn retain_handling(ctx: &mut Ctx) -> Step {
+pub async fn retain_handling(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().retain()?;
     let publisher = ctx.open_clean("publisher").await?;
     let flow = ctx.publish_to(publisher, "r", "stored", QoS::AtLeastOnce, true)?;
@@ -231,7 +231,7 @@ pub async fn retain_handling(ctx: &mut Ctx) -> Step {
 }
 
 /// Subscription Identifiers come back on the messages they matched.
-pub async fn subscription_identifiers(ctx: &mut Ctx) -> Step {
+pub async fn subscription_identifiers(ctx: &mut Ctx) -> CheckRun {
     ctx.declared().subscription_identifiers()?;
     ctx.declared().wildcards()?;
     let subscriber = ctx.open_clean("subscriber").await?;
@@ -287,7 +287,7 @@ async fn refused_publish(
     retain: bool,
     code: ReasonCode,
     rule: &str,
-) -> Step {
+) -> CheckRun {
     let client = ctx.open_clean("client").await?;
     let watcher = ctx.open_clean("watcher").await?;
     ctx.subscribe_one(watcher, "t", QoS::AtMostOnce).await?;
@@ -326,7 +326,7 @@ async fn refused_publish(
 }
 
 /// With a declared Maximum QoS, a PUBLISH above it is refused with DISCONNECT 0x9B.
-pub async fn maximum_qos_enforced(ctx: &mut Ctx) -> Step {
+pub async fn maximum_qos_enforced(ctx: &mut Ctx) -> CheckRun {
     let Some(maximum) = ctx.declared().maximum_qos else {
         return Ok(Outcome::skipped(
             "the broker declares no Maximum QoS (CONNACK): it takes QoS 2",
@@ -344,7 +344,7 @@ pub async fn maximum_qos_enforced(ctx: &mut Ctx) -> Step {
 }
 
 /// With Retain Available 0, a PUBLISH with RETAIN 1 is refused with DISCONNECT 0x9A.
-pub async fn retain_unavailable_enforced(ctx: &mut Ctx) -> Step {
+pub async fn retain_unavailable_enforced(ctx: &mut Ctx) -> CheckRun {
     if ctx.declared().retain_available != Some(false) {
         return Ok(Outcome::skipped(
             "the broker declares Retain Available 1 (or nothing): it takes retained messages",

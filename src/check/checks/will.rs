@@ -1,6 +1,6 @@
 //! The will: published when a connection ends without DISCONNECT, not after one.
 
-use super::{describe, Step};
+use super::{describe, CheckRun};
 use crate::check::context::Ctx;
 use crate::check::outcome::Outcome;
 use crate::codec::{QoS, Will};
@@ -23,7 +23,7 @@ async fn watcher_and_will(ctx: &mut Ctx) -> Result<(usize, usize), Outcome> {
 }
 
 /// A connection that drops without DISCONNECT: the broker publishes the will.
-pub async fn on_abnormal_close(ctx: &mut Ctx) -> Step {
+pub async fn on_abnormal_close(ctx: &mut Ctx) -> CheckRun {
     let (watcher, mortal) = watcher_and_will(ctx).await?;
     let mark = ctx.mark();
     ctx.cut(mortal).await;
@@ -38,7 +38,7 @@ pub async fn on_abnormal_close(ctx: &mut Ctx) -> Step {
 }
 
 /// A normal DISCONNECT discards the will.
-pub async fn not_on_disconnect(ctx: &mut Ctx) -> Step {
+pub async fn not_on_disconnect(ctx: &mut Ctx) -> CheckRun {
     let (watcher, mortal) = watcher_and_will(ctx).await?;
     let mark = ctx.mark();
     ctx.disconnect(mortal).await;

@@ -17,7 +17,7 @@ use crate::check::{CheckResult, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout, mark_outcomes};
 use crate::i18n::{Lang, Text};
-use crate::trace::TraceStore;
+use crate::trace::{ClientTag, TraceStore};
 use crate::web::check_runner::{run, run_id, Target};
 
 /// Rows of a check's diagram (the longest checks are a few hundred packets).
@@ -54,12 +54,8 @@ fn result_row(props: &ResultRowProps) -> Html {
     let details = props.open.then(|| {
         let mut store = TraceStore::new(4_000, 1_000);
         store.extend(result.trace.iter().cloned());
-        let clients: Vec<(u32, String)> = result
-            .clients
-            .iter()
-            .enumerate()
-            .map(|(index, name)| (index as u32 + 1, name.clone()))
-            .collect();
+        let clients: Vec<(ClientTag, String)> =
+            ClientTag::all().zip(result.clients.iter().cloned()).collect();
         let mut scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
         colour_messages(&mut scene, &store);
         mark_outcomes(&mut scene, &store);

@@ -11,7 +11,7 @@ use super::message_table::MessageTable;
 use super::qos_matrix::QosMatrixTable;
 use crate::all_nine::{AllNinePlan, AllNineRun};
 use crate::i18n::Text;
-use crate::trace::{DeliveryRow, FlowId, QosMatrix};
+use crate::trace::{ClientTag, DeliveryRow, FlowId, QosMatrix};
 use crate::web::workbench::Workbench;
 
 /// Topics of the runs; no other subscription in the page matches them.
@@ -26,7 +26,7 @@ pub struct EffectiveQosProps {
     #[prop_or_default]
     pub earlier_messages: u64,
     /// Client names by trace tag.
-    pub clients: Vec<(u32, String)>,
+    pub clients: Vec<(ClientTag, String)>,
     pub publisher: usize,
     pub subscriber: usize,
     /// A flow was chosen in the matrix (for other views to highlight).

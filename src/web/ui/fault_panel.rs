@@ -10,7 +10,8 @@ use crate::codec::{PacketType, QoS};
 use crate::i18n::Text;
 use crate::lesson::Actor;
 use crate::session::PublishRequest;
-use crate::sim::{LinkFaults, Side, World};
+use crate::sim::{LinkFaults, World};
+use crate::trace::Direction;
 use crate::web::sim_driver::SimDriver;
 use crate::workbench_state::Problem;
 
@@ -29,7 +30,7 @@ const TEACHING_RETRY_MS: u64 = 3_000;
 /// The topic free-play messages are published to (inside every lesson's subscription).
 const FREE_TOPIC: &str = "lesson/free";
 
-const SIDES: [Side; 2] = [Side::ToBroker, Side::ToClient];
+const SIDES: [Direction; 2] = [Direction::Outgoing, Direction::Incoming];
 
 #[derive(Properties, PartialEq)]
 pub struct FaultPanelProps {
@@ -42,7 +43,7 @@ pub struct FaultPanelProps {
 }
 
 /// Every link of every client, both directions.
-fn links(world: &World) -> impl Iterator<Item = (usize, Side)> {
+fn links(world: &World) -> impl Iterator<Item = (usize, Direction)> {
     (0..world.client_count()).flat_map(|client| SIDES.map(|side| (client, side)))
 }
 
@@ -58,7 +59,7 @@ fn update_links(driver: &SimDriver, change: impl Fn(&mut LinkFaults)) {
 }
 
 /// The link holding the oldest held packet.
-fn oldest_held(world: &World) -> Option<(usize, Side)> {
+fn oldest_held(world: &World) -> Option<(usize, Direction)> {
     links(world)
         .filter_map(|(client, side)| {
             Some((world.held(client, side).first().copied()?, client, side))
@@ -83,9 +84,10 @@ fn checked(event: &Event) -> bool {
 pub fn fault_panel(props: &FaultPanelProps) -> Html {
     let lang = use_lang();
     let driver = &props.driver;
-    let latency = use_state(|| driver.read(|world| world.faults(0, Side::ToBroker).latency_ms));
+    let latency =
+        use_state(|| driver.read(|world| world.faults(0, Direction::Outgoing).latency_ms));
     let drop_client = use_state(|| 0usize);
-    let drop_side = use_state(|| Side::ToClient);
+    let drop_side = use_state(|| Direction::Incoming);
     let drop_kind = use_state(|| PacketType::PubAck);
     let armed = use_state(String::new);
     let refused = use_state(|| None::<Problem>);
@@ -146,8 +148,12 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         Callback::from(move |_: MouseEvent| {
             driver.with_world(|world| world.drop_next(*client, *side, *kind));
             let way = match *side {
-                Side::ToBroker => lang.fill(Text::FromClientToBroker, &[&actors[*client].name]),
-                Side::ToClient => lang.fill(Text::FromBrokerToClient, &[&actors[*client].name]),
+                Direction::Outgoing => {
+                    lang.fill(Text::FromClientToBroker, &[&actors[*client].name])
+                }
+                Direction::Incoming => {
+                    lang.fill(Text::FromBrokerToClient, &[&actors[*client].name])
+                }
             };
             armed.set(lang.fill(Text::NextWillBeLost, &[&kind.name(), &way]));
         })
@@ -200,9 +206,9 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
         let drop_side = drop_side.clone();
         Callback::from(move |event: Event| {
             drop_side.set(if select_value(&event) == "to-broker" {
-                Side::ToBroker
+                Direction::Outgoing
             } else {
-                Side::ToClient
+                Direction::Incoming
             })
         })
     };
@@ -270,8 +276,8 @@ pub fn fault_panel(props: &FaultPanelProps) -> Html {
                             }) }
                         </select>
                         <select id="fault-drop-side" aria-label={lang.text(Text::Direction)} onchange={on_drop_side}>
-                            <option value="to-client" selected={*drop_side == Side::ToClient}>{ lang.text(Text::BrokerToClient) }</option>
-                            <option value="to-broker" selected={*drop_side == Side::ToBroker}>{ lang.text(Text::ClientToBroker) }</option>
+                            <option value="to-client" selected={*drop_side == Direction::Incoming}>{ lang.text(Text::BrokerToClient) }</option>
+                            <option value="to-broker" selected={*drop_side == Direction::Outgoing}>{ lang.text(Text::ClientToBroker) }</option>
                         </select>
                         <select id="fault-drop-client" aria-label={lang.text(Text::Client)} onchange={on_drop_client}>
                             { for props.actors.iter().enumerate().map(|(index, actor)| html! {

@@ -17,7 +17,7 @@ use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout, mark_outcomes};
 use crate::i18n::Text;
 use crate::lesson::{catalogue, free_play, Actor, Lesson, LessonRun};
-use crate::trace::TraceStore;
+use crate::trace::{ClientTag, TraceStore};
 use crate::web::sim_driver::SimDriver;
 
 /// Speed factors offered; 1× is the watchable default, the fast ones are for a quick look.
@@ -184,11 +184,9 @@ pub fn lesson_panel() -> Html {
         })
     };
 
-    let clients: Vec<(u32, String)> = stage
-        .actors
-        .iter()
-        .enumerate()
-        .map(|(index, actor)| (index as u32 + 1, actor.name.to_owned()))
+    let clients: Vec<(ClientTag, String)> = ClientTag::all()
+        .zip(stage.actors)
+        .map(|(tag, actor)| (tag, actor.name.to_owned()))
         .collect();
     let store = stage.store.borrow();
     let mut scene = layout(store.packets(), &clients, MAX_ROWS);

@@ -12,7 +12,7 @@ use super::qos_matrix::flow_key;
 use crate::codec::QoS;
 use crate::diagram::{row_window, scroll_to_row};
 use crate::i18n::{Lang, Text};
-use crate::trace::{DeliveryRow, FlowId};
+use crate::trace::{ClientTag, DeliveryRow, FlowId};
 
 /// Row height in px; the stylesheet takes it from the `--row-height` set here.
 const ROW_HEIGHT: u32 = 30;
@@ -37,7 +37,7 @@ const COLUMNS: [Text; 10] = [
 pub struct MessageTableProps {
     pub rows: Rc<Vec<DeliveryRow>>,
     /// Client names by trace tag.
-    pub clients: Vec<(u32, String)>,
+    pub clients: Vec<(ClientTag, String)>,
     /// The row to scroll to and highlight.
     pub selected: Option<FlowId>,
 }
@@ -74,7 +74,7 @@ pub fn message_table(props: &MessageTableProps) -> Html {
         viewport_height,
         OVERSCAN,
     );
-    let name = |tag: Option<u32>| match tag {
+    let name = |tag: Option<ClientTag>| match tag {
         Some(tag) => props
             .clients
             .iter()

@@ -13,9 +13,9 @@ use super::next_frame::NextFrame;
 use crate::codec::{ProtocolVersion, QoS, Subscription};
 use crate::i18n::Text;
 use crate::session::{ConnectOptions, PublishRequest};
-use crate::trace::{TraceFile, TraceStore};
+use crate::trace::{ClientTag, TraceFile, TraceStore};
 use crate::web::workbench::{Workbench, PUBLISHER, SUBSCRIBER};
-use crate::workbench_state::{index_of, Action, ClientView, Problem, SessionView, WorkbenchState};
+use crate::workbench_state::{Action, ClientView, Problem, SessionView, WorkbenchState};
 
 /// The topic the publish bar publishes to (the subscriber's filter matches it).
 const TOPIC: &str = "demo/greeting";
@@ -259,7 +259,10 @@ impl Panel {
 
     /// Runs `read` on the trace shown (an opened file's, or the live one) and its lane names by
     /// trace tag.
-    pub fn with_trace<T>(&self, read: impl FnOnce(&TraceStore, Vec<(u32, String)>) -> T) -> T {
+    pub fn with_trace<T>(
+        &self,
+        read: impl FnOnce(&TraceStore, Vec<(ClientTag, String)>) -> T,
+    ) -> T {
         match &self.state.replay {
             Some(replay) => read(&replay.store, replay.clients.clone()),
             None => read(&self.bench.store.borrow(), self.state.lanes.by_tag()),
@@ -273,15 +276,15 @@ impl Panel {
 
     /// The session of the client with trace tag `tag`, for the inspector (none for a replayed
     /// trace: no live session is behind it).
-    pub fn session_view(&self, tag: u32) -> Option<SessionView> {
+    pub fn session_view(&self, tag: ClientTag) -> Option<SessionView> {
         if self.state.replay.is_some() {
             return None;
         }
         let store = self.bench.store.borrow();
         let connack = store.last_connack(tag);
-        self.bench.workbench.read(index_of(tag)?, |session| {
-            SessionView::read(session, connack)
-        })
+        self.bench
+            .workbench
+            .read(tag.index()?, |session| SessionView::read(session, connack))
     }
 
     /// What the card of the client at `index` shows.
