@@ -12,6 +12,7 @@ mod action;
 mod close;
 mod flush;
 mod outbox;
+mod packet_log;
 mod reconnect;
 #[cfg(test)]
 mod tests;
