@@ -11,7 +11,7 @@ use super::script::Lesson;
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct LessonLink {
     /// The lesson.
-    pub lesson: &'static Lesson,
+    pub lesson: Lesson,
     /// Whether it asks "what happens next?" before each step.
     pub asks: bool,
 }
@@ -42,7 +42,10 @@ impl LessonLink {
             Some("1") => true,
             Some(other) => return Err(LinkError::BadQuiz(other.to_owned())),
         };
-        Ok(Some(LessonLink { lesson, asks }))
+        Ok(Some(LessonLink {
+            lesson: *lesson,
+            asks,
+        }))
     }
 
     /// The query string that opens it.
@@ -60,7 +63,10 @@ mod tests {
     fn a_link_reads_back_as_itself_and_bad_parameters_are_named() {
         for lesson in crate::lesson::catalogue() {
             for asks in [false, true] {
-                let link = LessonLink { lesson, asks };
+                let link = LessonLink {
+                    lesson: *lesson,
+                    asks,
+                };
                 let query = link.query();
                 let params: Vec<(&str, &str)> = query
                     .trim_start_matches('?')
