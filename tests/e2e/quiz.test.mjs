@@ -48,9 +48,11 @@ test('a quiz link asks before each step, scores right and wrong answers, and kee
       assert.deepEqual(await score(page), [1, 1]);
       assert.equal(await page.getAttribute('#lesson-quiz .quiz-result', 'data-right'), 'true');
 
-      // A wrong answer, with the keyboard alone: the first choice, an arrow key to the next, Enter.
+      // A wrong answer, with the keyboard alone: the new question has the focus; an arrow key
+      // moves to the second choice, Enter answers.
       assert.equal(await question(page), 'Who sends it, to whom?');
-      await page.focus('#lesson-quiz input[type="radio"]');
+      await eventually('the first choice has the focus', () => page.evaluate(() =>
+        document.activeElement?.matches('#lesson-quiz input[type="radio"]')));
       await page.keyboard.press('ArrowRight');
       await page.keyboard.press('Enter');
       const results = await page.$$eval('#lesson-quiz .quiz-result', (items) =>
@@ -60,8 +62,10 @@ test('a quiz link asks before each step, scores right and wrong answers, and kee
       assert.match(results[1][1], /broker → Publisher.*The trace shows: Publisher → broker/);
       assert.deepEqual(await score(page), [1, 2]);
 
-      // Every question answered: the step runs, and its narration shows.
-      await page.click('#quiz-run');
+      // Every question answered: the run button has the focus, and the step runs.
+      await eventually('the run button has the focus', () => page.evaluate(() =>
+        document.activeElement?.id === 'quiz-run'));
+      await page.keyboard.press('Enter');
       await eventually('the first step runs', async () => (await currentStep(page)) === '0');
       await eventually('the next step asks again', async () => (await question(page)) === 'Which packet comes next?',
         { timeout: 20_000 });
@@ -106,8 +110,10 @@ for (const [width, height] of [[1280, 800], [390, 844]]) {
       test(`screenshot ${name}`, { timeout: 60_000 }, (t) =>
         withApp(t, app.browser, `${app.server.url}${QUIZ_LINK}`, async ({ page }) => {
           await reachASecondStepQuestion(page);
-          await page.locator('#lesson-quiz').scrollIntoViewIfNeeded();
-          await page.evaluate(() => document.querySelector('#lesson-title').scrollIntoView());
+          // The next question takes the focus (and scrolls to it); then the title goes on top.
+          await eventually('the third question has the focus', () => page.evaluate(() =>
+            document.activeElement?.matches('#lesson-quiz input[type="radio"]')));
+          await page.evaluate(() => document.querySelector('#lesson-title').scrollIntoView({ behavior: 'instant' }));
           const path = await saveScreenshot(page, name);
           t.diagnostic(`screenshot: ${path}`);
         }, {

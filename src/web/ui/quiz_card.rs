@@ -3,6 +3,7 @@
 //! will show. The questions and their answers come from the core ([`StepQuiz`]); this card only
 //! asks them and reports each answer and when the learner wants the step to run.
 
+use wasm_bindgen::JsCast;
 use yew::prelude::*;
 
 use super::language_switch::use_lang;
@@ -63,6 +64,20 @@ pub fn quiz_card(props: &QuizCardProps) -> Html {
     let chosen = use_state(|| None::<usize>);
     let questions = &props.quiz.questions;
     let current = questions.get(answered.len());
+    // Keyboard users stay in the quiz: each new question (then the run button) takes the focus.
+    let card = use_node_ref();
+    {
+        let card = card.clone();
+        use_effect_with(answered.len(), move |_| {
+            let target = card
+                .cast::<web_sys::Element>()
+                .and_then(|card| card.query_selector("input, #quiz-run").ok().flatten())
+                .and_then(|target| target.dyn_into::<web_sys::HtmlElement>().ok());
+            if let Some(target) = target {
+                let _ = target.focus();
+            }
+        });
+    }
 
     let onsubmit = {
         let (answered, chosen) = (answered.clone(), chosen.clone());
@@ -88,7 +103,7 @@ pub fn quiz_card(props: &QuizCardProps) -> Html {
 
     let step = props.quiz.step;
     html! {
-        <section id="lesson-quiz" class="quiz" aria-labelledby="quiz-title">
+        <section id="lesson-quiz" class="quiz" aria-labelledby="quiz-title" ref={card}>
             <h4 id="quiz-title">{ lang.text(Text::QuizTitle) }</h4>
             <p class="muted">{ lang.fill(Text::QuizBeforeStep, &[&(step + 1), &props.steps]) }</p>
             <ol class="quiz-answered" aria-live="polite">
