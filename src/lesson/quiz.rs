@@ -18,6 +18,7 @@ use crate::trace::{Direction, PacketRecord, TraceEvent};
 
 use super::outcome::pid;
 use super::run::LessonRun;
+use super::script::Lesson;
 
 /// What a question asks about the step's packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -138,19 +139,18 @@ impl StepQuiz {
                 break;
             }
         }
-        StepQuiz::from_trace(step, &run, &records, delivered)
+        StepQuiz::from_trace(step, run.lesson(), &records, delivered)
     }
 
-    /// The questions about step `step` of `run`'s lesson, answered from the packets it
-    /// recorded and whether an application got a message meanwhile. `None` for a step that
-    /// does nothing and sends nothing: it only explains what happened before it.
+    /// The questions about step `step` of `lesson`, answered from the packets it recorded and
+    /// whether an application got a message meanwhile. `None` for a step that does nothing and
+    /// sends nothing: it only explains what happened before it.
     pub fn from_trace(
         step: usize,
-        run: &LessonRun,
+        lesson: &Lesson,
         records: &[PacketRecord],
         delivered: bool,
     ) -> Option<StepQuiz> {
-        let lesson = run.lesson();
         let decoded = || {
             records
                 .iter()
