@@ -5,7 +5,8 @@
 //!   expected checks are skipped, each with the declared limit as its reason;
 //! - every check can fail: each deliberate broker fault fails exactly the checks listed for it,
 //!   and every check but the four WebSocket ones is failed by at least one fault (those four are
-//!   proven against real Mosquitto behind a misbehaving relay, in tests/e2e/check_transport).
+//!   proven against real Mosquitto behind a misbehaving relay, in tests/e2e/check_transport);
+//!   a fault for a rule no check judges yet fails none, and names where it is proven instead.
 
 use std::collections::BTreeSet;
 
@@ -191,10 +192,24 @@ fn config_for(fault: BrokerFault) -> BrokerConfig {
     config
 }
 
+/// Faults for rules no check judges yet. They must fail no check: once a check judges the rule,
+/// the fault moves to [`FAULT_FAILURES`]. Until then each is shown to break its rule elsewhere:
+/// shared subscriptions in tests/shared_subscriptions.rs and in tests/lessons.rs.
+const FAULTS_AWAITING_A_CHECK: &[&str] = &["delivers shared subscriptions to every member"];
+
 #[test]
 fn each_broker_fault_fails_its_checks_and_only_those() {
     for fault in BrokerFault::ALL {
         let report = run_simulated(&settings(), &config_for(*fault));
+        if FAULTS_AWAITING_A_CHECK.contains(&fault.name()) {
+            assert_eq!(
+                keys(&report, Verdict::Fail),
+                BTreeSet::new(),
+                "fault \"{}\" now fails a check: list it in FAULT_FAILURES",
+                fault.name()
+            );
+            continue;
+        }
         let (_, expected) = FAULT_FAILURES
             .iter()
             .find(|(name, _)| *name == fault.name())

@@ -29,6 +29,9 @@ pub struct BrokerConfig {
     pub speaks_v5: bool,
     /// v5 CONNACK Wildcard Subscription Available.
     pub wildcard_available: bool,
+    /// v5 CONNACK Shared Subscription Available: `$share/{name}/{filter}` subscriptions, each
+    /// message to one member of the group in turn (v5 §4.8.2).
+    pub shared_subscriptions_available: bool,
     /// v5 CONNACK Subscription Identifiers Available.
     pub subscription_identifiers_available: bool,
     /// v5 CONNACK Server Keep Alive, sent to every v5 client when set ([v5 MQTT-3.2.2-21]).
@@ -54,6 +57,7 @@ impl Default for BrokerConfig {
             retain_available: true,
             speaks_v5: true,
             wildcard_available: true,
+            shared_subscriptions_available: true,
             subscription_identifiers_available: true,
             server_keep_alive: None,
             maximum_packet_size: None,
@@ -175,6 +179,9 @@ faults! {
     AcceptsAboveMaximumQos = "accepts publishes above Maximum QoS",
     /// Accepts RETAIN 1 after declaring Retain Available 0 (breaks [v5 MQTT-3.2.2-14]).
     AcceptsRetainWhenUnavailable = "accepts RETAIN when Retain Available is 0",
+    /// Sends each message on a shared subscription to every member of the group, not to one
+    /// (breaks v5 §4.8.2).
+    SharedToEveryMember = "delivers shared subscriptions to every member",
 }
 
 /// The set of faults switched on (none by default).

@@ -1,6 +1,7 @@
 //! Packets from clients: CONNECT and session set-up, PUBLISH as QoS 0/1/2 receiver, acks of the
 //! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
 
+use super::routing::is_shared;
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
@@ -228,7 +229,8 @@ impl Broker {
             properties.retain_available = (!self.config.retain_available).then_some(false);
             properties.topic_alias_maximum =
                 Some(self.config.topic_alias_maximum).filter(|max| *max > 0);
-            properties.shared_subscription_available = Some(false);
+            properties.shared_subscription_available =
+                (!self.config.shared_subscriptions_available).then_some(false);
             properties.wildcard_subscription_available =
                 (!self.config.wildcard_available).then_some(false);
             properties.subscription_identifier_available =
@@ -512,20 +514,33 @@ impl Broker {
             );
             return;
         }
+        if let Some(shared) = subscribe.subscriptions.iter().find(|subscription| {
+            subscription.options.no_local
+                && version == ProtocolVersion::V5
+                && crate::topic::shared_parts(&subscription.filter).is_some()
+        }) {
+            let message = format!(
+                "No Local on the shared subscription {} [v5 MQTT-3.8.3-4]",
+                shared.filter
+            );
+            self.violation(now, conn, ReasonCode::ProtocolError, message);
+            return;
+        }
         let faults = self.config.faults;
         let wildcard_available = self.config.wildcard_available;
+        let shared_available = self.config.shared_subscriptions_available;
         let mut reasons = Vec::with_capacity(subscribe.subscriptions.len());
         let mut retained_for = Vec::new();
         for subscription in &subscribe.subscriptions {
-            // `$share/` is special only in 5.0; in 3.1.1 it is an ordinary filter.
-            let shared =
-                version == ProtocolVersion::V5 && subscription.filter.starts_with("$share/");
+            let shared = is_shared(session, &subscription.filter);
+            let unavailable = shared && !shared_available;
             let wildcard = !wildcard_available && subscription.filter.contains(['+', '#']);
+            // A `$share/` filter must name a group and a filter [v5 MQTT-4.8.2-1], [-2].
             if crate::topic::validate_topic_filter(&subscription.filter).is_err()
-                || shared
+                || unavailable
                 || wildcard
             {
-                reasons.push(match (version, shared, wildcard) {
+                reasons.push(match (version, unavailable, wildcard) {
                     (ProtocolVersion::V311, _, _) => ReasonCode::UnspecifiedError,
                     (ProtocolVersion::V5, true, _) => ReasonCode::SharedSubscriptionsNotSupported,
                     (ProtocolVersion::V5, false, true) => {
@@ -549,12 +564,14 @@ impl Broker {
                 .is_some();
             reasons.push(ReasonCode::granting(granted));
             let handling = subscription.options.retain_handling;
-            let send_retained = faults.has(BrokerFault::IgnoresRetainHandling)
-                || match handling {
-                    crate::codec::RetainHandling::SendAtSubscribe => true,
-                    crate::codec::RetainHandling::SendIfNew => !existed,
-                    crate::codec::RetainHandling::DoNotSend => false,
-                };
+            // Retained messages go to new non-shared subscriptions only (v5 §3.3.1.3, §4.8.2).
+            let send_retained = !shared
+                && (faults.has(BrokerFault::IgnoresRetainHandling)
+                    || match handling {
+                        crate::codec::RetainHandling::SendAtSubscribe => true,
+                        crate::codec::RetainHandling::SendIfNew => !existed,
+                        crate::codec::RetainHandling::DoNotSend => false,
+                    });
             if send_retained {
                 retained_for.push((subscription.filter.clone(), granted));
             }

@@ -63,7 +63,7 @@ pub enum BrokerEvent {
 }
 
 /// The broker.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Broker {
     config: BrokerConfig,
     connections: HashMap<ConnId, Connection>,
@@ -76,6 +76,8 @@ pub struct Broker {
     next_assigned_id: u32,
     /// Deliveries routed so far (the "loses a message in 250" fault counts them).
     routed: u64,
+    /// Per shared subscription (`$share/{name}/{filter}`), whose turn the next message is.
+    share_turns: BTreeMap<String, usize>,
 }
 
 impl Broker {
@@ -92,6 +94,7 @@ impl Broker {
             events: VecDeque::new(),
             next_assigned_id: 0,
             routed: 0,
+            share_turns: BTreeMap::new(),
         }
     }
 

@@ -182,6 +182,36 @@ texts! {
     FreePlay: "Free play", "自由练习";
     PickALesson: "Pick a lesson above to watch it step by step, or break the network below and publish.",
         "在上方选择一门课程逐步观看，或在下方破坏网络后发布消息。";
+    OnlyV5: "MQTT 5.0 only", "仅限 MQTT 5.0";
+    LinkUnknownLesson: "No lesson is called \"{0}\"; pick one from the list.",
+        "没有名为“{0}”的课程；请从列表中选择。";
+    LinkBadQuiz: "quiz={0} means nothing: use quiz=1 to ask before each step.",
+        "quiz={0} 没有意义：使用 quiz=1 在每一步之前提问。";
+
+    // "What happens next?"
+    QuizMode: "Ask \"What happens next?\" before each step", "每一步之前先问：“接下来会发生什么？”";
+    QuizLink: "Link to this lesson as a quiz", "本课测验链接";
+    QuizTitle: "What happens next?", "接下来会发生什么？";
+    QuizBeforeStep: "Before step {0} of {1}", "第 {0} 步之前（共 {1} 步）";
+    QuizWhichPacket: "Which packet comes next?", "接下来是哪个报文？";
+    QuizWhoSends: "Who sends it, to whom?", "由谁发给谁？";
+    QuizDup: "Is its DUP flag set?", "它的 DUP 标志是否置位？";
+    QuizPacketId: "Which packet id does it carry?", "它带哪个报文标识符？";
+    QuizDelivered: "Does an application receive the message in this step?",
+        "这一步中有应用程序收到消息吗？";
+    QuizNoPacket: "Nothing is sent", "不发送任何报文";
+    QuizNoPacketId: "No packet id", "没有报文标识符";
+    QuizClientSends: "{0} → broker", "{0} → 代理";
+    QuizBrokerSends: "broker → {0}", "代理 → {0}";
+    Yes: "Yes", "是";
+    No: "No", "否";
+    QuizAnswer: "Answer", "作答";
+    QuizRight: "✓ Right", "✓ 正确";
+    QuizWrong: "✗ The trace shows: {0}", "✗ 报文记录显示：{0}";
+    QuizRunStep: "Run the step", "运行这一步";
+    QuizScore: "Score: {0} of {1}", "得分：{1} 题中答对 {0} 题";
+    QuizLastTime: "Last attempt: {0} of {1}", "上次：{1} 题中答对 {0} 题";
+    QuizBest: "Best complete attempt: {0} of {1}", "最佳完整成绩：{1} 题中答对 {0} 题";
 
     // The fault panel.
     FreePlayTitle: "Free play: break the network yourself", "自由练习：亲手破坏网络";

@@ -23,7 +23,7 @@ use crate::trace::{
 #[error("the simulation did not settle within {0} steps")]
 pub struct Livelock(pub usize);
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SimClient {
     session: Session,
     conn: Option<ConnId>,
@@ -37,7 +37,7 @@ struct SimClient {
 }
 
 /// The simulated broker, clients and links.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct World {
     now: u64,
     broker: Broker,
