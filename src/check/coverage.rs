@@ -257,3 +257,87 @@ pub fn markdown(coverage: &[VersionCoverage]) -> String {
     }
     out
 }
+
+/// What the coverage table shows: a version ("3.1.1", "5.0" or all), a status (or all), and text
+/// to look for in the id, section, statement, reason or check ids (any case).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct CoverageFilter {
+    /// Only this version.
+    pub version: Option<String>,
+    /// Only this status.
+    pub status: Option<StatementStatus>,
+    /// Only statements containing this text.
+    pub search: String,
+}
+
+impl CoverageFilter {
+    /// The statements to show, each with its version, in the report's order.
+    pub fn apply<'a>(
+        &self,
+        coverage: &'a [VersionCoverage],
+    ) -> Vec<(&'a str, &'a StatementCoverage)> {
+        let needle = self.search.trim().to_lowercase();
+        coverage
+            .iter()
+            .filter(|version| self.version.as_ref().is_none_or(|v| *v == version.version))
+            .flat_map(|version| {
+                version
+                    .statements
+                    .iter()
+                    .map(move |statement| (version.version.as_str(), statement))
+            })
+            .filter(|(_, statement)| self.status.is_none_or(|status| status == statement.status))
+            .filter(|(_, statement)| {
+                needle.is_empty()
+                    || [&statement.id, &statement.section, &statement.text]
+                        .into_iter()
+                        .chain(statement.reason.as_ref())
+                        .chain(&statement.checks)
+                        .any(|field| field.to_lowercase().contains(&needle))
+            })
+            .collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::broker::BrokerConfig;
+    use crate::check::{run_simulated, RunSettings};
+
+    #[test]
+    fn the_table_filters_by_version_status_and_text() {
+        let report = run_simulated(&RunSettings::new("filter"), &BrokerConfig::default());
+        let all = CoverageFilter::default().apply(&report.coverage);
+        assert_eq!(
+            all.len(),
+            report.coverage.iter().map(|v| v.total).sum::<usize>()
+        );
+        let v5_untestable = CoverageFilter {
+            version: Some("5.0".into()),
+            status: Some(StatementStatus::NotTestable),
+            search: String::new(),
+        }
+        .apply(&report.coverage);
+        assert_eq!(v5_untestable.len(), report.coverage[1].not_testable);
+        assert!(v5_untestable.iter().all(|(version, _)| *version == "5.0"));
+        // Text matches any case, in the statement, its reason or the checks exercising it.
+        let search = |text: &str| {
+            CoverageFilter {
+                search: text.into(),
+                ..CoverageFilter::default()
+            }
+            .apply(&report.coverage)
+        };
+        let pingresp = search("  pingresp ");
+        assert_eq!(pingresp.len(), 2, "{pingresp:?}");
+        assert!(pingresp.iter().all(|(_, s)| s.id == "MQTT-3.12.4-1"));
+        assert!(search("TRANSIENT ERROR")
+            .iter()
+            .any(|(_, s)| s.id == "MQTT-4.8.0-2"));
+        assert!(search("ws-subprotocol")
+            .iter()
+            .any(|(_, s)| s.id == "MQTT-6.0.0-4"));
+        assert!(search("no such words anywhere").is_empty());
+    }
+}

@@ -21,7 +21,7 @@ mod statements;
 pub use catalogue::{CheckDef, CHECKS, VERSION_CHECK};
 pub use check_clients::{CheckClients, Wait};
 pub use context::{Ctx, Mark};
-pub use coverage::{StatementCoverage, StatementStatus, VersionCoverage};
+pub use coverage::{CoverageFilter, StatementCoverage, StatementStatus, VersionCoverage};
 pub use declared::Declared;
 pub use outcome::{Outcome, Verdict};
 pub use report::{CheckResult, Report, Summary, VersionDeclared};
