@@ -803,3 +803,122 @@ fn the_readme_lists_every_check_with_its_rule_and_proving_fault() {
         "README.md's check table is out of date; it should read:\n\n{table}"
     );
 }
+
+/// The MUST statements binding the server, per version, as the coverage counts them.
+fn server_statements(version: qoscope::codec::ProtocolVersion) -> usize {
+    qoscope::check::statements(version)
+        .iter()
+        .filter(|statement| statement.binds_server())
+        .count()
+}
+
+#[test]
+fn every_report_ends_with_the_spec_coverage_of_each_version() {
+    use qoscope::check::StatementStatus;
+    use qoscope::codec::ProtocolVersion;
+
+    let report = run_simulated(&settings(), &BrokerConfig::default());
+    assert_eq!(report.coverage.len(), 2);
+    for (coverage, version) in report
+        .coverage
+        .iter()
+        .zip([ProtocolVersion::V311, ProtocolVersion::V5])
+    {
+        let context = format!("MQTT {}", coverage.version);
+        assert_eq!(coverage.total, server_statements(version), "{context}");
+        assert_eq!(coverage.statements.len(), coverage.total, "{context}");
+        assert_eq!(
+            coverage.exercised
+                + coverage.not_exercised
+                + coverage.not_testable
+                + coverage.not_covered,
+            coverage.total,
+            "{context}"
+        );
+        assert_eq!(coverage.failed, 0, "{context}");
+        assert!(coverage.passed >= 20, "{context}: {}", coverage.passed);
+        assert!(coverage.not_testable >= 6, "{context}");
+        // The WebSocket checks are skipped on the simulated broker: their statements are covered
+        // by the suite but not exercised by this run.
+        let subprotocol = coverage
+            .statements
+            .iter()
+            .find(|statement| statement.id == "MQTT-6.0.0-4")
+            .unwrap();
+        assert_eq!(
+            subprotocol.status,
+            StatementStatus::NotExercised,
+            "{context}"
+        );
+        assert_eq!(subprotocol.checks, ["ws-subprotocol"], "{context}");
+        let ping = coverage
+            .statements
+            .iter()
+            .find(|statement| statement.id == "MQTT-3.12.4-1")
+            .unwrap();
+        assert_eq!(ping.status, StatementStatus::Passed, "{context}");
+        // Statements that bind only the client are not counted.
+        assert!(coverage.statements.iter().all(|s| s.id != "MQTT-3.1.0-1"));
+    }
+    let transport = report.coverage[1]
+        .statements
+        .iter()
+        .find(|statement| statement.id == "MQTT-4.2-1")
+        .unwrap();
+    assert_eq!(transport.status, StatementStatus::NotTestable);
+    assert!(transport.reason.as_deref().unwrap().contains("listener"));
+
+    let json: serde_json::Value = serde_json::from_str(&report.to_json()).unwrap();
+    assert_eq!(json["coverage"][0]["version"], "3.1.1");
+    assert_eq!(json["coverage"][1]["total"], report.coverage[1].total);
+    assert_eq!(
+        json["coverage"][1]["statements"].as_array().unwrap().len(),
+        report.coverage[1].total
+    );
+    let markdown = report.to_markdown();
+    let section = markdown.split("## Spec coverage").nth(1).unwrap();
+    assert!(section.contains(&format!(
+        "| 5.0 | {} | {} | {} | 0 |",
+        report.coverage[1].total, report.coverage[1].exercised, report.coverage[1].passed
+    )));
+    assert!(section
+        .contains("- not testable: [MQTT-4.8.0-2] needs the server to meet a transient error"));
+    let junit = report.to_junit();
+    assert_eq!(junit.matches("<testcase ").count(), report.results.len());
+    assert!(junit.contains(&format!(
+        "<property name=\"coverage.3.1.1.statements\" value=\"{}\"/>",
+        report.coverage[0].total
+    )));
+    // Properties come first in a suite, the suite's system-out last.
+    assert!(junit.find("<properties>").unwrap() < junit.find("<testcase ").unwrap());
+    assert!(junit.trim_end().ends_with("</system-out>\n</testsuite>"));
+}
+
+#[test]
+fn a_failing_check_fails_the_statements_it_exercises_and_names_itself() {
+    use qoscope::check::StatementStatus;
+
+    let report = run_simulated(&settings(), &config_for(BrokerFault::IgnoresPingReq));
+    for coverage in &report.coverage {
+        let ping = coverage
+            .statements
+            .iter()
+            .find(|statement| statement.id == "MQTT-3.12.4-1")
+            .unwrap();
+        assert_eq!(
+            ping.status,
+            StatementStatus::Failed,
+            "MQTT {}",
+            coverage.version
+        );
+        assert_eq!(ping.failed_by, ["ping"]);
+        assert_eq!(coverage.failed, 1, "MQTT {}", coverage.version);
+    }
+    let markdown = report.to_markdown();
+    assert!(
+        markdown.contains("- failed: [MQTT-3.12.4-1] The Server MUST send a PINGRESP packet in response to a PINGREQ packet. (failed by ping)"),
+        "{markdown}"
+    );
+    let junit = report.to_junit();
+    assert!(junit.contains("<property name=\"coverage.5.0.failed\" value=\"1\"/>"));
+}

@@ -100,6 +100,13 @@ try {
     for (const { version, declares } of run.report.declared) {
       console.log(`MQTT ${version}: ${declares.length ? declares.join('; ') : 'declares no limits'}`);
     }
+    // Spec coverage: of the MUST statements binding the server, what this run exercised.
+    for (const c of run.report.coverage) {
+      console.log(`MQTT ${c.version} spec coverage: ${c.total} server MUST statements; ${c.exercised} exercised (${c.passed} passed, ${c.failed} failed); ${c.not_exercised} not exercised; ${c.not_testable} not testable from a client; ${c.not_covered} not covered yet`);
+      for (const s of c.statements.filter((s) => s.status === 'failed')) {
+        console.log(`  failed: [${s.id}] ${s.text} (failed by ${s.failed_by.join(', ')})`);
+      }
+    }
     console.log(`${run.report.target}: ${summary.pass} pass, ${summary.fail} fail, ${summary.warn} warn, ${summary.skipped} skipped (topics under ${run.report.topic_root}/)`);
     exitCode = summary.fail > 0 ? 1 : 0;
   }

@@ -7,6 +7,7 @@ use std::pin::Pin;
 use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, CheckRun};
 use super::context::Ctx;
 use super::outcome::Outcome;
+use crate::codec::ProtocolVersion;
 
 /// A running check.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
@@ -32,6 +33,13 @@ pub struct CheckDef {
     pub arg: u16,
     /// Runs it.
     pub run: for<'a> fn(&'a mut Ctx, u16) -> CheckFuture<'a>,
+}
+
+impl CheckDef {
+    /// The normative statements it exercises in `version`: the ones its rule cites.
+    pub fn statements(&self, version: ProtocolVersion) -> Vec<String> {
+        super::statements::cited(self.rule, version)
+    }
 }
 
 impl std::fmt::Debug for CheckDef {

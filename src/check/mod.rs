@@ -11,18 +11,22 @@ mod catalogue;
 mod check_clients;
 mod checks;
 mod context;
+mod coverage;
 mod declared;
 mod outcome;
 mod report;
 mod simulated;
+mod statements;
 
 pub use catalogue::{CheckDef, CHECKS, VERSION_CHECK};
 pub use check_clients::{CheckClients, Wait};
 pub use context::{Ctx, Mark};
+pub use coverage::{CoverageFilter, StatementCoverage, StatementStatus, VersionCoverage};
 pub use declared::Declared;
 pub use outcome::{Outcome, Verdict};
 pub use report::{CheckResult, Report, Summary, VersionDeclared};
 pub use simulated::simulated_world;
+pub use statements::{statements, Binds, Statement};
 
 use crate::broker::BrokerConfig;
 use crate::codec::ProtocolVersion;

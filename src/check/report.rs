@@ -4,6 +4,7 @@ use serde::{Deserialize, Serialize};
 
 use super::catalogue::CheckDef;
 use super::context::Ctx;
+use super::coverage::{self, VersionCoverage};
 use super::declared::Declared;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
@@ -163,6 +164,9 @@ pub struct Report {
     pub summary: Summary,
     /// Every result, in run order.
     pub results: Vec<CheckResult>,
+    /// Spec coverage per version: the server's MUST statements the run exercised, and the rest.
+    #[serde(default)]
+    pub coverage: Vec<VersionCoverage>,
 }
 
 impl Report {
@@ -195,6 +199,7 @@ impl Report {
                 })
                 .collect(),
             summary,
+            coverage: coverage::coverage(&results, &settings.versions),
             results,
         }
     }
@@ -205,8 +210,8 @@ impl Report {
             .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
     }
 
-    /// As a Markdown document: a summary table, then each check that did not pass with its
-    /// transcript.
+    /// As a Markdown document: a summary table, each check that did not pass with its
+    /// transcript, and the spec coverage.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "# Broker check: {}\n\nRun {} (topics under `{}/`): {} pass, {} fail, {} warn, {} skipped.\n\n",
@@ -260,11 +265,13 @@ impl Report {
                 ));
             }
         }
+        out.push_str(&coverage::markdown(&self.coverage));
         out
     }
 
     /// As JUnit XML: one test case per check; fail is a failure, skipped is skipped, warn passes
-    /// with its text in system-out.
+    /// with its text in system-out. The spec coverage figures are the suite's properties, and
+    /// the whole coverage its system-out.
     pub fn to_junit(&self) -> String {
         let mut out = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"qoscope broker check: {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
@@ -273,6 +280,7 @@ impl Report {
             self.summary.fail,
             self.summary.skipped
         );
+        out.push_str(&junit_properties(&self.coverage));
         for result in &self.results {
             out.push_str(&format!(
                 "  <testcase classname=\"mqtt-{}\" name=\"{}: {}\" time=\"{:.3}\">\n",
@@ -303,9 +311,42 @@ impl Report {
                 xml(&result.transcript.join("\n"))
             ));
         }
+        if !self.coverage.is_empty() {
+            out.push_str(&format!(
+                "  <system-out>{}</system-out>\n",
+                xml(coverage::markdown(&self.coverage).trim())
+            ));
+        }
         out.push_str("</testsuite>\n");
         out
     }
+}
+
+/// The coverage figures as JUnit properties (`coverage.5.0.failed` = 1), which CI servers show
+/// with the suite.
+fn junit_properties(coverage: &[VersionCoverage]) -> String {
+    if coverage.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("  <properties>\n");
+    for version in coverage {
+        for (name, value) in [
+            ("statements", version.total),
+            ("exercised", version.exercised),
+            ("passed", version.passed),
+            ("failed", version.failed),
+            ("not-exercised", version.not_exercised),
+            ("not-testable", version.not_testable),
+            ("not-covered", version.not_covered),
+        ] {
+            out.push_str(&format!(
+                "    <property name=\"coverage.{}.{name}\" value=\"{value}\"/>\n",
+                xml(&version.version)
+            ));
+        }
+    }
+    out.push_str("  </properties>\n");
+    out
 }
 
 fn markdown_cell(text: &str) -> String {

@@ -341,6 +341,30 @@ texts! {
     Accepted: "Accepted: ", "已接受：";
     Refused: "Refused: ", "被拒绝：";
 
+    // Spec coverage, after a broker check run.
+    SpecCoverage: "Spec coverage", "规范覆盖";
+    CoverageIntro: "The MUST statements that bind the server, from the numbered normative statements of each specification (statements stay in English, as in the specification).",
+        "各规范中约束服务端的 MUST 编号规范声明（声明保留英文原文，与规范一致）。";
+    CoverageFigures: "MQTT {0}: {1} statements; {2} exercised ({3} passed, {4} failed); {5} not exercised; {6} not testable from a client; {7} not covered yet",
+        "MQTT {0}：共 {1} 条声明；本次检测覆盖 {2} 条（{3} 条通过，{4} 条失败）；{5} 条未运行；{6} 条无法由客户端检测；{7} 条尚未覆盖";
+    CoverageVersion: "Version", "版本";
+    AllVersions: "All versions", "全部版本";
+    AllStatuses: "All statuses", "全部状态";
+    SearchStatements: "Search", "搜索";
+    SearchStatementsPlaceholder: "id, words or check", "编号、文字或检测项";
+    StatementsShown: "{0} of {1} statements shown", "显示 {0} / {1} 条声明";
+    StatementId: "Statement", "声明";
+    Section: "Section", "章节";
+    StatementText: "Text", "内容";
+    Status: "Status", "状态";
+    StatusPassed: "passed", "通过";
+    StatusFailed: "failed", "失败";
+    StatusNotExercised: "not exercised", "未运行";
+    StatusNotTestable: "not testable", "无法检测";
+    StatusNotCovered: "not covered yet", "尚未覆盖";
+    FailedBy: "failed by {0}", "失败的检测：{0}";
+    ExercisedBy: "checks: {0}", "检测项：{0}";
+
     // Check a broker.
     UnencryptedCredentials: "The username and password will cross the network unencrypted (ws://) to {0}. Use wss:// unless this network is yours.",
         "用户名和密码将以未加密方式（ws://）经网络发送到 {0}。除非这是你自己的网络，否则请使用 wss://。";

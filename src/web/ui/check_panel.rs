@@ -333,6 +333,7 @@ pub fn check_panel() -> Html {
                     <ResultRow result={result.clone()} open={open.as_deref() == Some(result.key().as_str())} on_toggle={on_toggle.clone()} />
                 }) }
             </ol>
+            { report.as_ref().map(|report| html! { <super::coverage_table::CoverageTable report={report.clone()} /> }).unwrap_or_default() }
         </section>
     }
 }

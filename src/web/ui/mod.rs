@@ -6,6 +6,7 @@ mod broker_switch;
 mod check_panel;
 mod client_card;
 mod client_list;
+mod coverage_table;
 mod download;
 mod effective_qos;
 mod export_bar;
