@@ -1015,10 +1015,6 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         ],
     ),
     (
-        "accepts Subscription Identifiers from clients",
-        &["v5-subscription-id-on-publish@5.0"],
-    ),
-    (
         "accepts a Will above Maximum QoS",
         &["v5-will-above-maximum-qos@5.0"],
     ),

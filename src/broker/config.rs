@@ -219,8 +219,6 @@ faults! {
     ExceedsOwnReceiveMaximum = "takes more than its Receive Maximum",
     /// Takes packets over its declared Maximum Packet Size (breaks v5 §3.2.2.3.6).
     AcceptsOversizePackets = "accepts packets over its Maximum Packet Size",
-    /// Takes a Subscription Identifier on a client's PUBLISH (breaks [v5 MQTT-3.3.4-6]).
-    AcceptsSubscriptionIdFromClient = "accepts Subscription Identifiers from clients",
     /// Accepts a Will QoS above its Maximum QoS (breaks [v5 MQTT-3.2.2-12]).
     AcceptsWillAboveMaximumQos = "accepts a Will above Maximum QoS",
     /// Stops serving anyone after it closed a connection for bad input, as a broker that

@@ -271,13 +271,6 @@ impl Broker {
             return;
         };
         let version = connection.version;
-        if self
-            .config
-            .faults
-            .has(BrokerFault::AcceptsSubscriptionIdFromClient)
-        {
-            publish.properties.subscription_identifiers.clear();
-        }
         if !publish.properties.subscription_identifiers.is_empty() {
             let message =
                 "a Subscription Identifier on a client's PUBLISH [v5 MQTT-3.3.4-6]".to_owned();

@@ -708,8 +708,8 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     negative!(
         "remaining-length-long",
-        "A Remaining Length longer than the packet (PINGREQ with a body) closes the connection",
-        "v3 §3.12, v5 §3.12 (no body); [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]",
+        "A Remaining Length longer than the packet's fields closes the connection",
+        "v3 §2.2.3, v5 §2.1.4; [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]",
         Versions::Both,
         [],
         2,
@@ -1005,8 +1005,8 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     negative!(
         "v5-subscription-id-on-publish",
-        "A Subscription Identifier on a client's PUBLISH closes the connection",
-        "[v5 MQTT-3.3.4-6]",
+        "A Subscription Identifier on a client's PUBLISH: closed, or taken with a warning",
+        "[v5 MQTT-3.3.4-6] (binds the client)",
         Versions::V5Only,
         [Tag::V5],
         0,

@@ -5,6 +5,7 @@
 use super::{expect_close_first, header_len, Expected};
 use crate::check::checks::CheckRun;
 use crate::check::context::{Ctx, Mark};
+use crate::check::outcome::Verdict;
 use crate::codec::{Connect, Packet, ProtocolVersion, QoS, ReasonCode};
 use crate::trace::Direction;
 
@@ -80,12 +81,14 @@ pub async fn protocol_level(ctx: &mut Ctx) -> CheckRun {
             codes: vec![ReasonCode::UnsupportedProtocolVersion],
             code_required: true,
             version,
+            if_taken: Verdict::Fail,
         },
         ProtocolVersion::V5 => Expected {
             text: "the broker closes the connection, after CONNACK 0x84 (or 3.1.1's 0x01) or without one".into(),
             codes: vec![ReasonCode::UnsupportedProtocolVersion],
             code_required: false,
             version,
+            if_taken: Verdict::Fail,
         },
     };
     Ok(expect_close_first(ctx, first, expected).await)
@@ -140,6 +143,7 @@ pub async fn empty_client_id_without_clean_session(ctx: &mut Ctx) -> CheckRun {
         codes: vec![ReasonCode::ClientIdentifierNotValid],
         code_required: true,
         version,
+        if_taken: Verdict::Fail,
     };
     Ok(expect_close_first(ctx, first, expected).await)
 }

@@ -170,7 +170,7 @@ pub async fn dup_on_qos_0(ctx: &mut Ctx) -> CheckRun {
 }
 
 /// A Remaining Length that is malformed (`shape` 0: five bytes), shorter than the packet's
-/// fields (1), or longer (2).
+/// fields (1), or longer than them (2).
 pub async fn remaining_length(ctx: &mut Ctx, shape: u8) -> CheckRun {
     let bytes = match shape {
         // PINGREQ with a Remaining Length of 0 written in five bytes.
@@ -184,8 +184,14 @@ pub async fn remaining_length(ctx: &mut Ctx, shape: u8) -> CheckRun {
             bytes[1] = 3;
             bytes
         }
-        // PINGREQ, which has no body, with one byte of it.
-        _ => vec![0xC0, 0x01, 0x00],
+        // A SUBSCRIBE whose Remaining Length covers one byte after its last subscription:
+        // too short for another topic filter's length.
+        _ => {
+            let mut bytes = encoded(ctx, &subscribe(ctx, "long"));
+            bytes[1] += 1;
+            bytes.push(0);
+            bytes
+        }
     };
     let expected = Expected::malformed(ctx);
     Ok(expect_close(ctx, &bytes, expected).await)

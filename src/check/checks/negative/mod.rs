@@ -49,6 +49,9 @@ pub struct Expected {
     pub code_required: bool,
     /// The version the codes are named in (3.1.1's CONNACK return codes are not 5.0's).
     pub version: ProtocolVersion,
+    /// The verdict for a broker that takes the packet: fail, unless the rule binds only the
+    /// client and the spec asks nothing of the server that receives it (then warn).
+    pub if_taken: Verdict,
 }
 
 impl Expected {
@@ -60,6 +63,7 @@ impl Expected {
                 codes: Vec::new(),
                 code_required: false,
                 version: ProtocolVersion::V311,
+                if_taken: Verdict::Fail,
             };
         }
         Expected {
@@ -70,6 +74,7 @@ impl Expected {
             codes: v5_codes.to_vec(),
             code_required: false,
             version: ProtocolVersion::V5,
+            if_taken: Verdict::Fail,
         }
     }
 
@@ -175,7 +180,8 @@ pub fn judge(reaction: Reaction, expected: &Expected) -> Outcome {
                 names(expected.version, &expected.codes)
             ),
         ),
-        Reaction::Took(seen) | Reaction::Answered(seen) => Outcome::new(Verdict::Fail, text, seen),
+        Reaction::Took(seen) => Outcome::new(expected.if_taken, text, seen),
+        Reaction::Answered(seen) => Outcome::new(Verdict::Fail, text, seen),
     }
 }
 
