@@ -11,7 +11,9 @@
 use std::collections::BTreeSet;
 
 use qoscope::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
-use qoscope::check::{run_simulated, Report, RunSettings, Verdict, CHECKS};
+use qoscope::check::{
+    run_simulated, NegativeTests, Report, RunSettings, Tag, Verdict, Versions, CHECKS,
+};
 
 fn settings() -> RunSettings {
     RunSettings::new("sim001")
@@ -58,6 +60,8 @@ const DEFAULT_SKIPS: &[&str] = &[
     "v5-server-keep-alive@5.0",
     "v5-maximum-qos-enforced@5.0",
     "v5-retain-unavailable-enforced@5.0",
+    "v5-packet-too-large@5.0",
+    "v5-will-above-maximum-qos@5.0",
 ];
 
 #[test]
@@ -176,8 +180,12 @@ fn a_3_1_1_only_broker_is_told_apart_quickly_and_no_5_0_check_fails() {
 /// The profile a fault needs to show (it breaks the enforcement of a declared limit).
 fn config_for(fault: BrokerFault) -> BrokerConfig {
     let mut config = match fault {
-        BrokerFault::AcceptsAboveMaximumQos => {
+        BrokerFault::AcceptsAboveMaximumQos | BrokerFault::AcceptsWillAboveMaximumQos => {
             BrokerProfile::find("Maximum QoS 1").unwrap().config()
+        }
+        // Shown with a declared Maximum Packet Size, so that v5-packet-too-large runs.
+        BrokerFault::AcceptsOversizePackets => {
+            BrokerProfile::find("small limits").unwrap().config()
         }
         BrokerFault::AcceptsRetainWhenUnavailable => {
             BrokerProfile::find("Retain Available 0").unwrap().config()
@@ -289,6 +297,31 @@ fn reports_export_every_result_and_the_declared_capabilities() {
         markdown.contains("| fail | A PUBACK for a QoS 2 delivery does not end the flow | 3.1.1 |")
     );
     assert!(markdown.contains("## fail: A PUBACK for a QoS 2 delivery does not end the flow (5.0)"));
+    // Failures come first, then the table of every result.
+    assert!(markdown.find("## fail:").unwrap() < markdown.find("## Every check").unwrap());
+
+    // The HTML report: one file, no script, no external asset, failures first with their
+    // diagram, and every string from the broker escaped.
+    let mut report = report;
+    let failed = report
+        .results
+        .iter_mut()
+        .find(|result| result.outcome.verdict == Verdict::Fail)
+        .unwrap();
+    failed.outcome.seen = "<script>alert(1)</script> & \"quotes\"".into();
+    let html = report.to_html();
+    assert!(html.starts_with("<!DOCTYPE html>"));
+    assert!(html.contains("default-src 'none'"));
+    assert!(
+        !html.contains("<script") && !html.contains("src=\"http") && !html.contains("href=\"http")
+    );
+    assert!(html.contains("&lt;script&gt;alert(1)&lt;/script&gt; &amp; &quot;quotes&quot;"));
+    let failures = html.find("<h2>Failures (2)</h2>").unwrap();
+    assert!(failures < html.find("<h2>Every check</h2>").unwrap());
+    assert!(
+        html[failures..].find("<svg").unwrap() < html[failures..].find("<h2>Every check").unwrap()
+    );
+    assert_eq!(html.matches("<section class=\"fail\"").count(), 2);
 }
 
 #[test]
@@ -305,7 +338,86 @@ fn a_run_states_its_plan_and_can_leave_out_heavy_checks() {
         ["version-supported", "ping", "version-supported", "ping"]
     );
     settings.versions = vec![qoscope::codec::ProtocolVersion::V311];
-    assert!(settings.plan().iter().all(|(check, _)| !check.v5_only));
+    assert!(settings
+        .plan()
+        .iter()
+        .all(|(check, _)| check.versions != Versions::V5Only));
+}
+
+#[test]
+fn checks_are_selected_by_id_and_tag_and_negative_tests_run_last() {
+    let mut settings = settings();
+    let plan = settings.plan();
+    let first_negative = plan
+        .iter()
+        .position(|(check, _)| check.has(Tag::Negative))
+        .unwrap();
+    assert!(plan[first_negative..]
+        .iter()
+        .all(|(check, _)| check.has(Tag::Negative)));
+    assert!(settings.announcement().contains("negative tests"));
+
+    settings.only = vec!["negative".into()];
+    settings.skip = vec!["v5".into(), "second-connect".into()];
+    let plan = settings.plan();
+    assert!(plan.iter().all(|(check, _)| check.id == "version-supported"
+        || (check.has(Tag::Negative) && !check.has(Tag::V5) && check.id != "second-connect")));
+    assert!(plan.iter().any(|(check, _)| check.id == "publish-qos-3"));
+    assert_eq!(settings.check_selection(), Ok(()));
+
+    settings.skip = vec!["no-such-check".into()];
+    let error = settings.check_selection().unwrap_err();
+    assert!(
+        error.contains("\"no-such-check\"") && error.contains("--list"),
+        "{error}"
+    );
+
+    // Against a broker elsewhere, negative tests run only when asked, and the plan says so.
+    for (target, asked, expected) in [
+        ("simulated", None, NegativeTests::Run),
+        ("ws://127.0.0.1:9001/mqtt", None, NegativeTests::Run),
+        (
+            "wss://broker.example.com/mqtt",
+            None,
+            NegativeTests::NotAsked,
+        ),
+        (
+            "wss://broker.example.com/mqtt",
+            Some(true),
+            NegativeTests::Run,
+        ),
+        ("ws://localhost:9001/mqtt", Some(false), NegativeTests::Off),
+    ] {
+        assert_eq!(
+            NegativeTests::for_target(target, asked),
+            expected,
+            "{target}"
+        );
+    }
+    let mut remote = RunSettings::new("sim001");
+    remote.negative = NegativeTests::NotAsked;
+    assert!(remote
+        .plan()
+        .iter()
+        .all(|(check, _)| !check.has(Tag::Negative)));
+    assert!(remote.announcement().contains("--negative"));
+
+    // Every check has its tags: v5-only ones carry `v5`, and the list shows them.
+    for check in CHECKS {
+        assert_eq!(
+            check.versions == Versions::V5Only,
+            check.has(Tag::V5),
+            "{}",
+            check.id
+        );
+    }
+    let listing = qoscope::check::listing();
+    assert_eq!(listing.lines().count(), CHECKS.len());
+    assert!(listing
+        .lines()
+        .any(|line| line.starts_with("v5-topic-alias-zero")
+            && line.contains("5.0")
+            && line.contains("negative,v5")));
 }
 
 /// Per profile: the checks skipped beyond the default's, and the default's skips that run.
@@ -367,6 +479,7 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "v5-message-expiry@5.0",
             "v5-no-local@5.0",
             "v5-no-subscribers@5.0",
+            "v5-receive-maximum-exceeded@5.0",
             "v5-receive-maximum@5.0",
             "v5-retain-as-published@5.0",
             "v5-retain-handling@5.0",
@@ -379,7 +492,10 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "will-on-abnormal-close@3.1.1",
             "will-on-abnormal-close@5.0",
         ],
-        &["v5-maximum-qos-enforced@5.0"],
+        &[
+            "v5-maximum-qos-enforced@5.0",
+            "v5-will-above-maximum-qos@5.0",
+        ],
     ),
     (
         "Maximum QoS 1",
@@ -410,8 +526,12 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "qos2-subscriber-cut-after-pubrec@5.0",
             "qos2-subscriber-cut-after-pubrel@3.1.1",
             "qos2-subscriber-cut-after-pubrel@5.0",
+            "v5-receive-maximum-exceeded@5.0",
         ],
-        &["v5-maximum-qos-enforced@5.0"],
+        &[
+            "v5-maximum-qos-enforced@5.0",
+            "v5-will-above-maximum-qos@5.0",
+        ],
     ),
     (
         "grants at most QoS 1",
@@ -476,7 +596,7 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "payload-256k@3.1.1",
             "payload-256k@5.0",
         ],
-        &[],
+        &["v5-packet-too-large@5.0"],
     ),
     (
         "refuses empty client ids",
@@ -542,6 +662,23 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         ],
     ),
     (
+        "delivers QoS 1 as QoS 0",
+        &[
+            "qos-1-sub-1@3.1.1",
+            "qos-1-sub-1@5.0",
+            "qos-1-sub-2@3.1.1",
+            "qos-1-sub-2@5.0",
+            "qos-2-sub-1@3.1.1",
+            "qos-2-sub-1@5.0",
+            "qos1-redelivery@3.1.1",
+            "qos1-redelivery@5.0",
+            "session-present@3.1.1",
+            "session-present@5.0",
+            "v5-message-expiry@5.0",
+            "v5-receive-maximum@5.0",
+        ],
+    ),
+    (
         "delivers QoS 2 as QoS 1",
         &[
             "overlapping-subscriptions@3.1.1",
@@ -590,6 +727,7 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos2-dup-resend@5.0",
             "qos2-publisher-cut-after-publish@3.1.1",
             "qos2-publisher-cut-after-publish@5.0",
+            "v5-receive-maximum-exceeded@5.0",
         ],
     ),
     (
@@ -629,7 +767,12 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ),
     (
         "no Will on an abnormal close",
-        &["will-on-abnormal-close@3.1.1", "will-on-abnormal-close@5.0"],
+        &[
+            "reserved-flags-disconnect@3.1.1",
+            "reserved-flags-disconnect@5.0",
+            "will-on-abnormal-close@3.1.1",
+            "will-on-abnormal-close@5.0",
+        ],
     ),
     (
         "keeps the Will after DISCONNECT",
@@ -730,20 +873,247 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         &["v5-retain-unavailable-enforced@5.0"],
     ),
     (
-        "delivers QoS 1 as QoS 0",
+        "ignores reserved flag bits and QoS 3",
         &[
-            "qos-1-sub-1@3.1.1",
-            "qos-1-sub-2@3.1.1",
-            "qos-2-sub-1@3.1.1",
-            "qos1-redelivery@3.1.1",
-            "session-present@3.1.1",
-            "qos-1-sub-1@5.0",
-            "qos-1-sub-2@5.0",
-            "qos-2-sub-1@5.0",
-            "qos1-redelivery@5.0",
-            "session-present@5.0",
-            "v5-receive-maximum@5.0",
-            "v5-message-expiry@5.0",
+            "connect-reserved-flag@3.1.1",
+            "connect-reserved-flag@5.0",
+            "publish-qos-3@3.1.1",
+            "publish-qos-3@5.0",
+            "reserved-flags-connect@3.1.1",
+            "reserved-flags-connect@5.0",
+            "reserved-flags-disconnect@3.1.1",
+            "reserved-flags-disconnect@5.0",
+            "reserved-flags-pingreq@3.1.1",
+            "reserved-flags-pingreq@5.0",
+            "reserved-flags-puback@3.1.1",
+            "reserved-flags-puback@5.0",
+            "reserved-flags-pubcomp@3.1.1",
+            "reserved-flags-pubcomp@5.0",
+            "reserved-flags-pubrec@3.1.1",
+            "reserved-flags-pubrec@5.0",
+            "reserved-flags-pubrel@3.1.1",
+            "reserved-flags-pubrel@5.0",
+            "reserved-flags-subscribe@3.1.1",
+            "reserved-flags-subscribe@5.0",
+            "reserved-flags-unsubscribe@3.1.1",
+            "reserved-flags-unsubscribe@5.0",
+            "will-qos-3@3.1.1",
+            "will-qos-3@5.0",
+        ],
+    ),
+    (
+        "forwards DUP to subscribers",
+        &["publish-dup-qos-0@3.1.1", "publish-dup-qos-0@5.0"],
+    ),
+    (
+        "ignores malformed Remaining Lengths",
+        &[
+            "remaining-length-five-bytes@3.1.1",
+            "remaining-length-five-bytes@5.0",
+            "remaining-length-long@3.1.1",
+            "remaining-length-long@5.0",
+            "remaining-length-short@3.1.1",
+            "remaining-length-short@5.0",
+        ],
+    ),
+    (
+        "accepts ill-formed UTF-8",
+        &[
+            "utf8-ill-formed-client-id@3.1.1",
+            "utf8-ill-formed-client-id@5.0",
+            "utf8-ill-formed-topic@3.1.1",
+            "utf8-ill-formed-topic@5.0",
+            "utf8-ill-formed-username@3.1.1",
+            "utf8-ill-formed-username@5.0",
+            "utf8-ill-formed-will-topic@3.1.1",
+            "utf8-ill-formed-will-topic@5.0",
+            "utf8-surrogate-client-id@3.1.1",
+            "utf8-surrogate-client-id@5.0",
+            "utf8-surrogate-topic@3.1.1",
+            "utf8-surrogate-topic@5.0",
+            "utf8-surrogate-username@3.1.1",
+            "utf8-surrogate-username@5.0",
+            "utf8-surrogate-will-topic@3.1.1",
+            "utf8-surrogate-will-topic@5.0",
+        ],
+    ),
+    (
+        "accepts U+0000 in strings",
+        &[
+            "utf8-null-client-id@3.1.1",
+            "utf8-null-client-id@5.0",
+            "utf8-null-topic@3.1.1",
+            "utf8-null-topic@5.0",
+            "utf8-null-username@3.1.1",
+            "utf8-null-username@5.0",
+            "utf8-null-will-topic@3.1.1",
+            "utf8-null-will-topic@5.0",
+        ],
+    ),
+    (
+        "accepts wildcards in topic names",
+        &["publish-topic-wildcard@3.1.1", "publish-topic-wildcard@5.0"],
+    ),
+    (
+        "accepts packet identifier 0",
+        &[
+            "packet-id-zero-publish@3.1.1",
+            "packet-id-zero-publish@5.0",
+            "packet-id-zero-subscribe@3.1.1",
+            "packet-id-zero-subscribe@5.0",
+            "packet-id-zero-unsubscribe@3.1.1",
+            "packet-id-zero-unsubscribe@5.0",
+        ],
+    ),
+    (
+        "ignores a second CONNECT",
+        &["second-connect@3.1.1", "second-connect@5.0"],
+    ),
+    (
+        "answers packets before CONNECT",
+        &["packet-before-connect@3.1.1", "packet-before-connect@5.0"],
+    ),
+    (
+        "accepts a wrong protocol name",
+        &["protocol-name@3.1.1", "protocol-name@5.0"],
+    ),
+    (
+        "ignores unknown protocol levels",
+        &["protocol-level@3.1.1", "protocol-level@5.0"],
+    ),
+    (
+        "accepts an empty client id with clean session 0",
+        &["empty-client-id-persistent@3.1.1"],
+    ),
+    (
+        "grants invalid topic filters",
+        &[
+            "filter-hash-in-level@3.1.1",
+            "filter-hash-in-level@5.0",
+            "filter-hash-not-last@3.1.1",
+            "filter-hash-not-last@5.0",
+            "filter-plus-in-level@3.1.1",
+            "filter-plus-in-level@5.0",
+        ],
+    ),
+    (
+        "accepts SUBSCRIBE and UNSUBSCRIBE without filters",
+        &[
+            "subscribe-empty@3.1.1",
+            "subscribe-empty@5.0",
+            "unsubscribe-empty@3.1.1",
+            "unsubscribe-empty@5.0",
+        ],
+    ),
+    (
+        "ignores properties not allowed in the packet",
+        &["v5-property-not-allowed@5.0"],
+    ),
+    ("accepts a property twice", &["v5-property-twice@5.0"]),
+    (
+        "accepts invalid topic aliases",
+        &[
+            "v5-topic-alias-above-maximum@5.0",
+            "v5-topic-alias-zero@5.0",
+        ],
+    ),
+    (
+        "takes more than its Receive Maximum",
+        &["v5-receive-maximum-exceeded@5.0"],
+    ),
+    (
+        "accepts packets over its Maximum Packet Size",
+        &[
+            "payload-1m@3.1.1",
+            "payload-256k@3.1.1",
+            "v5-packet-too-large@5.0",
+        ],
+    ),
+    (
+        "accepts a Will above Maximum QoS",
+        &["v5-will-above-maximum-qos@5.0"],
+    ),
+    (
+        "goes down after bad input",
+        &[
+            "connect-reserved-flag@3.1.1",
+            "connect-reserved-flag@5.0",
+            "packet-before-connect@3.1.1",
+            "packet-before-connect@5.0",
+            "packet-id-zero-publish@3.1.1",
+            "packet-id-zero-publish@5.0",
+            "packet-id-zero-subscribe@3.1.1",
+            "packet-id-zero-subscribe@5.0",
+            "packet-id-zero-unsubscribe@3.1.1",
+            "packet-id-zero-unsubscribe@5.0",
+            "protocol-name@3.1.1",
+            "protocol-name@5.0",
+            "publish-qos-3@3.1.1",
+            "publish-qos-3@5.0",
+            "publish-topic-wildcard@3.1.1",
+            "publish-topic-wildcard@5.0",
+            "remaining-length-five-bytes@3.1.1",
+            "remaining-length-five-bytes@5.0",
+            "remaining-length-long@3.1.1",
+            "remaining-length-long@5.0",
+            "remaining-length-short@3.1.1",
+            "remaining-length-short@5.0",
+            "reserved-flags-connect@3.1.1",
+            "reserved-flags-connect@5.0",
+            "reserved-flags-disconnect@3.1.1",
+            "reserved-flags-disconnect@5.0",
+            "reserved-flags-pingreq@3.1.1",
+            "reserved-flags-pingreq@5.0",
+            "reserved-flags-puback@3.1.1",
+            "reserved-flags-puback@5.0",
+            "reserved-flags-pubcomp@3.1.1",
+            "reserved-flags-pubcomp@5.0",
+            "reserved-flags-pubrec@3.1.1",
+            "reserved-flags-pubrec@5.0",
+            "reserved-flags-pubrel@3.1.1",
+            "reserved-flags-pubrel@5.0",
+            "reserved-flags-subscribe@3.1.1",
+            "reserved-flags-subscribe@5.0",
+            "reserved-flags-unsubscribe@3.1.1",
+            "reserved-flags-unsubscribe@5.0",
+            "second-connect@3.1.1",
+            "second-connect@5.0",
+            "subscribe-empty@3.1.1",
+            "subscribe-empty@5.0",
+            "unsubscribe-empty@3.1.1",
+            "unsubscribe-empty@5.0",
+            "utf8-ill-formed-client-id@3.1.1",
+            "utf8-ill-formed-client-id@5.0",
+            "utf8-ill-formed-topic@3.1.1",
+            "utf8-ill-formed-topic@5.0",
+            "utf8-ill-formed-username@3.1.1",
+            "utf8-ill-formed-username@5.0",
+            "utf8-ill-formed-will-topic@3.1.1",
+            "utf8-ill-formed-will-topic@5.0",
+            "utf8-null-client-id@3.1.1",
+            "utf8-null-client-id@5.0",
+            "utf8-null-topic@3.1.1",
+            "utf8-null-topic@5.0",
+            "utf8-null-username@3.1.1",
+            "utf8-null-username@5.0",
+            "utf8-null-will-topic@3.1.1",
+            "utf8-null-will-topic@5.0",
+            "utf8-surrogate-client-id@3.1.1",
+            "utf8-surrogate-client-id@5.0",
+            "utf8-surrogate-topic@3.1.1",
+            "utf8-surrogate-topic@5.0",
+            "utf8-surrogate-username@3.1.1",
+            "utf8-surrogate-username@5.0",
+            "utf8-surrogate-will-topic@3.1.1",
+            "utf8-surrogate-will-topic@5.0",
+            "v5-property-not-allowed@5.0",
+            "v5-property-twice@5.0",
+            "v5-receive-maximum-exceeded@5.0",
+            "v5-subscription-id-on-publish@5.0",
+            "v5-topic-alias-above-maximum@5.0",
+            "v5-topic-alias-zero@5.0",
+            "will-qos-3@3.1.1",
+            "will-qos-3@5.0",
         ],
     ),
 ];
@@ -782,7 +1152,11 @@ fn readme_table() -> String {
                 .collect::<Vec<_>>()
                 .join(", "),
         };
-        let version = if check.v5_only { " (5.0)" } else { "" };
+        let version = match check.versions {
+            Versions::Both => "",
+            Versions::V311Only => " (3.1.1)",
+            Versions::V5Only => " (5.0)",
+        };
         table.push_str(&format!(
             "| `{}`{version} | {} | {} | {proof} |\n",
             check.id,

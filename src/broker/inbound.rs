@@ -18,6 +18,9 @@ impl Broker {
         if connection.client_id.is_none() {
             match packet {
                 Packet::Connect(connect) => self.handle_connect(now, conn, *connect),
+                Packet::PingReq if self.config.faults.has(BrokerFault::ServesBeforeConnect) => {
+                    self.send(conn, &Packet::PingResp);
+                }
                 other => {
                     let message = format!("{} before CONNECT [MQTT-3.1.0-1]", other.packet_type());
                     self.violation(now, conn, ReasonCode::ProtocolError, message);
@@ -51,6 +54,7 @@ impl Broker {
                     with_will,
                 );
             }
+            Packet::Connect(_) if self.config.faults.has(BrokerFault::IgnoresSecondConnect) => {}
             Packet::Connect(_) => self.violation(
                 now,
                 conn,
@@ -108,7 +112,10 @@ impl Broker {
             return;
         }
         if client_id.is_empty() {
-            if version == ProtocolVersion::V311 && !connect.clean_start {
+            if version == ProtocolVersion::V311
+                && !connect.clean_start
+                && !faults.has(BrokerFault::AcceptsEmptyClientIdWithoutCleanSession)
+            {
                 // [v3 MQTT-3.1.3-8]: zero-length id with CleanSession 0 is refused with 0x02.
                 self.send(
                     conn,
@@ -146,7 +153,8 @@ impl Broker {
         }
         if let Some(will) = &connect.will {
             let v5 = version == ProtocolVersion::V5;
-            if v5 && self.config.maximum_qos.is_some_and(|max| will.qos > max) {
+            let above = self.config.maximum_qos.is_some_and(|max| will.qos > max);
+            if v5 && above && !faults.has(BrokerFault::AcceptsWillAboveMaximumQos) {
                 self.refuse(now, conn, ReasonCode::QoSNotSupported);
                 return;
             }
@@ -272,8 +280,14 @@ impl Broker {
             return;
         }
         let forgets_aliases = self.config.faults.has(BrokerFault::ForgetsTopicAliases);
+        let lax_aliases = self
+            .config
+            .faults
+            .has(BrokerFault::AcceptsInvalidTopicAliases);
         if let Some(alias) = publish.properties.topic_alias.take() {
-            if alias.get() > self.config.topic_alias_maximum {
+            if alias.get() > self.config.topic_alias_maximum && lax_aliases {
+                // The fault: an alias it never allowed is ignored, the topic used as it is.
+            } else if alias.get() > self.config.topic_alias_maximum {
                 let message = format!(
                     "Topic Alias {alias} above the maximum {} [v5 MQTT-3.3.2-9]",
                     self.config.topic_alias_maximum
@@ -389,6 +403,7 @@ impl Broker {
                 }
                 if version == ProtocolVersion::V5
                     && session.incoming_qos2.len() >= usize::from(self.config.receive_maximum)
+                    && !faults.has(BrokerFault::ExceedsOwnReceiveMaximum)
                 {
                     let message = format!(
                         "more than Receive Maximum ({}) QoS 2 messages in flight [v5 MQTT-3.3.4-9]",
@@ -536,10 +551,9 @@ impl Broker {
             let unavailable = shared && !shared_available;
             let wildcard = !wildcard_available && subscription.filter.contains(['+', '#']);
             // A `$share/` filter must name a group and a filter [v5 MQTT-4.8.2-1], [-2].
-            if crate::topic::validate_topic_filter(&subscription.filter).is_err()
-                || unavailable
-                || wildcard
-            {
+            let invalid = crate::topic::validate_topic_filter(&subscription.filter).is_err()
+                && !faults.has(BrokerFault::GrantsInvalidFilters);
+            if invalid || unavailable || wildcard {
                 reasons.push(match (version, unavailable, wildcard) {
                     (ProtocolVersion::V311, _, _) => ReasonCode::UnspecifiedError,
                     (ProtocolVersion::V5, true, _) => ReasonCode::SharedSubscriptionsNotSupported,

@@ -19,7 +19,24 @@ fn write(
     version: ProtocolVersion,
     packet: &Packet,
 ) {
-    let encoded = packet.encode(version, transmit.entry(conn).or_default());
+    let buffer = transmit.entry(conn).or_default();
+    // A QoS 0 PUBLISH with DUP exists only under the fault "forwards DUP to subscribers": the
+    // encoder refuses it, so it is written without and the flag set in its first byte.
+    if let Packet::Publish(publish) = packet {
+        if publish.dup && publish.qos() == QoS::AtMostOnce {
+            let start = buffer.len();
+            let mut clean = publish.clone();
+            clean.dup = false;
+            let encoded = Packet::Publish(clean).encode(version, buffer);
+            debug_assert!(
+                encoded.is_ok(),
+                "the broker built a packet it cannot encode"
+            );
+            buffer[start] |= 0b1000;
+            return;
+        }
+    }
+    let encoded = packet.encode(version, buffer);
     // Everything the broker sends is built from decoded, valid packets, so it encodes.
     debug_assert!(
         encoded.is_ok(),
@@ -157,6 +174,7 @@ impl Broker {
                 continue;
             }
             let mut copy = forwarded(publish, qos, retain);
+            copy.dup = publish.dup && faults.has(BrokerFault::PropagatesDup);
             if !faults.has(BrokerFault::DropsSubscriptionIdentifiers) {
                 copy.properties.subscription_identifiers = identifiers;
             }

@@ -125,7 +125,7 @@ fn version_coverage(results: &[CheckResult], version: ProtocolVersion) -> Versio
         .collect();
     let suite: Vec<(&str, Vec<String>)> = CHECKS
         .iter()
-        .filter(|check| !check.v5_only || version == ProtocolVersion::V5)
+        .filter(|check| check.versions.include(version))
         .map(|check| (check.id, check.statements(version)))
         .collect();
     let statements: Vec<StatementCoverage> = statements(version)

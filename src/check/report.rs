@@ -1,4 +1,4 @@
-//! A run's results, and its exports: JSON, Markdown and JUnit XML.
+//! A run's results, and its exports: JSON, Markdown and JUnit XML (HTML: `html_report`).
 
 use serde::{Deserialize, Serialize};
 
@@ -9,6 +9,7 @@ use super::declared::Declared;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
 use crate::codec::ProtocolVersion;
+use crate::diagram::escape as xml;
 use crate::trace::{ClientTag, Direction, PacketFate, TraceEvent};
 
 /// One check's result.
@@ -210,8 +211,9 @@ impl Report {
             .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
     }
 
-    /// As a Markdown document: a summary table, each check that did not pass with its
-    /// transcript, and the spec coverage.
+    /// As a Markdown document: what the broker declared, then each failure and each warning
+    /// with its rule, expectation and transcript, then every result in a table, and the spec
+    /// coverage.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "# Broker check: {}\n\nRun {} (topics under `{}/`): {} pass, {} fail, {} warn, {} skipped.\n\n",
@@ -234,11 +236,23 @@ impl Report {
                 markdown_cell(&declares)
             ));
         }
-        if !self.declared.is_empty() {
-            out.push('\n');
+        for verdict in [Verdict::Fail, Verdict::Warn] {
+            for result in self.results.iter().filter(|r| r.outcome.verdict == verdict) {
+                out.push_str(&format!(
+                    "\n## {}: {} ({})\n\nCheck `{}`. Rule: {}\n\nExpected: {}\n\nSeen: {}\n\n```\n{}\n```\n",
+                    verdict.as_str(),
+                    result.title,
+                    result.version,
+                    result.id,
+                    result.rule,
+                    result.outcome.expected,
+                    result.outcome.seen,
+                    result.transcript.join("\n")
+                ));
+            }
         }
         out.push_str(
-            "| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
+            "\n## Every check\n\n| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
         );
         for result in &self.results {
             out.push_str(&format!(
@@ -250,20 +264,6 @@ impl Report {
                 markdown_cell(&result.outcome.seen),
                 result.duration_ms
             ));
-        }
-        for result in &self.results {
-            if matches!(result.outcome.verdict, Verdict::Fail | Verdict::Warn) {
-                out.push_str(&format!(
-                    "\n## {}: {} ({})\n\nRule: {}\n\nExpected: {}\n\nSeen: {}\n\n```\n{}\n```\n",
-                    result.outcome.verdict.as_str(),
-                    result.title,
-                    result.version,
-                    result.rule,
-                    result.outcome.expected,
-                    result.outcome.seen,
-                    result.transcript.join("\n")
-                ));
-            }
         }
         out.push_str(&coverage::markdown(&self.coverage));
         out
@@ -351,20 +351,4 @@ fn junit_properties(coverage: &[VersionCoverage]) -> String {
 
 fn markdown_cell(text: &str) -> String {
     text.replace('|', "\\|").replace('\n', " ")
-}
-
-fn xml(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .fold(String::with_capacity(text.len()), |mut out, c| {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                c => out.push(c),
-            }
-            out
-        })
 }

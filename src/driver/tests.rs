@@ -396,7 +396,7 @@ fn the_timer_is_set_again_only_when_the_deadline_moves_earlier() {
 #[cfg(feature = "trace")]
 mod trace {
     use super::*;
-    use crate::codec::{Packet, PacketType};
+    use crate::codec::PacketType;
     use crate::trace::{Direction, PacketFate, TraceEvent};
     use crate::wire_faults::WireFaults;
 
@@ -496,7 +496,7 @@ mod trace {
         actions(&mut driver);
         connect(&mut driver, 0);
         publish(&mut driver, 100, QoS::AtMostOnce);
-        driver.inject(100, &Packet::PingReq);
+        driver.inject(100, &[0xC0, 0x00]);
         let injected = actions(&mut driver);
         let messages = sent(&injected);
         assert_eq!(messages.len(), 2);

@@ -386,6 +386,7 @@ texts! {
     TopicPrefixPlaceholder: "qoscope-check/<run id>", "qoscope-check/<运行 id>";
     TopicPrefixError: "topic prefix: {0}", "主题前缀：{0}";
     BurstsAndLargePayloads: " Bursts and large payloads", " 突发流量与大载荷";
+    NegativeTests: " Negative tests (malformed packets)", " 负向测试（畸形报文）";
     Running: "Running…", "运行中…";
     RunTheChecks: "Run the checks", "运行检测";
     CheckProgress: "{0} of {1} checks", "已完成 {0} / {1} 项检测";

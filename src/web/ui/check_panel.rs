@@ -13,7 +13,7 @@ use super::language_switch::use_lang;
 use super::sequence_diagram::SequenceDiagram;
 use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
 use crate::broker_url::BrokerUrl;
-use crate::check::{CheckResult, Report, RunSettings, Verdict};
+use crate::check::{CheckResult, NegativeTests, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout, mark_outcomes};
 use crate::i18n::{Lang, Text};
@@ -101,6 +101,9 @@ pub fn check_panel() -> Html {
     let password = use_state(String::new);
     let topic_root = use_state(String::new);
     let heavy = use_state(|| true);
+    // The negative tests' checkbox, once touched (until then the target decides: on for the
+    // simulated broker and loopback, off for anything else).
+    let negative = use_state(|| None::<bool>);
     let faults = use_state(BrokerFaults::default);
     // Which of the simulated broker's capability profiles (what a compliant broker may declare).
     let profile = use_state(|| 0_usize);
@@ -122,6 +125,12 @@ pub fn check_panel() -> Html {
             _ => vec![ProtocolVersion::V311, ProtocolVersion::V5],
         };
         settings.heavy = *heavy;
+        let target = if *simulated {
+            "simulated"
+        } else {
+            url.as_str()
+        };
+        settings.negative = NegativeTests::for_target(target, *negative);
         settings
     };
     let running = progress.is_some() && report.is_none();
@@ -298,6 +307,8 @@ pub fn check_panel() -> Html {
                         oninput={{ let topic_root = topic_root.clone(); Callback::from(move |event: InputEvent| topic_root.set(input_value(&event))) }} />
                     <label><input id="check-heavy" type="checkbox" checked={*heavy}
                         onchange={{ let heavy = heavy.clone(); Callback::from(move |event: Event| heavy.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ lang.text(Text::BurstsAndLargePayloads) }</label>
+                    <label><input id="check-negative" type="checkbox" checked={settings.negative == NegativeTests::Run}
+                        onchange={{ let negative = negative.clone(); Callback::from(move |event: Event| negative.set(Some(event.target_unchecked_into::<HtmlInputElement>().checked()))) }} />{ lang.text(Text::NegativeTests) }</label>
                     <button id="check-run" type="submit" disabled={running}>{ lang.text(if running { Text::Running } else { Text::RunTheChecks }) }</button>
                 </div>
                 <p class="muted" id="check-plan">{ settings.announcement() }</p>
