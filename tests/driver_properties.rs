@@ -6,7 +6,7 @@
 
 use proptest::prelude::*;
 use qoscope::codec::{ProtocolVersion, QoS};
-use qoscope::driver::{Action, ClientEvent, Driver, Reconnect, SUBPROTOCOL};
+use qoscope::driver::{ClientEvent, Driver, Effect, Reconnect, SUBPROTOCOL};
 use qoscope::session::{ConnectOptions, PublishRequest, Session};
 use qoscope::trace::{ClientTag, Direction, PacketFate, TraceEvent};
 
@@ -54,18 +54,18 @@ struct Transport {
 }
 
 impl Transport {
-    /// Carries out the driver's actions; asserts the invariants on each.
+    /// Carries out the driver's effects; asserts the invariants on each.
     fn carry_out(&mut self, driver: &mut Driver, now: u64) -> Result<(), TestCaseError> {
-        let actions: Vec<Action> = std::iter::from_fn(|| driver.poll_action()).collect();
-        let closes_now = actions.iter().any(|action| matches!(action, Action::Close));
-        for action in actions {
-            match action {
-                Action::Open => self.opening = true,
-                Action::Close => {
+        let effects: Vec<Effect> = std::iter::from_fn(|| driver.poll_effect()).collect();
+        let closes_now = effects.iter().any(|effect| matches!(effect, Effect::Close));
+        for effect in effects {
+            match effect {
+                Effect::Open => self.opening = true,
+                Effect::Close => {
                     self.open = false;
                     self.opening = false;
                 }
-                Action::Send(bytes) => {
+                Effect::Send(bytes) => {
                     prop_assert!(self.open, "sent on a connection that is not open");
                     // Only a close sends what waits for a save: the session ended the connection.
                     prop_assert!(
@@ -74,8 +74,8 @@ impl Transport {
                     );
                     self.sent.extend_from_slice(&bytes);
                 }
-                Action::Save(_) => self.saves += 1,
-                Action::Emit(ClientEvent::Trace(events)) => {
+                Effect::Save(_) => self.saves += 1,
+                Effect::Emit(ClientEvent::Trace(events)) => {
                     for event in events {
                         if let TraceEvent::Packet(record) = event {
                             if record.direction == Direction::Outgoing
@@ -86,10 +86,10 @@ impl Transport {
                         }
                     }
                 }
-                Action::ScheduleFlush(_)
-                | Action::SetTimer(_)
-                | Action::CancelTimer
-                | Action::Emit(_) => {}
+                Effect::ScheduleFlush(_)
+                | Effect::SetTimer(_)
+                | Effect::CancelTimer
+                | Effect::Emit(_) => {}
             }
         }
         // An open asked for is answered at once: the connection opens and CONNECT goes out.

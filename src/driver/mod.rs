@@ -4,12 +4,12 @@
 //! broker check.
 //!
 //! Fed what happened (opened, bytes, closed, timer fired, state saved, flush due) and the
-//! application's commands, it answers with [`Action`]s for a thin transport driver to carry out
+//! application's commands, it answers with [`Effect`]s for a thin transport driver to carry out
 //! in order: the browser's WebSocket in `web::ws_client`. Time is passed in and randomness comes
 //! from a seed, so every decision here is tested natively.
 
-mod action;
 mod close;
+mod effect;
 mod flush;
 mod outbox;
 mod packet_log;
@@ -20,8 +20,8 @@ mod wire;
 
 use std::collections::VecDeque;
 
-pub use action::{Action, ClientEvent};
 pub use close::{describe_close, CHECK_LISTENER};
+pub use effect::{ClientEvent, Effect};
 pub use flush::{FlushAt, FlushDecision, FlushPolicy};
 use outbox::{Chunk, Outbox};
 pub use reconnect::Reconnect;
@@ -68,11 +68,11 @@ pub struct Driver {
     wire: Wire,
     /// The deadline the timer is set for.
     armed: Option<u64>,
-    actions: VecDeque<Action>,
+    effects: VecDeque<Effect>,
 }
 
 impl Driver {
-    /// A driver for `session` that opens its first connection at once (the first action).
+    /// A driver for `session` that opens its first connection at once (the first effect).
     /// `seed` drives the reconnection jitter.
     pub fn new(session: Session, reconnect: Reconnect, seed: u64) -> Driver {
         let mut driver = Driver {
@@ -89,14 +89,14 @@ impl Driver {
             outbox: Outbox::default(),
             wire: Wire::default(),
             armed: None,
-            actions: VecDeque::new(),
+            effects: VecDeque::new(),
         };
         driver.open();
         driver
     }
 
     /// Keeps the session state across page loads: each flush saves the state first
-    /// ([`Action::Save`]) and its bytes leave once the save is complete
+    /// ([`Effect::Save`]) and its bytes leave once the save is complete
     /// ([`Driver::handle_saved`]), so a reload never finds a message on the wire that is not
     /// saved.
     ///
@@ -128,8 +128,8 @@ impl Driver {
     }
 
     /// The next thing to carry out.
-    pub fn poll_action(&mut self) -> Option<Action> {
-        self.actions.pop_front()
+    pub fn poll_effect(&mut self) -> Option<Effect> {
+        self.effects.pop_front()
     }
 
     // ---- the application's commands ------------------------------------------------------
@@ -152,7 +152,7 @@ impl Driver {
         self.emit_ready_trace();
         self.reconnect_at = None;
         self.armed = None;
-        self.actions.push_back(Action::CancelTimer);
+        self.effects.push_back(Effect::CancelTimer);
         self.close();
     }
 
@@ -180,7 +180,7 @@ impl Driver {
         let pending = self.outbox.take_pending();
         self.transmit(pending);
         let fate = if self.link == Link::Open {
-            self.actions.push_back(Action::Send(bytes.clone()));
+            self.effects.push_back(Effect::Send(bytes.clone()));
             PacketFate::Delivered
         } else {
             PacketFate::Dropped
@@ -295,7 +295,7 @@ impl Driver {
     pub fn handle_flush_due(&mut self, now: u64, buffered: u64) {
         self.drain(now);
         match self.flush.on_due(now, self.outbox.pending_len(), buffered) {
-            FlushDecision::Wait(at) => self.actions.push_back(Action::ScheduleFlush(at)),
+            FlushDecision::Wait(at) => self.effects.push_back(Effect::ScheduleFlush(at)),
             FlushDecision::Send => {
                 let pending = self.outbox.take_pending();
                 match &mut self.saves {
@@ -303,7 +303,7 @@ impl Driver {
                         *saves += 1;
                         self.outbox.hold(pending);
                         let state = self.session.state().to_bytes();
-                        self.actions.push_back(Action::Save(state));
+                        self.effects.push_back(Effect::Save(state));
                     }
                     _ => self.transmit(pending),
                 }
@@ -317,23 +317,23 @@ impl Driver {
     fn open(&mut self) {
         self.link = Link::Opening;
         self.reached_mqtt = false;
-        self.actions.push_back(Action::Open);
+        self.effects.push_back(Effect::Open);
     }
 
     fn close(&mut self) {
         if self.link != Link::Closed {
             self.link = Link::Closed;
-            self.actions.push_back(Action::Close);
+            self.effects.push_back(Effect::Close);
         }
     }
 
     fn emit(&mut self, event: ClientEvent) {
-        self.actions.push_back(Action::Emit(event));
+        self.effects.push_back(Effect::Emit(event));
     }
 
     fn request_flush(&mut self, now: u64) {
         if let Some(at) = self.flush.on_write(now) {
-            self.actions.push_back(Action::ScheduleFlush(at));
+            self.effects.push_back(Effect::ScheduleFlush(at));
         }
     }
 
@@ -442,8 +442,8 @@ impl Driver {
             return;
         }
         let outgoing = self.wire.outgoing(chunk.bytes);
-        self.actions
-            .extend(outgoing.messages.into_iter().map(Action::Send));
+        self.effects
+            .extend(outgoing.messages.into_iter().map(Effect::Send));
         self.outbox.settle(chunk.packets, &outgoing.dropped);
     }
 
@@ -471,12 +471,12 @@ impl Driver {
             Some(deadline) if self.armed.is_none_or(|armed| deadline < armed) => {
                 self.armed = Some(deadline);
                 let after = deadline.saturating_sub(now).min(u64::from(u32::MAX)) as u32;
-                self.actions.push_back(Action::SetTimer(after));
+                self.effects.push_back(Effect::SetTimer(after));
             }
             Some(_) => {}
             None => {
                 if self.armed.take().is_some() {
-                    self.actions.push_back(Action::CancelTimer);
+                    self.effects.push_back(Effect::CancelTimer);
                 }
             }
         }

@@ -1,4 +1,4 @@
-//! The driver's decisions, fed by hand: what a transport would report, and the actions it gets.
+//! The driver's decisions, fed by hand: what a transport would report, and the effects it gets.
 
 use super::*;
 use crate::codec::{FrameDecoder, ProtocolVersion, QoS};
@@ -24,39 +24,39 @@ fn session() -> Session {
     )
 }
 
-fn actions(driver: &mut Driver) -> Vec<Action> {
-    std::iter::from_fn(|| driver.poll_action()).collect()
+fn effects(driver: &mut Driver) -> Vec<Effect> {
+    std::iter::from_fn(|| driver.poll_effect()).collect()
 }
 
-/// What `pick` takes out of the actions that have it.
-fn picked<T>(actions: &[Action], pick: impl Fn(&Action) -> Option<T>) -> Vec<T> {
-    actions.iter().filter_map(pick).collect()
+/// What `pick` takes out of the effects that have it.
+fn picked<T>(effects: &[Effect], pick: impl Fn(&Effect) -> Option<T>) -> Vec<T> {
+    effects.iter().filter_map(pick).collect()
 }
 
-fn sent(actions: &[Action]) -> Vec<Vec<u8>> {
-    picked(actions, |action| match action {
-        Action::Send(bytes) => Some(bytes.clone()),
+fn sent(effects: &[Effect]) -> Vec<Vec<u8>> {
+    picked(effects, |effect| match effect {
+        Effect::Send(bytes) => Some(bytes.clone()),
         _ => None,
     })
 }
 
-fn flushes(actions: &[Action]) -> Vec<FlushAt> {
-    picked(actions, |action| match action {
-        Action::ScheduleFlush(at) => Some(*at),
+fn flushes(effects: &[Effect]) -> Vec<FlushAt> {
+    picked(effects, |effect| match effect {
+        Effect::ScheduleFlush(at) => Some(*at),
         _ => None,
     })
 }
 
-fn errors(actions: &[Action]) -> Vec<String> {
-    picked(actions, |action| match action {
-        Action::Emit(ClientEvent::Error(text)) => Some(text.clone()),
+fn errors(effects: &[Effect]) -> Vec<String> {
+    picked(effects, |effect| match effect {
+        Effect::Emit(ClientEvent::Error(text)) => Some(text.clone()),
         _ => None,
     })
 }
 
-fn reconnecting(actions: &[Action]) -> Vec<(u32, u32)> {
-    picked(actions, |action| match action {
-        Action::Emit(ClientEvent::Reconnecting { attempt, delay_ms }) => {
+fn reconnecting(effects: &[Effect]) -> Vec<(u32, u32)> {
+    picked(effects, |effect| match effect {
+        Effect::Emit(ClientEvent::Reconnecting { attempt, delay_ms }) => {
             Some((*attempt, *delay_ms))
         }
         _ => None,
@@ -81,24 +81,24 @@ fn publish(driver: &mut Driver, now: u64, qos: QoS) {
 }
 
 /// Opens the connection at `now` and completes CONNECT/CONNACK; returns what that produced.
-fn connect(driver: &mut Driver, now: u64) -> Vec<Action> {
+fn connect(driver: &mut Driver, now: u64) -> Vec<Effect> {
     driver.handle_opened(now, SUBPROTOCOL);
     driver.handle_flush_due(now, 0);
-    let mut all = actions(driver);
-    for action in &all {
-        if let Action::Save(_) = action {
+    let mut all = effects(driver);
+    for effect in &all {
+        if let Effect::Save(_) = effect {
             driver.handle_saved(None);
         }
     }
-    all.extend(actions(driver));
+    all.extend(effects(driver));
     driver.handle_bytes(now, &CONNACK);
-    all.extend(actions(driver));
+    all.extend(effects(driver));
     all
 }
 
 fn connected(reconnect: Reconnect) -> Driver {
     let mut driver = Driver::new(session(), reconnect, 7);
-    assert!(matches!(driver.poll_action(), Some(Action::Open)));
+    assert!(matches!(driver.poll_effect(), Some(Effect::Open)));
     connect(&mut driver, 0);
     driver
 }
@@ -106,13 +106,13 @@ fn connected(reconnect: Reconnect) -> Driver {
 #[test]
 fn connect_leaves_at_the_end_of_the_task_that_opened_the_connection() {
     let mut driver = Driver::new(session(), RECONNECT, 7);
-    assert!(matches!(actions(&mut driver)[..], [Action::Open]));
+    assert!(matches!(effects(&mut driver)[..], [Effect::Open]));
     driver.handle_opened(10, SUBPROTOCOL);
-    let opened = actions(&mut driver);
+    let opened = effects(&mut driver);
     assert_eq!(flushes(&opened), [FlushAt::EndOfTask]);
     assert!(sent(&opened).is_empty());
     driver.handle_flush_due(10, 0);
-    let flushed = actions(&mut driver);
+    let flushed = effects(&mut driver);
     assert_eq!(sent(&flushed).len(), 1);
     assert_eq!(packet_types(&sent(&flushed)[0]), [1], "CONNECT");
 }
@@ -124,9 +124,9 @@ fn commands_given_together_leave_in_one_message() {
     for _ in 0..3 {
         publish(&mut driver, 100, QoS::AtMostOnce);
     }
-    assert_eq!(flushes(&actions(&mut driver)), [FlushAt::EndOfTask]);
+    assert_eq!(flushes(&effects(&mut driver)), [FlushAt::EndOfTask]);
     driver.handle_flush_due(100, 0);
-    let flushed = sent(&actions(&mut driver));
+    let flushed = sent(&effects(&mut driver));
     assert_eq!(flushed.len(), 1);
     assert_eq!(packet_types(&flushed[0]), [3, 3, 3]);
 }
@@ -136,18 +136,18 @@ fn a_busy_connection_gathers_writes_across_tasks() {
     let mut driver = connected(RECONNECT);
     // A received QoS 1 message: its PUBACK waits for the tasks already queued.
     driver.handle_bytes(200, &publish_from_broker(1));
-    let first = actions(&mut driver);
+    let first = effects(&mut driver);
     assert_eq!(flushes(&first), [FlushAt::AfterQueuedTasks]);
     assert!(sent(&first).is_empty());
     // The next queued task: another message, and a publish made from its listener.
     driver.handle_bytes(200, &publish_from_broker(2));
     publish(&mut driver, 200, QoS::AtLeastOnce);
     assert!(
-        flushes(&actions(&mut driver)).is_empty(),
+        flushes(&effects(&mut driver)).is_empty(),
         "one flush is scheduled"
     );
     driver.handle_flush_due(200, 0);
-    let flushed = sent(&actions(&mut driver));
+    let flushed = sent(&effects(&mut driver));
     assert_eq!(flushed.len(), 1, "one WebSocket message");
     assert_eq!(
         packet_types(&flushed[0]),
@@ -160,14 +160,14 @@ fn a_busy_connection_gathers_writes_across_tasks() {
 fn unsent_bytes_in_the_transport_let_the_flush_wait_for_more() {
     let mut driver = connected(RECONNECT);
     publish(&mut driver, 300, QoS::AtMostOnce);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_flush_due(300, 512);
-    let waited = actions(&mut driver);
+    let waited = effects(&mut driver);
     assert!(sent(&waited).is_empty());
     assert_eq!(flushes(&waited), [FlushAt::AfterQueuedTasks]);
     publish(&mut driver, 300, QoS::AtMostOnce);
     driver.handle_flush_due(300, 0);
-    let flushed = sent(&actions(&mut driver));
+    let flushed = sent(&effects(&mut driver));
     assert_eq!(flushed.len(), 1);
     assert_eq!(packet_types(&flushed[0]), [3, 3]);
 }
@@ -196,7 +196,7 @@ fn reconnect_waits_double_within_their_jitter_bounds() {
         (5, 8_000),
     ] {
         driver.handle_closed(now, 1006, "");
-        let lost = actions(&mut driver);
+        let lost = effects(&mut driver);
         let [(heard, delay)] = reconnecting(&lost)[..] else {
             panic!("one Reconnecting in {lost:?}");
         };
@@ -208,22 +208,22 @@ fn reconnect_waits_double_within_their_jitter_bounds() {
         );
         assert!(lost
             .iter()
-            .any(|a| matches!(a, Action::SetTimer(ms) if *ms <= delay)));
+            .any(|a| matches!(a, Effect::SetTimer(ms) if *ms <= delay)));
         // Early, nothing opens; at the due time the next attempt opens.
         driver.handle_timer(now + u64::from(delay) - 1);
-        assert!(!actions(&mut driver)
+        assert!(!effects(&mut driver)
             .iter()
-            .any(|a| matches!(a, Action::Open)));
+            .any(|a| matches!(a, Effect::Open)));
         now += u64::from(delay);
         driver.handle_timer(now);
-        assert!(actions(&mut driver)
+        assert!(effects(&mut driver)
             .iter()
-            .any(|a| matches!(a, Action::Open)));
+            .any(|a| matches!(a, Effect::Open)));
     }
     // A connection that gets its CONNACK starts the count again.
     connect(&mut driver, now);
     driver.handle_closed(now, 1006, "");
-    assert_eq!(reconnecting(&actions(&mut driver))[0].0, 1);
+    assert_eq!(reconnecting(&effects(&mut driver))[0].0, 1);
 }
 
 #[test]
@@ -233,7 +233,7 @@ fn an_ended_client_never_reconnects() {
         session.disconnect(now, crate::codec::Disconnect::normal())
     });
     driver.end(400);
-    let ended = actions(&mut driver);
+    let ended = effects(&mut driver);
     let disconnect = sent(&ended);
     assert_eq!(
         disconnect.len(),
@@ -241,52 +241,52 @@ fn an_ended_client_never_reconnects() {
         "the DISCONNECT leaves before the close"
     );
     assert_eq!(packet_types(&disconnect[0]), [14]);
-    let close = ended.iter().position(|a| matches!(a, Action::Close));
-    let send = ended.iter().position(|a| matches!(a, Action::Send(_)));
+    let close = ended.iter().position(|a| matches!(a, Effect::Close));
+    let send = ended.iter().position(|a| matches!(a, Effect::Send(_)));
     assert!(send < close);
-    assert!(ended.iter().any(|a| matches!(a, Action::CancelTimer)));
+    assert!(ended.iter().any(|a| matches!(a, Effect::CancelTimer)));
     // The close arrives later, and a timer set earlier may still fire.
     driver.handle_closed(450, 1000, "");
     driver.handle_timer(5_000);
-    let after = actions(&mut driver);
+    let after = effects(&mut driver);
     assert!(reconnecting(&after).is_empty());
     assert!(!after
         .iter()
-        .any(|a| matches!(a, Action::Open | Action::SetTimer(_))));
+        .any(|a| matches!(a, Effect::Open | Effect::SetTimer(_))));
 }
 
 #[test]
 fn reconnect_off_leaves_a_lost_connection_lost() {
     let mut driver = connected(Reconnect::NEVER);
     driver.handle_closed(100, 1006, "");
-    let lost = actions(&mut driver);
+    let lost = effects(&mut driver);
     assert!(reconnecting(&lost).is_empty());
     assert!(lost.iter().any(|a| matches!(
         a,
-        Action::Emit(ClientEvent::Session(Event::ConnectionLost(_)))
+        Effect::Emit(ClientEvent::Session(Event::ConnectionLost(_)))
     )));
 }
 
 #[test]
 fn a_connection_the_browser_refuses_to_open_is_tried_again() {
     let mut driver = Driver::new(session(), RECONNECT, 7);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_open_failed(0, "refused".into());
-    let failed = actions(&mut driver);
+    let failed = effects(&mut driver);
     assert_eq!(errors(&failed), ["refused"]);
     assert_eq!(reconnecting(&failed).len(), 1);
 }
 
 /// A connected driver that keeps its state, with a QoS 1 publish flushed at 100 ms and waiting
 /// for its save; and what the flush did.
-fn flushed_while_persisting() -> (Driver, Vec<Action>) {
+fn flushed_while_persisting() -> (Driver, Vec<Effect>) {
     let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
-    actions(&mut driver);
+    effects(&mut driver);
     connect(&mut driver, 0);
     publish(&mut driver, 100, QoS::AtLeastOnce);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_flush_due(100, 0);
-    let flushed = actions(&mut driver);
+    let flushed = effects(&mut driver);
     (driver, flushed)
 }
 
@@ -294,8 +294,8 @@ fn flushed_while_persisting() -> (Driver, Vec<Action>) {
 fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
     let (mut driver, flushed) = flushed_while_persisting();
     assert!(sent(&flushed).is_empty(), "nothing before the save");
-    let saves = picked(&flushed, |action| match action {
-        Action::Save(state) => Some(state.clone()),
+    let saves = picked(&flushed, |effect| match effect {
+        Effect::Save(state) => Some(state.clone()),
         _ => None,
     });
     let [state] = &saves[..] else {
@@ -311,11 +311,11 @@ fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
     // A second flush before the first save completes: both wait for both saves.
     publish(&mut driver, 101, QoS::AtLeastOnce);
     driver.handle_flush_due(101, 0);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_saved(None);
-    assert!(sent(&actions(&mut driver)).is_empty());
+    assert!(sent(&effects(&mut driver)).is_empty());
     driver.handle_saved(None);
-    let released = sent(&actions(&mut driver));
+    let released = sent(&effects(&mut driver));
     assert_eq!(released.len(), 1);
     assert_eq!(packet_types(&released[0]), [3, 3]);
 }
@@ -324,7 +324,7 @@ fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
 fn a_failed_save_is_told_and_still_releases_what_waited() {
     let (mut driver, _) = flushed_while_persisting();
     driver.handle_saved(Some("quota exceeded".into()));
-    let after = actions(&mut driver);
+    let after = effects(&mut driver);
     assert_eq!(
         errors(&after),
         ["could not save the session: quota exceeded"]
@@ -336,19 +336,19 @@ fn a_failed_save_is_told_and_still_releases_what_waited() {
 fn bytes_waiting_for_a_save_do_not_open_the_next_connection() {
     let (mut driver, _) = flushed_while_persisting();
     driver.handle_closed(110, 1006, "");
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_saved(None);
-    assert!(sent(&actions(&mut driver)).is_empty());
+    assert!(sent(&effects(&mut driver)).is_empty());
 }
 
 #[test]
 fn a_refused_subprotocol_is_told_and_closes() {
     let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_opened(0, "");
-    let opened = actions(&mut driver);
+    let opened = effects(&mut driver);
     assert!(errors(&opened)[0].contains("it chose none"));
-    assert!(opened.iter().any(|a| matches!(a, Action::Close)));
+    assert!(opened.iter().any(|a| matches!(a, Effect::Close)));
     assert!(sent(&opened).is_empty());
     assert!(flushes(&opened).is_empty(), "no CONNECT was written");
 }
@@ -356,28 +356,28 @@ fn a_refused_subprotocol_is_told_and_closes() {
 #[test]
 fn a_close_before_mqtt_says_what_to_check() {
     let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_closed(0, 1006, "");
-    let closed = actions(&mut driver);
+    let closed = effects(&mut driver);
     assert_eq!(errors(&closed).len(), 1);
     assert!(errors(&closed)[0].contains(CHECK_LISTENER));
     // Once CONNECT is out, the session tells the close itself.
     let mut driver = Driver::new(session(), Reconnect::NEVER, 7);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_opened(0, SUBPROTOCOL);
     driver.handle_flush_due(0, 0);
-    actions(&mut driver);
+    effects(&mut driver);
     driver.handle_closed(5, 1006, "");
-    assert!(errors(&actions(&mut driver)).is_empty());
+    assert!(errors(&effects(&mut driver)).is_empty());
 }
 
 #[test]
 fn a_text_frame_is_refused() {
     let mut driver = connected(Reconnect::NEVER);
     driver.handle_text_frame(10);
-    let refused = actions(&mut driver);
+    let refused = effects(&mut driver);
     assert!(errors(&refused)[0].contains("[MQTT-6.0.0-1]"));
-    assert!(refused.iter().any(|a| matches!(a, Action::Close)));
+    assert!(refused.iter().any(|a| matches!(a, Effect::Close)));
 }
 
 #[test]
@@ -386,9 +386,9 @@ fn the_timer_is_set_again_only_when_the_deadline_moves_earlier() {
     // Connected with keep-alive 60 s: the ping deadline is armed once.
     publish(&mut driver, 1_000, QoS::AtMostOnce);
     driver.handle_flush_due(1_000, 0);
-    let timers = actions(&mut driver)
+    let timers = effects(&mut driver)
         .into_iter()
-        .filter(|a| matches!(a, Action::SetTimer(_)))
+        .filter(|a| matches!(a, Effect::SetTimer(_)))
         .count();
     assert_eq!(timers, 0, "a later deadline keeps the timer as it is");
 }
@@ -400,11 +400,11 @@ mod trace {
     use crate::trace::{Direction, PacketFate, TraceEvent};
     use crate::wire_faults::WireFaults;
 
-    fn records(actions: &[Action]) -> Vec<(Direction, u8, PacketFate)> {
-        actions
+    fn records(effects: &[Effect]) -> Vec<(Direction, u8, PacketFate)> {
+        effects
             .iter()
-            .filter_map(|action| match action {
-                Action::Emit(ClientEvent::Trace(events)) => Some(events),
+            .filter_map(|effect| match effect {
+                Effect::Emit(ClientEvent::Trace(events)) => Some(events),
                 _ => None,
             })
             .flatten()
@@ -422,10 +422,10 @@ mod trace {
         let mut driver = connected(RECONNECT);
         publish(&mut driver, 100, QoS::AtMostOnce);
         // Not yet flushed: its record waits.
-        assert!(records(&actions(&mut driver)).is_empty());
+        assert!(records(&effects(&mut driver)).is_empty());
         driver.handle_flush_due(100, 0);
         assert_eq!(
-            records(&actions(&mut driver)),
+            records(&effects(&mut driver)),
             [(Direction::Outgoing, 3, PacketFate::Delivered)]
         );
     }
@@ -435,7 +435,7 @@ mod trace {
         let mut driver = connected(RECONNECT);
         publish(&mut driver, 100, QoS::AtLeastOnce);
         driver.cut(100);
-        let cut = actions(&mut driver);
+        let cut = effects(&mut driver);
         assert!(sent(&cut).is_empty());
         assert_eq!(
             records(&cut),
@@ -443,14 +443,14 @@ mod trace {
         );
         // The flush scheduled before the cut finds nothing to send.
         driver.handle_flush_due(100, 0);
-        assert!(sent(&actions(&mut driver)).is_empty());
+        assert!(sent(&effects(&mut driver)).is_empty());
     }
 
     #[test]
     fn faults_drop_packets_split_messages_and_record_both() {
         let mut driver =
             Driver::new(session(), Reconnect::NEVER, 7).with_faults(WireFaults::default());
-        actions(&mut driver);
+        effects(&mut driver);
         connect(&mut driver, 0);
         let faults = driver.faults_mut().expect("faults");
         faults.drop_next_outgoing(PacketType::Publish);
@@ -458,7 +458,7 @@ mod trace {
         publish(&mut driver, 100, QoS::AtMostOnce);
         publish(&mut driver, 100, QoS::AtMostOnce);
         driver.handle_flush_due(100, 0);
-        let flushed = actions(&mut driver);
+        let flushed = effects(&mut driver);
         let messages = sent(&flushed);
         assert!(messages.iter().all(|m| m.len() <= 3));
         assert_eq!(
@@ -479,25 +479,25 @@ mod trace {
             .expect("faults")
             .drop_next_incoming(PacketType::Publish);
         driver.handle_bytes(200, &publish_from_broker(1));
-        let received = actions(&mut driver);
+        let received = effects(&mut driver);
         assert_eq!(
             records(&received),
             [(Direction::Incoming, 3, PacketFate::Dropped)]
         );
         assert!(!received
             .iter()
-            .any(|a| matches!(a, Action::Emit(ClientEvent::Messages(_)))));
+            .any(|a| matches!(a, Effect::Emit(ClientEvent::Messages(_)))));
     }
 
     #[test]
     fn an_injected_packet_leaves_after_what_the_session_wrote() {
         let mut driver =
             Driver::new(session(), Reconnect::NEVER, 7).with_faults(WireFaults::default());
-        actions(&mut driver);
+        effects(&mut driver);
         connect(&mut driver, 0);
         publish(&mut driver, 100, QoS::AtMostOnce);
         driver.inject(100, &[0xC0, 0x00]);
-        let injected = actions(&mut driver);
+        let injected = effects(&mut driver);
         let messages = sent(&injected);
         assert_eq!(messages.len(), 2);
         assert_eq!(packet_types(&messages[0]), [3]);

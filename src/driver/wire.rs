@@ -4,6 +4,7 @@
 
 use std::borrow::Cow;
 
+use crate::wire_faults::Outgoing;
 #[cfg(feature = "trace")]
 use crate::wire_faults::WireFaults;
 
@@ -22,18 +23,9 @@ pub struct Wire {
     recorded: u64,
 }
 
-/// What to send for one flush.
-#[derive(Debug)]
-pub struct Outgoing {
-    /// The transport messages, in order.
-    pub messages: Vec<Vec<u8>>,
-    /// Which of the flushed packets (by position) a fault lost.
-    pub dropped: Vec<usize>,
-}
-
 /// What arrived, after the faults.
 #[derive(Debug)]
-pub struct Incoming<'a> {
+pub struct Arrival<'a> {
     /// The bytes for the session.
     pub delivered: Cow<'a, [u8]>,
     /// Whole packets a fault lost, as they were on the wire.
@@ -79,11 +71,7 @@ impl Wire {
     pub fn outgoing(&mut self, bytes: Vec<u8>) -> Outgoing {
         #[cfg(feature = "trace")]
         if let Some(faults) = &mut self.faults {
-            let faulty = faults.outgoing(&bytes);
-            return Outgoing {
-                messages: faulty.messages,
-                dropped: faulty.dropped,
-            };
+            return faults.outgoing(&bytes);
         }
         Outgoing {
             messages: vec![bytes],
@@ -92,16 +80,16 @@ impl Wire {
     }
 
     /// One binary transport message from the server.
-    pub fn incoming<'a>(&mut self, bytes: &'a [u8]) -> Incoming<'a> {
+    pub fn incoming<'a>(&mut self, bytes: &'a [u8]) -> Arrival<'a> {
         #[cfg(feature = "trace")]
         if let Some(faults) = &mut self.faults {
             let faulty = faults.incoming(bytes);
-            return Incoming {
+            return Arrival {
                 delivered: Cow::Owned(faulty.delivered),
                 dropped: faulty.dropped,
             };
         }
-        Incoming {
+        Arrival {
             delivered: Cow::Borrowed(bytes),
             #[cfg(feature = "trace")]
             dropped: Vec::new(),

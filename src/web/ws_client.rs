@@ -1,4 +1,4 @@
-//! The browser driver: carries out a core [`Driver`]'s actions with the browser's WebSocket
+//! The browser driver: carries out a core [`Driver`]'s effects with the browser's WebSocket
 //! (subprotocol `mqtt`, binary frames as ArrayBuffer), a worker timer, a microtask or a
 //! `MessageChannel` message for each flush, and the page's state store. Every decision (when to
 //! flush, reconnect, save, what a close means) is the driver's, tested natively; this file only
@@ -15,8 +15,8 @@ use super::clock::performance_now;
 use super::state_store::StateStore;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
-use crate::driver::{Action, Driver, FlushAt, SUBPROTOCOL};
 pub use crate::driver::{ClientEvent, Reconnect};
+use crate::driver::{Driver, Effect, FlushAt, SUBPROTOCOL};
 use crate::session::Session;
 #[cfg(feature = "trace")]
 use crate::wire_faults::WireFaults;
@@ -71,7 +71,7 @@ struct Inner {
     epoch: f64,
     /// Where the session state is kept across page loads.
     store: Option<StateStore>,
-    /// Actions are being carried out: what a listener's command adds joins that run, so a
+    /// Effects are being carried out: what a listener's command adds joins that run, so a
     /// listener is never called inside another.
     running: Cell<bool>,
     flush_channel: RefCell<Option<FlushChannel>>,
@@ -133,9 +133,9 @@ impl WsClient {
         listener: impl Fn(ClientEvent) + 'static,
     ) -> Result<WsClient, String> {
         let url = BrokerUrl::parse(url).map_err(|error| error.to_string())?;
-        // The first action opens the connection: a browser that refuses is an error to the caller.
-        let first = driver.poll_action();
-        debug_assert!(matches!(first, Some(Action::Open)));
+        // The first effect opens the connection: a browser that refuses is an error to the caller.
+        let first = driver.poll_effect();
+        debug_assert!(matches!(first, Some(Effect::Open)));
         let client = WsClient {
             inner: Rc::new(Inner {
                 url,
@@ -216,23 +216,23 @@ impl WsClient {
         self.inner.timer.borrow().as_ref().map(WorkerTimer::kind)
     }
 
-    /// Carries out the driver's actions, in order, unless a run is already doing so.
+    /// Carries out the driver's effects, in order, unless a run is already doing so.
     fn run(&self) {
         if self.inner.running.replace(true) {
             return;
         }
         loop {
-            // Not borrowed while an action runs: a listener may give the driver a command.
-            let action = self.inner.driver.borrow_mut().poll_action();
-            let Some(action) = action else { break };
-            self.carry_out(action);
+            // Not borrowed while an effect runs: a listener may give the driver a command.
+            let effect = self.inner.driver.borrow_mut().poll_effect();
+            let Some(effect) = effect else { break };
+            self.carry_out(effect);
         }
         self.inner.running.set(false);
     }
 
-    fn carry_out(&self, action: Action) {
-        match action {
-            Action::Open => {
+    fn carry_out(&self, effect: Effect) {
+        match effect {
+            Effect::Open => {
                 if let Err(error) = self.open() {
                     let now = self.now();
                     self.inner
@@ -241,17 +241,17 @@ impl WsClient {
                         .handle_open_failed(now, error);
                 }
             }
-            Action::Send(bytes) => self.send(&bytes),
-            Action::Save(state) => self.save(&state),
-            Action::Close => self.retire_socket(),
-            Action::ScheduleFlush(at) => self.schedule_flush(at),
-            Action::SetTimer(ms) => self.timer(|timer| timer.set(ms)),
-            Action::CancelTimer => {
+            Effect::Send(bytes) => self.send(&bytes),
+            Effect::Save(state) => self.save(&state),
+            Effect::Close => self.retire_socket(),
+            Effect::ScheduleFlush(at) => self.schedule_flush(at),
+            Effect::SetTimer(ms) => self.timer(|timer| timer.set(ms)),
+            Effect::CancelTimer => {
                 if let Some(timer) = self.inner.timer.borrow().as_ref() {
                     timer.cancel();
                 }
             }
-            Action::Emit(event) => (self.inner.listener)(event),
+            Effect::Emit(event) => (self.inner.listener)(event),
         }
     }
 

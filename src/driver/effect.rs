@@ -6,7 +6,7 @@ use crate::trace::TraceEvent;
 
 /// One thing for the transport driver to carry out, in order.
 #[derive(Debug, Clone)]
-pub enum Action {
+pub enum Effect {
     /// Open a new connection (letting go of the old one's handlers).
     Open,
     /// Send one transport message.
