@@ -2,12 +2,16 @@
 //! is tested natively: the sequence diagram's layout and the message table's visible rows.
 
 mod colours;
+mod delivery_marks;
+mod geometry;
 mod layout;
 mod mermaid;
 mod outcomes;
 mod row_window;
 
 pub use colours::{colour_messages, PALETTE};
+pub use delivery_marks::{mark_deliveries, DeliveryMark};
+pub use geometry::{Fitted, WIDTH};
 pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
 pub use outcomes::mark_outcomes;
