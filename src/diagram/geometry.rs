@@ -7,6 +7,9 @@ use super::{Arrow, Scene};
 
 /// The diagram's usual width.
 pub const WIDTH: u32 = 960;
+/// The width of a diagram that shares the screen with a side column (the workbench's, a
+/// lesson's): laid out narrower, so that its texts are drawn larger.
+pub const COMPACT_WIDTH: u32 = 640;
 /// Room left and right of the outer lanes.
 const MARGIN: f32 = 70.0;
 /// Room above the first row, for the lane names.

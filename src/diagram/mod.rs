@@ -11,7 +11,7 @@ mod row_window;
 
 pub use colours::{colour_messages, PALETTE};
 pub use delivery_marks::{mark_deliveries, DeliveryMark};
-pub use geometry::{Fitted, WIDTH};
+pub use geometry::{Fitted, COMPACT_WIDTH, WIDTH};
 pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
 pub use outcomes::mark_outcomes;

@@ -12,7 +12,7 @@ const app = useApp();
 const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
-  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, id: g.dataset.packet, label: g.querySelector('.arrow-label').textContent, classes: g.getAttribute('class') })));
+  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, id: g.dataset.packet, label: g.dataset.label, classes: g.getAttribute('class') })));
 
 /** Publishes at QoS 2 and waits for both hops to complete. */
 async function publishQos2(page) {

@@ -11,13 +11,15 @@ use yew::prelude::*;
 
 use super::fault_panel::FaultPanel;
 use super::language_switch::use_lang;
+use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout, mark_outcomes};
+use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes, COMPACT_WIDTH};
 use crate::i18n::Text;
 use crate::lesson::{catalogue, free_play, Actor, Lesson, LessonRun};
-use crate::trace::{ClientTag, TraceStore};
+use crate::route::{LessonLink, Route};
+use crate::trace::{delivery_rows, ClientTag, TraceStore};
 use crate::web::sim_driver::SimDriver;
 
 /// Speed factors offered; 1× is the watchable default, the fast ones are for a quick look.
@@ -43,22 +45,29 @@ struct Stage {
     store: RefCell<TraceStore>,
     actors: &'static [Actor],
     run: RefCell<Option<LessonRun>>,
+    /// The step the lesson was opened at (from its address), if any.
+    opened_at: Option<usize>,
     stopped: Cell<bool>,
     ticker: RefCell<Option<Interval>>,
 }
 
 impl Stage {
-    /// A fresh world for `lesson` (or free play), driven at `speed`, redrawing through `redraw`.
+    /// A fresh world for `lesson` (or free play), driven at `speed`, redrawing through `redraw`;
+    /// opened at step `at`, the lesson runs through it at once and stops there.
     fn start(
         serial: u32,
         lesson: Option<&Lesson>,
+        at: Option<usize>,
         version: ProtocolVersion,
         speed: f64,
         redraw: UseForceUpdateHandle,
     ) -> Rc<Stage> {
         let (world, run, actors) = match lesson {
             Some(lesson) => {
-                let (world, run) = LessonRun::start(lesson, version);
+                let (mut world, mut run) = LessonRun::start(lesson, version);
+                if let Some(step) = at {
+                    run.run_through(&mut world, step);
+                }
                 (world, Some(run), lesson.actors)
             }
             None => {
@@ -72,7 +81,8 @@ impl Stage {
             store: RefCell::new(TraceStore::new(2_000, 500)),
             actors,
             run: RefCell::new(run),
-            stopped: Cell::new(false),
+            opened_at: at.filter(|_| lesson.is_some()),
+            stopped: Cell::new(at.is_some() && lesson.is_some()),
             ticker: RefCell::new(None),
         });
         let weak = Rc::downgrade(&stage);
@@ -82,6 +92,8 @@ impl Stage {
                 redraw.force_update();
             }
         });
+        // What ran before the driver started (a lesson opened at one of its steps) is drawn now.
+        stage.store.borrow_mut().extend(stage.driver.take_trace());
         if lesson.is_some() {
             let weak: Weak<Stage> = Rc::downgrade(&stage);
             let ticker = Interval::new(TICK_MS, move || {
@@ -113,19 +125,41 @@ impl Stage {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    /// The lesson (and step) the address opens, while the lessons view is shown.
+    pub link: Option<LessonLink>,
+}
+
+/// The lesson `link` names, if it is one of ours.
+fn linked_lesson(link: &LessonLink) -> Option<&'static Lesson> {
+    link.lesson
+        .as_deref()
+        .and_then(|id| catalogue().iter().find(|lesson| lesson.id == id))
+}
+
 #[function_component(LessonPanel)]
-pub fn lesson_panel() -> Html {
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = use_lang();
+    let go = use_go();
     let redraw = use_force_update();
     let version = use_state(|| ProtocolVersion::V5);
     let speed = use_state(|| 1.0_f64);
     let serial = use_mut_ref(|| 0u32);
     let stage = {
         let redraw = redraw.clone();
-        // `?lesson=<id>` in the address opens that lesson: a lesson can be shared as a link.
-        let linked = super::address::query("lesson")
-            .and_then(|id| catalogue().iter().find(|lesson| lesson.id == id));
-        use_state(move || Stage::start(0, linked, ProtocolVersion::V5, 1.0, redraw))
+        // The address opens a lesson, or one of its steps: a lesson can be shared as a link.
+        let link = props.link.clone().unwrap_or_default();
+        use_state(move || {
+            Stage::start(
+                0,
+                linked_lesson(&link),
+                link.step,
+                ProtocolVersion::V5,
+                1.0,
+                redraw,
+            )
+        })
     };
 
     // Starts `lesson` (or free play) on a fresh world: how a lesson is picked and replayed.
@@ -138,23 +172,67 @@ pub fn lesson_panel() -> Html {
             redraw.clone(),
         );
         Rc::new(
-            move |lesson: Option<&Lesson>, protocol: Option<ProtocolVersion>| {
+            move |lesson: Option<&Lesson>, at: Option<usize>, protocol: Option<ProtocolVersion>| {
                 let protocol = protocol.unwrap_or(*version);
                 *serial.borrow_mut() += 1;
                 let next = *serial.borrow();
-                stage.set(Stage::start(next, lesson, protocol, *speed, redraw.clone()));
+                stage.set(Stage::start(
+                    next,
+                    lesson,
+                    at,
+                    protocol,
+                    *speed,
+                    redraw.clone(),
+                ));
             },
         )
     };
     let lesson = stage.run.borrow().as_ref().map(|run| *run.lesson());
+    // Another address (a link followed, Back or Forward) opens what it names.
+    {
+        let (restart, shown) = (
+            restart.clone(),
+            (lesson.map(|lesson| lesson.id), stage.opened_at),
+        );
+        use_effect_with(props.link.clone(), move |link| {
+            if let Some(link) = link {
+                let wanted = linked_lesson(link);
+                if (
+                    wanted.map(|lesson| lesson.id),
+                    link.step.filter(|_| wanted.is_some()),
+                ) != shown
+                {
+                    restart(wanted, link.step, None);
+                }
+            }
+        });
+    }
+    let address = |lesson: &Lesson, step: Option<usize>| {
+        Route::Lessons(LessonLink {
+            lesson: Some(lesson.id.to_owned()),
+            step,
+        })
+    };
 
     let pick = |chosen: &'static Lesson| {
-        let restart = restart.clone();
-        Callback::from(move |_: MouseEvent| restart(Some(chosen), None))
+        let (restart, go, current) = (restart.clone(), go.clone(), props.link.clone());
+        Callback::from(move |_: MouseEvent| {
+            let route = address(chosen, None);
+            if current.as_ref().map(|link| Route::Lessons(link.clone())) == Some(route.clone()) {
+                restart(Some(chosen), None, None);
+            } else {
+                go.push(&route);
+            }
+        })
     };
     let replay = {
-        let restart = restart.clone();
-        Callback::from(move |_: MouseEvent| restart(lesson.as_ref(), None))
+        let (restart, go) = (restart.clone(), go.clone());
+        Callback::from(move |_: MouseEvent| {
+            restart(lesson.as_ref(), None, None);
+            if let Some(lesson) = &lesson {
+                go.replace(&address(lesson, None));
+            }
+        })
     };
     let stop = {
         let stage = stage.clone();
@@ -168,7 +246,7 @@ pub fn lesson_panel() -> Html {
         let (restart, version) = (restart.clone(), version.clone());
         Callback::from(move |chosen: ProtocolVersion| {
             version.set(chosen);
-            restart(lesson.as_ref(), Some(chosen));
+            restart(lesson.as_ref(), None, Some(chosen));
         })
     };
     let on_speed = {
@@ -190,8 +268,10 @@ pub fn lesson_panel() -> Html {
         .collect();
     let store = stage.store.borrow();
     let mut scene = layout(store.packets(), &clients, MAX_ROWS);
+    scene.width = COMPACT_WIDTH;
     colour_messages(&mut scene, &store);
     mark_outcomes(&mut scene, &store);
+    mark_deliveries(&mut scene, &delivery_rows(&store));
     let generation = store.generation();
     let run = stage.run.borrow();
     let current = run.as_ref().and_then(LessonRun::current_step);
@@ -252,7 +332,7 @@ pub fn lesson_panel() -> Html {
                                 <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
                                 <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
                                 <span id="lesson-status" class="muted" aria-live="polite">{ status }</span>
-                                <a id="lesson-link" href={format!("?lesson={}#lessons", lesson.id)}>{ lang.text(Text::LinkToLesson) }</a>
+                                <a id="lesson-link" href={address(&lesson, stopped.then_some(current).flatten()).href()}>{ lang.text(Text::LinkToLesson) }</a>
                             </div>
                             <ol id="lesson-narration" class="lesson-narration">
                                 { for lesson.steps.iter().enumerate().map(|(index, step)| {

@@ -23,6 +23,7 @@ mod probe_panel;
 mod publish_bar;
 mod publish_form;
 mod qos_matrix;
+mod routing;
 mod sequence_diagram;
 mod sim_panel;
 mod subscriptions_form;
