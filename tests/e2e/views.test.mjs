@@ -116,6 +116,27 @@ test('in a lesson, the downgrade is marked on the delivered PUBLISH and explaine
     assert.deepEqual(await textsOutsideViewBox(page, '#lesson-diagram'), []);
   }));
 
+test('a check opened from its address with a fault runs it, and the broker bug is marked on the arrow', { timeout: 120_000 }, (t) =>
+  at(t, '#/check?target=simulated&fault=delivers+at+the+publish+QoS&version=5.0&heavy=0', async ({ page }) => {
+    assert.ok(await page.isChecked('#check-target-sim'));
+    assert.ok(await page.isChecked('#check-fault-DeliversAtPublishQos'));
+    await page.click('#check-run');
+    await eventually('the run finishes', async () =>
+      (await page.getAttribute('#check-summary', 'data-done')) === 'true', { timeout: 90_000 });
+    const failed = await page.$$eval('li[data-verdict="fail"]', (rows) => rows.map((row) => row.dataset.check));
+    assert.ok(failed.length > 0, 'the fault fails a check');
+    let bugs = [];
+    for (const key of failed) {
+      await page.click(`li[data-check="${key}"] button.check-row`);
+      const diagram = `[id="diagram-${key}"]`;
+      await page.locator(diagram).waitFor();
+      bugs = await page.locator(`${diagram} .arrow-mark--bug`).allTextContents();
+      assert.deepEqual(await textsOutsideViewBox(page, diagram), [], key);
+      if (bugs.length > 0) break;
+    }
+    assert.ok(bugs.some((text) => /^✕ broker bug: QoS \d, expected \d/.test(text)), `marks: ${bugs.join(' | ')} in ${failed.join(', ')}`);
+  }));
+
 test('on the workbench, run all nine marks each delivery on its arrow; no label leaves the diagram', { timeout: 90_000 }, (t) =>
   at(t, '#/', async ({ page }) => {
     await eventually('both clients are ready', async () =>
