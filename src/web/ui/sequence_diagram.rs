@@ -72,19 +72,22 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 };
                 let label = scene.arrow_label(arrow);
                 let mark = arrow.delivery.map(|delivery| {
-                    let fitted = scene.arrow_mark(arrow, &delivery.text(lang));
+                    let text = delivery.text(lang);
+                    let fitted = scene.arrow_mark(arrow, &text);
                     let class = classes!(
                         "arrow-mark",
                         delivery.downgraded().then_some("arrow-mark--downgraded"),
                         (delivery.mismatch || delivery.breaks_exactly_once).then_some("arrow-mark--bug"),
                         delivery.duplicate.then_some("arrow-mark--duplicate"),
                     );
-                    (fitted, class, delivery.text(lang), delivery.explanation(lang))
+                    (fitted, class, text, delivery.explanation(lang))
                 });
-                // The tooltip: the whole label, and what the delivered QoS is made of.
+                // The tooltip, when the arrow shows less than it knows: the whole label, and what
+                // the delivered QoS is made of. (Under heavy traffic every drawn arrow changes on
+                // each redraw, so what is not needed is not made.)
                 let title = match &mark {
-                    Some((_, _, text, explanation)) => format!("{}\n{text}\n{explanation}", arrow.label),
-                    None => arrow.label.clone(),
+                    Some((_, _, text, explanation)) => Some(format!("{}\n{text}\n{explanation}", arrow.label)),
+                    None => label.shortened.then(|| arrow.label.clone()),
                 };
                 let lit = arrow.flow.is_some_and(|flow| props.lit.contains(&flow));
                 let class = classes!(
@@ -115,7 +118,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                        tabindex="0" role="button" aria-label={format!("{} ({fate}){}", arrow.label, mark.as_ref().map(|(_, _, text, _)| format!(" · {text}")).unwrap_or_default())}
                        data-label={arrow.label.clone()} data-shortened={label.shortened.then_some("true")}
                        {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
-                        <title>{ title }</title>
+                        if let Some(title) = title { <title>{ title }</title> }
                         // A wide transparent stroke over the whole arrow and its label: easy to
                         // point at, even for a lost packet's half-length line.
                         <rect class="arrow-hit" x={x1.min(x2).to_string()} y={(y - 18.0).to_string()} width={(x2 - x1).abs().to_string()} height="24" />
