@@ -37,6 +37,7 @@ texts! {
     NavProbe: "Probe", "探测";
     CheckABroker: "Check a broker", "检测代理";
     NoSuchView: "No view at {0}: here is the workbench.", "{0} 处没有视图：这里是工作台。";
+    NoSuchLesson: "No lesson is called \"{0}\": pick one below.", "没有名为“{0}”的课程：请在下面选择一个。";
     Theme: "Theme", "主题";
     ThemeSystem: "As the system", "跟随系统";
     ThemeLight: "Light", "浅色";

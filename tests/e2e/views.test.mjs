@@ -42,6 +42,13 @@ test('an address no view has says so and shows the workbench', TIMEOUT, (t) =>
     assert.match(await page.textContent('#unknown-view'), /No view at \/nowhere/);
   }));
 
+test('a lesson address that names no lesson says so and opens free play', TIMEOUT, (t) =>
+  at(t, '#/lessons/no-such-lesson', async ({ page }) => {
+    assert.equal(await shownView(page), 'lessons');
+    assert.equal(await page.textContent('#unknown-view'), 'No lesson is called "no-such-lesson": pick one below.');
+    assert.equal(await page.textContent('#lesson-title'), 'Free play');
+  }));
+
 test('Back and Forward move between the views that were opened', TIMEOUT, (t) =>
   at(t, '#/', async ({ page }) => {
     await showView(page, 'lessons');
