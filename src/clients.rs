@@ -6,7 +6,7 @@
 //! Clients are numbered from 0 in the order they are added (their [`ClientIndex`]); the trace
 //! names client `n` by the tag [`ClientTag::of_index`]`(n)`.
 
-use crate::codec::{Packet, PacketType};
+use crate::codec::PacketType;
 use crate::session::{ConnectOptions, Event, Session};
 #[cfg(doc)]
 use crate::trace::ClientTag;
@@ -49,8 +49,10 @@ pub trait Clients {
     /// Loses the next packet of `kind` going `direction` on the client's connection (on a real
     /// broker our client drops it, as if the network had).
     fn drop_next(&mut self, client: ClientIndex, direction: Direction, kind: PacketType);
-    /// Sends a packet the session did not write (a forged re-send, a wrong acknowledgement).
-    fn inject(&mut self, client: ClientIndex, packet: &Packet);
+    /// Sends bytes the session did not write, as they are: a forged re-send, a wrong
+    /// acknowledgement, or a malformed packet the encoder would refuse. The trace shows them
+    /// decoded, or why they do not decode.
+    fn inject(&mut self, client: ClientIndex, bytes: &[u8]);
     /// Splits what the client writes into WebSocket messages of at most `bytes` bytes
     /// (`None`: one message per write). False where there is no WebSocket.
     fn set_frame_limit(&mut self, client: ClientIndex, bytes: Option<usize>) -> bool;

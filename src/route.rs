@@ -8,6 +8,8 @@ use crate::broker::{BrokerFault, BrokerFaults, BrokerProfile};
 use crate::check::version_name;
 use crate::codec::ProtocolVersion;
 use crate::hex::{parse_hex, to_hex};
+use crate::lesson::{find, Lesson};
+use thiserror::Error;
 
 /// One of the page's views, as the header's navigation lists them.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -57,13 +59,73 @@ impl View {
     }
 }
 
-/// Which lesson, and which of its steps, a lessons address opens.
+/// Which lesson, which of its steps and in which mode a lessons address opens
+/// (`#/lessons/<id>/<step>?quiz=1`), as a teacher shares it.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct LessonLink {
     /// The lesson's id; none is free play.
     pub lesson: Option<String>,
     /// The step to stop at, counted from 0 (the address counts from 1, as the page does).
     pub step: Option<usize>,
+    /// Whether it asks "what happens next?" before each step (`quiz=1`).
+    pub asks: bool,
+    /// A `quiz` value that is neither 1 nor 0, kept so that the page can name it.
+    pub bad_quiz: Option<String>,
+}
+
+/// Why a lessons address opens no lesson.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum LinkError {
+    /// No lesson has this id.
+    #[error("no lesson is called \"{0}\"; the lesson list names every lesson")]
+    UnknownLesson(String),
+    /// `quiz` is neither 1 nor 0.
+    #[error("quiz={0} means nothing: use quiz=1 to ask before each step, or leave it out")]
+    BadQuiz(String),
+}
+
+impl LessonLink {
+    /// A link to `lesson`, asking or not, at its start.
+    pub fn to(lesson: &Lesson, asks: bool) -> LessonLink {
+        LessonLink {
+            lesson: Some(lesson.id.to_owned()),
+            asks,
+            ..LessonLink::default()
+        }
+    }
+
+    /// The lesson the address names: `Ok(None)` for free play, an error naming what is wrong
+    /// when the lesson is unknown or the `quiz` value means nothing.
+    pub fn lesson(&self) -> Result<Option<&'static Lesson>, LinkError> {
+        let lesson = match &self.lesson {
+            None => None,
+            Some(id) => Some(find(id).ok_or_else(|| LinkError::UnknownLesson(id.clone()))?),
+        };
+        match &self.bad_quiz {
+            Some(value) => Err(LinkError::BadQuiz(value.clone())),
+            None => Ok(lesson),
+        }
+    }
+}
+
+/// The lesson mode a `quiz` value asks for, or the value that means nothing.
+fn quiz_mode(value: Option<&str>) -> Result<bool, String> {
+    match value {
+        None | Some("0") => Ok(false),
+        Some("1") => Ok(true),
+        Some(other) => Err(other.to_owned()),
+    }
+}
+
+/// `link` with the mode its `quiz` value asks for.
+fn with_quiz(link: LessonLink, quiz: Option<&str>) -> LessonLink {
+    match quiz_mode(quiz) {
+        Ok(asks) => LessonLink { asks, ..link },
+        Err(bad) => LessonLink {
+            bad_quiz: Some(bad),
+            ..link
+        },
+    }
 }
 
 /// The decoder's input.
@@ -111,6 +173,9 @@ pub struct CheckLink {
     pub topic_root: String,
     /// Whether bursts and large payloads are part of the run.
     pub heavy: bool,
+    /// Whether the negative tests (bad input the broker must refuse) run, when chosen; none
+    /// leaves it to the target (`NegativeTests::for_target`).
+    pub negative: Option<bool>,
 }
 
 impl Default for CheckLink {
@@ -123,6 +188,7 @@ impl Default for CheckLink {
             version: None,
             topic_root: String::new(),
             heavy: true,
+            negative: None,
         }
     }
 }
@@ -168,16 +234,23 @@ impl Route {
         let segments: Vec<&str> = path.split('/').filter(|part| !part.is_empty()).collect();
         match segments.as_slice() {
             [] | [WORKBENCH] => Route::Workbench,
-            [LESSONS] => Route::Lessons(LessonLink::default()),
-            [LESSONS, lesson] => Route::Lessons(LessonLink {
-                lesson: Some((*lesson).to_owned()),
-                step: None,
-            }),
-            [LESSONS, lesson, step] => match step.parse::<usize>() {
-                Ok(step @ 1..) => Route::Lessons(LessonLink {
+            [LESSONS] => Route::Lessons(with_quiz(LessonLink::default(), get("quiz"))),
+            [LESSONS, lesson] => Route::Lessons(with_quiz(
+                LessonLink {
                     lesson: Some((*lesson).to_owned()),
-                    step: Some(step - 1),
-                }),
+                    ..LessonLink::default()
+                },
+                get("quiz"),
+            )),
+            [LESSONS, lesson, step] => match step.parse::<usize>() {
+                Ok(step @ 1..) => Route::Lessons(with_quiz(
+                    LessonLink {
+                        lesson: Some((*lesson).to_owned()),
+                        step: Some(step - 1),
+                        ..LessonLink::default()
+                    },
+                    get("quiz"),
+                )),
                 _ => Route::Unknown(path.to_owned()),
             },
             [DECODE] => {
@@ -260,8 +333,18 @@ impl Route {
                 if !link.heavy {
                     pairs.push(("heavy", "0".to_owned()));
                 }
+                if let Some(negative) = link.negative {
+                    pairs.push(("negative", if negative { "1" } else { "0" }.to_owned()));
+                }
             }
-            Route::Workbench | Route::Lessons(_) | Route::Probe | Route::Unknown(_) => {}
+            Route::Lessons(link) => {
+                if link.asks {
+                    pairs.push(("quiz", "1".to_owned()));
+                } else if let Some(bad) = &link.bad_quiz {
+                    pairs.push(("quiz", bad.clone()));
+                }
+            }
+            Route::Workbench | Route::Probe | Route::Unknown(_) => {}
         }
         pairs
     }
@@ -282,12 +365,14 @@ impl Route {
     }
 }
 
-/// An old address (`?lesson=<id>`, from before views had addresses) and where it leads now.
+/// An old address (`?lesson=<id>&quiz=1`, from before views had addresses) and where it leads
+/// now.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LegacyRedirect {
     /// The route it opened.
     pub route: Route,
-    /// The query string without what the route took over (`?broker=..` stays), `?` included
+    /// The query string without what the route took over (`lesson` and `quiz`; `?broker=..`
+    /// stays), `?` included
     /// when not empty.
     pub search: String,
 }
@@ -298,8 +383,24 @@ pub fn legacy_redirect(search: &str) -> Option<LegacyRedirect> {
         form_urlencoded::parse(search.trim_start_matches('?').as_bytes())
             .into_owned()
             .collect();
-    let lesson = pairs.iter().find(|(name, _)| name == "lesson")?.1.clone();
-    let rest: Vec<&(String, String)> = pairs.iter().filter(|(name, _)| name != "lesson").collect();
+    let get = |key: &str| {
+        pairs
+            .iter()
+            .find(|(name, _)| name == key)
+            .map(|(_, value)| value.as_str())
+    };
+    let lesson = get("lesson")?.to_owned();
+    let link = with_quiz(
+        LessonLink {
+            lesson: Some(lesson),
+            ..LessonLink::default()
+        },
+        get("quiz"),
+    );
+    let rest: Vec<&(String, String)> = pairs
+        .iter()
+        .filter(|(name, _)| name != "lesson" && name != "quiz")
+        .collect();
     let search = match form_urlencoded::Serializer::new(String::new())
         .extend_pairs(rest)
         .finish()
@@ -308,10 +409,7 @@ pub fn legacy_redirect(search: &str) -> Option<LegacyRedirect> {
         rest => format!("?{rest}"),
     };
     Some(LegacyRedirect {
-        route: Route::Lessons(LessonLink {
-            lesson: Some(lesson),
-            step: None,
-        }),
+        route: Route::Lessons(link),
         search,
     })
 }
@@ -346,6 +444,11 @@ fn check_link<'a>(
         version: get("version").and_then(version_named),
         topic_root: get("topics").unwrap_or_default().to_owned(),
         heavy: get("heavy").map_or(default.heavy, |heavy| heavy != "0"),
+        negative: match get("negative") {
+            Some("1") => Some(true),
+            Some("0") => Some(false),
+            _ => default.negative,
+        },
     }
 }
 
@@ -401,6 +504,7 @@ mod tests {
             Route::Lessons(LessonLink {
                 lesson: Some("retained-message".into()),
                 step: Some(1),
+                ..LessonLink::default()
             })
         );
         assert_eq!(route.href(), "#/lessons/retained-message/2");
@@ -420,8 +524,52 @@ mod tests {
         assert_eq!(redirect.route.href(), "#/lessons/lost-puback");
         assert_eq!(redirect.search, "?broker=ws%3A%2F%2Fh");
         assert_eq!(legacy_redirect("?lesson=x").unwrap().search, "");
+        let quiz = legacy_redirect("?lesson=lost-puback&quiz=1&broker=ws%3A%2F%2Fh").unwrap();
+        assert_eq!(quiz.route.href(), "#/lessons/lost-puback?quiz=1");
+        assert_eq!(quiz.search, "?broker=ws%3A%2F%2Fh");
         assert_eq!(legacy_redirect("?broker=ws://h"), None);
         assert_eq!(legacy_redirect(""), None);
+    }
+
+    #[test]
+    fn a_lesson_address_carries_the_quiz_mode_and_names_what_is_wrong() {
+        for lesson in crate::lesson::catalogue() {
+            for asks in [false, true] {
+                let link = LessonLink::to(lesson, asks);
+                let href = Route::Lessons(link.clone()).href();
+                assert_eq!(href.ends_with("?quiz=1"), asks, "{href}");
+                let Route::Lessons(back) = follow(&href) else {
+                    panic!("not the lessons: {href}");
+                };
+                assert_eq!(back, link);
+                assert_eq!(
+                    back.lesson().map(|found| found.map(|l| l.id)),
+                    Ok(Some(lesson.id))
+                );
+            }
+        }
+        let Route::Lessons(step) = Route::parse("/lessons/retained-message/2", "quiz=1") else {
+            panic!("not the lessons");
+        };
+        assert_eq!((step.step, step.asks), (Some(1), true));
+        assert_eq!(
+            Route::Lessons(step).href(),
+            "#/lessons/retained-message/2?quiz=1"
+        );
+        assert_eq!(LessonLink::default().lesson(), Ok(None));
+        let Route::Lessons(unknown) = follow("#/lessons/qos3?quiz=1") else {
+            panic!("not the lessons");
+        };
+        assert_eq!(
+            unknown.lesson(),
+            Err(LinkError::UnknownLesson("qos3".into()))
+        );
+        let first = crate::lesson::catalogue()[0].id;
+        let Route::Lessons(bad) = Route::parse(&format!("/lessons/{first}"), "quiz=yes") else {
+            panic!("not the lessons");
+        };
+        assert_eq!(bad.lesson(), Err(LinkError::BadQuiz("yes".into())));
+        assert!(!bad.asks);
     }
 
     #[test]
@@ -454,11 +602,12 @@ mod tests {
             version: Some(ProtocolVersion::V5),
             topic_root: "lab/qos".into(),
             heavy: false,
+            negative: Some(true),
         };
         let href = Route::Check(link.clone()).href();
         assert_eq!(
             href,
-            "#/check?target=wss%3A%2F%2Fbroker.example%3A8884%2Fmqtt&version=5.0&topics=lab%2Fqos&heavy=0"
+            "#/check?target=wss%3A%2F%2Fbroker.example%3A8884%2Fmqtt&version=5.0&topics=lab%2Fqos&heavy=0&negative=1"
         );
         assert!(!href.contains("alice") && !href.contains("secret"));
         let Route::Check(back) = follow(&href) else {
@@ -469,8 +618,21 @@ mod tests {
             CheckTarget::Broker("wss://broker.example:8884/mqtt".into())
         );
         assert_eq!(
-            (back.version, back.topic_root.as_str(), back.heavy),
-            (link.version, "lab/qos", false)
+            (
+                back.version,
+                back.topic_root.as_str(),
+                back.heavy,
+                back.negative
+            ),
+            (link.version, "lab/qos", false, Some(true))
+        );
+        let Route::Check(off) = Route::parse("/check", "negative=0") else {
+            panic!("not the check");
+        };
+        assert_eq!(off.negative, Some(false));
+        assert_eq!(
+            Route::parse("/check", "negative=maybe"),
+            Route::Check(CheckLink::default())
         );
         // A shared link that does carry them is read without them.
         let Route::Check(read) = Route::parse("/check", "target=ws://u:p@h:1/mqtt") else {

@@ -92,7 +92,12 @@ pub fn shared_parts(filter: &str) -> Option<(&str, &str)> {
 /// Whether `topic` matches `filter` (a valid filter; `$share/{name}/` prefixes are ignored).
 /// Filters that start with a wildcard never match topics that start with `$` [MQTT-4.7.2-1].
 pub fn matches(filter: &str, topic: &str) -> bool {
-    let filter = shared_parts(filter).map_or(filter, |(_, rest)| rest);
+    matches_as_written(shared_parts(filter).map_or(filter, |(_, rest)| rest), topic)
+}
+
+/// Whether `topic` matches `filter` read as written, a `$share/` prefix included: how 3.1.1,
+/// where shared subscriptions do not exist, reads such a filter.
+pub fn matches_as_written(filter: &str, topic: &str) -> bool {
     if topic.starts_with('$') && filter.starts_with(['+', '#']) {
         return false;
     }

@@ -99,6 +99,69 @@ fn malformed_and_forbidden_packets_close_with_the_right_reason_and_rule() {
             "MQTT-1.5.4-1",
             true,
         ),
+        // U+0000 in the topic.
+        (
+            "30 07 00 03 61 00 62 00 68",
+            ReasonCode::MalformedPacket,
+            "MQTT-1.5.4-2",
+            true,
+        ),
+        // A Remaining Length in five bytes.
+        (
+            "C0 80 80 80 80 00",
+            ReasonCode::MalformedPacket,
+            "longer than 4 bytes",
+            true,
+        ),
+        // A PINGREQ with a body: the Remaining Length is longer than the packet.
+        (
+            "C0 01 00",
+            ReasonCode::MalformedPacket,
+            "unexpected bytes",
+            true,
+        ),
+        // A PUBLISH whose Remaining Length ends inside its topic.
+        (
+            "30 03 00 05 61 62 63 64 65",
+            ReasonCode::MalformedPacket,
+            "runs past the end",
+            true,
+        ),
+        // A QoS 1 PUBLISH with packet identifier 0.
+        (
+            "32 08 00 03 61 2F 62 00 00 00",
+            ReasonCode::ProtocolError,
+            "MQTT-2.2.1-3",
+            false,
+        ),
+        // A SUBSCRIBE without a filter.
+        (
+            "82 03 00 01 00",
+            ReasonCode::MalformedPacket,
+            "v5 MQTT-3.8.3-2",
+            false,
+        ),
+        // A PUBLISH with a CONNECT property (Session Expiry Interval).
+        (
+            "30 0B 00 03 61 2F 62 05 11 00 00 00 3C",
+            ReasonCode::MalformedPacket,
+            "not allowed in",
+            false,
+        ),
+        // A PUBLISH with the Payload Format Indicator twice.
+        (
+            "30 0A 00 03 61 2F 62 04 01 01 01 01",
+            ReasonCode::ProtocolError,
+            "more than once",
+            false,
+        ),
+        // Topic Alias 0.
+        (
+            "30 0B 00 03 61 2F 62 03 23 00 00 68 69",
+            ReasonCode::TopicAliasInvalid,
+            "Topic Alias",
+            false,
+        ),
     ];
     for &(hex, reason, rule, in_v3) in cases {
         let mut broker = connected(ProtocolVersion::V5);

@@ -3,7 +3,7 @@
 
 use serde::{Deserialize, Serialize};
 
-use crate::codec::QoS;
+use crate::codec::{DecodeErrorKind, PropertyId, QoS};
 
 /// Broker settings. The capabilities are the ones a v5 broker may declare in CONNACK (v5
 /// §3.2.2.3); each is allowed by the spec, so the broker check must judge around them.
@@ -29,6 +29,9 @@ pub struct BrokerConfig {
     pub speaks_v5: bool,
     /// v5 CONNACK Wildcard Subscription Available.
     pub wildcard_available: bool,
+    /// v5 CONNACK Shared Subscription Available: `$share/{name}/{filter}` subscriptions, each
+    /// message to one member of the group in turn (v5 §4.8.2).
+    pub shared_subscriptions_available: bool,
     /// v5 CONNACK Subscription Identifiers Available.
     pub subscription_identifiers_available: bool,
     /// v5 CONNACK Server Keep Alive, sent to every v5 client when set ([v5 MQTT-3.2.2-21]).
@@ -54,6 +57,7 @@ impl Default for BrokerConfig {
             retain_available: true,
             speaks_v5: true,
             wildcard_available: true,
+            shared_subscriptions_available: true,
             subscription_identifiers_available: true,
             server_keep_alive: None,
             maximum_packet_size: None,
@@ -175,6 +179,58 @@ faults! {
     AcceptsAboveMaximumQos = "accepts publishes above Maximum QoS",
     /// Accepts RETAIN 1 after declaring Retain Available 0 (breaks [v5 MQTT-3.2.2-14]).
     AcceptsRetainWhenUnavailable = "accepts RETAIN when Retain Available is 0",
+    /// Sends each message on a shared subscription to every member of the group, not to one
+    /// (breaks v5 §4.8.2).
+    SharedToEveryMember = "delivers shared subscriptions to every member",
+    // Bad input taken instead of refused: the packet is skipped and the connection stays open,
+    // or it is processed as if it were right. Each fails the negative tests of its rule.
+    /// Skips packets with wrong reserved flag bits or QoS 3 (breaks [v3 MQTT-2.2.2-2],
+    /// [v5 MQTT-2.1.3-1], [MQTT-3.3.1-4], [MQTT-3.1.2-3]).
+    IgnoresReservedFlags = "ignores reserved flag bits and QoS 3",
+    /// Forwards a PUBLISH with the DUP flag it came with (breaks [MQTT-3.3.1-3]).
+    PropagatesDup = "forwards DUP to subscribers",
+    /// Skips packets whose Remaining Length is malformed or does not fit them (breaks
+    /// [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]).
+    IgnoresMalformedLengths = "ignores malformed Remaining Lengths",
+    /// Skips strings that are not well-formed UTF-8 (breaks [v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]).
+    AcceptsBadUtf8 = "accepts ill-formed UTF-8",
+    /// Skips strings containing U+0000 (breaks [v3 MQTT-1.5.3-2], [v5 MQTT-1.5.4-2]).
+    AcceptsNullCharacter = "accepts U+0000 in strings",
+    /// Skips PUBLISH packets with a wildcard in the topic (breaks [MQTT-3.3.2-2]).
+    AcceptsWildcardTopicNames = "accepts wildcards in topic names",
+    /// Skips packets with packet identifier 0 (breaks [v3 MQTT-2.3.1-1], [v5 MQTT-2.2.1-3]).
+    AcceptsPacketIdZero = "accepts packet identifier 0",
+    /// Ignores a second CONNECT (breaks [MQTT-3.1.0-2]).
+    IgnoresSecondConnect = "ignores a second CONNECT",
+    /// Answers PINGREQ before CONNECT (breaks [MQTT-3.1.0-1]).
+    ServesBeforeConnect = "answers packets before CONNECT",
+    /// Waits on a CONNECT whose protocol name is not "MQTT" (breaks [MQTT-3.1.2-1]).
+    AcceptsWrongProtocolName = "accepts a wrong protocol name",
+    /// Waits on a CONNECT with an unknown protocol level (breaks [MQTT-3.1.2-2]).
+    IgnoresUnknownProtocolLevel = "ignores unknown protocol levels",
+    /// Accepts a zero-length client id with clean session 0 in 3.1.1 (breaks [v3 MQTT-3.1.3-8]).
+    AcceptsEmptyClientIdWithoutCleanSession = "accepts an empty client id with clean session 0",
+    /// Grants subscriptions to invalid topic filters (breaks [v3 MQTT-4.7.1-2], [-3],
+    /// [v5 MQTT-4.7.1-1], [-2]).
+    GrantsInvalidFilters = "grants invalid topic filters",
+    /// Skips SUBSCRIBE and UNSUBSCRIBE without filters (breaks [MQTT-3.8.3-3], [MQTT-3.10.3-2]).
+    AcceptsEmptySubscribe = "accepts SUBSCRIBE and UNSUBSCRIBE without filters",
+    /// Skips packets carrying a property their type may not have (breaks v5 §2.2.2.2).
+    IgnoresMisplacedProperties = "ignores properties not allowed in the packet",
+    /// Skips packets with a single-use property twice (breaks v5 §2.2.2.2).
+    AcceptsDuplicateProperties = "accepts a property twice",
+    /// Takes Topic Alias 0 and aliases above its maximum (breaks [v5 MQTT-3.3.2-8], [-9]).
+    AcceptsInvalidTopicAliases = "accepts invalid topic aliases",
+    /// Takes more unacknowledged QoS 2 messages than its Receive Maximum (breaks v5 §3.3.4,
+    /// [v5 MQTT-4.13.1-1]).
+    ExceedsOwnReceiveMaximum = "takes more than its Receive Maximum",
+    /// Takes packets over its declared Maximum Packet Size (breaks v5 §3.2.2.3.6).
+    AcceptsOversizePackets = "accepts packets over its Maximum Packet Size",
+    /// Accepts a Will QoS above its Maximum QoS (breaks [v5 MQTT-3.2.2-12]).
+    AcceptsWillAboveMaximumQos = "accepts a Will above Maximum QoS",
+    /// Stops serving anyone after it closed a connection for bad input, as a broker that
+    /// crashes on one would.
+    DiesAfterBadInput = "goes down after bad input",
 }
 
 /// The set of faults switched on (none by default).
@@ -206,6 +262,36 @@ impl BrokerFaults {
     /// Whether no fault is on.
     pub fn is_empty(self) -> bool {
         self.0 == 0
+    }
+
+    /// Whether a fault lets a packet that failed to decode for `error` through: the broker
+    /// skips it and keeps the connection open, where a correct one closes it.
+    pub fn tolerate(self, error: &DecodeErrorKind) -> bool {
+        use DecodeErrorKind as Kind;
+        let fault = match error {
+            Kind::ReservedFlags { .. } | Kind::InvalidQos(_) | Kind::ConnectReservedFlag => {
+                BrokerFault::IgnoresReservedFlags
+            }
+            Kind::VarIntTooLong | Kind::Truncated { .. } | Kind::TrailingBytes { .. } => {
+                BrokerFault::IgnoresMalformedLengths
+            }
+            Kind::StringNotUtf8 { .. } => BrokerFault::AcceptsBadUtf8,
+            Kind::StringHasNull { .. } => BrokerFault::AcceptsNullCharacter,
+            Kind::TopicWildcard(_) => BrokerFault::AcceptsWildcardTopicNames,
+            Kind::PacketIdZero => BrokerFault::AcceptsPacketIdZero,
+            Kind::ProtocolName(_) => BrokerFault::AcceptsWrongProtocolName,
+            Kind::UnsupportedProtocolLevel(_) => BrokerFault::IgnoresUnknownProtocolLevel,
+            Kind::EmptyPayload(_) => BrokerFault::AcceptsEmptySubscribe,
+            Kind::PropertyNotAllowed { .. } => BrokerFault::IgnoresMisplacedProperties,
+            Kind::DuplicateProperty(_) => BrokerFault::AcceptsDuplicateProperties,
+            Kind::InvalidPropertyValue {
+                property: PropertyId::TopicAlias,
+                ..
+            } => BrokerFault::AcceptsInvalidTopicAliases,
+            Kind::PacketTooLarge { .. } => BrokerFault::AcceptsOversizePackets,
+            _ => return false,
+        };
+        self.has(fault)
     }
 }
 

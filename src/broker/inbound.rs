@@ -1,6 +1,7 @@
 //! Packets from clients: CONNECT and session set-up, PUBLISH as QoS 0/1/2 receiver, acks of the
 //! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
 
+use super::routing::is_shared;
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
@@ -17,6 +18,9 @@ impl Broker {
         if connection.client_id.is_none() {
             match packet {
                 Packet::Connect(connect) => self.handle_connect(now, conn, *connect),
+                Packet::PingReq if self.config.faults.has(BrokerFault::ServesBeforeConnect) => {
+                    self.send(conn, &Packet::PingResp);
+                }
                 other => {
                     let message = format!("{} before CONNECT [MQTT-3.1.0-1]", other.packet_type());
                     self.violation(now, conn, ReasonCode::ProtocolError, message);
@@ -50,6 +54,7 @@ impl Broker {
                     with_will,
                 );
             }
+            Packet::Connect(_) if self.config.faults.has(BrokerFault::IgnoresSecondConnect) => {}
             Packet::Connect(_) => self.violation(
                 now,
                 conn,
@@ -107,7 +112,10 @@ impl Broker {
             return;
         }
         if client_id.is_empty() {
-            if version == ProtocolVersion::V311 && !connect.clean_start {
+            if version == ProtocolVersion::V311
+                && !connect.clean_start
+                && !faults.has(BrokerFault::AcceptsEmptyClientIdWithoutCleanSession)
+            {
                 // [v3 MQTT-3.1.3-8]: zero-length id with CleanSession 0 is refused with 0x02.
                 self.send(
                     conn,
@@ -145,7 +153,8 @@ impl Broker {
         }
         if let Some(will) = &connect.will {
             let v5 = version == ProtocolVersion::V5;
-            if v5 && self.config.maximum_qos.is_some_and(|max| will.qos > max) {
+            let above = self.config.maximum_qos.is_some_and(|max| will.qos > max);
+            if v5 && above && !faults.has(BrokerFault::AcceptsWillAboveMaximumQos) {
                 self.refuse(now, conn, ReasonCode::QoSNotSupported);
                 return;
             }
@@ -228,7 +237,8 @@ impl Broker {
             properties.retain_available = (!self.config.retain_available).then_some(false);
             properties.topic_alias_maximum =
                 Some(self.config.topic_alias_maximum).filter(|max| *max > 0);
-            properties.shared_subscription_available = Some(false);
+            properties.shared_subscription_available =
+                (!self.config.shared_subscriptions_available).then_some(false);
             properties.wildcard_subscription_available =
                 (!self.config.wildcard_available).then_some(false);
             properties.subscription_identifier_available =
@@ -270,8 +280,14 @@ impl Broker {
             return;
         }
         let forgets_aliases = self.config.faults.has(BrokerFault::ForgetsTopicAliases);
+        let lax_aliases = self
+            .config
+            .faults
+            .has(BrokerFault::AcceptsInvalidTopicAliases);
         if let Some(alias) = publish.properties.topic_alias.take() {
-            if alias.get() > self.config.topic_alias_maximum {
+            if alias.get() > self.config.topic_alias_maximum && lax_aliases {
+                // The fault: an alias it never allowed is ignored, the topic used as it is.
+            } else if alias.get() > self.config.topic_alias_maximum {
                 let message = format!(
                     "Topic Alias {alias} above the maximum {} [v5 MQTT-3.3.2-9]",
                     self.config.topic_alias_maximum
@@ -387,6 +403,7 @@ impl Broker {
                 }
                 if version == ProtocolVersion::V5
                     && session.incoming_qos2.len() >= usize::from(self.config.receive_maximum)
+                    && !faults.has(BrokerFault::ExceedsOwnReceiveMaximum)
                 {
                     let message = format!(
                         "more than Receive Maximum ({}) QoS 2 messages in flight [v5 MQTT-3.3.4-9]",
@@ -512,20 +529,32 @@ impl Broker {
             );
             return;
         }
+        if let Some(shared) = subscribe.subscriptions.iter().find(|subscription| {
+            subscription.options.no_local
+                && version == ProtocolVersion::V5
+                && crate::topic::shared_parts(&subscription.filter).is_some()
+        }) {
+            let message = format!(
+                "No Local on the shared subscription {} [v5 MQTT-3.8.3-4]",
+                shared.filter
+            );
+            self.violation(now, conn, ReasonCode::ProtocolError, message);
+            return;
+        }
         let faults = self.config.faults;
         let wildcard_available = self.config.wildcard_available;
+        let shared_available = self.config.shared_subscriptions_available;
         let mut reasons = Vec::with_capacity(subscribe.subscriptions.len());
         let mut retained_for = Vec::new();
         for subscription in &subscribe.subscriptions {
-            // `$share/` is special only in 5.0; in 3.1.1 it is an ordinary filter.
-            let shared =
-                version == ProtocolVersion::V5 && subscription.filter.starts_with("$share/");
+            let shared = is_shared(session, &subscription.filter);
+            let unavailable = shared && !shared_available;
             let wildcard = !wildcard_available && subscription.filter.contains(['+', '#']);
-            if crate::topic::validate_topic_filter(&subscription.filter).is_err()
-                || shared
-                || wildcard
-            {
-                reasons.push(match (version, shared, wildcard) {
+            // A `$share/` filter must name a group and a filter [v5 MQTT-4.8.2-1], [-2].
+            let invalid = crate::topic::validate_topic_filter(&subscription.filter).is_err()
+                && !faults.has(BrokerFault::GrantsInvalidFilters);
+            if invalid || unavailable || wildcard {
+                reasons.push(match (version, unavailable, wildcard) {
                     (ProtocolVersion::V311, _, _) => ReasonCode::UnspecifiedError,
                     (ProtocolVersion::V5, true, _) => ReasonCode::SharedSubscriptionsNotSupported,
                     (ProtocolVersion::V5, false, true) => {
@@ -549,12 +578,14 @@ impl Broker {
                 .is_some();
             reasons.push(ReasonCode::granting(granted));
             let handling = subscription.options.retain_handling;
-            let send_retained = faults.has(BrokerFault::IgnoresRetainHandling)
-                || match handling {
-                    crate::codec::RetainHandling::SendAtSubscribe => true,
-                    crate::codec::RetainHandling::SendIfNew => !existed,
-                    crate::codec::RetainHandling::DoNotSend => false,
-                };
+            // Retained messages go to new non-shared subscriptions only (v5 §3.3.1.3, §4.8.2).
+            let send_retained = !shared
+                && (faults.has(BrokerFault::IgnoresRetainHandling)
+                    || match handling {
+                        crate::codec::RetainHandling::SendAtSubscribe => true,
+                        crate::codec::RetainHandling::SendIfNew => !existed,
+                        crate::codec::RetainHandling::DoNotSend => false,
+                    });
             if send_retained {
                 retained_for.push((subscription.filter.clone(), granted));
             }

@@ -63,7 +63,7 @@ pub enum BrokerEvent {
 }
 
 /// The broker.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Broker {
     config: BrokerConfig,
     connections: HashMap<ConnId, Connection>,
@@ -76,6 +76,10 @@ pub struct Broker {
     next_assigned_id: u32,
     /// Deliveries routed so far (the "loses a message in 250" fault counts them).
     routed: u64,
+    /// Per shared subscription (`$share/{name}/{filter}`), whose turn the next message is.
+    share_turns: BTreeMap<String, usize>,
+    /// Gone, as a crashed broker: set by the fault "goes down after bad input".
+    down: bool,
 }
 
 impl Broker {
@@ -92,6 +96,17 @@ impl Broker {
             events: VecDeque::new(),
             next_assigned_id: 0,
             routed: 0,
+            share_turns: BTreeMap::new(),
+            down: false,
+        }
+    }
+
+    /// A decoder for a connection's packets, holding them to the Maximum Packet Size.
+    fn decoder(&self, version: ProtocolVersion) -> FrameDecoder {
+        let decoder = FrameDecoder::new(version);
+        match self.config.maximum_packet_size {
+            Some(max) => decoder.with_max_packet_size(max as usize),
+            None => decoder,
         }
     }
 
@@ -112,12 +127,7 @@ impl Broker {
         self.connections.insert(
             conn,
             Connection {
-                decoder: match self.config.maximum_packet_size {
-                    Some(max) => {
-                        FrameDecoder::new(ProtocolVersion::V311).with_max_packet_size(max as usize)
-                    }
-                    None => FrameDecoder::new(ProtocolVersion::V311),
-                },
+                decoder: self.decoder(ProtocolVersion::V311),
                 client_id: None,
                 version: ProtocolVersion::V311,
                 keep_alive_ms: 0,
@@ -135,6 +145,11 @@ impl Broker {
         let Some(connection) = self.connections.get_mut(&conn) else {
             return;
         };
+        if self.down {
+            // A broker that went down answers nobody.
+            self.end_connection(now, conn, "the broker is down".into(), false);
+            return;
+        }
         connection.last_received = now;
         connection.decoder.push(bytes);
         loop {
@@ -145,6 +160,15 @@ impl Broker {
                 Ok(None) => return,
                 Ok(Some(frame)) => self.handle_packet(now, conn, frame.packet),
                 Err(error) => {
+                    if self.config.faults.tolerate(&error.error.kind) {
+                        // The fault: skip the packet and read on as if nothing happened.
+                        let version = connection.decoder.version();
+                        let decoder = self.decoder(version);
+                        if let Some(connection) = self.connections.get_mut(&conn) {
+                            connection.decoder = decoder;
+                        }
+                        continue;
+                    }
                     let before_connect = connection.client_id.is_none();
                     if before_connect
                         && matches!(
@@ -288,6 +312,7 @@ impl Broker {
 
     /// A client broke the protocol: v5 DISCONNECT with the reason, then close (§4.13).
     fn violation(&mut self, now: u64, conn: ConnId, reason: ReasonCode, message: String) {
+        self.down |= self.config.faults.has(BrokerFault::DiesAfterBadInput);
         self.send_disconnect(now, conn, reason, Some(message.clone()));
         self.events.push_back(BrokerEvent::ProtocolViolation {
             conn,

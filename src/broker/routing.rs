@@ -19,7 +19,24 @@ fn write(
     version: ProtocolVersion,
     packet: &Packet,
 ) {
-    let encoded = packet.encode(version, transmit.entry(conn).or_default());
+    let buffer = transmit.entry(conn).or_default();
+    // A QoS 0 PUBLISH with DUP exists only under the fault "forwards DUP to subscribers": the
+    // encoder refuses it, so it is written without and the flag set in its first byte.
+    if let Packet::Publish(publish) = packet {
+        if publish.dup && publish.qos() == QoS::AtMostOnce {
+            let start = buffer.len();
+            let mut clean = publish.clone();
+            clean.dup = false;
+            let encoded = Packet::Publish(clean).encode(version, buffer);
+            debug_assert!(
+                encoded.is_ok(),
+                "the broker built a packet it cannot encode"
+            );
+            buffer[start] |= 0b1000;
+            return;
+        }
+    }
+    let encoded = packet.encode(version, buffer);
     // Everything the broker sends is built from decoded, valid packets, so it encodes.
     debug_assert!(
         encoded.is_ok(),
@@ -72,16 +89,17 @@ impl Broker {
 
     fn route(&mut self, now: u64, publisher: &str, publish: &Publish) -> usize {
         let expires_at = expiry_deadline(now, &publish.properties);
-        let mut deliveries: Vec<(String, QoS, bool, Vec<NonZeroU32>)> = Vec::new();
+        let mut deliveries: Vec<Delivery> = Vec::new();
+        let mut groups: BTreeMap<String, Vec<Member>> = BTreeMap::new();
         let mut sessions_reached = 0;
         let faults = self.config.faults;
         for (client_id, session) in &self.sessions {
-            let mut matched: Vec<(&String, &SubscriptionEntry)> =
-                matching(session, client_id, publisher, &publish.topic, faults).collect();
-            if matched.is_empty() {
-                continue;
+            let (shared, mut matched): (Vec<_>, Vec<_>) =
+                matching(session, client_id, publisher, &publish.topic, faults)
+                    .partition(|(filter, _)| is_shared(session, filter));
+            if !matched.is_empty() {
+                sessions_reached += 1;
             }
-            sessions_reached += 1;
             let copy = |subscription: &SubscriptionEntry| {
                 // v5 Retain As Published keeps the flag; otherwise live messages carry RETAIN 0
                 // ([v3 MQTT-3.3.1-9], [v5 MQTT-3.3.1-12]).
@@ -95,6 +113,21 @@ impl Broker {
                     retain,
                 )
             };
+            for (filter, subscription) in shared {
+                let (qos, retain) = copy(subscription);
+                groups.entry(filter.clone()).or_default().push(Member {
+                    online: session.connection.is_some(),
+                    delivery: (
+                        client_id.clone(),
+                        qos,
+                        retain,
+                        subscription.identifier.into_iter().collect(),
+                    ),
+                });
+            }
+            if matched.is_empty() {
+                continue;
+            }
             if faults.has(BrokerFault::OverlapAtLowestQos) {
                 // The bug: one copy, at the lowest QoS of the matching subscriptions.
                 let lowest = matched
@@ -129,12 +162,19 @@ impl Broker {
                 deliveries.push((client_id.clone(), qos, false, Vec::new()));
             }
         }
+        for (filter, members) in groups {
+            let chosen = self.share_among(&filter, members);
+            sessions_reached += chosen.len();
+            deliveries.extend(chosen);
+        }
+        deliveries.sort_by(|a, b| a.0.cmp(&b.0));
         for (client_id, qos, retain, identifiers) in deliveries {
             self.routed += 1;
             if faults.has(BrokerFault::LosesUnderLoad) && self.routed.is_multiple_of(250) {
                 continue;
             }
             let mut copy = forwarded(publish, qos, retain);
+            copy.dup = publish.dup && faults.has(BrokerFault::PropagatesDup);
             if !faults.has(BrokerFault::DropsSubscriptionIdentifiers) {
                 copy.properties.subscription_identifiers = identifiers;
             }
@@ -144,6 +184,28 @@ impl Broker {
             self.deliver(now, &client_id, copy, expires_at);
         }
         sessions_reached
+    }
+
+    /// The copies a shared subscription's group gets of one message: one, to the next member in
+    /// turn (v5 §4.8.2), among those connected when any is, so a message is not parked with an
+    /// absent member while others could take it. Members take turns in client id order.
+    fn share_among(&mut self, filter: &str, mut members: Vec<Member>) -> Vec<Delivery> {
+        if self.config.faults.has(BrokerFault::SharedToEveryMember) {
+            return members.into_iter().map(|member| member.delivery).collect();
+        }
+        members.sort_by(|a, b| a.delivery.0.cmp(&b.delivery.0));
+        if members.iter().any(|member| member.online) {
+            members.retain(|member| member.online);
+        }
+        let turn = self.share_turns.entry(filter.to_owned()).or_default();
+        let index = *turn % members.len().max(1);
+        *turn = turn.wrapping_add(1);
+        members
+            .into_iter()
+            .nth(index)
+            .map(|member| member.delivery)
+            .into_iter()
+            .collect()
     }
 
     /// Queues a message for a session and sends what its window allows.
@@ -335,6 +397,21 @@ impl Broker {
     }
 }
 
+/// One copy to send: to whom, at which QoS, with which RETAIN flag and Subscription Identifiers.
+type Delivery = (String, QoS, bool, Vec<NonZeroU32>);
+
+/// A session in a shared subscription's group, with the copy it would get.
+struct Member {
+    online: bool,
+    delivery: Delivery,
+}
+
+/// Whether `filter` is a shared subscription: `$share/` is special only in 5.0 (v5 §4.8.2); in
+/// 3.1.1 it is an ordinary filter.
+pub(super) fn is_shared(session: &ClientSession, filter: &str) -> bool {
+    session.version == ProtocolVersion::V5 && crate::topic::shared_parts(filter).is_some()
+}
+
 /// The QoS a message published at `publish` goes out with on a subscription granted `granted`:
 /// the minimum ([v3 MQTT-3.8.4-6], [v5 MQTT-3.8.4-8]), unless a fault says otherwise.
 fn delivery_qos(faults: BrokerFaults, publish: QoS, granted: QoS) -> QoS {
@@ -363,7 +440,7 @@ fn matching<'a>(
     session
         .subscriptions
         .iter()
-        .filter(move |(filter, _)| filter_matches(filter, topic, faults))
+        .filter(move |(filter, _)| filter_matches(session.version, filter, topic, faults))
         // No Local: not back to its publisher [v5 MQTT-3.8.3-3].
         .filter(move |(_, subscription)| {
             !(subscription.options.no_local
@@ -372,8 +449,17 @@ fn matching<'a>(
         })
 }
 
-/// Topic matching ([MQTT-4.7]), with the faults that break it.
-fn filter_matches(filter: &str, topic: &str, faults: BrokerFaults) -> bool {
+/// Topic matching ([MQTT-4.7]) in the session's version, with the faults that break it.
+fn filter_matches(
+    version: ProtocolVersion,
+    filter: &str,
+    topic: &str,
+    faults: BrokerFaults,
+) -> bool {
+    let matches = match version {
+        ProtocolVersion::V311 => crate::topic::matches_as_written,
+        ProtocolVersion::V5 => crate::topic::matches,
+    };
     if faults.has(BrokerFault::HashSkipsParent)
         && filter
             .strip_suffix("/#")
@@ -384,10 +470,10 @@ fn filter_matches(filter: &str, topic: &str, faults: BrokerFaults) -> bool {
     if faults.has(BrokerFault::WildcardsMatchDollar) {
         if let Some(rest) = topic.strip_prefix('$') {
             // The bug: a `$` topic matched as if it were an ordinary one.
-            return crate::topic::matches(filter, &format!("x{rest}"));
+            return matches(filter, &format!("x{rest}"));
         }
     }
-    crate::topic::matches(filter, topic)
+    matches(filter, topic)
 }
 
 /// Orders filters as Mosquitto's topic tree visits them: level by level, a literal level before

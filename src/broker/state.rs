@@ -7,7 +7,7 @@ use crate::codec::{FrameDecoder, Pid, ProtocolVersion, Publish, SubscriptionOpti
 use crate::session::{InFlight, PidAllocator};
 
 /// A network connection, from transport open to close.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct Connection {
     pub decoder: FrameDecoder,
     /// Set by CONNECT; `None` before it.
@@ -41,7 +41,7 @@ pub(super) struct QueuedMessage {
 }
 
 /// A client's session: it outlives connections when the client asked for that.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub(super) struct ClientSession {
     pub version: ProtocolVersion,
     pub subscriptions: BTreeMap<String, SubscriptionEntry>,

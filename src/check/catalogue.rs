@@ -4,9 +4,11 @@
 use std::future::Future;
 use std::pin::Pin;
 
+use super::checks::negative::{self, connect, framing, subscribe};
 use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, CheckRun};
 use super::context::Ctx;
 use super::outcome::Outcome;
+use crate::codec::ProtocolVersion;
 
 /// A running check.
 pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
@@ -14,6 +16,69 @@ pub type CheckFuture<'a> = Pin<Box<dyn Future<Output = Outcome> + 'a>>;
 /// The id of the first check of each version: whether the broker speaks it, and what it
 /// declares. It always runs, and the checks after it judge against what it found.
 pub const VERSION_CHECK: &str = "version-supported";
+
+/// A label for selecting checks (`--only negative`, `--skip heavy`) and for reading a list.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum Tag {
+    /// Sends a packet that breaks a rule, to see the broker refuse it; runs last, on
+    /// connections of its own, and against a remote broker only when asked.
+    Negative,
+    /// Finds a limit of the broker.
+    Limits,
+    /// Exists only in MQTT 5.0.
+    V5,
+    /// Sends a lot (bursts, large payloads): can be switched off.
+    Heavy,
+    /// One of the Eclipse Paho interoperability cases.
+    Paho,
+}
+
+impl Tag {
+    /// Every tag.
+    pub const ALL: [Tag; 5] = [Tag::Negative, Tag::Limits, Tag::V5, Tag::Heavy, Tag::Paho];
+
+    /// The tag as selections and lists name it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Tag::Negative => "negative",
+            Tag::Limits => "limits",
+            Tag::V5 => "v5",
+            Tag::Heavy => "heavy",
+            Tag::Paho => "paho",
+        }
+    }
+}
+
+/// The protocol versions a check runs with.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Versions {
+    /// 3.1.1 and 5.0.
+    Both,
+    /// A rule of 3.1.1 alone.
+    V311Only,
+    /// A feature of 5.0.
+    V5Only,
+}
+
+impl Versions {
+    /// Whether a check with these versions runs with `version`.
+    pub fn include(self, version: ProtocolVersion) -> bool {
+        match self {
+            Versions::Both => true,
+            Versions::V311Only => version == ProtocolVersion::V311,
+            Versions::V5Only => version == ProtocolVersion::V5,
+        }
+    }
+
+    /// "3.1.1, 5.0", "3.1.1" or "5.0".
+    pub fn names(self) -> &'static str {
+        match self {
+            Versions::Both => "3.1.1, 5.0",
+            Versions::V311Only => "3.1.1",
+            Versions::V5Only => "5.0",
+        }
+    }
+}
 
 /// One check of the suite.
 #[derive(Clone, Copy)]
@@ -24,14 +89,31 @@ pub struct CheckDef {
     pub title: &'static str,
     /// The rule, with normative ids.
     pub rule: &'static str,
-    /// Only for MQTT 5.0.
-    pub v5_only: bool,
-    /// Sends a lot (bursts, large payloads): can be switched off.
-    pub heavy: bool,
+    /// The versions it runs with.
+    pub versions: Versions,
+    /// Its labels.
+    pub tags: &'static [Tag],
     /// Argument for the run function (a QoS pair, a stage, a size).
     pub arg: u16,
     /// Runs it.
     pub run: for<'a> fn(&'a mut Ctx, u16) -> CheckFuture<'a>,
+}
+
+impl CheckDef {
+    /// The normative statements it exercises in `version`: the ones its rule cites.
+    pub fn statements(&self, version: ProtocolVersion) -> Vec<String> {
+        super::statements::cited(self.rule, version)
+    }
+
+    /// Whether it carries `tag`.
+    pub fn has(&self, tag: Tag) -> bool {
+        self.tags.contains(&tag)
+    }
+
+    /// Whether `selector` names it: its id or one of its tags.
+    pub fn matches(&self, selector: &str) -> bool {
+        self.id == selector || self.tags.iter().any(|tag| tag.name() == selector)
+    }
 }
 
 impl std::fmt::Debug for CheckDef {
@@ -40,25 +122,67 @@ impl std::fmt::Debug for CheckDef {
     }
 }
 
+/// Every check, one line each: id, versions, tags, title (`--list`).
+pub fn listing() -> String {
+    let width = CHECKS.iter().map(|check| check.id.len()).max().unwrap_or(0);
+    let mut out = String::new();
+    for check in CHECKS {
+        let tags: Vec<&str> = check.tags.iter().map(|tag| tag.name()).collect();
+        out.push_str(&format!(
+            "{:width$}  {:10}  {:14}  {}\n",
+            check.id,
+            check.versions.names(),
+            tags.join(","),
+            check.title,
+        ));
+    }
+    out
+}
+
 async fn settled(step: impl Future<Output = CheckRun>) -> Outcome {
     step.await.unwrap_or_else(|outcome| outcome)
 }
 
 macro_rules! check {
     ($id:expr, $title:literal, $rule:literal, $run:expr) => {
-        check!($id, $title, $rule, false, false, 0, $run)
+        check!($id, $title, $rule, Versions::Both, [], 0, $run)
     };
-    ($id:expr, $title:literal, $rule:literal, $v5:expr, $heavy:expr, $arg:expr, $run:expr) => {
+    ($id:expr, $title:literal, $rule:literal, $versions:expr, [$($tag:expr),*], $arg:expr, $run:expr) => {
         CheckDef {
             id: $id,
             title: $title,
             rule: $rule,
-            v5_only: $v5,
-            heavy: $heavy,
+            versions: $versions,
+            tags: &[$($tag),*],
             arg: $arg,
             run: |ctx, arg| {
                 let _ = arg;
                 Box::pin(settled($run(ctx, arg)))
+            },
+        }
+    };
+}
+
+/// A negative test: tagged `negative`, run after everything else, and followed by a fresh
+/// client that must still connect and publish.
+macro_rules! negative {
+    ($id:literal, $title:literal, $rule:literal, $run:expr) => {
+        negative!($id, $title, $rule, Versions::Both, [], 0, $run)
+    };
+    ($id:literal, $title:literal, $rule:literal, $versions:expr, [$($tag:expr),*], $arg:expr, $run:expr) => {
+        CheckDef {
+            id: $id,
+            title: $title,
+            rule: $rule,
+            versions: $versions,
+            tags: &[Tag::Negative $(, $tag)*],
+            arg: $arg,
+            run: |ctx, arg| {
+                let _ = arg;
+                Box::pin(async move {
+                    let outcome = settled($run(&mut *ctx, arg)).await;
+                    negative::still_up(ctx, outcome).await
+                })
             },
         }
     };
@@ -70,8 +194,8 @@ macro_rules! pair {
             $id,
             $title,
             "[v3 MQTT-3.8.4-6], [v5 MQTT-3.8.4-8]: delivered at min(publish QoS, granted QoS)",
-            false,
-            false,
+            Versions::Both,
+            [],
             $arg,
             |ctx, arg: u16| delivery::qos_pair(ctx, arg as u8)
         )
@@ -189,8 +313,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-publisher-cut-after-publish",
         "QoS 2 publisher cut after PUBLISH: exactly once",
         "[v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-10], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         0,
         |ctx, arg: u16| qos2::publisher_cut(ctx, arg as u8)
     ),
@@ -198,8 +322,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-publisher-cut-after-pubrec",
         "QoS 2 publisher cut after PUBREC: exactly once",
         "[v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-11], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         1,
         |ctx, arg: u16| qos2::publisher_cut(ctx, arg as u8)
     ),
@@ -207,8 +331,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-publisher-cut-after-pubrel",
         "QoS 2 publisher cut after PUBREL: exactly once",
         "[v3 MQTT-4.3.3-2], [v5 MQTT-4.3.3-11], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         2,
         |ctx, arg: u16| qos2::publisher_cut(ctx, arg as u8)
     ),
@@ -216,8 +340,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-subscriber-cut-after-publish",
         "QoS 2 subscriber cut before its PUBREC arrived: PUBLISH re-sent, delivered once",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-1], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         0,
         |ctx, arg: u16| qos2::subscriber_cut(ctx, arg as u8)
     ),
@@ -225,8 +349,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-subscriber-cut-after-pubrec",
         "QoS 2 subscriber cut after PUBREC: PUBREL re-sent, not PUBLISH",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-5], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         1,
         |ctx, arg: u16| qos2::subscriber_cut(ctx, arg as u8)
     ),
@@ -234,8 +358,8 @@ pub const CHECKS: &[CheckDef] = &[
         "qos2-subscriber-cut-after-pubrel",
         "QoS 2 subscriber cut before its PUBCOMP arrived: PUBREL re-sent",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-5], [MQTT-4.4.0-1]",
-        false,
-        false,
+        Versions::Both,
+        [],
         2,
         |ctx, arg: u16| qos2::subscriber_cut(ctx, arg as u8)
     ),
@@ -303,8 +427,8 @@ pub const CHECKS: &[CheckDef] = &[
         "burst-qos1",
         "1,000 QoS 1 messages back to back all arrive",
         "[MQTT-4.3.2-1]",
-        false,
-        true,
+        Versions::Both,
+        [Tag::Heavy],
         1,
         |ctx, arg: u16| load::burst(ctx, arg as u8)
     ),
@@ -312,8 +436,8 @@ pub const CHECKS: &[CheckDef] = &[
         "burst-qos2",
         "1,000 QoS 2 messages back to back all arrive, each once",
         "[MQTT-4.3.3-1]",
-        false,
-        true,
+        Versions::Both,
+        [Tag::Heavy],
         2,
         |ctx, arg: u16| load::burst(ctx, arg as u8)
     ),
@@ -321,8 +445,8 @@ pub const CHECKS: &[CheckDef] = &[
         "payload-256k",
         "A 256 KiB payload",
         "[MQTT-1.5.5], Maximum Packet Size [v5 MQTT-3.2.2-15]",
-        false,
-        true,
+        Versions::Both,
+        [Tag::Heavy],
         256,
         load::large_payload
     ),
@@ -330,8 +454,8 @@ pub const CHECKS: &[CheckDef] = &[
         "payload-1m",
         "A 1 MiB payload",
         "[MQTT-1.5.5], Maximum Packet Size [v5 MQTT-3.2.2-15]",
-        false,
-        true,
+        Versions::Both,
+        [Tag::Heavy],
         1024,
         load::large_payload
     ),
@@ -339,8 +463,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-server-keep-alive",
         "A declared Server Keep Alive is the one enforced",
         "[v5 MQTT-3.2.2-21], [v5 MQTT-3.1.2-22]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| connection::server_keep_alive(ctx)
     ),
@@ -348,8 +472,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-maximum-qos-enforced",
         "A PUBLISH above the declared Maximum QoS gets DISCONNECT 0x9B",
         "[v5 MQTT-3.2.2-11], v5 §3.2.2.3.4",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::maximum_qos_enforced(ctx)
     ),
@@ -357,8 +481,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-retain-unavailable-enforced",
         "RETAIN 1 after Retain Available 0 gets DISCONNECT 0x9A",
         "[v5 MQTT-3.2.2-14], v5 §3.2.2.3.5",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::retain_unavailable_enforced(ctx)
     ),
@@ -366,8 +490,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-receive-maximum",
         "The broker respects our Receive Maximum",
         "[v5 MQTT-3.3.4-9]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::receive_maximum(ctx)
     ),
@@ -375,8 +499,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-topic-alias",
         "Topic aliases both ways",
         "[v5 MQTT-3.3.2-10], [-12]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::topic_alias(ctx)
     ),
@@ -384,8 +508,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-message-expiry",
         "Message expiry while the subscriber is away",
         "[v5 MQTT-3.3.2-5], [-6]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::message_expiry(ctx)
     ),
@@ -393,8 +517,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-no-subscribers",
         "PUBACK 0x10 when nobody is subscribed",
         "v5 §3.4.2.1 (0x10 No matching subscribers)",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::no_subscribers(ctx)
     ),
@@ -402,8 +526,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-no-local",
         "No Local keeps our own messages from us",
         "[v5 MQTT-3.8.3-3]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::no_local(ctx)
     ),
@@ -411,8 +535,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-retain-as-published",
         "Retain As Published",
         "[v5 MQTT-3.3.1-12], [-13]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::retain_as_published(ctx)
     ),
@@ -420,8 +544,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-retain-handling",
         "Retain Handling 0, 1 and 2",
         "[v5 MQTT-3.3.1-9], [-10], [-11]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::retain_handling(ctx)
     ),
@@ -429,8 +553,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-subscription-identifiers",
         "Subscription Identifiers on matching messages",
         "[v5 MQTT-3.3.4-3], [-4], [-5]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| v5::subscription_identifiers(ctx)
     ),
@@ -438,8 +562,8 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-assigned-client-id",
         "An empty client id gets an Assigned Client Identifier",
         "[v5 MQTT-3.2.2-16]",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| connection::assigned_client_id(ctx)
     ),
@@ -447,9 +571,459 @@ pub const CHECKS: &[CheckDef] = &[
         "v5-refusal-reason",
         "A refused CONNECT names its reason",
         "[v5 MQTT-4.12.0-1], v5 §3.2.2.3.16 Reason String",
-        true,
-        false,
+        Versions::V5Only,
+        [Tag::V5],
         0,
         |ctx, _| connection::refusal_reason(ctx)
+    ),
+    negative!(
+        "reserved-flags-connect",
+        "CONNECT with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        1,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-puback",
+        "PUBACK with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        4,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-pubrec",
+        "PUBREC with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        5,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-pubrel",
+        "PUBREL with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]; [MQTT-3.6.1-1]",
+        Versions::Both,
+        [],
+        6,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-pubcomp",
+        "PUBCOMP with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        7,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-subscribe",
+        "SUBSCRIBE with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]; [MQTT-3.8.1-1]",
+        Versions::Both,
+        [],
+        8,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-unsubscribe",
+        "UNSUBSCRIBE with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]; [MQTT-3.10.1-1]",
+        Versions::Both,
+        [],
+        10,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-pingreq",
+        "PINGREQ with a reserved fixed-header flag wrong closes the connection",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        12,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "reserved-flags-disconnect",
+        "DISCONNECT with a reserved flag set: the connection closes and the Will is published",
+        "[v3 MQTT-2.2.2-1], [-2]; [v5 MQTT-2.1.3-1], [v5 MQTT-4.13.1-1]; [MQTT-3.14.1-1], [MQTT-3.1.2-8]",
+        Versions::Both,
+        [],
+        14,
+        |ctx, arg: u16| framing::reserved_flags(ctx, arg as u8)
+    ),
+    negative!(
+        "connect-reserved-flag",
+        "The reserved bit of the CONNECT flags set closes the connection",
+        "[MQTT-3.1.2-3], [MQTT-3.1.4-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::reserved_flag(ctx)
+    ),
+    negative!(
+        "publish-qos-3",
+        "A PUBLISH with QoS 3 closes the connection",
+        "[MQTT-3.3.1-4]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| framing::qos_3(ctx)
+    ),
+    negative!(
+        "will-qos-3",
+        "A Will with QoS 3 closes the connection",
+        "[MQTT-3.1.2-14], [MQTT-3.1.4-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::will_qos_3(ctx)
+    ),
+    negative!(
+        "publish-dup-qos-0",
+        "A QoS 0 PUBLISH with DUP 1: taken or refused (reported), never forwarded with DUP 1",
+        "[MQTT-3.3.1-2] binds the sender; [MQTT-3.3.1-3], [v5 MQTT-4.3.1-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| framing::dup_on_qos_0(ctx)
+    ),
+    negative!(
+        "remaining-length-five-bytes",
+        "A Remaining Length written in five bytes closes the connection",
+        "v3 §2.2.3, v5 §1.5.5 (at most four bytes); [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, arg: u16| framing::remaining_length(ctx, arg as u8)
+    ),
+    negative!(
+        "remaining-length-short",
+        "A Remaining Length that ends inside a field closes the connection",
+        "v3 §2.2.3, v5 §2.1.4; [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        1,
+        |ctx, arg: u16| framing::remaining_length(ctx, arg as u8)
+    ),
+    negative!(
+        "remaining-length-long",
+        "A Remaining Length longer than the packet's fields closes the connection",
+        "v3 §2.2.3, v5 §2.1.4; [v3 MQTT-4.8.0-1], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        2,
+        |ctx, arg: u16| framing::remaining_length(ctx, arg as u8)
+    ),
+    negative!(
+        "packet-id-zero-publish",
+        "PUBLISH with packet identifier 0 closes the connection",
+        "[v3 MQTT-2.3.1-1], [v5 MQTT-2.2.1-3]",
+        Versions::Both,
+        [],
+        3,
+        |ctx, arg: u16| framing::packet_id_zero(ctx, arg as u8)
+    ),
+    negative!(
+        "packet-id-zero-subscribe",
+        "SUBSCRIBE with packet identifier 0 closes the connection",
+        "[v3 MQTT-2.3.1-1], [v5 MQTT-2.2.1-3]",
+        Versions::Both,
+        [],
+        8,
+        |ctx, arg: u16| framing::packet_id_zero(ctx, arg as u8)
+    ),
+    negative!(
+        "packet-id-zero-unsubscribe",
+        "UNSUBSCRIBE with packet identifier 0 closes the connection",
+        "[v3 MQTT-2.3.1-1], [v5 MQTT-2.2.1-3]",
+        Versions::Both,
+        [],
+        10,
+        |ctx, arg: u16| framing::packet_id_zero(ctx, arg as u8)
+    ),
+    negative!(
+        "publish-topic-wildcard",
+        "A PUBLISH to a topic name with a wildcard closes the connection",
+        "[MQTT-3.3.2-2], [v5 MQTT-4.7.0-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| framing::wildcard_topic(ctx)
+    ),
+    negative!(
+        "utf8-ill-formed-topic",
+        "Ill-formed UTF-8 in a PUBLISH topic closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [MQTT-3.3.2-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-surrogate-topic",
+        "A surrogate (U+D800) in a PUBLISH topic closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [MQTT-3.3.2-1]",
+        Versions::Both,
+        [],
+        1,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-null-topic",
+        "U+0000 in a PUBLISH topic closes the connection",
+        "[v3 MQTT-1.5.3-2], [v5 MQTT-1.5.4-2]; [MQTT-3.3.2-1]",
+        Versions::Both,
+        [],
+        2,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-ill-formed-client-id",
+        "Ill-formed UTF-8 in the client id closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [MQTT-3.1.3-4]",
+        Versions::Both,
+        [],
+        3,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-surrogate-client-id",
+        "A surrogate (U+D800) in the client id closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [MQTT-3.1.3-4]",
+        Versions::Both,
+        [],
+        4,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-null-client-id",
+        "U+0000 in the client id closes the connection",
+        "[v3 MQTT-1.5.3-2], [v5 MQTT-1.5.4-2]; [MQTT-3.1.3-4]",
+        Versions::Both,
+        [],
+        5,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-ill-formed-username",
+        "Ill-formed UTF-8 in the user name closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [v3 MQTT-3.1.3-11], [v5 MQTT-3.1.3-10]",
+        Versions::Both,
+        [],
+        6,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-surrogate-username",
+        "A surrogate (U+D800) in the user name closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [v3 MQTT-3.1.3-11], [v5 MQTT-3.1.3-10]",
+        Versions::Both,
+        [],
+        7,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-null-username",
+        "U+0000 in the user name closes the connection",
+        "[v3 MQTT-1.5.3-2], [v5 MQTT-1.5.4-2]; [v3 MQTT-3.1.3-11], [v5 MQTT-3.1.3-10]",
+        Versions::Both,
+        [],
+        8,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-ill-formed-will-topic",
+        "Ill-formed UTF-8 in the Will topic closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [v3 MQTT-3.1.3-10], [v5 MQTT-3.1.3-9]",
+        Versions::Both,
+        [],
+        9,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-surrogate-will-topic",
+        "A surrogate (U+D800) in the Will topic closes the connection",
+        "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [v3 MQTT-3.1.3-10], [v5 MQTT-3.1.3-9]",
+        Versions::Both,
+        [],
+        10,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "utf8-null-will-topic",
+        "U+0000 in the Will topic closes the connection",
+        "[v3 MQTT-1.5.3-2], [v5 MQTT-1.5.4-2]; [v3 MQTT-3.1.3-10], [v5 MQTT-3.1.3-9]",
+        Versions::Both,
+        [],
+        11,
+        |ctx, arg: u16| framing::bad_string(ctx, arg)
+    ),
+    negative!(
+        "packet-before-connect",
+        "A packet before CONNECT closes the connection",
+        "[MQTT-3.1.0-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::packet_before_connect(ctx)
+    ),
+    negative!(
+        "second-connect",
+        "A second CONNECT closes the connection",
+        "[MQTT-3.1.0-2]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::second_connect(ctx)
+    ),
+    negative!(
+        "protocol-name",
+        "A CONNECT with the protocol name \"MQTX\" is not taken as MQTT",
+        "[MQTT-3.1.2-1]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::protocol_name(ctx)
+    ),
+    negative!(
+        "protocol-level",
+        "An unknown protocol level: 3.1.1 answers CONNACK 0x01, 5.0 closes (0x84 allowed)",
+        "[v3 MQTT-3.1.2-2], [v5 MQTT-3.1.2-2]",
+        Versions::Both,
+        [],
+        0,
+        |ctx, _| connect::protocol_level(ctx)
+    ),
+    negative!(
+        "empty-client-id-persistent",
+        "A zero-length client id with clean session 0 gets CONNACK 0x02",
+        "[v3 MQTT-3.1.3-8]",
+        Versions::V311Only,
+        [],
+        0,
+        |ctx, _| connect::empty_client_id_without_clean_session(ctx)
+    ),
+    negative!(
+        "filter-hash-not-last",
+        "A SUBSCRIBE to a/#/b is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
+        "[v3 MQTT-4.7.1-2], [v5 MQTT-4.7.1-1]; v3 §3.9.3, v5 §3.9.3",
+        Versions::Both,
+        [],
+        0,
+        |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
+    ),
+    negative!(
+        "filter-hash-in-level",
+        "A SUBSCRIBE to xa# is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
+        "[v3 MQTT-4.7.1-2], [v5 MQTT-4.7.1-1]; v3 §3.9.3, v5 §3.9.3",
+        Versions::Both,
+        [],
+        1,
+        |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
+    ),
+    negative!(
+        "filter-plus-in-level",
+        "A SUBSCRIBE to +ab is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
+        "[v3 MQTT-4.7.1-3], [v5 MQTT-4.7.1-2]; v3 §3.9.3, v5 §3.9.3",
+        Versions::Both,
+        [],
+        2,
+        |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
+    ),
+    negative!(
+        "subscribe-empty",
+        "A SUBSCRIBE without a topic filter closes the connection",
+        "[v3 MQTT-3.8.3-3], [v5 MQTT-3.8.3-2]",
+        Versions::Both,
+        [],
+        8,
+        |ctx, arg: u16| subscribe::empty_request(ctx, arg as u8)
+    ),
+    negative!(
+        "unsubscribe-empty",
+        "An UNSUBSCRIBE without a topic filter closes the connection",
+        "[MQTT-3.10.3-2]",
+        Versions::Both,
+        [],
+        10,
+        |ctx, arg: u16| subscribe::empty_request(ctx, arg as u8)
+    ),
+    negative!(
+        "v5-property-not-allowed",
+        "A PUBLISH with a CONNECT property (Session Expiry Interval) closes the connection",
+        "v5 §2.2.2.2, [v5 MQTT-4.13.1-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::property_not_allowed(ctx)
+    ),
+    negative!(
+        "v5-property-twice",
+        "A PUBLISH with the Payload Format Indicator twice closes the connection",
+        "v5 §3.3.2.3.2 (a Protocol Error), [v5 MQTT-4.13.1-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::property_twice(ctx)
+    ),
+    negative!(
+        "v5-topic-alias-zero",
+        "Topic Alias 0 closes the connection (0x94)",
+        "[v5 MQTT-3.3.2-8], v5 §3.3.2.3.4",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::topic_alias(ctx, false)
+    ),
+    negative!(
+        "v5-topic-alias-above-maximum",
+        "A Topic Alias above the declared maximum closes the connection (0x94)",
+        "[v5 MQTT-3.3.2-9], [v5 MQTT-3.2.2-18]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::topic_alias(ctx, true)
+    ),
+    negative!(
+        "v5-receive-maximum-exceeded",
+        "More unacknowledged QoS 2 messages than the declared Receive Maximum: DISCONNECT 0x93",
+        "[v5 MQTT-3.3.4-7], v5 §3.3.4, [v5 MQTT-4.13.1-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::receive_maximum_exceeded(ctx)
+    ),
+    negative!(
+        "v5-packet-too-large",
+        "A packet over the declared Maximum Packet Size: DISCONNECT 0x95",
+        "[v5 MQTT-3.2.2-15], v5 §3.2.2.3.6",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::packet_too_large(ctx)
+    ),
+    negative!(
+        "v5-subscription-id-on-publish",
+        "A Subscription Identifier on a client's PUBLISH: closed, or taken with a warning",
+        "[v5 MQTT-3.3.4-6] (binds the client)",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::subscription_id_on_publish(ctx)
+    ),
+    negative!(
+        "v5-will-above-maximum-qos",
+        "A Will above the declared Maximum QoS is refused (0x9B) and closed",
+        "[v5 MQTT-3.2.2-12]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::will_above_maximum_qos(ctx)
     ),
 ];

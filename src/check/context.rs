@@ -10,7 +10,7 @@ use super::declared::Declared;
 use super::outcome::Outcome;
 use crate::clients::{ClientIndex, TransportFacts};
 use crate::codec::{
-    Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, ReasonCode,
+    Connect, Disconnect, Packet, PacketType, Properties, ProtocolVersion, Publish, QoS, ReasonCode,
     Subscription, SubscriptionOptions,
 };
 use crate::session::{ConnectOptions, Event, LostCause, Message, PublishRequest};
@@ -464,9 +464,59 @@ impl Ctx {
         self.clients.drop_next(client, Direction::Incoming, kind);
     }
 
-    /// Sends a packet the session did not write.
-    pub fn inject(&mut self, client: ClientIndex, packet: &Packet) {
-        self.clients.inject(client, packet);
+    /// Sends a packet the session did not write, encoded for the check's version.
+    pub fn inject(&mut self, client: ClientIndex, packet: &Packet) -> Result<(), Outcome> {
+        let bytes = packet
+            .to_bytes(self.version)
+            .map_err(|error| Outcome::broken(format!("could not encode {packet}: {error}")))?;
+        self.inject_bytes(client, &bytes);
+        Ok(())
+    }
+
+    /// Sends bytes as they are: a packet that breaks a rule the encoder keeps.
+    pub fn inject_bytes(&mut self, client: ClientIndex, bytes: &[u8]) {
+        self.clients.inject(client, bytes);
+    }
+
+    /// Adds a client and opens its connection, but sends what `first` makes of the session's
+    /// own CONNECT (which is withheld) in its place: a CONNECT that breaks a rule, or another
+    /// packet before CONNECT. The session still waits for a CONNACK, so the broker's answer
+    /// shows. The session's CONNECT carries the run's credentials.
+    pub async fn open_with_first_packet(
+        &mut self,
+        name: &str,
+        first: impl FnOnce(&Connect) -> Vec<u8>,
+    ) -> Result<ClientIndex, Outcome> {
+        let options = self.options(name);
+        let client = self.add(name, options);
+        self.withhold_next(client, PacketType::Connect);
+        let mark = self.mark();
+        self.clients.connect(client);
+        let mut withheld = None;
+        // The withheld CONNECT in the trace says the connection is open.
+        self.wait_for(ANSWER_MS, |ctx| {
+            withheld = ctx
+                .records_since(client, mark, Direction::Outgoing)
+                .find_map(|record| match &record.packet {
+                    Ok(Packet::Connect(connect)) if record.fate == PacketFate::Dropped => {
+                        Some(connect.clone())
+                    }
+                    _ => None,
+                });
+            withheld.is_some()
+        })
+        .await;
+        let Some(connect) = withheld else {
+            let why = self
+                .lost_since(client, mark)
+                .map_or_else(|| format!("not within {ANSWER_MS} ms"), ToString::to_string);
+            return Err(Outcome::broken(format!(
+                "{name}'s connection did not open: {why}"
+            )));
+        };
+        let bytes = first(&connect);
+        self.inject_bytes(client, &bytes);
+        Ok(client)
     }
 
     /// Splits the client's writes into WebSocket messages of at most `bytes` bytes.
@@ -577,15 +627,22 @@ impl Ctx {
         mark: Mark,
         direction: Direction,
     ) -> impl Iterator<Item = &Packet> {
+        self.records_since(client, mark, direction)
+            .filter(|record| record.fate == PacketFate::Delivered)
+            .filter_map(|record| record.packet.as_ref().ok())
+    }
+
+    /// The client's packet records going `direction` after `mark`, whatever became of them.
+    pub fn records_since(
+        &self,
+        client: ClientIndex,
+        mark: Mark,
+        direction: Direction,
+    ) -> impl Iterator<Item = &PacketRecord> {
         let tag = ClientTag::of_index(client);
         self.packets[mark.packets..]
             .iter()
-            .filter(move |record| {
-                Some(record.client) == tag
-                    && record.direction == direction
-                    && record.fate == PacketFate::Delivered
-            })
-            .filter_map(|record| record.packet.as_ref().ok())
+            .filter(move |record| Some(record.client) == tag && record.direction == direction)
     }
 
     /// PUBLISH packets the client received after `mark`.

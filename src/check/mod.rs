@@ -11,21 +11,54 @@ mod catalogue;
 mod check_clients;
 mod checks;
 mod context;
+mod coverage;
 mod declared;
+mod html_report;
 mod outcome;
 mod report;
 mod simulated;
+mod statements;
 
-pub use catalogue::{CheckDef, CHECKS, VERSION_CHECK};
+pub use catalogue::{listing, CheckDef, Tag, Versions, CHECKS, VERSION_CHECK};
 pub use check_clients::{CheckClients, Wait};
 pub use context::{Ctx, Mark};
+pub use coverage::{CoverageFilter, StatementCoverage, StatementStatus, VersionCoverage};
 pub use declared::Declared;
 pub use outcome::{Outcome, Verdict};
 pub use report::{CheckResult, Report, Summary, VersionDeclared};
 pub use simulated::simulated_world;
+pub use statements::{statements, Binds, Statement};
 
 use crate::broker::BrokerConfig;
 use crate::codec::ProtocolVersion;
+
+/// Whether the negative tests (malformed packets) run. A malformed packet can bring down a
+/// weak broker, so against anything but loopback or the simulated broker they run only when
+/// asked.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NegativeTests {
+    /// They run, last.
+    Run,
+    /// Left out on request.
+    Off,
+    /// Left out: the broker is not on this machine and nobody asked for them.
+    NotAsked,
+}
+
+impl NegativeTests {
+    /// The choice for `target` (a URL, or "simulated"), given what was `asked`
+    /// (`--negative`: `Some(true)`, `--no-negative`: `Some(false)`).
+    pub fn for_target(target: &str, asked: Option<bool>) -> NegativeTests {
+        let local = target == "simulated"
+            || crate::broker_url::BrokerUrl::parse(target).is_ok_and(|url| url.is_loopback());
+        match asked {
+            Some(true) => NegativeTests::Run,
+            Some(false) => NegativeTests::Off,
+            None if local => NegativeTests::Run,
+            None => NegativeTests::NotAsked,
+        }
+    }
+}
 
 /// What to run, and where its traffic goes.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -38,8 +71,12 @@ pub struct RunSettings {
     pub topic_root: String,
     /// Whether to run the bursts and large payloads.
     pub heavy: bool,
-    /// Only these check ids (all when empty).
+    /// Whether to run the negative tests.
+    pub negative: NegativeTests,
+    /// Only the checks these ids or tags name (all when empty).
     pub only: Vec<String>,
+    /// Not the checks these ids or tags name.
+    pub skip: Vec<String>,
 }
 
 impl RunSettings {
@@ -51,22 +88,64 @@ impl RunSettings {
             topic_root: format!("qoscope-check/{run_id}"),
             run_id,
             heavy: true,
+            negative: NegativeTests::Run,
             only: Vec::new(),
+            skip: Vec::new(),
         }
     }
 
-    /// The checks to run, each with its version, in order.
+    /// A selector in `only` or `skip` that names no check and no tag, as an error that says
+    /// what to do.
+    pub fn check_selection(&self) -> Result<(), String> {
+        let unknown: Vec<&str> = self
+            .only
+            .iter()
+            .chain(&self.skip)
+            .map(String::as_str)
+            .filter(|selector| !CHECKS.iter().any(|check| check.matches(selector)))
+            .collect();
+        if unknown.is_empty() {
+            return Ok(());
+        }
+        let tags: Vec<&str> = Tag::ALL.iter().map(|tag| tag.name()).collect();
+        Err(format!(
+            "no check has the id or tag {}; tags are {}, and --list prints every check",
+            unknown
+                .iter()
+                .map(|selector| format!("\"{selector}\""))
+                .collect::<Vec<_>>()
+                .join(", "),
+            tags.join(", ")
+        ))
+    }
+
+    /// Whether `check` is selected (the version check always is: the others judge against
+    /// what it finds).
+    fn selects(&self, check: &CheckDef) -> bool {
+        if check.id == VERSION_CHECK {
+            return true;
+        }
+        let wanted = self.only.is_empty() || self.only.iter().any(|s| check.matches(s));
+        let left_out = self.skip.iter().any(|s| check.matches(s))
+            || (!self.heavy && check.has(Tag::Heavy))
+            || (self.negative != NegativeTests::Run && check.has(Tag::Negative));
+        wanted && !left_out
+    }
+
+    /// The checks to run, each with its version, in order: every version's ordinary checks,
+    /// then every version's negative tests, so that a broker a malformed packet brings down
+    /// has been checked for everything else first.
     pub fn plan(&self) -> Vec<(CheckDef, ProtocolVersion)> {
         let mut plan = Vec::new();
-        for &version in &self.versions {
-            for check in CHECKS {
-                // The version check always runs: the others judge against what it finds.
-                let wanted = self.only.is_empty()
-                    || check.id == VERSION_CHECK
-                    || self.only.iter().any(|id| id == check.id);
-                let applies = !check.v5_only || version == ProtocolVersion::V5;
-                if wanted && applies && (self.heavy || !check.heavy) {
-                    plan.push((*check, version));
+        for negative in [false, true] {
+            for &version in &self.versions {
+                for check in CHECKS {
+                    if check.has(Tag::Negative) == negative
+                        && check.versions.include(version)
+                        && self.selects(check)
+                    {
+                        plan.push((*check, version));
+                    }
                 }
             }
         }
@@ -75,11 +154,29 @@ impl RunSettings {
 
     /// What the run will do to the broker, stated before it starts.
     pub fn announcement(&self) -> String {
+        let plan = self.plan();
+        let negative = plan
+            .iter()
+            .filter(|(check, _)| check.has(Tag::Negative))
+            .count();
+        let negative = match self.negative {
+            NegativeTests::Run if negative > 0 => format!(
+                " Ends with {negative} negative tests: malformed packets, each on a connection of \
+                 its own, after which a fresh client must still connect and publish (a weak \
+                 broker may go down)."
+            ),
+            NegativeTests::Run => String::new(),
+            NegativeTests::Off => " Negative tests (malformed packets) are off.".into(),
+            NegativeTests::NotAsked => " Negative tests (malformed packets) are off: against a \
+                broker other than loopback they run only when asked (--negative, or the \
+                checkbox in the page)."
+                .into(),
+        };
         format!(
             "{} checks. Publishes only to topics under {root}/ (and ${root}/ for the $-topic check), \
              with client ids starting qc-{id}-. Retained messages it sets are cleared and \
-             sessions it opens are ended. {}",
-            self.plan().len(),
+             sessions it opens are ended. {}{negative}",
+            plan.len(),
             if self.heavy {
                 "Includes bursts of 1,000 messages and payloads of 256 KiB and 1 MiB."
             } else {

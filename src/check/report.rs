@@ -1,13 +1,15 @@
-//! A run's results, and its exports: JSON, Markdown and JUnit XML.
+//! A run's results, and its exports: JSON, Markdown and JUnit XML (HTML: `html_report`).
 
 use serde::{Deserialize, Serialize};
 
 use super::catalogue::CheckDef;
 use super::context::Ctx;
+use super::coverage::{self, VersionCoverage};
 use super::declared::Declared;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
 use crate::codec::ProtocolVersion;
+use crate::diagram::escape as xml;
 use crate::trace::{ClientTag, Direction, PacketFate, TraceEvent};
 
 /// One check's result.
@@ -163,6 +165,9 @@ pub struct Report {
     pub summary: Summary,
     /// Every result, in run order.
     pub results: Vec<CheckResult>,
+    /// Spec coverage per version: the server's MUST statements the run exercised, and the rest.
+    #[serde(default)]
+    pub coverage: Vec<VersionCoverage>,
 }
 
 impl Report {
@@ -195,6 +200,7 @@ impl Report {
                 })
                 .collect(),
             summary,
+            coverage: coverage::coverage(&results, &settings.versions),
             results,
         }
     }
@@ -205,8 +211,9 @@ impl Report {
             .unwrap_or_else(|error| format!("{{\"error\":\"{error}\"}}"))
     }
 
-    /// As a Markdown document: a summary table, then each check that did not pass with its
-    /// transcript.
+    /// As a Markdown document: what the broker declared, then each failure and each warning
+    /// with its rule, expectation and transcript, then every result in a table, and the spec
+    /// coverage.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "# Broker check: {}\n\nRun {} (topics under `{}/`): {} pass, {} fail, {} warn, {} skipped.\n\n",
@@ -229,11 +236,23 @@ impl Report {
                 markdown_cell(&declares)
             ));
         }
-        if !self.declared.is_empty() {
-            out.push('\n');
+        for verdict in [Verdict::Fail, Verdict::Warn] {
+            for result in self.results.iter().filter(|r| r.outcome.verdict == verdict) {
+                out.push_str(&format!(
+                    "\n## {}: {} ({})\n\nCheck `{}`. Rule: {}\n\nExpected: {}\n\nSeen: {}\n\n```\n{}\n```\n",
+                    verdict.as_str(),
+                    result.title,
+                    result.version,
+                    result.id,
+                    result.rule,
+                    result.outcome.expected,
+                    result.outcome.seen,
+                    result.transcript.join("\n")
+                ));
+            }
         }
         out.push_str(
-            "| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
+            "\n## Every check\n\n| verdict | check | version | rule | seen | ms |\n|---|---|---|---|---|---|\n",
         );
         for result in &self.results {
             out.push_str(&format!(
@@ -246,25 +265,13 @@ impl Report {
                 result.duration_ms
             ));
         }
-        for result in &self.results {
-            if matches!(result.outcome.verdict, Verdict::Fail | Verdict::Warn) {
-                out.push_str(&format!(
-                    "\n## {}: {} ({})\n\nRule: {}\n\nExpected: {}\n\nSeen: {}\n\n```\n{}\n```\n",
-                    result.outcome.verdict.as_str(),
-                    result.title,
-                    result.version,
-                    result.rule,
-                    result.outcome.expected,
-                    result.outcome.seen,
-                    result.transcript.join("\n")
-                ));
-            }
-        }
+        out.push_str(&coverage::markdown(&self.coverage));
         out
     }
 
     /// As JUnit XML: one test case per check; fail is a failure, skipped is skipped, warn passes
-    /// with its text in system-out.
+    /// with its text in system-out. The spec coverage figures are the suite's properties, and
+    /// the whole coverage its system-out.
     pub fn to_junit(&self) -> String {
         let mut out = format!(
             "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n<testsuite name=\"qoscope broker check: {}\" tests=\"{}\" failures=\"{}\" skipped=\"{}\">\n",
@@ -273,6 +280,7 @@ impl Report {
             self.summary.fail,
             self.summary.skipped
         );
+        out.push_str(&junit_properties(&self.coverage));
         for result in &self.results {
             out.push_str(&format!(
                 "  <testcase classname=\"mqtt-{}\" name=\"{}: {}\" time=\"{:.3}\">\n",
@@ -303,27 +311,44 @@ impl Report {
                 xml(&result.transcript.join("\n"))
             ));
         }
+        if !self.coverage.is_empty() {
+            out.push_str(&format!(
+                "  <system-out>{}</system-out>\n",
+                xml(coverage::markdown(&self.coverage).trim())
+            ));
+        }
         out.push_str("</testsuite>\n");
         out
     }
 }
 
-fn markdown_cell(text: &str) -> String {
-    text.replace('|', "\\|").replace('\n', " ")
+/// The coverage figures as JUnit properties (`coverage.5.0.failed` = 1), which CI servers show
+/// with the suite.
+fn junit_properties(coverage: &[VersionCoverage]) -> String {
+    if coverage.is_empty() {
+        return String::new();
+    }
+    let mut out = String::from("  <properties>\n");
+    for version in coverage {
+        for (name, value) in [
+            ("statements", version.total),
+            ("exercised", version.exercised),
+            ("passed", version.passed),
+            ("failed", version.failed),
+            ("not-exercised", version.not_exercised),
+            ("not-testable", version.not_testable),
+            ("not-covered", version.not_covered),
+        ] {
+            out.push_str(&format!(
+                "    <property name=\"coverage.{}.{name}\" value=\"{value}\"/>\n",
+                xml(&version.version)
+            ));
+        }
+    }
+    out.push_str("  </properties>\n");
+    out
 }
 
-fn xml(text: &str) -> String {
-    text.chars()
-        .filter(|c| !c.is_control() || *c == '\n' || *c == '\t')
-        .fold(String::with_capacity(text.len()), |mut out, c| {
-            match c {
-                '&' => out.push_str("&amp;"),
-                '<' => out.push_str("&lt;"),
-                '>' => out.push_str("&gt;"),
-                '"' => out.push_str("&quot;"),
-                '\'' => out.push_str("&apos;"),
-                c => out.push(c),
-            }
-            out
-        })
+fn markdown_cell(text: &str) -> String {
+    text.replace('|', "\\|").replace('\n', " ")
 }

@@ -128,7 +128,9 @@ pub enum DecodeErrorKind {
     #[error("subscription options {0:08b} are invalid (reserved bits, QoS 3 or Retain Handling 3) [v3 MQTT-3-8.3-4, v5 MQTT-3.8.3-5, v5 §3.8.3.1]")]
     InvalidSubscriptionOptions(u8),
     /// SUBSCRIBE or UNSUBSCRIBE without a topic filter, or SUBACK without a code.
-    #[error("{0} carries no topic filter or code [MQTT-3.8.3-3, MQTT-3.10.3-2]")]
+    #[error(
+        "{0} carries no topic filter or code [v3 MQTT-3.8.3-3, v5 MQTT-3.8.3-2, MQTT-3.10.3-2]"
+    )]
     EmptyPayload(PacketType),
     /// A property identifier the spec does not define.
     #[error("unknown property identifier 0x{0:02X} [v5 §2.2.2.2]")]
@@ -236,7 +238,9 @@ pub enum EncodeError {
     #[error("DUP must be 0 on a QoS 0 PUBLISH [MQTT-3.3.1-2]")]
     DupOnQos0,
     /// SUBSCRIBE or UNSUBSCRIBE without a filter, or SUBACK/UNSUBACK without a code.
-    #[error("{0} needs at least one topic filter [MQTT-3.8.3-3, MQTT-3.10.3-2]")]
+    #[error(
+        "{0} needs at least one topic filter [v3 MQTT-3.8.3-3, v5 MQTT-3.8.3-2, MQTT-3.10.3-2]"
+    )]
     EmptyPayload(PacketType),
     /// v3 forbids a password without a user name.
     #[error("MQTT 3.1.1 does not allow a password without a user name [v3 MQTT-3.1.2-22]")]

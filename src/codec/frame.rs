@@ -33,7 +33,7 @@ pub struct FrameError {
 }
 
 /// Cuts a byte stream into packets.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct FrameDecoder {
     buffer: BytesMut,
     version: ProtocolVersion,

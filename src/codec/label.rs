@@ -1,4 +1,5 @@
 //! One-line labels for packets, as drawn on the sequence diagram: `PUBLISH id=7 QoS 2 DUP`,
+//! `PUBLISH id=8 QoS 1 "" alias=1`,
 //! `PUBREC id=7`, `SUBACK granted 1`, `PUBACK id=3 0x10 No matching subscribers`.
 
 use std::fmt::{self, Write};
@@ -45,7 +46,12 @@ impl fmt::Display for Packet {
                 if publish.retain {
                     f.write_str(" RETAIN")?;
                 }
-                write!(f, " {:?}", publish.topic)
+                write!(f, " {:?}", publish.topic)?;
+                // An empty topic means nothing without the alias standing for it.
+                match publish.properties.topic_alias {
+                    Some(alias) => write!(f, " alias={alias}"),
+                    None => Ok(()),
+                }
             }
             Packet::PubAck(ack)
             | Packet::PubRec(ack)
@@ -110,6 +116,12 @@ mod tests {
         assert_eq!(
             Packet::Publish(publish).to_string(),
             "PUBLISH id=7 QoS 2 DUP \"a/b\""
+        );
+        let mut aliased = Publish::new("", QosPid::AtMostOnce, "hi");
+        aliased.properties.topic_alias = std::num::NonZeroU16::new(1);
+        assert_eq!(
+            Packet::Publish(aliased).to_string(),
+            "PUBLISH QoS 0 \"\" alias=1"
         );
         assert_eq!(Packet::PubRec(Ack::new(pid)).to_string(), "PUBREC id=7");
         let ack = Ack::with_reason(Pid::new(3).unwrap(), ReasonCode::NoMatchingSubscribers);

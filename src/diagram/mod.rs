@@ -8,6 +8,7 @@ mod layout;
 mod mermaid;
 mod outcomes;
 mod row_window;
+mod svg;
 
 pub use colours::{colour_messages, PALETTE};
 pub use delivery_marks::{mark_deliveries, DeliveryMark};
@@ -16,3 +17,4 @@ pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER}
 pub use mermaid::to_mermaid;
 pub use outcomes::mark_outcomes;
 pub use row_window::{row_window, scroll_to_row, RowWindow};
+pub use svg::{escape, scene_svg};

@@ -12,6 +12,7 @@ mod action;
 mod close;
 mod flush;
 mod outbox;
+mod packet_log;
 mod reconnect;
 #[cfg(test)]
 mod tests;
@@ -168,17 +169,13 @@ impl Driver {
         self.open();
     }
 
-    /// Sends a packet the session did not write (a forged re-send, a wrong acknowledgement),
-    /// after what the session wrote before it, and records it in the trace.
+    /// Sends bytes the session did not write (a forged re-send, a wrong acknowledgement, a
+    /// malformed packet) as one transport message, after what the session wrote before them,
+    /// and records them in the trace as they decode. They pass none of the wire's faults: they
+    /// are the fault.
     #[cfg(feature = "trace")]
-    pub fn inject(&mut self, now: u64, packet: &Packet) {
-        let mut bytes = Vec::new();
-        if let Err(error) = packet.encode(self.session.version(), &mut bytes) {
-            self.emit(ClientEvent::Error(format!(
-                "could not encode the packet to inject: {error}"
-            )));
-            return;
-        }
+    pub fn inject(&mut self, now: u64, bytes: &[u8]) {
+        let bytes = bytes.to_vec();
         self.drain(now);
         let pending = self.outbox.take_pending();
         self.transmit(pending);
@@ -188,7 +185,8 @@ impl Driver {
         } else {
             PacketFate::Dropped
         };
-        let record = self.record(now, Direction::Outgoing, Ok(packet.clone()), bytes, fate);
+        let packet = self.decode(&bytes);
+        let record = self.record(now, Direction::Outgoing, packet, bytes, fate);
         self.outbox.record(TraceEvent::Packet(record));
         self.emit_ready_trace();
     }

@@ -28,46 +28,39 @@ fn actions(driver: &mut Driver) -> Vec<Action> {
     std::iter::from_fn(|| driver.poll_action()).collect()
 }
 
+/// What `pick` takes out of the actions that have it.
+fn picked<T>(actions: &[Action], pick: impl Fn(&Action) -> Option<T>) -> Vec<T> {
+    actions.iter().filter_map(pick).collect()
+}
+
 fn sent(actions: &[Action]) -> Vec<Vec<u8>> {
-    actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::Send(bytes) => Some(bytes.clone()),
-            _ => None,
-        })
-        .collect()
+    picked(actions, |action| match action {
+        Action::Send(bytes) => Some(bytes.clone()),
+        _ => None,
+    })
 }
 
 fn flushes(actions: &[Action]) -> Vec<FlushAt> {
-    actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::ScheduleFlush(at) => Some(*at),
-            _ => None,
-        })
-        .collect()
+    picked(actions, |action| match action {
+        Action::ScheduleFlush(at) => Some(*at),
+        _ => None,
+    })
 }
 
 fn errors(actions: &[Action]) -> Vec<String> {
-    actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::Emit(ClientEvent::Error(text)) => Some(text.clone()),
-            _ => None,
-        })
-        .collect()
+    picked(actions, |action| match action {
+        Action::Emit(ClientEvent::Error(text)) => Some(text.clone()),
+        _ => None,
+    })
 }
 
 fn reconnecting(actions: &[Action]) -> Vec<(u32, u32)> {
-    actions
-        .iter()
-        .filter_map(|action| match action {
-            Action::Emit(ClientEvent::Reconnecting { attempt, delay_ms }) => {
-                Some((*attempt, *delay_ms))
-            }
-            _ => None,
-        })
-        .collect()
+    picked(actions, |action| match action {
+        Action::Emit(ClientEvent::Reconnecting { attempt, delay_ms }) => {
+            Some((*attempt, *delay_ms))
+        }
+        _ => None,
+    })
 }
 
 /// The packet types (first byte's high nibble) in one transport message.
@@ -284,8 +277,9 @@ fn a_connection_the_browser_refuses_to_open_is_tried_again() {
     assert_eq!(reconnecting(&failed).len(), 1);
 }
 
-#[test]
-fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
+/// A connected driver that keeps its state, with a QoS 1 publish flushed at 100 ms and waiting
+/// for its save; and what the flush did.
+fn flushed_while_persisting() -> (Driver, Vec<Action>) {
     let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
     actions(&mut driver);
     connect(&mut driver, 0);
@@ -293,15 +287,18 @@ fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
     actions(&mut driver);
     driver.handle_flush_due(100, 0);
     let flushed = actions(&mut driver);
+    (driver, flushed)
+}
+
+#[test]
+fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
+    let (mut driver, flushed) = flushed_while_persisting();
     assert!(sent(&flushed).is_empty(), "nothing before the save");
-    let saves: Vec<&Vec<u8>> = flushed
-        .iter()
-        .filter_map(|action| match action {
-            Action::Save(state) => Some(state),
-            _ => None,
-        })
-        .collect();
-    let [state] = saves[..] else {
+    let saves = picked(&flushed, |action| match action {
+        Action::Save(state) => Some(state.clone()),
+        _ => None,
+    });
+    let [state] = &saves[..] else {
         panic!("one save in {flushed:?}");
     };
     let saved = crate::session::SessionState::from_bytes(
@@ -325,12 +322,7 @@ fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
 
 #[test]
 fn a_failed_save_is_told_and_still_releases_what_waited() {
-    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
-    actions(&mut driver);
-    connect(&mut driver, 0);
-    publish(&mut driver, 100, QoS::AtLeastOnce);
-    driver.handle_flush_due(100, 0);
-    actions(&mut driver);
+    let (mut driver, _) = flushed_while_persisting();
     driver.handle_saved(Some("quota exceeded".into()));
     let after = actions(&mut driver);
     assert_eq!(
@@ -342,12 +334,7 @@ fn a_failed_save_is_told_and_still_releases_what_waited() {
 
 #[test]
 fn bytes_waiting_for_a_save_do_not_open_the_next_connection() {
-    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
-    actions(&mut driver);
-    connect(&mut driver, 0);
-    publish(&mut driver, 100, QoS::AtLeastOnce);
-    driver.handle_flush_due(100, 0);
-    actions(&mut driver);
+    let (mut driver, _) = flushed_while_persisting();
     driver.handle_closed(110, 1006, "");
     actions(&mut driver);
     driver.handle_saved(None);
@@ -409,7 +396,7 @@ fn the_timer_is_set_again_only_when_the_deadline_moves_earlier() {
 #[cfg(feature = "trace")]
 mod trace {
     use super::*;
-    use crate::codec::{Packet, PacketType};
+    use crate::codec::PacketType;
     use crate::trace::{Direction, PacketFate, TraceEvent};
     use crate::wire_faults::WireFaults;
 
@@ -509,7 +496,7 @@ mod trace {
         actions(&mut driver);
         connect(&mut driver, 0);
         publish(&mut driver, 100, QoS::AtMostOnce);
-        driver.inject(100, &Packet::PingReq);
+        driver.inject(100, &[0xC0, 0x00]);
         let injected = actions(&mut driver);
         let messages = sent(&injected);
         assert_eq!(messages.len(), 2);

@@ -37,7 +37,6 @@ texts! {
     NavProbe: "Probe", "探测";
     CheckABroker: "Check a broker", "检测代理";
     NoSuchView: "No view at {0}: here is the workbench.", "{0} 处没有视图：这里是工作台。";
-    NoSuchLesson: "No lesson is called \"{0}\": pick one below.", "没有名为“{0}”的课程：请在下面选择一个。";
     Theme: "Theme", "主题";
     ThemeSystem: "As the system", "跟随系统";
     ThemeLight: "Light", "浅色";
@@ -184,6 +183,36 @@ texts! {
     FreePlay: "Free play", "自由练习";
     PickALesson: "Pick a lesson above to watch it step by step, or break the network below and publish.",
         "在上方选择一门课程逐步观看，或在下方破坏网络后发布消息。";
+    OnlyV5: "MQTT 5.0 only", "仅限 MQTT 5.0";
+    LinkUnknownLesson: "No lesson is called \"{0}\"; pick one from the list.",
+        "没有名为“{0}”的课程；请从列表中选择。";
+    LinkBadQuiz: "quiz={0} means nothing: use quiz=1 to ask before each step.",
+        "quiz={0} 没有意义：使用 quiz=1 在每一步之前提问。";
+
+    // "What happens next?"
+    QuizMode: "Ask \"What happens next?\" before each step", "每一步之前先问：“接下来会发生什么？”";
+    QuizLink: "Link to this lesson as a quiz", "本课测验链接";
+    QuizTitle: "What happens next?", "接下来会发生什么？";
+    QuizBeforeStep: "Before step {0} of {1}", "第 {0} 步之前（共 {1} 步）";
+    QuizWhichPacket: "Which packet comes next?", "接下来是哪个报文？";
+    QuizWhoSends: "Who sends it, to whom?", "由谁发给谁？";
+    QuizDup: "Is its DUP flag set?", "它的 DUP 标志是否置位？";
+    QuizPacketId: "Which packet id does it carry?", "它带哪个报文标识符？";
+    QuizDelivered: "Does an application receive the message in this step?",
+        "这一步中有应用程序收到消息吗？";
+    QuizNoPacket: "Nothing is sent", "不发送任何报文";
+    QuizNoPacketId: "No packet id", "没有报文标识符";
+    QuizClientSends: "{0} → broker", "{0} → 代理";
+    QuizBrokerSends: "broker → {0}", "代理 → {0}";
+    Yes: "Yes", "是";
+    No: "No", "否";
+    QuizAnswer: "Answer", "作答";
+    QuizRight: "✓ Right", "✓ 正确";
+    QuizWrong: "✗ The trace shows: {0}", "✗ 报文记录显示：{0}";
+    QuizRunStep: "Run the step", "运行这一步";
+    QuizScore: "Score: {0} of {1}", "得分：{1} 题中答对 {0} 题";
+    QuizLastTime: "Last attempt: {0} of {1}", "上次：{1} 题中答对 {0} 题";
+    QuizBest: "Best complete attempt: {0} of {1}", "最佳完整成绩：{1} 题中答对 {0} 题";
 
     // The fault panel.
     FreePlayTitle: "Free play: break the network yourself", "自由练习：亲手破坏网络";
@@ -321,6 +350,30 @@ texts! {
     Accepted: "Accepted: ", "已接受：";
     Refused: "Refused: ", "被拒绝：";
 
+    // Spec coverage, after a broker check run.
+    SpecCoverage: "Spec coverage", "规范覆盖";
+    CoverageIntro: "The MUST statements that bind the server, from the numbered normative statements of each specification (statements stay in English, as in the specification).",
+        "各规范中约束服务端的 MUST 编号规范声明（声明保留英文原文，与规范一致）。";
+    CoverageFigures: "MQTT {0}: {1} statements; {2} exercised ({3} passed, {4} failed); {5} not exercised; {6} not testable from a client; {7} not covered yet",
+        "MQTT {0}：共 {1} 条声明；本次检测覆盖 {2} 条（{3} 条通过，{4} 条失败）；{5} 条未运行；{6} 条无法由客户端检测；{7} 条尚未覆盖";
+    CoverageVersion: "Version", "版本";
+    AllVersions: "All versions", "全部版本";
+    AllStatuses: "All statuses", "全部状态";
+    SearchStatements: "Search", "搜索";
+    SearchStatementsPlaceholder: "id, words or check", "编号、文字或检测项";
+    StatementsShown: "{0} of {1} statements shown", "显示 {0} / {1} 条声明";
+    StatementId: "Statement", "声明";
+    Section: "Section", "章节";
+    StatementText: "Text", "内容";
+    Status: "Status", "状态";
+    StatusPassed: "passed", "通过";
+    StatusFailed: "failed", "失败";
+    StatusNotExercised: "not exercised", "未运行";
+    StatusNotTestable: "not testable", "无法检测";
+    StatusNotCovered: "not covered yet", "尚未覆盖";
+    FailedBy: "failed by {0}", "失败的检测：{0}";
+    ExercisedBy: "checks: {0}", "检测项：{0}";
+
     // Check a broker.
     UnencryptedCredentials: "The username and password will cross the network unencrypted (ws://) to {0}. Use wss:// unless this network is yours.",
         "用户名和密码将以未加密方式（ws://）经网络发送到 {0}。除非这是你自己的网络，否则请使用 wss://。";
@@ -342,6 +395,7 @@ texts! {
     TopicPrefixPlaceholder: "qoscope-check/<run id>", "qoscope-check/<运行 id>";
     TopicPrefixError: "topic prefix: {0}", "主题前缀：{0}";
     BurstsAndLargePayloads: " Bursts and large payloads", " 突发流量与大载荷";
+    NegativeTests: " Negative tests (malformed packets)", " 负向测试（畸形报文）";
     Running: "Running…", "运行中…";
     RunTheChecks: "Run the checks", "运行检测";
     CheckProgress: "{0} of {1} checks", "已完成 {0} / {1} 项检测";

@@ -1,6 +1,7 @@
 //! The lessons. Each step cites the rules behind what it shows: normative ids as the specs
 //! number them, `v3`/`v5` where the two versions number them differently, a section where a rule has
-//! no id. They run in either version; the pair's QoS exchanges behave the same in both. Every
+//! no id. The first twelve run in either version (the pair's QoS exchanges behave the same in
+//! both); the last six show what 5.0 added and run in 5.0 only. Every
 //! text is in English and Chinese, since learners are who the Chinese page is for; rule ids,
 //! packet names and lane names stay as the spec and the diagram write them.
 
@@ -9,7 +10,7 @@ use crate::i18n::Bilingual;
 use crate::trace::Direction;
 
 use super::outcome::{Check, ExpectedOutcome};
-use super::script::{Action, Actor, Lesson, Step};
+use super::script::{Action, Actor, Lesson, SessionLife, Step};
 
 /// What every subscriber in the lessons subscribes to.
 pub const TOPIC_FILTER: &str = "lesson/#";
@@ -17,18 +18,7 @@ const TOPIC: &str = "lesson/greeting";
 const PUBLISHER: usize = 0;
 const SUBSCRIBER: usize = 1;
 
-pub(super) const PAIR: &[Actor] = &[
-    Actor {
-        name: "Publisher",
-        will: None,
-        keeps_session: true,
-    },
-    Actor {
-        name: "Subscriber",
-        will: None,
-        keeps_session: true,
-    },
-];
+pub(super) const PAIR: &[Actor] = &[Actor::new("Publisher"), Actor::new("Subscriber")];
 
 pub(super) const SETUP: &[Action] = &[
     Action::Connect(PUBLISHER),
@@ -59,6 +49,7 @@ const fn publish(qos: QoS) -> Action {
         payload: "hello",
         qos,
         retain: false,
+        expiry_s: None,
     }
 }
 
@@ -104,6 +95,7 @@ const QOS0_LOSS: Lesson = Lesson {
     },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         SETUP_STEP,
         Step {
@@ -159,6 +151,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
     },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         SETUP_STEP,
         Step {
@@ -254,6 +247,7 @@ macro_rules! qos2_lesson {
             },
             actors: PAIR,
             granted_qos_cap: QoS::ExactlyOnce,
+            only_v5: false,
             steps: &[
                 SETUP_STEP,
                 Step {
@@ -401,6 +395,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
     },
     actors: PAIR,
     granted_qos_cap: QoS::AtLeastOnce,
+    only_v5: false,
     steps: &[
         Step {
             narration: Bilingual {
@@ -455,6 +450,7 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
     },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         Step {
             narration: Bilingual {
@@ -514,6 +510,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
     },
     actors: PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         SETUP_STEP,
         Step {
@@ -571,19 +568,9 @@ const RETAINED: Lesson = Lesson {
         en: "A subscriber that arrives late still gets the topic's last known value.",
         zh: "晚到的订阅者仍能收到该主题最后一个已知值。",
     },
-    actors: &[
-        Actor {
-            name: "Publisher",
-            will: None,
-            keeps_session: true,
-        },
-        Actor {
-            name: "Late subscriber",
-            will: None,
-            keeps_session: true,
-        },
-    ],
+    actors: &[Actor::new("Publisher"), Actor::new("Late subscriber")],
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         Step {
             narration: Bilingual {
@@ -603,6 +590,7 @@ const RETAINED: Lesson = Lesson {
                     payload: "21.5 °C",
                     qos: QoS::AtLeastOnce,
                     retain: true,
+                    expiry_s: None,
                 },
             ],
         },
@@ -662,17 +650,13 @@ const LAST_WILL: Lesson = Lesson {
     },
     actors: &[
         Actor {
-            name: "Sensor",
             will: Some((WILL_TOPIC, "offline")),
-            keeps_session: true,
+            ..Actor::new("Sensor")
         },
-        Actor {
-            name: "Monitor",
-            will: None,
-            keeps_session: true,
-        },
+        Actor::new("Monitor"),
     ],
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         Step {
             narration: Bilingual {
@@ -733,15 +717,10 @@ const LAST_WILL: Lesson = Lesson {
 /// without a Session Expiry Interval; in 3.1.1, CleanSession 1.
 const FORGETFUL_PAIR: &[Actor] = &[
     Actor {
-        name: "Publisher",
-        will: None,
-        keeps_session: false,
+        session: SessionLife::EndsWithConnection,
+        ..Actor::new("Publisher")
     },
-    Actor {
-        name: "Subscriber",
-        will: None,
-        keeps_session: true,
-    },
+    Actor::new("Subscriber"),
 ];
 
 const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
@@ -758,6 +737,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
     },
     actors: FORGETFUL_PAIR,
     granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: false,
     steps: &[
         Step {
             narration: Bilingual {
@@ -827,6 +807,560 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
     },
 };
 
+// ---- What MQTT 5.0 changed: each lesson runs in 5.0 only. ----------------------------------
+
+const fn subscribe(client: usize, filter: &'static str) -> Action {
+    Action::Subscribe {
+        client,
+        filter,
+        qos: QoS::AtLeastOnce,
+    }
+}
+
+const fn publish_on(client: usize, topic: &'static str, payload: &'static str) -> Action {
+    Action::Publish {
+        client,
+        topic,
+        payload,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        expiry_s: None,
+    }
+}
+
+const fn expiring(topic: &'static str, payload: &'static str, seconds: u32) -> Action {
+    Action::Publish {
+        client: PUBLISHER,
+        topic,
+        payload,
+        qos: QoS::AtLeastOnce,
+        retain: false,
+        expiry_s: Some(seconds),
+    }
+}
+
+const RECEIVE_MAXIMUM: Lesson = Lesson {
+    id: "receive-maximum",
+    title: Bilingual {
+        en: "Flow control: Receive Maximum",
+        zh: "流量控制：Receive Maximum",
+    },
+    summary: Bilingual {
+        en: "A client says how many unacknowledged messages it can take; the broker holds the rest \
+             back until a PUBACK makes room.",
+        zh: "客户端声明自己能同时接收多少条未确认的消息；代理把其余的消息留在手中，直到 PUBACK \
+             腾出位置。",
+    },
+    actors: &[
+        Actor::new("Publisher"),
+        Actor {
+            receive_maximum: Some(1),
+            ..Actor::new("Subscriber")
+        },
+    ],
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en: "Publisher connects. Subscriber connects with Receive Maximum 1 in its CONNECT: \
+                     it takes one unacknowledged QoS 1 or QoS 2 message at a time. It subscribes \
+                     to lesson/# at QoS 1.",
+                zh: "发布者建立连接。订阅者在 CONNECT 中带上 Receive Maximum 1：它一次只接收一条\
+                     未确认的 QoS 1 或 QoS 2 消息。它以 QoS 1 订阅 lesson/#。",
+            },
+            rules: "v5 §3.1.2.11.3 · v5 §4.9",
+            actions: &[
+                Action::Connect(PUBLISHER),
+                Action::Connect(SUBSCRIBER),
+                subscribe(SUBSCRIBER, TOPIC_FILTER),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher publishes three messages at QoS 1 at once. The broker's own Receive \
+                     Maximum allows that, so it takes all three and answers each with PUBACK; to \
+                     Subscriber it forwards only the first.",
+                zh: "发布者一次以 QoS 1 发布三条消息。代理自己的 Receive Maximum 允许这样做，所以它\
+                     收下全部三条并逐一回复 PUBACK；但只把第一条转发给订阅者。",
+            },
+            rules: "[v5 MQTT-3.3.4-7] · [v5 MQTT-3.3.4-9]",
+            actions: &[publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce)],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Each PUBACK from Subscriber frees its one place, and only then does the broker \
+                     send the next message. Nothing is lost: the messages wait at the broker and \
+                     arrive one after the other.",
+                zh: "订阅者的每个 PUBACK 都会腾出它唯一的位置，代理这时才发送下一条消息。没有消息\
+                     丢失：消息在代理处等待，一条接一条地到达。",
+            },
+            rules: "[v5 MQTT-3.3.4-9] · v5 §4.9",
+            actions: &[],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Subscriber receives all three messages at QoS 1, never more than one \
+                 unacknowledged at a time.",
+            zh: "订阅者以 QoS 1 收到全部三条消息，任何时候未确认的都不超过一条。",
+        },
+        checks: &[
+            Check::InFlightPeak {
+                client: SUBSCRIBER,
+                max: 1,
+            },
+            received(SUBSCRIBER, TOPIC, 3, QoS::AtLeastOnce),
+        ],
+    },
+};
+
+/// Publisher and Subscriber in 5.0, with sessions kept for an hour, Subscriber on lesson/#.
+const V5_SETUP_STEP: Step = Step {
+    narration: Bilingual {
+        en: "Publisher and Subscriber connect with Clean Start 0 and a Session Expiry Interval of \
+             an hour, so their sessions outlive the connection. Subscriber subscribes to lesson/# \
+             at QoS 1.",
+        zh: "发布者和订阅者以 Clean Start 0、一小时的 Session Expiry Interval 建立连接，所以它们\
+             的会话比连接存活得更久。订阅者以 QoS 1 订阅 lesson/#。",
+    },
+    rules: "[v5 MQTT-3.1.2-23]",
+    actions: &[
+        Action::Connect(PUBLISHER),
+        Action::Connect(SUBSCRIBER),
+        subscribe(SUBSCRIBER, TOPIC_FILTER),
+    ],
+};
+
+const FLASH_SALE: &str = "lesson/flash-sale";
+const NEWSLETTER: &str = "lesson/newsletter";
+
+const MESSAGE_EXPIRY: Lesson = Lesson {
+    id: "message-expiry",
+    title: Bilingual {
+        en: "Message expiry while away",
+        zh: "离线期间消息过期",
+    },
+    summary: Bilingual {
+        en: "A message with a Message Expiry Interval is deleted when it expires while it waits \
+             for an absent subscriber.",
+        zh: "带 Message Expiry Interval 的消息如果在等待离线订阅者时过期，就会被删除。",
+    },
+    actors: PAIR,
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        V5_SETUP_STEP,
+        Step {
+            narration: Bilingual {
+                en: "Subscriber disconnects with DISCONNECT. Its session, with its subscription, \
+                     stays on the broker.",
+                zh: "订阅者发送 DISCONNECT 断开连接。它的会话（连同订阅）仍保留在代理上。",
+            },
+            rules: "[v5 MQTT-3.1.2-23]",
+            actions: &[Action::Disconnect(SUBSCRIBER)],
+        },
+        Step {
+            narration: Bilingual {
+                en: "While Subscriber is away, Publisher publishes two messages at QoS 1: \
+                     lesson/flash-sale with a Message Expiry Interval of 2 seconds, and \
+                     lesson/newsletter with one of an hour. The broker queues both for \
+                     Subscriber's session. Then 3 seconds pass.",
+                zh: "订阅者离线期间，发布者以 QoS 1 发布两条消息：lesson/flash-sale 的 Message \
+                     Expiry Interval 为 2 秒，lesson/newsletter 的为一小时。代理把两条都排进订阅\
+                     者会话的队列。然后过去了 3 秒。",
+            },
+            rules: "v5 §3.3.2.3.3",
+            actions: &[
+                expiring(FLASH_SALE, "50% off", 2),
+                expiring(NEWSLETTER, "news", 3600),
+                Action::Wait(3),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Subscriber reconnects: CONNACK says Session Present 1, and only \
+                     lesson/newsletter follows, its Message Expiry Interval lowered by the time \
+                     it waited. lesson/flash-sale expired in the queue, so the broker deleted it \
+                     instead of delivering it late.",
+                zh: "订阅者重新连接：CONNACK 中 Session Present 为 1，随后只送来 \
+                     lesson/newsletter，其 Message Expiry Interval 减去了它等待的时间。\
+                     lesson/flash-sale 在队列中过期了，所以代理删除了它，而不是迟到地投递。",
+            },
+            rules: "[v5 MQTT-3.3.2-5] · [v5 MQTT-3.3.2-6] · [v5 MQTT-3.2.2-3]",
+            actions: &[Action::Connect(SUBSCRIBER)],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Subscriber resumes its session and receives lesson/newsletter once; \
+                 lesson/flash-sale never arrives.",
+            zh: "订阅者恢复会话，收到一次 lesson/newsletter；lesson/flash-sale 始终没有到达。",
+        },
+        checks: &[
+            Check::SessionResumed(SUBSCRIBER),
+            received(SUBSCRIBER, NEWSLETTER, 1, QoS::AtLeastOnce),
+            received(SUBSCRIBER, FLASH_SALE, 0, QoS::AtLeastOnce),
+        ],
+    },
+};
+
+const KEEPER: usize = 1;
+const BRIEF: usize = 2;
+
+const SESSION_EXPIRY: Lesson = Lesson {
+    id: "session-expiry",
+    title: Bilingual {
+        en: "Session expiry",
+        zh: "会话过期",
+    },
+    summary: Bilingual {
+        en: "A session outlives its connection only for its Session Expiry Interval; after that \
+             the broker discards it, subscriptions and queued messages included.",
+        zh: "会话只在 Session Expiry Interval 内比连接存活得更久；过了这个时间，代理会丢弃它，\
+             包括订阅和排队的消息。",
+    },
+    actors: &[
+        Actor::new("Publisher"),
+        Actor::new("Keeper"),
+        Actor {
+            session: SessionLife::KeptFor(2),
+            ..Actor::new("Brief")
+        },
+    ],
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en: "Publisher connects. Keeper connects with a Session Expiry Interval of 3600 \
+                     seconds, Brief with one of 2 seconds, both with Clean Start 0. Both \
+                     subscribe to lesson/# at QoS 1.",
+                zh: "发布者建立连接。Keeper 以 3600 秒的 Session Expiry Interval 建立连接，Brief \
+                     的则为 2 秒，两者都使用 Clean Start 0。两者都以 QoS 1 订阅 lesson/#。",
+            },
+            rules: "[v5 MQTT-3.1.2-23] · v5 §3.1.2.11.2",
+            actions: &[
+                Action::Connect(PUBLISHER),
+                Action::Connect(KEEPER),
+                Action::Connect(BRIEF),
+                subscribe(KEEPER, TOPIC_FILTER),
+                subscribe(BRIEF, TOPIC_FILTER),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Both disconnect with DISCONNECT, and 3 seconds pass. Brief's interval runs \
+                     out, so the broker discards its session, subscription included. Keeper's \
+                     session stays.",
+                zh: "两者都发送 DISCONNECT 断开连接，然后过去了 3 秒。Brief 的间隔到期，代理丢弃它\
+                     的会话，连同订阅。Keeper 的会话仍然保留。",
+            },
+            rules: "[v5 MQTT-4.1.0-2] · v5 §3.1.2.11.2",
+            actions: &[
+                Action::Disconnect(KEEPER),
+                Action::Disconnect(BRIEF),
+                Action::Wait(3),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher publishes at QoS 1. Only Keeper's session still subscribes, so \
+                     the broker keeps the message for Keeper alone.",
+                zh: "发布者以 QoS 1 发布。只有 Keeper 的会话还在订阅，所以代理只为 Keeper 保存这条\
+                     消息。",
+            },
+            rules: "v5 §4.1",
+            actions: &[publish(QoS::AtLeastOnce)],
+        },
+        Step {
+            narration: Bilingual {
+                en:
+                    "Both reconnect with Clean Start 0. Keeper gets CONNACK with Session Present 1 \
+                     and the stored message. Brief gets Session Present 0: a new, empty session. \
+                     qoscope's client notices and subscribes again, but the message published \
+                     meanwhile is not there for it.",
+                zh: "两者都以 Clean Start 0 重新连接。Keeper 收到 Session Present 为 1 的 CONNACK \
+                     和保存的消息。Brief 收到 Session Present 0：一个新的空会话。qoscope 的客户端\
+                     察觉后重新订阅，但期间发布的消息已经不会给它了。",
+            },
+            rules: "[v5 MQTT-3.2.2-3]",
+            actions: &[Action::Connect(KEEPER), Action::Connect(BRIEF)],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Keeper resumes its session and receives the message; Brief starts a new session \
+                 and receives nothing.",
+            zh: "Keeper 恢复会话并收到消息；Brief 开始一个新会话，什么也收不到。",
+        },
+        checks: &[
+            Check::SessionPresent {
+                client: KEEPER,
+                flags: &[false, true],
+            },
+            Check::SessionPresent {
+                client: BRIEF,
+                flags: &[false, false],
+            },
+            received(KEEPER, TOPIC, 1, QoS::AtLeastOnce),
+            received(BRIEF, TOPIC, 0, QoS::AtLeastOnce),
+        ],
+    },
+};
+
+const WILL_DELAY: Lesson = Lesson {
+    id: "will-delay",
+    title: Bilingual {
+        en: "Will Delay",
+        zh: "遗嘱延迟（Will Delay）",
+    },
+    summary: Bilingual {
+        en: "With a Will Delay Interval, a client that comes back in time raises no false alarm; \
+             one that stays away still has its will published.",
+        zh: "设置 Will Delay Interval 后，及时回来的客户端不会引发误报；一直没回来的客户端，其\
+             遗嘱消息仍会被发布。",
+    },
+    actors: &[
+        Actor {
+            will: Some((WILL_TOPIC, "offline")),
+            will_delay_s: Some(5),
+            ..Actor::new("Sensor")
+        },
+        Actor::new("Monitor"),
+    ],
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en: "Sensor connects with a will, offline to lesson/status/sensor at QoS 1, and a \
+                     Will Delay Interval of 5 seconds; its session is kept for an hour. Monitor \
+                     connects and subscribes to lesson/#.",
+                zh: "Sensor（传感器）带着遗嘱消息建立连接：以 QoS 1 向 lesson/status/sensor 发布 \
+                     offline，Will Delay Interval 为 5 秒；它的会话保留一小时。Monitor（监控端）建立\
+                     连接并订阅 lesson/#。",
+            },
+            rules: "v5 §3.1.3.2.2",
+            actions: &[
+                Action::Connect(SENSOR),
+                Action::Connect(MONITOR),
+                subscribe(MONITOR, TOPIC_FILTER),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Sensor's connection is cut without DISCONNECT. The broker does not publish the \
+                     will yet: it waits for the Will Delay Interval.",
+                zh: "Sensor 的连接在没有 DISCONNECT 的情况下被切断。代理不会立即发布遗嘱消息：它要\
+                     等 Will Delay Interval 过去。",
+            },
+            rules: "[v5 MQTT-3.1.2-8] · v5 §3.1.3.2.2",
+            actions: &[Action::Cut(SENSOR)],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Sensor reconnects well within the delay and resumes its session (Session \
+                     Present 1). The reconnect cancels the will: a short network blip sends \
+                     Monitor no false alarm.",
+                zh: "Sensor 在延迟期内重新连接并恢复会话（Session Present 1）。重连取消了遗嘱消息：\
+                     短暂的网络抖动不会给 Monitor 发出误报。",
+            },
+            rules: "[v5 MQTT-3.1.3-9]",
+            actions: &[Action::Connect(SENSOR)],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Sensor's connection is cut again, and this time it stays away. When the Will \
+                     Delay Interval has passed, the broker publishes the will, and Monitor gets \
+                     offline.",
+                zh: "Sensor 的连接再次被切断，这次它没有回来。Will Delay Interval 过去后，代理发布\
+                     遗嘱消息，Monitor 收到 offline。",
+            },
+            rules: "[v5 MQTT-3.1.2-8] · v5 §3.1.3.2.2",
+            actions: &[Action::Cut(SENSOR), Action::Wait(6)],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Monitor receives the will, offline, once: after the second cut, not the first.",
+            zh: "Monitor 只收到一次遗嘱消息 offline：在第二次断开之后，而不是第一次。",
+        },
+        checks: &[
+            Check::SessionResumed(SENSOR),
+            received(MONITOR, WILL_TOPIC, 1, QoS::AtLeastOnce),
+        ],
+    },
+};
+
+const LONG_TOPIC: &str = "lesson/building-7/floor-3/room-12/temperature";
+
+const TOPIC_ALIASES: Lesson = Lesson {
+    id: "topic-aliases",
+    title: Bilingual {
+        en: "Topic aliases",
+        zh: "主题别名",
+    },
+    summary: Bilingual {
+        en: "A publisher sends a long topic once with a Topic Alias, then only the alias; the \
+             broker puts the topic back for subscribers.",
+        zh: "发布者先把长主题和 Topic Alias 一起发送一次，之后只发送别名；代理为订阅者还原主题。",
+    },
+    actors: &[
+        Actor {
+            topic_aliases: true,
+            ..Actor::new("Publisher")
+        },
+        Actor::new("Subscriber"),
+    ],
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en:
+                    "Publisher and Subscriber connect; Subscriber subscribes to lesson/# at QoS 1. \
+                     The broker's CONNACK to Publisher says Topic Alias Maximum 10: Publisher may \
+                     use aliases 1 to 10.",
+                zh: "发布者和订阅者建立连接；订阅者以 QoS 1 订阅 lesson/#。代理给发布者的 CONNACK \
+                     中 Topic Alias Maximum 为 10：发布者可以使用 1 到 10 的别名。",
+            },
+            rules: "v5 §3.2.2.3.8 · [v5 MQTT-3.3.2-9]",
+            actions: &[
+                Action::Connect(PUBLISHER),
+                Action::Connect(SUBSCRIBER),
+                subscribe(SUBSCRIBER, TOPIC_FILTER),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher publishes to lesson/building-7/floor-3/room-12/temperature at QoS \
+                     1. The PUBLISH carries the whole topic and Topic Alias 1: on this connection, \
+                     alias 1 now stands for that topic.",
+                zh: "发布者以 QoS 1 向 lesson/building-7/floor-3/room-12/temperature 发布。这个 \
+                     PUBLISH 带着完整主题和 Topic Alias 1：在这个连接上，别名 1 从此代表该主题。",
+            },
+            rules: "v5 §3.3.2.3.4 · [v5 MQTT-3.3.2-12]",
+            actions: &[publish_on(PUBLISHER, LONG_TOPIC, "21.5")],
+        },
+        Step {
+            narration: Bilingual {
+                en: "Publisher publishes twice more to the same topic. Each PUBLISH has an empty \
+                     topic and Topic Alias 1, a few bytes instead of the whole topic. The broker \
+                     puts the topic back before forwarding: Subscriber set no Topic Alias Maximum, \
+                     so it always gets the whole topic.",
+                zh: "发布者又向同一主题发布了两次。每个 PUBLISH 的主题为空，只带 Topic Alias 1，\
+                     用几个字节代替完整主题。代理在转发前还原主题：订阅者没有设置 Topic Alias \
+                     Maximum，所以它总是收到完整主题。",
+            },
+            rules: "[v5 MQTT-3.3.2-12] · [v5 MQTT-3.3.2-11]",
+            actions: &[
+                publish_on(PUBLISHER, LONG_TOPIC, "21.7"),
+                publish_on(PUBLISHER, LONG_TOPIC, "21.9"),
+            ],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Subscriber receives all three messages with the whole topic, though Publisher \
+                 sent it only once.",
+            zh: "订阅者收到全部三条消息，都带完整主题，尽管发布者只发送过一次主题。",
+        },
+        checks: &[
+            Check::TopicAliasUsed(PUBLISHER),
+            received(SUBSCRIBER, LONG_TOPIC, 3, QoS::AtLeastOnce),
+        ],
+    },
+};
+
+const JOBS: &str = "lesson/jobs";
+const WORKERS: &str = "$share/workers/lesson/jobs";
+const WORKER_A: usize = 1;
+const WORKER_B: usize = 2;
+const AUDITOR: usize = 3;
+
+const SHARED_SUBSCRIPTIONS: Lesson = Lesson {
+    id: "shared-subscriptions",
+    title: Bilingual {
+        en: "Shared subscriptions",
+        zh: "共享订阅",
+    },
+    summary: Bilingual {
+        en: "Members of a shared subscription's group take turns: each message goes to one of \
+             them, not to all.",
+        zh: "共享订阅组的成员轮流接收：每条消息只发给其中一个成员，而不是全部。",
+    },
+    actors: &[
+        Actor::new("Publisher"),
+        Actor::new("Worker A"),
+        Actor::new("Worker B"),
+        Actor::new("Auditor"),
+    ],
+    granted_qos_cap: QoS::ExactlyOnce,
+    only_v5: true,
+    steps: &[
+        Step {
+            narration: Bilingual {
+                en: "Publisher connects. Worker A and Worker B subscribe to \
+                     $share/workers/lesson/jobs at QoS 1: one group, workers, sharing \
+                     lesson/jobs. Auditor subscribes to lesson/jobs the ordinary way.",
+                zh: "发布者建立连接。Worker A 和 Worker B 以 QoS 1 订阅 \
+                     $share/workers/lesson/jobs：同一个组 workers，共享 lesson/jobs。Auditor 以\
+                     普通方式订阅 lesson/jobs。",
+            },
+            rules: "[v5 MQTT-4.8.2-1] · [v5 MQTT-4.8.2-2] · v5 §4.8.2",
+            actions: &[
+                Action::Connect(PUBLISHER),
+                Action::Connect(WORKER_A),
+                Action::Connect(WORKER_B),
+                Action::Connect(AUDITOR),
+                subscribe(WORKER_A, WORKERS),
+                subscribe(WORKER_B, WORKERS),
+                subscribe(AUDITOR, JOBS),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en:
+                    "Publisher publishes four jobs at QoS 1. Each goes to one member of the group, \
+                     in turn: Worker A, Worker B, Worker A, Worker B. Auditor, outside the group, \
+                     gets every one.",
+                zh: "发布者以 QoS 1 发布四个任务。每个任务轮流发给组中的一个成员：Worker A、\
+                     Worker B、Worker A、Worker B。组外的 Auditor 收到每一个。",
+            },
+            rules: "v5 §4.8.2",
+            actions: &[
+                publish_on(PUBLISHER, JOBS, "job 1"),
+                publish_on(PUBLISHER, JOBS, "job 2"),
+                publish_on(PUBLISHER, JOBS, "job 3"),
+                publish_on(PUBLISHER, JOBS, "job 4"),
+            ],
+        },
+        Step {
+            narration: Bilingual {
+                en: "A shared subscription spreads the work: the group gets one copy of each \
+                     message, not one per member. For the same reason a shared subscribe gets no \
+                     retained message: no single member stands for the group.",
+                zh: "共享订阅分摊工作：整个组对每条消息只得到一份，而不是每个成员一份。出于同样的\
+                     原因，共享订阅不会收到保留消息：没有哪个成员能代表整个组。",
+            },
+            rules: "v5 §4.8.2 · v5 §3.3.1.3",
+            actions: &[],
+        },
+    ],
+    outcome: ExpectedOutcome {
+        text: Bilingual {
+            en: "Worker A and Worker B receive two jobs each; Auditor receives all four.",
+            zh: "Worker A 和 Worker B 各收到两个任务；Auditor 收到全部四个。",
+        },
+        checks: &[
+            received(WORKER_A, JOBS, 2, QoS::AtLeastOnce),
+            received(WORKER_B, JOBS, 2, QoS::AtLeastOnce),
+            received(AUDITOR, JOBS, 4, QoS::AtLeastOnce),
+        ],
+    },
+};
+
 const LESSONS: &[Lesson] = &[
     QOS0_LOSS,
     QOS1_LOST_PUBACK,
@@ -840,6 +1374,12 @@ const LESSONS: &[Lesson] = &[
     LOST_SESSION_AFTER_PUBREC,
     RETAINED,
     LAST_WILL,
+    RECEIVE_MAXIMUM,
+    MESSAGE_EXPIRY,
+    SESSION_EXPIRY,
+    WILL_DELAY,
+    TOPIC_ALIASES,
+    SHARED_SUBSCRIPTIONS,
 ];
 
 /// Every lesson, in teaching order.

@@ -49,6 +49,24 @@ pub enum Check {
     },
     /// The client got a CONNACK with Session Present 1.
     SessionResumed(ClientIndex),
+    /// The client's CONNACKs carried exactly these Session Present flags, in order.
+    SessionPresent {
+        /// The client.
+        client: ClientIndex,
+        /// Each CONNACK's Session Present.
+        flags: &'static [bool],
+    },
+    /// The broker never had more than `max` QoS 1 and 2 PUBLISH packets unacknowledged with the
+    /// client, and had `max` at some point: the client's Receive Maximum was used and honoured.
+    InFlightPeak {
+        /// The receiving client.
+        client: ClientIndex,
+        /// The highest count of unacknowledged deliveries.
+        max: usize,
+    },
+    /// The client sent a PUBLISH with an empty topic and a Topic Alias: the alias stood for a
+    /// topic it had sent before.
+    TopicAliasUsed(ClientIndex),
     /// A publish of the client's ended with its delivery unknown (the session was lost after
     /// PUBREC).
     DeliveryUnknown(ClientIndex),
@@ -61,7 +79,8 @@ impl ExpectedOutcome {
     }
 }
 
-fn pid(packet: &Packet) -> Option<Pid> {
+/// The packet id of a packet of a message's exchange.
+pub(super) fn pid(packet: &Packet) -> Option<Pid> {
     match packet {
         Packet::Publish(publish) => publish.qos_pid.pid(),
         Packet::PubAck(ack) | Packet::PubRec(ack) | Packet::PubRel(ack) | Packet::PubComp(ack) => {
@@ -84,6 +103,36 @@ fn packets_of(
             }
             _ => None,
         })
+}
+
+/// The most QoS 1 and 2 PUBLISH packets the broker had unacknowledged with `client` at once:
+/// each counts from when it is sent until its PUBACK, or PUBREC (a refusing one ends the
+/// exchange, a successful one moves it on) and then PUBCOMP ([v5 MQTT-3.3.4-9]).
+fn in_flight_peak(trace: &TraceStore, client: ClientIndex) -> usize {
+    let mut open = std::collections::BTreeSet::new();
+    let mut peak = 0;
+    for record in trace.packets() {
+        let Ok(packet) = &record.packet else { continue };
+        if record.client.index() != Some(client) {
+            continue;
+        }
+        match (record.direction, packet) {
+            (Direction::Incoming, Packet::Publish(publish)) => {
+                if let Some(pid) = publish.qos_pid.pid() {
+                    open.insert(pid);
+                }
+            }
+            (Direction::Outgoing, Packet::PubAck(ack) | Packet::PubComp(ack)) => {
+                open.remove(&ack.pid);
+            }
+            (Direction::Outgoing, Packet::PubRec(ack)) if ack.reason.is_failure() => {
+                open.remove(&ack.pid);
+            }
+            _ => {}
+        }
+        peak = peak.max(open.len());
+    }
+    peak
 }
 
 impl Check {
@@ -159,6 +208,42 @@ impl Check {
                 .any(|(_, packet)| matches!(packet, Packet::ConnAck(ack) if ack.session_present))
                 .then_some(())
                 .ok_or_else(|| "no CONNACK with Session Present 1".to_owned()),
+            Check::SessionPresent { client, flags } => {
+                let seen: Vec<bool> = packets_of(trace, client, PacketType::ConnAck)
+                    .filter_map(|(_, packet)| match packet {
+                        Packet::ConnAck(ack) => Some(ack.session_present),
+                        _ => None,
+                    })
+                    .collect();
+                (seen == flags).then_some(()).ok_or_else(|| {
+                    let show = |flags: &[bool]| {
+                        flags
+                            .iter()
+                            .map(|flag| u8::from(*flag).to_string())
+                            .collect::<Vec<_>>()
+                            .join(", ")
+                    };
+                    format!(
+                        "expected CONNACKs with Session Present [{}], saw [{}]",
+                        show(flags),
+                        show(&seen)
+                    )
+                })
+            }
+            Check::InFlightPeak { client, max } => {
+                let peak = in_flight_peak(trace, client);
+                (peak == max).then_some(()).ok_or_else(|| {
+                    format!("expected at most {max} deliveries unacknowledged at once, saw {peak}")
+                })
+            }
+            Check::TopicAliasUsed(client) => packets_of(trace, client, PacketType::Publish)
+                .any(|(record, packet)| {
+                    record.direction == Direction::Outgoing
+                        && matches!(packet, Packet::Publish(publish)
+                            if publish.topic.is_empty() && publish.properties.topic_alias.is_some())
+                })
+                .then_some(())
+                .ok_or_else(|| "no PUBLISH with an empty topic and a Topic Alias".to_owned()),
         }
     }
 }

@@ -1,5 +1,6 @@
 //! Running a lesson: one step at a time, each once the world has gone quiet and a pause has
-//! passed, so every exchange finishes and can be read before the next one starts.
+//! passed, so every exchange finishes and can be read before the next one starts. In "what
+//! happens next?" mode each step, once due, also waits for the learner's answer.
 
 use crate::codec::ProtocolVersion;
 use crate::sim::World;
@@ -17,21 +18,44 @@ pub struct LessonRun {
     applied: usize,
     /// When the next step is due, once the world has gone quiet.
     due_at: Option<u64>,
+    /// Until when the last step lets simulated time pass (its `Wait`).
+    waits_until: u64,
+    /// "What happens next?" mode: each step, once due, waits for [`LessonRun::release`].
+    asks: bool,
+    /// Steps the learner has let run (in "what happens next?" mode).
+    released: usize,
+    /// The next step is due and waits for the learner (in "what happens next?" mode).
+    held: bool,
     finished: bool,
 }
 
 impl LessonRun {
-    /// A fresh world for `lesson` and a run whose first step is due at once. Starting again is
-    /// how a lesson is replayed.
+    /// A fresh world for `lesson` (in the version it runs in when `version` is chosen) and a
+    /// run whose first step is due at once. Starting again is how a lesson is replayed.
     pub fn start(lesson: &Lesson, version: ProtocolVersion) -> (World, LessonRun) {
         let world = lesson.world(version);
-        let run = LessonRun {
+        let run = LessonRun::on(lesson, &world);
+        (world, run)
+    }
+
+    /// A run of `lesson` on `world`, a fresh world of the lesson's (see [`Lesson::world_on`]).
+    pub fn on(lesson: &Lesson, world: &World) -> LessonRun {
+        LessonRun {
             lesson: *lesson,
             applied: 0,
             due_at: Some(world.now()),
+            waits_until: 0,
+            asks: false,
+            released: 0,
+            held: false,
             finished: false,
-        };
-        (world, run)
+        }
+    }
+
+    /// The same run in "what happens next?" mode: each step waits to be released.
+    pub fn asking(mut self) -> LessonRun {
+        self.asks = true;
+        self
     }
 
     /// The lesson.
@@ -44,13 +68,27 @@ impl LessonRun {
         self.applied.checked_sub(1)
     }
 
+    /// In "what happens next?" mode, the step that is due and waits for the learner.
+    pub fn awaiting_answer(&self) -> Option<usize> {
+        self.held.then_some(self.applied)
+    }
+
+    /// Lets the step that waits for the learner run (at the next [`LessonRun::advance`]).
+    pub fn release(&mut self) {
+        if self.held {
+            self.held = false;
+            self.released += 1;
+        }
+    }
+
     /// Every step applied and the world quiet after the last: the outcome can be judged.
     pub fn is_finished(&self) -> bool {
         self.finished
     }
 
-    /// Moves the world to `now`, applying every step that falls due on the way. Returns whether
-    /// a step was applied or the run finished.
+    /// Moves the world to `now`, applying every step that falls due on the way (in "what
+    /// happens next?" mode, only released ones). Returns whether a step was applied, a step
+    /// started waiting for the learner, or the run finished.
     pub fn advance(&mut self, world: &mut World, now: u64) -> bool {
         let mut changed = false;
         while !self.finished {
@@ -62,22 +100,34 @@ impl LessonRun {
                 }
                 continue;
             }
-            let due = *self.due_at.get_or_insert(world.now() + PAUSE_MS);
+            let ready = world.now().max(self.waits_until) + PAUSE_MS;
+            let due = *self.due_at.get_or_insert(ready);
             if due > now {
                 break;
             }
             world.advance_to(due);
-            changed = true;
-            match self.lesson.steps.get(self.applied) {
-                Some(step) => {
-                    for action in step.actions {
-                        action.apply(world);
-                    }
-                    self.applied += 1;
-                    self.due_at = None;
-                }
-                None => self.finished = true,
+            if !world.is_quiet() {
+                // A timer ran out on the way (a delayed will): its packets finish first.
+                continue;
             }
+            let Some(step) = self.lesson.steps.get(self.applied) else {
+                self.finished = true;
+                changed = true;
+                break;
+            };
+            if self.asks && self.released == self.applied {
+                // Due, and waiting for the learner: the world stays where it is.
+                let newly = !self.held;
+                self.held = true;
+                return newly;
+            }
+            for action in step.actions {
+                action.apply(world);
+            }
+            self.applied += 1;
+            self.due_at = None;
+            self.waits_until = world.now() + step.wait_ms();
+            changed = true;
         }
         world.advance_to(now);
         changed

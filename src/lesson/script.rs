@@ -21,9 +21,41 @@ pub struct Actor {
     pub name: &'static str,
     /// A will as (topic, payload), published at QoS 1 if the connection ends without DISCONNECT.
     pub will: Option<(&'static str, &'static str)>,
-    /// Whether its session outlives the connection; when not, v5 Clean Start 0 without a
-    /// Session Expiry Interval (the common mistake), v3 CleanSession 1.
-    pub keeps_session: bool,
+    /// How long its session outlives the connection.
+    pub session: SessionLife,
+    /// v5 Will Delay Interval in seconds: how long the broker waits before publishing the will.
+    pub will_delay_s: Option<u32>,
+    /// v5 Receive Maximum: how many QoS 1 and 2 messages the broker may have unacknowledged
+    /// with this client.
+    pub receive_maximum: Option<u16>,
+    /// v5: replaces a topic it publishes to again with a Topic Alias.
+    pub topic_aliases: bool,
+}
+
+/// How long an actor's session outlives its connection.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum SessionLife {
+    /// It ends with the connection: v5 Clean Start 0 without a Session Expiry Interval (the
+    /// common mistake), v3 CleanSession 1.
+    EndsWithConnection,
+    /// It is kept this many seconds after the connection ends (v5 Session Expiry Interval; v3
+    /// CleanSession 0, kept for good).
+    KeptFor(u32),
+}
+
+impl Actor {
+    /// A client called `name` whose session is kept for an hour, with no will and no 5.0
+    /// options: the lessons' usual actor.
+    pub const fn new(name: &'static str) -> Actor {
+        Actor {
+            name,
+            will: None,
+            session: SessionLife::KeptFor(3600),
+            will_delay_s: None,
+            receive_maximum: None,
+            topic_aliases: false,
+        }
+    }
 }
 
 /// One thing a step does to the world.
@@ -52,6 +84,8 @@ pub enum Action {
         qos: QoS,
         /// RETAIN.
         retain: bool,
+        /// v5 Message Expiry Interval in seconds.
+        expiry_s: Option<u32>,
     },
     /// Loses the next packet of a type on one direction of the client's link.
     DropNext {
@@ -64,6 +98,9 @@ pub enum Action {
     },
     /// Cuts the client's connection without DISCONNECT.
     Cut(ClientIndex),
+    /// Lets this many simulated seconds pass before the next step, so timers run out: a
+    /// message's or a session's expiry, a delayed will. The run waits; nothing is sent.
+    Wait(u32),
     /// Sends a normal DISCONNECT and closes.
     Disconnect(ClientIndex),
 }
@@ -92,9 +129,11 @@ impl Action {
                 payload,
                 qos,
                 retain,
+                expiry_s,
             } => {
                 let mut request = PublishRequest::new(topic, payload, qos);
                 request.retain = retain;
+                request.properties.message_expiry_interval = expiry_s;
                 clients.with_session(client, |session, now| {
                     let _ = session.publish(now, request);
                 });
@@ -105,6 +144,8 @@ impl Action {
                 kind,
             } => clients.drop_next(client, direction, kind),
             Action::Cut(client) => clients.cut(client),
+            // The run lets the time pass: see `Step::wait_ms`.
+            Action::Wait(_) => {}
             Action::Disconnect(client) => {
                 clients.with_session(client, |session, now| {
                     session.disconnect(now, Disconnect::normal())
@@ -125,6 +166,19 @@ pub struct Step {
     pub actions: &'static [Action],
 }
 
+impl Step {
+    /// Simulated ms the step lets pass after its actions, before the next step is due.
+    pub fn wait_ms(&self) -> u64 {
+        self.actions
+            .iter()
+            .map(|action| match action {
+                Action::Wait(seconds) => u64::from(*seconds) * 1000,
+                _ => 0,
+            })
+            .sum()
+    }
+}
+
 /// A scripted scenario with its expected outcome.
 #[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Lesson {
@@ -138,6 +192,8 @@ pub struct Lesson {
     pub actors: &'static [Actor],
     /// The highest QoS the broker grants (below 2 to show a downgrade).
     pub granted_qos_cap: QoS,
+    /// Whether it shows something only MQTT 5.0 has, so it runs in 5.0 whatever is chosen.
+    pub only_v5: bool,
     /// The steps, in order.
     pub steps: &'static [Step],
     /// What must have happened at the end.
@@ -145,18 +201,43 @@ pub struct Lesson {
 }
 
 impl Lesson {
-    /// A fresh world for this lesson, with its actors added but not yet connected.
+    /// A fresh world for this lesson, with its actors added but not yet connected, in the
+    /// version it runs in when `version` is chosen.
     pub fn world(&self, version: ProtocolVersion) -> World {
-        new_world(self.actors, self.granted_qos_cap, version)
+        self.world_on(BrokerConfig::default(), version)
+    }
+
+    /// [`Lesson::world`] on a broker with `config` (its granted QoS cap set by the lesson): how
+    /// a test shows that a broken broker makes the outcome fail.
+    pub fn world_on(&self, config: BrokerConfig, version: ProtocolVersion) -> World {
+        let config = BrokerConfig {
+            granted_qos_cap: self.granted_qos_cap,
+            ..config
+        };
+        new_world(self.actors, config, self.version(version))
+    }
+
+    /// The versions it runs in.
+    pub fn versions(&self) -> &'static [ProtocolVersion] {
+        if self.only_v5 {
+            &[ProtocolVersion::V5]
+        } else {
+            &[ProtocolVersion::V311, ProtocolVersion::V5]
+        }
+    }
+
+    /// The version it runs in when `chosen` is asked for.
+    pub fn version(&self, chosen: ProtocolVersion) -> ProtocolVersion {
+        if self.only_v5 {
+            ProtocolVersion::V5
+        } else {
+            chosen
+        }
     }
 }
 
 /// A world with `actors` added (not yet connected) on slow links.
-fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -> World {
-    let config = BrokerConfig {
-        granted_qos_cap,
-        ..BrokerConfig::default()
-    };
+fn new_world(actors: &[Actor], config: BrokerConfig, version: ProtocolVersion) -> World {
     let mut world = World::new(config, 7).with_latency(LESSON_LATENCY_MS);
     for actor in actors {
         world.add_client(actor.options(version));
@@ -165,33 +246,45 @@ fn new_world(actors: &[Actor], granted_qos_cap: QoS, version: ProtocolVersion) -
 }
 
 impl Actor {
-    /// A session that outlives its connection (v3 CleanSession 0; v5 Clean Start 0 with a one
-    /// hour Session Expiry Interval), so every reconnect resumes it; or, for an actor that does
-    /// not keep its session, one that ends with the connection.
+    /// A session that outlives its connection (v3 CleanSession 0; v5 Clean Start 0 with its
+    /// Session Expiry Interval), so every reconnect resumes it while it lasts; or, for an actor
+    /// that does not keep its session, one that ends with the connection. The 5.0 options only
+    /// in 5.0.
     fn options(&self, version: ProtocolVersion) -> ConnectOptions {
         let client_id = self.name.replace(' ', "-");
-        let mut options = if self.keeps_session {
-            ConnectOptions::persistent(version, client_id, 3600)
-        } else {
-            ConnectOptions {
+        let mut options = match self.session {
+            SessionLife::KeptFor(seconds) => {
+                ConnectOptions::persistent(version, client_id, seconds)
+            }
+            SessionLife::EndsWithConnection => ConnectOptions {
                 clean_start: version == ProtocolVersion::V311,
                 ..ConnectOptions::new(version, client_id)
-            }
+            },
         };
-        options.will = self.will.map(|(topic, payload)| Will {
-            topic: topic.into(),
-            payload: payload.as_bytes().to_vec().into(),
-            qos: QoS::AtLeastOnce,
-            retain: false,
-            properties: Default::default(),
+        let v5 = version == ProtocolVersion::V5;
+        options.will = self.will.map(|(topic, payload)| {
+            let mut will = Will {
+                topic: topic.into(),
+                payload: payload.as_bytes().to_vec().into(),
+                qos: QoS::AtLeastOnce,
+                retain: false,
+                properties: Default::default(),
+            };
+            will.properties.will_delay_interval = self.will_delay_s.filter(|_| v5);
+            will
         });
+        if v5 {
+            options.properties.receive_maximum =
+                self.receive_maximum.and_then(std::num::NonZeroU16::new);
+            options.auto_topic_alias = self.topic_aliases;
+        }
         options
     }
 }
 
 /// A publisher and a subscriber, connected and subscribed, for playing with faults freely.
 pub fn free_play(version: ProtocolVersion) -> (World, &'static [Actor]) {
-    let mut world = new_world(PAIR, QoS::ExactlyOnce, version);
+    let mut world = new_world(PAIR, BrokerConfig::default(), version);
     for action in SETUP {
         action.apply(&mut world);
     }

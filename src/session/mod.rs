@@ -87,7 +87,7 @@ pub struct QueuedPublish {
 }
 
 /// One MQTT client session. See the module docs for the run loop.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Session {
     options: ConnectOptions,
     tag: ClientTag,

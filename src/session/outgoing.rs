@@ -49,7 +49,7 @@ pub enum Request {
 }
 
 /// The in-flight table, shared by the client session and the simulated broker.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct InFlight<T = FlowId> {
     entries: FxHashMap<Pid, OutgoingEntry<T>>,
     next_seq: u64,

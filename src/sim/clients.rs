@@ -4,7 +4,7 @@
 
 use super::World;
 use crate::clients::{ClientIndex, Clients, TransportFacts};
-use crate::codec::{Packet, PacketType};
+use crate::codec::PacketType;
 use crate::session::{ConnectOptions, Event, Session};
 use crate::trace::{Direction, TraceEvent};
 
@@ -64,9 +64,9 @@ impl Clients for World {
         }
     }
 
-    fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+    fn inject(&mut self, client: ClientIndex, bytes: &[u8]) {
         if self.has(client) {
-            World::inject(self, client, packet);
+            World::inject(self, client, bytes);
         }
     }
 

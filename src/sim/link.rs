@@ -53,7 +53,7 @@ pub(super) struct Carried {
 }
 
 /// One direction of a link.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct Link {
     faults: LinkFaults,
     rng: fastrand::Rng,

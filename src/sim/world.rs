@@ -23,7 +23,7 @@ use crate::trace::{
 #[error("the simulation did not settle within {0} steps")]
 pub struct Livelock(pub usize);
 
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 struct SimClient {
     session: Session,
     conn: Option<ConnId>,
@@ -37,7 +37,7 @@ struct SimClient {
 }
 
 /// The simulated broker, clients and links.
-#[derive(Debug)]
+#[derive(Debug, Clone)]
 pub struct World {
     now: u64,
     broker: Broker,
@@ -524,35 +524,31 @@ impl World {
         }
     }
 
-    /// Sends a packet from a client that its session did not write: a forged re-send or a
-    /// wrong acknowledgement, to see what the broker makes of it.
-    pub fn inject(&mut self, client: ClientIndex, packet: &Packet) {
-        let version = self.clients[client].session.version();
-        let mut bytes = Vec::new();
-        if packet.encode(version, &mut bytes).is_ok() {
-            self.carry_packets(client, Direction::Outgoing, &bytes, false);
-            self.pump();
-        }
+    /// Sends bytes from a client that its session did not write, as they are (a forged re-send,
+    /// a wrong acknowledgement, a malformed packet), to see what the broker makes of them. They
+    /// travel as one piece, apart from the session's stream, and the trace shows them decoded
+    /// or why they do not decode.
+    pub fn inject(&mut self, client: ClientIndex, bytes: &[u8]) {
+        let Some(conn) = self.clients[client].conn else {
+            return;
+        };
+        let mut decoder = FrameDecoder::new(self.clients[client].session.version());
+        decoder.push(bytes);
+        let packet = match decoder.next_frame() {
+            Ok(Some(frame)) => Ok(frame.packet),
+            Ok(None) => Err("an incomplete packet".to_owned()),
+            Err(error) => Err(error.error.to_string()),
+        };
+        let raw = bytes::Bytes::copy_from_slice(bytes);
+        self.put_on_link(client, conn, Direction::Outgoing, packet, raw, None);
+        self.pump();
     }
 
     /// Splits written bytes into packets, records each and puts it on the link.
     fn carry(&mut self, client: ClientIndex, direction: Direction, bytes: &[u8]) {
-        self.carry_packets(client, direction, bytes, true);
-    }
-
-    /// [`World::carry`]; `from_session` says whether the session has a record of the packets.
-    fn carry_packets(
-        &mut self,
-        client: ClientIndex,
-        direction: Direction,
-        bytes: &[u8],
-        from_session: bool,
-    ) {
-        let now = self.now;
         let Some(conn) = self.clients[client].conn else {
             return;
         };
-        let connection = self.clients[client].session.connection();
         let frames = {
             let sim = &mut self.clients[client];
             let decoder = match direction {
@@ -582,69 +578,82 @@ impl World {
             frames
         };
         for (packet, raw) in frames {
-            let kind = packet
-                .as_ref()
-                .map_or(PacketType::Publish, |packet| packet.packet_type());
             let flow = match direction {
-                Direction::Outgoing if !from_session => None,
                 Direction::Outgoing => self.clients[client]
                     .written
                     .pop_front()
                     .and_then(|record| record.flow),
                 Direction::Incoming => None,
             };
-            self.next_packet += 1;
-            let id = self.next_packet;
-            let mut copy_id = None;
-            let carried = Carried {
-                id,
-                conn,
-                item: Item::Packet(raw.clone()),
-            };
-            let next_packet = &mut self.next_packet;
-            let link = match direction {
-                Direction::Outgoing => &mut self.clients[client].to_broker,
-                Direction::Incoming => &mut self.clients[client].to_client,
-            };
-            let outcome = link.send(now, carried, kind, || {
-                *next_packet += 1;
-                copy_id = Some(*next_packet);
-                *next_packet
-            });
-            let fate = match outcome {
-                SendOutcome::Dropped => PacketFate::Dropped,
-                SendOutcome::Held => PacketFate::Held,
-                SendOutcome::InTransit(_) | SendOutcome::Duplicated(..) => PacketFate::InTransit,
-            };
-            let tag = self.clients[client].session.tag();
-            let record = |id| PacketRecord {
-                id,
-                time: now,
-                arrival: None,
-                client: tag,
-                connection,
-                direction,
-                packet: packet.clone(),
-                raw: raw.clone(),
-                fate,
-                flow,
-            };
-            // A QoS 0 PUBLISH lost on its way to the broker is gone: nothing sends it again.
-            let qos0 =
-                matches!(&packet, Ok(Packet::Publish(publish)) if publish.qos() == QoS::AtMostOnce);
-            if let (Direction::Outgoing, PacketFate::Dropped, true, Some(flow)) =
-                (direction, fate, qos0, flow)
-            {
-                self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
-                    flow,
-                    time: now,
-                    state: FlowState::Lost,
-                }));
-            }
-            self.trace.push(TraceEvent::Packet(record(id)));
-            if let Some(copy) = copy_id {
-                self.trace.push(TraceEvent::Packet(record(copy)));
-            }
+            self.put_on_link(client, conn, direction, packet, raw, flow);
         }
+    }
+
+    /// Puts one packet on a client's link in `direction` and records it (and a copy the link
+    /// made).
+    fn put_on_link(
+        &mut self,
+        client: ClientIndex,
+        conn: ConnId,
+        direction: Direction,
+        packet: Result<Packet, String>,
+        raw: bytes::Bytes,
+        flow: Option<FlowId>,
+    ) {
+        let now = self.now;
+        let kind = packet
+            .as_ref()
+            .map_or(PacketType::Publish, |packet| packet.packet_type());
+        self.next_packet += 1;
+        let id = self.next_packet;
+        let mut copy_id = None;
+        let carried = Carried {
+            id,
+            conn,
+            item: Item::Packet(raw.clone()),
+        };
+        let next_packet = &mut self.next_packet;
+        let link = match direction {
+            Direction::Outgoing => &mut self.clients[client].to_broker,
+            Direction::Incoming => &mut self.clients[client].to_client,
+        };
+        let outcome = link.send(now, carried, kind, || {
+            *next_packet += 1;
+            copy_id = Some(*next_packet);
+            *next_packet
+        });
+        let fate = match outcome {
+            SendOutcome::Dropped => PacketFate::Dropped,
+            SendOutcome::Held => PacketFate::Held,
+            SendOutcome::InTransit(_) | SendOutcome::Duplicated(..) => PacketFate::InTransit,
+        };
+        let session = &self.clients[client].session;
+        let record = |id| PacketRecord {
+            id,
+            time: now,
+            arrival: None,
+            client: session.tag(),
+            connection: session.connection(),
+            direction,
+            packet: packet.clone(),
+            raw: raw.clone(),
+            fate,
+            flow,
+        };
+        let records: Vec<PacketRecord> = std::iter::once(id).chain(copy_id).map(record).collect();
+        // A QoS 0 PUBLISH lost on its way to the broker is gone: nothing sends it again.
+        let qos0 =
+            matches!(&packet, Ok(Packet::Publish(publish)) if publish.qos() == QoS::AtMostOnce);
+        if let (Direction::Outgoing, PacketFate::Dropped, true, Some(flow)) =
+            (direction, fate, qos0, flow)
+        {
+            self.trace.push(TraceEvent::Flow(FlowEvent::Finished {
+                flow,
+                time: now,
+                state: FlowState::Lost,
+            }));
+        }
+        self.trace
+            .extend(records.into_iter().map(TraceEvent::Packet));
     }
 }

@@ -16,7 +16,7 @@ use wasm_bindgen::prelude::*;
 
 use super::check_runner::{run, run_id, Target};
 use crate::broker::{BrokerConfig, BrokerFault, BrokerProfile};
-use crate::check::RunSettings;
+use crate::check::{listing, NegativeTests, RunSettings};
 use crate::codec::ProtocolVersion;
 
 #[derive(Deserialize, Default)]
@@ -24,7 +24,13 @@ use crate::codec::ProtocolVersion;
 struct CheckOptions {
     versions: Option<Vec<String>>,
     heavy: Option<bool>,
+    /// Run the negative tests (`true`), leave them out (`false`), or decide by the target
+    /// (absent: only on loopback and the simulated broker).
+    negative: Option<bool>,
+    /// Check ids or tags to run.
     only: Vec<String>,
+    /// Check ids or tags to leave out.
+    skip: Vec<String>,
     username: Option<String>,
     password: Option<String>,
     topic_root: Option<String>,
@@ -77,7 +83,7 @@ fn parse_target(target: &str, options: &CheckOptions) -> Result<Target, String> 
     })
 }
 
-fn settings(options: &CheckOptions) -> Result<RunSettings, String> {
+fn settings(target: &str, options: &CheckOptions) -> Result<RunSettings, String> {
     let mut settings = RunSettings::new(run_id());
     if let Some(versions) = &options.versions {
         settings.versions = versions
@@ -98,7 +104,10 @@ fn settings(options: &CheckOptions) -> Result<RunSettings, String> {
         crate::topic::validate_topic_name(root).map_err(|error| format!("topic root: {error}"))?;
         settings.topic_root = root.trim_end_matches('/').to_owned();
     }
+    settings.negative = NegativeTests::for_target(target, options.negative);
     settings.only = options.only.clone();
+    settings.skip = options.skip.clone();
+    settings.check_selection()?;
     Ok(settings)
 }
 
@@ -114,8 +123,12 @@ fn check_broker(target: String, options: JsValue) -> Promise {
     } else {
         serde_wasm_bindgen::from_value(options).map_err(|error| format!("options: {error}"))
     };
-    let prepared =
-        parsed.and_then(|options| Ok((parse_target(&target, &options)?, settings(&options)?)));
+    let prepared = parsed.and_then(|options| {
+        Ok((
+            parse_target(&target, &options)?,
+            settings(&target, &options)?,
+        ))
+    });
     wasm_bindgen_futures::future_to_promise(async move {
         let (target, settings) =
             prepared.map_err(|error| JsValue::from(js_sys::Error::new(&error)))?;
@@ -147,6 +160,7 @@ fn check_broker(target: String, options: JsValue) -> Promise {
         let _ = Reflect::set(&out, &"json".into(), &json.into());
         let _ = Reflect::set(&out, &"markdown".into(), &report.to_markdown().into());
         let _ = Reflect::set(&out, &"junit".into(), &report.to_junit().into());
+        let _ = Reflect::set(&out, &"html".into(), &report.to_html().into());
         let _ = Reflect::set(
             &out,
             &"announcement".into(),
@@ -156,8 +170,11 @@ fn check_broker(target: String, options: JsValue) -> Promise {
     })
 }
 
-/// Adds `checkBroker` to the `window.qoscope` object being installed.
+/// Adds `checkBroker` and `checkList` (every check: id, versions, tags, title, one a line) to
+/// the `window.qoscope` object being installed.
 pub fn install(api: &Object) {
     let check = Closure::<dyn Fn(String, JsValue) -> Promise>::new(check_broker).into_js_value();
     let _ = Reflect::set(api, &"checkBroker".into(), &check);
+    let list = Closure::<dyn Fn() -> String>::new(listing).into_js_value();
+    let _ = Reflect::set(api, &"checkList".into(), &list);
 }

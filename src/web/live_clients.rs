@@ -8,7 +8,7 @@ use std::rc::Rc;
 use super::clock::performance_now;
 use super::ws_client::{ClientEvent, WsClient};
 use crate::clients::{ClientIndex, Clients, TransportFacts};
-use crate::codec::{Packet, PacketType};
+use crate::codec::PacketType;
 use crate::session::{ConnectOptions, Event, LostCause, Session};
 use crate::trace::{ClientTag, Direction, FlowEvent, TraceEvent};
 use crate::wire_faults::WireFaults;
@@ -224,9 +224,9 @@ impl Clients for LiveClients {
         });
     }
 
-    fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+    fn inject(&mut self, client: ClientIndex, bytes: &[u8]) {
         if let Some(driver) = self.driver(client) {
-            driver.inject(packet);
+            driver.inject(bytes);
         }
     }
 

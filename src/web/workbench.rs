@@ -46,9 +46,11 @@ fn start(clients: &mut dyn Clients, publisher: ConnectOptions, subscriber: Conne
         filter: FILTER.into(),
         options: SubscriptionOptions::qos(QoS::ExactlyOnce),
     };
-    clients.with_session(SUBSCRIBER, |session, now| {
-        let _ = session.subscribe(now, vec![subscription], Default::default());
+    let subscribed = clients.with_session(SUBSCRIBER, |session, now| {
+        session.subscribe(now, vec![subscription], Default::default())
     });
+    // A valid constant filter on a fresh session: nothing here can refuse it.
+    debug_assert!(matches!(subscribed, Some(Ok(_))), "{subscribed:?}");
 }
 
 /// Two workbenches are equal when they are the same one (views re-render for another).

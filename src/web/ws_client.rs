@@ -15,8 +15,6 @@ use super::clock::performance_now;
 use super::state_store::StateStore;
 use super::worker_timer::{TimerKind, WorkerTimer};
 use crate::broker_url::BrokerUrl;
-#[cfg(feature = "trace")]
-use crate::codec::Packet;
 use crate::driver::{Action, Driver, FlushAt, SUBPROTOCOL};
 pub use crate::driver::{ClientEvent, Reconnect};
 use crate::session::Session;
@@ -205,12 +203,11 @@ impl WsClient {
         self.inner.driver.borrow_mut().faults_mut().map(change)
     }
 
-    /// Sends a packet the session did not write (a forged re-send, a wrong acknowledgement) and
-    /// records it in the trace.
+    /// Sends bytes the session did not write ([`Driver::inject`]) and records them in the trace.
     #[cfg(feature = "trace")]
-    pub fn inject(&self, packet: &Packet) {
+    pub fn inject(&self, bytes: &[u8]) {
         let now = self.now();
-        self.inner.driver.borrow_mut().inject(now, packet);
+        self.inner.driver.borrow_mut().inject(now, bytes);
         self.run();
     }
 

@@ -41,6 +41,21 @@ const MOSQUITTO_DEVIATIONS = {
   'v5-server-keep-alive@5.0': ['skipped'],
   'v5-maximum-qos-enforced@5.0': ['skipped'],
   'v5-retain-unavailable-enforced@5.0': ['skipped'],
+  'v5-packet-too-large@5.0': ['skipped'],
+  'v5-will-above-maximum-qos@5.0': ['skipped'],
+  // Bad input it takes (negative tests). It does not check the reserved flag bits of PUBACK,
+  // PUBREC, PUBCOMP and PINGREQ: it processes the packet (PUBREL for the PUBREC, PINGRESP for the
+  // PINGREQ) where [v3 MQTT-2.2.2-2] asks the receiver to close the connection and 5.0 calls the
+  // packet malformed (§2.1.3), which [v5 MQTT-4.13.1-1] closes. (It checks them on PUBREL,
+  // SUBSCRIBE, UNSUBSCRIBE and DISCONNECT, whose sections repeat the rule.)
+  ...Object.fromEntries(['puback', 'pubrec', 'pubcomp', 'pingreq'].flatMap((kind) =>
+    ['3.1.1', '5.0'].map((version) => [`reserved-flags-${kind}@${version}`, ['fail']]))),
+  // It takes 21 unreleased QoS 2 messages after declaring Receive Maximum 20, without the
+  // DISCONNECT 0x93 of v5 §3.3.4 ([v5 MQTT-4.13.1-1]).
+  'v5-receive-maximum-exceeded@5.0': ['fail'],
+  // It takes a Subscription Identifier on a client's PUBLISH: only the client's rule forbids it
+  // ([v5 MQTT-3.3.4-6]), so this warns.
+  'v5-subscription-id-on-publish@5.0': ['warn'],
 };
 
 /** Runs scripts/check-broker; resolves to { code, stdout, stderr }. */
@@ -59,13 +74,15 @@ function checkBroker(args, env = {}) {
   });
 }
 
-test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit and Markdown', { timeout: 900_000 }, async () => {
+test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, Markdown and HTML', { timeout: 900_000 }, async () => {
   const dir = await mkdtemp(join(tmpdir(), 'qoscope-check-'));
-  const files = { json: join(dir, 'run.json'), junit: join(dir, 'run.xml'), markdown: join(dir, 'run.md') };
-  const run = await checkBroker([brokerUrl(), '--json', files.json, '--junit', files.junit, '--markdown', files.markdown]);
+  const files = { json: join(dir, 'run.json'), junit: join(dir, 'run.xml'), markdown: join(dir, 'run.md'), html: join(dir, 'run.html') };
+  const run = await checkBroker([brokerUrl(), '--json', files.json, '--junit', files.junit, '--markdown', files.markdown, '--html', files.html]);
+  // On loopback the negative tests run, and the plan says so before the run starts.
+  assert.match(run.stdout.split('\n')[0], /Ends with 91 negative tests/);
   assert.equal(run.code, 1, `a failing check makes the exit code 1\n${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(await readFile(files.json, 'utf8'));
-  assert.equal(report.results.length, 91, 'every check in both versions, heavy ones included');
+  assert.equal(report.results.length, 182, 'every check in both versions, heavy and negative ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
     .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
@@ -80,11 +97,18 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit a
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');
-  assert.equal(junit.match(/<testcase /g).length, 91);
-  assert.equal(junit.match(/<failure /g).length, 2);
+  assert.equal(junit.match(/<testcase /g).length, 182);
+  assert.equal(junit.match(/<failure /g).length, 11);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [2, 86, 3]);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 166, 5]);
+  // Markdown and HTML lead with the failures; the HTML file is whole, with a diagram per failure.
+  assert.ok(markdown.indexOf('## fail:') < markdown.indexOf('## Every check'));
+  const html = await readFile(files.html, 'utf8');
+  assert.match(html, /<h2>Failures \(11\)<\/h2>/);
+  assert.equal(html.match(/<section class="fail"/g).length, 11);
+  assert.equal(html.match(/<svg /g).length, 11 + 4, 'a diagram per failure and per warning');
+  assert.doesNotMatch(html, /<script|<link|src="http/);
   // What it declared heads the report: nothing limited but Receive Maximum and aliases.
   assert.deepEqual(report.declared.map((d) => d.version), ['3.1.1', '5.0']);
   assert.match(report.declared[1].declares.join('; '), /Receive Maximum 20; Topic Alias Maximum 10/);
@@ -132,12 +156,29 @@ async function assertNothingLeftBehind(report) {
   }
 }
 
+test('scripts/check-broker --list prints every check; --only and --skip select by tag and id', { timeout: 300_000 }, async () => {
+  const list = await checkBroker(['--list']);
+  assert.equal(list.code, 0, list.stderr);
+  const lines = list.stdout.trim().split('\n');
+  assert.equal(lines.length, 102);
+  assert.match(lines.find((line) => line.startsWith('empty-client-id-persistent')), /3\.1\.1 +negative +A zero-length client id/);
+  const selected = await checkBroker(['simulated', '--only', 'negative', '--skip', 'v5,utf8-null-topic']);
+  assert.equal(selected.code, 0, selected.stderr);
+  // The version check of each version, 41 negative tests of 3.1.1 (one of them 3.1.1's own) and
+  // 40 of 5.0.
+  assert.match(selected.stdout, /^83 checks\./m);
+  assert.doesNotMatch(selected.stdout, /utf8-null-topic|v5-topic-alias/);
+  const unknown = await checkBroker(['simulated', '--only', 'no-such-check']);
+  assert.equal(unknown.code, 2);
+  assert.match(unknown.stderr, /no check has the id or tag "no-such-check"/);
+});
+
 test('scripts/check-broker: the simulated broker passes; a broken one fails and exits 1', { timeout: 300_000 }, async () => {
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   // The run says what it will publish and where before the first verdict.
-  assert.match(healthy.stdout.split('\n')[0], /^83 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
-  assert.match(healthy.stdout, /simulated broker: 72 pass, 0 fail, 0 warn, 11 skipped/);
+  assert.match(healthy.stdout.split('\n')[0], /^174 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
+  assert.match(healthy.stdout, /simulated broker: 161 pass, 0 fail, 0 warn, 13 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);
@@ -145,6 +186,8 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const warned = await checkBroker(['ws://192.0.2.1:1/mqtt', '--username', 'ci', '--only', 'connect', '--version', '5.0']);
   assert.match(warned.stderr, /warning: the credentials will cross the network unencrypted \(ws:\/\/\) to 192\.0\.2\.1/);
   assert.equal(warned.code, 1, 'an unreachable broker fails its checks');
+  // Beyond loopback, negative tests run only when asked, and the plan says so first.
+  assert.match(warned.stdout.split('\n')[0], /Negative tests \(malformed packets\) are off: .*--negative/);
   const limited = await checkBroker(['simulated', '--no-heavy', '--version', '5.0', '--profile', 'Maximum QoS 1']);
   assert.equal(limited.code, 0, limited.stdout + limited.stderr);
   assert.match(limited.stdout, /SKIPPED qos-2-sub-2 \(5\.0\): the broker declares Maximum QoS 1/);

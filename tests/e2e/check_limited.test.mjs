@@ -8,7 +8,10 @@
 //     "qos-2-sub-2@5.0": { "verdict": "skipped", "reason": "Maximum QoS 1" }, ... }
 //
 // "reason" is text that the skip's `seen` must contain; a verdict that depends on timing may be
-// given as ["pass", "warn"]. No check may fail. The run's JSON report is kept as
+// given as ["pass", "warn"]. A check may fail only where the table says so with the "rule"
+// Mosquitto breaks (a true finding, checked against the spec by hand and listed in README.md):
+//
+//     "reserved-flags-pingreq@3.1.1": { "verdict": "fail", "rule": "[MQTT-2.2.2-2] ..." } The run's JSON report is kept as
 // target/e2e-artifacts/check-limited-mosquitto.json; to rebuild the table from it (then review it):
 //
 //   node scripts/lib/expected-from-report.mjs target/e2e-artifacts/check-limited-mosquitto.json \
@@ -28,7 +31,7 @@ const REPORT_FILE = join(ARTIFACTS_DIR, 'check-limited-mosquitto.json');
 // Each verdict as it comes, so that a run that hangs still shows how far it got.
 const PROGRESS_FILE = join(ARTIFACTS_DIR, 'check-limited-mosquitto.progress.log');
 
-const VERDICTS = ['pass', 'warn', 'skipped'];
+const VERDICTS = ['pass', 'warn', 'skipped', 'fail'];
 // Without the limited broker there is nothing to run: no browser either.
 const app = LIMITED_URL ? useApp() : undefined;
 const skip = LIMITED_URL
@@ -46,9 +49,11 @@ async function readExpected(problems) {
     if (!verdicts.every((verdict) => VERDICTS.includes(verdict)) ||
         (lenient && !verdicts.every((verdict) => verdict === 'pass' || verdict === 'warn'))) {
       problems.push(`${key}: the table's verdict ${JSON.stringify(entry?.verdict)} is not one of ` +
-        '"pass", "warn", "skipped" or ["pass", "warn"]');
+        '"pass", "warn", "skipped", "fail" or ["pass", "warn"]');
     } else if (verdicts[0] === 'skipped' && typeof entry.reason !== 'string') {
       problems.push(`${key}: the table expects a skip but gives no "reason"`);
+    } else if (verdicts[0] === 'fail' && typeof entry.rule !== 'string') {
+      problems.push(`${key}: the table expects a failure but names no "rule" that Mosquitto breaks`);
     }
   }
   return table;
@@ -108,7 +113,7 @@ test('the check suite judges the limited Mosquitto as the expected table says', 
     const table = await readExpected(problems);
     differences(results, table, problems);
     const failed = results
-      .filter((result) => result.verdict === 'fail')
+      .filter((result) => result.verdict === 'fail' && table[`${result.id}@${result.version}`]?.verdict !== 'fail')
       .map((result) => `${result.id}@${result.version}: fail; seen: ${result.seen}\n` +
         result.transcript.slice(-12).join('\n'));
     assert.deepEqual({ problems, failed }, { problems: [], failed: [] }, [

@@ -104,3 +104,19 @@ test('an old lesson link, ?lesson=<id>, opens the lesson at its new address', { 
     assert.equal(await page.getAttribute('#lesson-link', 'href'), '#/lessons/qos2-lost-pubrec');
     await eventually('the lesson runs', async () => (await currentStep(page)) !== undefined, { timeout: 15_000 });
   }));
+
+test('a 5.0 lesson runs in 5.0 whatever is chosen: shared subscriptions take turns', { timeout: 90_000 }, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.selectOption('#lesson-version', '4');
+    await page.selectOption('#lesson-speed', '10');
+    await page.click('#lesson-shared-subscriptions');
+    assert.match(await page.textContent('#lesson-title'), /Shared subscriptions/);
+    assert.match(await page.textContent('.lesson-side'), /MQTT 5\.0 only/);
+    const lanes = await page.$$eval('#lesson-diagram .lane-name', (names) => names.map((n) => n.textContent));
+    assert.deepEqual(lanes, ['Publisher', 'Broker', 'Worker A', 'Worker B', 'Auditor']);
+    await eventually('the outcome is confirmed from the trace', async () =>
+      (await page.getAttribute('#lesson-outcome', 'data-verified')) === 'true', { timeout: 30_000 });
+    const subscribes = (await arrows(page)).filter(([kind]) => kind === 'subscribe').map(([, , label]) => label);
+    assert.ok(subscribes.some((label) => label.includes('$share/workers/lesson/jobs')), JSON.stringify(subscribes));
+    await saveScreenshot(page.locator('section.lessons'), 'lesson-shared-subscriptions');
+  }));

@@ -1,6 +1,6 @@
 // The page's views and their addresses (src/route.rs): each view opens from its own URL, Back and
 // Forward move between views, a lesson step, the decoder's bytes and the check's settings (never
-// its credentials) are in the address; and the effective QoS is on the diagram itself, with no
+// its credentials, but the negative tests' choice) are in the address; and the effective QoS is on the diagram itself, with no
 // label reaching outside a diagram.
 //   trunk build --release && scripts/lib/mosquitto.sh node --test tests/e2e/views.test.mjs
 import { test } from 'node:test';
@@ -45,7 +45,7 @@ test('an address no view has says so and shows the workbench', TIMEOUT, (t) =>
 test('a lesson address that names no lesson says so and opens free play', TIMEOUT, (t) =>
   at(t, '#/lessons/no-such-lesson', async ({ page }) => {
     assert.equal(await shownView(page), 'lessons');
-    assert.equal(await page.textContent('#unknown-view'), 'No lesson is called "no-such-lesson": pick one below.');
+    assert.match(await page.textContent('#lesson-link-problem'), /No lesson is called "no-such-lesson"/);
     assert.equal(await page.textContent('#lesson-title'), 'Free play');
   }));
 
@@ -99,17 +99,18 @@ test('the decoder opens with the bytes in its address, and typing keeps the addr
   }));
 
 test('the check opens with its target and options from the address, and a run writes them back without credentials', TIMEOUT, (t) =>
-  at(t, `#/check?target=${encodeURIComponent(brokerUrl())}&version=5.0&topics=lab%2Fviews&heavy=0`, async ({ page }) => {
+  at(t, `#/check?target=${encodeURIComponent(brokerUrl())}&version=5.0&topics=lab%2Fviews&heavy=0&negative=0`, async ({ page }) => {
     assert.ok(await page.isChecked('#check-target-url'));
     assert.equal(await page.inputValue('#check-url'), brokerUrl());
     assert.equal(await page.inputValue('#check-versions'), '5.0');
     assert.equal(await page.inputValue('#check-topic-root'), 'lab/views');
     assert.equal(await page.isChecked('#check-heavy'), false);
+    assert.equal(await page.isChecked('#check-negative'), false, 'the address turns the negative tests off on loopback');
     await page.fill('#check-username', 'alice');
     await page.fill('#check-password', 'secret');
     await page.click('#check-run');
     const hash = decodeURIComponent(new URL(page.url()).hash);
-    assert.equal(hash, `#/check?target=${brokerUrl()}&version=5.0&topics=lab/views&heavy=0`);
+    assert.equal(hash, `#/check?target=${brokerUrl()}&version=5.0&topics=lab/views&heavy=0&negative=0`);
     assert.ok(!/alice|secret/.test(page.url()), page.url());
   }));
 

@@ -6,7 +6,7 @@ use std::net::TcpStream;
 use std::time::{Duration, Instant};
 
 use qoscope::clients::{ClientIndex, Clients, TransportFacts};
-use qoscope::codec::{FrameDecoder, Packet, PacketType};
+use qoscope::codec::{FrameDecoder, PacketType};
 use qoscope::session::{ConnectOptions, Event, Session};
 use qoscope::trace::{ClientTag, Direction, PacketFate, PacketRecord, TraceEvent};
 use tungstenite::client::IntoClientRequest;
@@ -231,14 +231,11 @@ impl Clients for LiveBackend {
         }
     }
 
-    fn inject(&mut self, client: ClientIndex, packet: &Packet) {
+    fn inject(&mut self, client: ClientIndex, bytes: &[u8]) {
         let live = &mut self.clients[client];
-        let bytes = packet
-            .to_bytes(live.session.version())
-            .expect("an encodable packet");
         if let Some(socket) = live.socket.as_mut() {
             socket
-                .send(Message::Binary(bytes.into()))
+                .send(Message::Binary(bytes.to_vec().into()))
                 .expect("write to mosquitto");
         }
     }

@@ -4,6 +4,7 @@
 pub mod connection;
 pub mod delivery;
 pub mod load;
+pub mod negative;
 pub mod qos2;
 pub mod retained;
 pub mod transport;

@@ -185,7 +185,7 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> CheckRun {
     let mut resend = original.ok_or_else(|| Outcome::broken("the PUBLISH was not sent"))?;
     resend.dup = true;
     let before = ctx.mark();
-    ctx.inject(publisher, &Packet::Publish(resend));
+    ctx.inject(publisher, &Packet::Publish(resend))?;
     ctx.settle(500).await;
     let closed = ctx.lost_since(publisher, before).is_some();
     let pubrecs = ctx.count_received(publisher, before, PacketType::PubRec);
@@ -227,7 +227,7 @@ pub async fn puback_rejected(ctx: &mut Ctx) -> CheckRun {
         .and_then(|publish| publish.qos_pid.pid())
         .ok_or_else(|| Outcome::broken("the QoS 2 PUBLISH did not arrive"))?;
     let before = ctx.mark();
-    ctx.inject(subscriber, &Packet::PubAck(Ack::new(pid)));
+    ctx.inject(subscriber, &Packet::PubAck(Ack::new(pid)))?;
     ctx.settle(500).await;
     let expected = "the connection closed (protocol error), or the PUBLISH re-sent after reconnecting: a PUBACK does not end a QoS 2 flow";
     if let Some(cause) = ctx.lost_since(subscriber, before) {

@@ -296,7 +296,7 @@ async fn refused_publish(
     let mut publish = Publish::new(ctx.topic("t"), QosPid::new(qos, pid), "over the limit");
     publish.retain = retain;
     let mark = ctx.mark();
-    ctx.inject(client, &Packet::Publish(publish));
+    ctx.inject(client, &Packet::Publish(publish))?;
     ctx.wait_for(ANSWER_MS, |ctx| ctx.lost_since(client, mark).is_some())
         .await;
     ctx.settle(300).await;

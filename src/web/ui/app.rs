@@ -17,7 +17,6 @@ use super::routing::{redirect_legacy, use_current_route};
 use super::sim_panel::SimPanel;
 use super::theme_switch::ThemeSwitch;
 use crate::i18n::{Lang, Text};
-use crate::lesson::find;
 use crate::route::{Route, View};
 
 #[function_component(App)]
@@ -107,9 +106,6 @@ fn views(props: &ViewsProps) -> Html {
             <main class={classes!("panels", format!("panels--{}", view.name()))} data-view={view.name()}>
                 if let Route::Unknown(path) = &route {
                     <p class="error" role="alert" id="unknown-view">{ lang.fill(Text::NoSuchView, &[path]) }</p>
-                }
-                if let Some(id) = lesson.as_ref().and_then(|link| link.lesson.as_deref()).filter(|id| find(id).is_none()) {
-                    <p class="error" role="alert" id="unknown-view">{ lang.fill(Text::NoSuchLesson, &[&id]) }</p>
                 }
                 <div class="view" hidden={view != View::Workbench}><SimPanel /></div>
                 <div class="view" hidden={view != View::Lessons}><LessonPanel link={lesson} /></div>

@@ -14,7 +14,7 @@ use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
 use crate::broker_url::BrokerUrl;
-use crate::check::{version_name, CheckResult, Report, RunSettings, Verdict};
+use crate::check::{version_name, CheckResult, NegativeTests, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes};
 use crate::i18n::{Lang, Text};
@@ -123,6 +123,9 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
     let password = use_state(String::new);
     let topic_root = use_state(|| initial.topic_root.clone());
     let heavy = use_state(|| initial.heavy);
+    // The negative tests' checkbox, once touched or set by the address (until then the target
+    // decides: on for the simulated broker and loopback, off for anything else).
+    let negative = use_state(|| initial.negative);
     let faults = use_state(|| initial_faults);
     // Which of the simulated broker's capability profiles (what a compliant broker may declare).
     let profile = use_state(|| initial_profile);
@@ -139,6 +142,7 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
         version: version_named(&versions),
         topic_root: (*topic_root).clone(),
         heavy: *heavy,
+        negative: *negative,
     };
     {
         // Another address (a link followed, Back or Forward) shows its settings.
@@ -148,6 +152,7 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
             versions.clone(),
             topic_root.clone(),
             heavy.clone(),
+            negative.clone(),
             faults.clone(),
             profile.clone(),
         );
@@ -156,7 +161,7 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
             let Some(wanted) = wanted.clone().filter(|wanted| *wanted != shown) else {
                 return;
             };
-            let (simulated, url, versions, topic_root, heavy, faults, profile) = states;
+            let (simulated, url, versions, topic_root, heavy, negative, faults, profile) = states;
             match wanted.target {
                 CheckTarget::Simulated {
                     profile: chosen,
@@ -174,6 +179,7 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
             versions.set(versions_value(wanted.version));
             topic_root.set(wanted.topic_root);
             heavy.set(wanted.heavy);
+            negative.set(wanted.negative);
         });
     }
     let results = use_mut_ref(Vec::<Rc<CheckResult>>::new);
@@ -193,6 +199,12 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
             None => vec![ProtocolVersion::V311, ProtocolVersion::V5],
         };
         settings.heavy = *heavy;
+        let target = if *simulated {
+            "simulated"
+        } else {
+            url.as_str()
+        };
+        settings.negative = NegativeTests::for_target(target, *negative);
         settings
     };
     let running = progress.is_some() && report.is_none();
@@ -372,6 +384,8 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
                         oninput={{ let topic_root = topic_root.clone(); Callback::from(move |event: InputEvent| topic_root.set(input_value(&event))) }} />
                     <label><input id="check-heavy" type="checkbox" checked={*heavy}
                         onchange={{ let heavy = heavy.clone(); Callback::from(move |event: Event| heavy.set(event.target_unchecked_into::<HtmlInputElement>().checked())) }} />{ lang.text(Text::BurstsAndLargePayloads) }</label>
+                    <label><input id="check-negative" type="checkbox" checked={settings.negative == NegativeTests::Run}
+                        onchange={{ let negative = negative.clone(); Callback::from(move |event: Event| negative.set(Some(event.target_unchecked_into::<HtmlInputElement>().checked()))) }} />{ lang.text(Text::NegativeTests) }</label>
                     <button id="check-run" type="submit" disabled={running}>{ lang.text(if running { Text::Running } else { Text::RunTheChecks }) }</button>
                 </div>
                 <p class="muted" id="check-plan">{ settings.announcement() }</p>
@@ -407,6 +421,7 @@ pub fn check_panel(props: &CheckPanelProps) -> Html {
                     <ResultRow result={result.clone()} open={open.as_deref() == Some(result.key().as_str())} on_toggle={on_toggle.clone()} />
                 }) }
             </ol>
+            { report.as_ref().map(|report| html! { <super::coverage_table::CoverageTable report={report.clone()} /> }).unwrap_or_default() }
         </section>
     }
 }

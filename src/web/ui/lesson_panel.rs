@@ -1,6 +1,7 @@
 //! The lessons: pick one and watch it run on its own simulated world, step by step, with each
 //! step narrated next to the diagram and the rule it shows. Replay starts it again from a fresh
-//! world; the fault panel below breaks the same world freely.
+//! world; the fault panel below breaks the same world freely. In "what happens next?" mode the
+//! world stops before each step while the learner answers; the score is kept in the browser.
 
 use std::cell::{Cell, RefCell};
 use std::rc::{Rc, Weak};
@@ -11,14 +12,17 @@ use yew::prelude::*;
 
 use super::fault_panel::FaultPanel;
 use super::language_switch::use_lang;
+use super::quiz_card::QuizCard;
 use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
 use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes, COMPACT_WIDTH};
-use crate::i18n::Text;
-use crate::lesson::{catalogue, free_play, Actor, Lesson, LessonRun};
-use crate::route::{LessonLink, Route};
+use crate::i18n::{Lang, Text};
+use crate::lesson::{
+    catalogue, free_play, Actor, Lesson, LessonRun, LessonScore, Scores, StepQuiz, Tally,
+};
+use crate::route::{LessonLink, LinkError, Route};
 use crate::trace::{delivery_rows, ClientTag, TraceStore};
 use crate::web::sim_driver::SimDriver;
 
@@ -38,6 +42,24 @@ const TICK_MS: u32 = 100;
 /// Rows of the diagram: a whole lesson fits.
 const MAX_ROWS: usize = 40;
 
+/// Where the "what happens next?" scores are kept in the browser.
+const SCORES_KEY: &str = "qoscope-quiz-scores";
+
+fn storage() -> Option<web_sys::Storage> {
+    web_sys::window()?.local_storage().ok().flatten()
+}
+
+fn load_scores() -> Scores {
+    let saved = storage().and_then(|storage| storage.get_item(SCORES_KEY).ok().flatten());
+    Scores::from_json(saved.as_deref())
+}
+
+fn save_scores(scores: &Scores) {
+    if let Some(storage) = storage() {
+        let _ = storage.set_item(SCORES_KEY, &scores.to_json());
+    }
+}
+
 /// One world on screen: a lesson's or free play's, with its trace and the lesson run, if any.
 struct Stage {
     serial: u32,
@@ -49,6 +71,13 @@ struct Stage {
     opened_at: Option<usize>,
     stopped: Cell<bool>,
     ticker: RefCell<Option<Interval>>,
+    /// "What happens next?" mode: the questions before the step the run waits at.
+    quiz: RefCell<Option<StepQuiz>>,
+    /// This attempt's answers so far.
+    tally: Cell<Tally>,
+    /// The lesson's score as saved before this attempt.
+    previous: Option<LessonScore>,
+    redraw: UseForceUpdateHandle,
 }
 
 impl Stage {
@@ -59,15 +88,18 @@ impl Stage {
         lesson: Option<&Lesson>,
         at: Option<usize>,
         version: ProtocolVersion,
+        asks: bool,
         speed: f64,
         redraw: UseForceUpdateHandle,
     ) -> Rc<Stage> {
+        let previous = lesson.and_then(|lesson| load_scores().get(lesson.id));
         let (world, run, actors) = match lesson {
             Some(lesson) => {
                 let (mut world, mut run) = LessonRun::start(lesson, version);
                 if let Some(step) = at {
                     run.run_through(&mut world, step);
                 }
+                let run = if asks { run.asking() } else { run };
                 (world, Some(run), lesson.actors)
             }
             None => {
@@ -84,6 +116,10 @@ impl Stage {
             opened_at: at.filter(|_| lesson.is_some()),
             stopped: Cell::new(at.is_some() && lesson.is_some()),
             ticker: RefCell::new(None),
+            quiz: RefCell::new(None),
+            tally: Cell::new(Tally::default()),
+            previous,
+            redraw: redraw.clone(),
         });
         let weak = Rc::downgrade(&stage);
         stage.driver.set_on_change(move || {
@@ -107,21 +143,55 @@ impl Stage {
         stage
     }
 
-    /// Applies the next step if it is due.
+    /// Applies the next step if it is due. In "what happens next?" mode a due step stops the
+    /// world and puts up its questions (a step that only explains is let through).
     fn tick(&self) {
-        let running = self
-            .run
-            .borrow()
-            .as_ref()
-            .is_some_and(|run| !run.is_finished() && !self.stopped.get());
-        if running {
-            self.driver.with_world(|world| {
-                if let Some(run) = self.run.borrow_mut().as_mut() {
-                    let now = world.now();
-                    run.advance(world, now);
-                }
-            });
+        let running = self.run.borrow().as_ref().is_some_and(|run| {
+            !run.is_finished() && !self.stopped.get() && self.quiz.borrow().is_none()
+        });
+        if !running {
+            return;
         }
+        self.driver.with_world(|world| {
+            if let Some(run) = self.run.borrow_mut().as_mut() {
+                let now = world.now();
+                run.advance(world, now);
+            }
+        });
+        let mut run = self.run.borrow_mut();
+        let Some(run) = run.as_mut().filter(|run| run.awaiting_answer().is_some()) else {
+            return;
+        };
+        self.driver.set_paused(true);
+        match self.driver.read(|world| StepQuiz::ahead(world, run)) {
+            Some(quiz) => {
+                *self.quiz.borrow_mut() = Some(quiz);
+                self.redraw.force_update();
+            }
+            None => {
+                run.release();
+                self.driver.set_paused(false);
+            }
+        }
+    }
+
+    /// The learner has answered: the step runs and the world moves again.
+    fn run_step(&self) {
+        self.quiz.borrow_mut().take();
+        if let Some(run) = self.run.borrow_mut().as_mut() {
+            run.release();
+        }
+        self.driver.set_paused(false);
+        self.tick();
+        self.redraw.force_update();
+    }
+}
+
+/// The words for a link that names no lesson.
+fn link_problem(lang: Lang, error: &LinkError) -> String {
+    match error {
+        LinkError::UnknownLesson(id) => lang.fill(Text::LinkUnknownLesson, &[id]),
+        LinkError::BadQuiz(value) => lang.fill(Text::LinkBadQuiz, &[value]),
     }
 }
 
@@ -131,11 +201,9 @@ pub struct LessonPanelProps {
     pub link: Option<LessonLink>,
 }
 
-/// The lesson `link` names, if it is one of ours.
+/// The lesson `link` names, if it is one of ours and the link is well formed.
 fn linked_lesson(link: &LessonLink) -> Option<&'static Lesson> {
-    link.lesson
-        .as_deref()
-        .and_then(|id| catalogue().iter().find(|lesson| lesson.id == id))
+    link.lesson().ok().flatten()
 }
 
 #[function_component(LessonPanel)]
@@ -146,16 +214,21 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let version = use_state(|| ProtocolVersion::V5);
     let speed = use_state(|| 1.0_f64);
     let serial = use_mut_ref(|| 0u32);
+    let scores = use_mut_ref(load_scores);
+    // The address opens a lesson, or one of its steps, and `?quiz=1` in "what happens next?"
+    // mode: a lesson can be shared as a link, and a teacher can link straight to the questions.
+    let asks = use_state(|| props.link.as_ref().is_some_and(|link| link.asks));
     let stage = {
         let redraw = redraw.clone();
-        // The address opens a lesson, or one of its steps: a lesson can be shared as a link.
         let link = props.link.clone().unwrap_or_default();
+        let asks = *asks;
         use_state(move || {
             Stage::start(
                 0,
                 linked_lesson(&link),
                 link.step,
                 ProtocolVersion::V5,
+                asks,
                 1.0,
                 redraw,
             )
@@ -164,16 +237,22 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
 
     // Starts `lesson` (or free play) on a fresh world: how a lesson is picked and replayed.
     let restart = {
-        let (stage, version, speed, serial, redraw) = (
+        let (stage, version, speed, serial, redraw, asks) = (
             stage.clone(),
             version.clone(),
             speed.clone(),
             serial.clone(),
             redraw.clone(),
+            asks.clone(),
         );
         Rc::new(
-            move |lesson: Option<&Lesson>, at: Option<usize>, protocol: Option<ProtocolVersion>| {
+            move |lesson: Option<&Lesson>,
+                  at: Option<usize>,
+                  protocol: Option<ProtocolVersion>,
+                  asking: Option<bool>| {
                 let protocol = protocol.unwrap_or(*version);
+                let asking = asking.unwrap_or(*asks);
+                asks.set(asking);
                 *serial.borrow_mut() += 1;
                 let next = *serial.borrow();
                 stage.set(Stage::start(
@@ -181,6 +260,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     lesson,
                     at,
                     protocol,
+                    asking,
                     *speed,
                     redraw.clone(),
                 ));
@@ -192,7 +272,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     {
         let (restart, shown) = (
             restart.clone(),
-            (lesson.map(|lesson| lesson.id), stage.opened_at),
+            (lesson.map(|lesson| lesson.id), stage.opened_at, *asks),
         );
         use_effect_with(props.link.clone(), move |link| {
             if let Some(link) = link {
@@ -200,37 +280,39 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                 if (
                     wanted.map(|lesson| lesson.id),
                     link.step.filter(|_| wanted.is_some()),
+                    link.asks,
                 ) != shown
                 {
-                    restart(wanted, link.step, None);
+                    restart(wanted, link.step, None, Some(link.asks));
                 }
             }
         });
     }
-    let address = |lesson: &Lesson, step: Option<usize>| {
+    let address = |lesson: &Lesson, step: Option<usize>, asks: bool| {
         Route::Lessons(LessonLink {
-            lesson: Some(lesson.id.to_owned()),
             step,
+            ..LessonLink::to(lesson, asks)
         })
     };
 
     let pick = |chosen: &'static Lesson| {
-        let (restart, go, current) = (restart.clone(), go.clone(), props.link.clone());
+        let (restart, go, current, asking) =
+            (restart.clone(), go.clone(), props.link.clone(), *asks);
         Callback::from(move |_: MouseEvent| {
-            let route = address(chosen, None);
+            let route = address(chosen, None, asking);
             if current.as_ref().map(|link| Route::Lessons(link.clone())) == Some(route.clone()) {
-                restart(Some(chosen), None, None);
+                restart(Some(chosen), None, None, None);
             } else {
                 go.push(&route);
             }
         })
     };
     let replay = {
-        let (restart, go) = (restart.clone(), go.clone());
+        let (restart, go, asking) = (restart.clone(), go.clone(), *asks);
         Callback::from(move |_: MouseEvent| {
-            restart(lesson.as_ref(), None, None);
+            restart(lesson.as_ref(), None, None, None);
             if let Some(lesson) = &lesson {
-                go.replace(&address(lesson, None));
+                go.replace(&address(lesson, None, asking));
             }
         })
     };
@@ -246,8 +328,37 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         let (restart, version) = (restart.clone(), version.clone());
         Callback::from(move |chosen: ProtocolVersion| {
             version.set(chosen);
-            restart(lesson.as_ref(), None, Some(chosen));
+            restart(lesson.as_ref(), None, Some(chosen), None);
         })
+    };
+    let on_asks = {
+        let (restart, go) = (restart.clone(), go.clone());
+        Callback::from(move |event: Event| {
+            let asking = event
+                .target_unchecked_into::<web_sys::HtmlInputElement>()
+                .checked();
+            restart(lesson.as_ref(), None, None, Some(asking));
+            if let Some(lesson) = &lesson {
+                go.replace(&address(lesson, None, asking));
+            }
+        })
+    };
+    let on_answer = {
+        let (stage, scores) = (stage.clone(), scores.clone());
+        Callback::from(move |right: bool| {
+            let tally = stage.tally.get().with(right);
+            stage.tally.set(tally);
+            if let Some(lesson) = stage.run.borrow().as_ref().map(LessonRun::lesson) {
+                let mut scores = scores.borrow_mut();
+                scores.record(lesson.id, tally, false);
+                save_scores(&scores);
+            }
+            stage.redraw.force_update();
+        })
+    };
+    let on_run = {
+        let stage = stage.clone();
+        Callback::from(move |()| stage.run_step())
     };
     let on_speed = {
         let (stage, speed) = (stage.clone(), speed.clone());
@@ -281,6 +392,28 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         .filter(|_| finished)
         .map(|lesson| lesson.outcome.verify(&store));
 
+    // A finished attempt at the questions counts for the lesson's best score.
+    {
+        let (scores, stage) = (scores.clone(), stage.clone());
+        use_effect_with((stage.serial, finished), move |(_, finished)| {
+            let tally = stage.tally.get();
+            let lesson = stage.run.borrow().as_ref().map(|run| run.lesson().id);
+            if let (true, Some(lesson)) = (*finished && tally.asked > 0, lesson) {
+                let mut scores = scores.borrow_mut();
+                scores.record(lesson, tally, true);
+                save_scores(&scores);
+            }
+        });
+    }
+    let quiz = stage.quiz.borrow().clone();
+    let tally = stage.tally.get();
+    let saved = stage.previous;
+    let problem = props
+        .link
+        .as_ref()
+        .and_then(|link| link.lesson().err())
+        .map(|error| link_problem(lang, &error));
+
     let status = match (&lesson, finished, stopped, current) {
         (None, ..) => String::new(),
         (Some(_), true, ..) => lang.text(Text::Finished).to_owned(),
@@ -299,6 +432,10 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             <div class="lessons-head">
                 <h2 id="lessons-title">{ lang.text(Text::LessonsTitle) }</h2>
                 <div class="row lessons-settings">
+                    <label class="check" for="lesson-quiz-mode">
+                        <input type="checkbox" id="lesson-quiz-mode" checked={*asks} onchange={on_asks} />
+                        { lang.text(Text::QuizMode) }
+                    </label>
                     <VersionSelect id="lesson-version" value={*version} on_change={on_version} />
                     <label for="lesson-speed">{ lang.text(Text::Speed) }</label>
                     <select id="lesson-speed" onchange={on_speed}>
@@ -308,6 +445,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     </select>
                 </div>
             </div>
+            if let Some(problem) = problem {
+                <p id="lesson-link-problem" class="error" role="alert">{ problem }</p>
+            }
             <nav class="lesson-list" aria-label={lang.text(Text::Lessons)}>
                 { for catalogue().iter().map(|item| {
                     let active = lesson.is_some_and(|lesson| lesson.id == item.id);
@@ -315,6 +455,9 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                         <button id={format!("lesson-{}", item.id)} class={classes!("lesson-pick", active.then_some("lesson-pick--active"))}
                                 aria-pressed={active.to_string()} title={item.summary.get(lang)} onclick={pick(item)}>
                             { item.title.get(lang) }
+                            if item.only_v5 {
+                                <span class="lesson-badge">{ "5.0" }</span>
+                            }
                         </button>
                     }
                 }) }
@@ -327,13 +470,38 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
                     <aside class="lesson-side" aria-label={lang.text(Text::Narration)}>
                         if let Some(lesson) = lesson {
                             <h3 id="lesson-title">{ lesson.title.get(lang) }</h3>
-                            <p class="muted">{ lesson.summary.get(lang) }</p>
+                            <p class="muted">
+                                { lesson.summary.get(lang) }
+                                if lesson.only_v5 {
+                                    {" "}<span class="lesson-badge">{ lang.text(Text::OnlyV5) }</span>
+                                }
+                            </p>
                             <div class="row">
                                 <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
                                 <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
                                 <span id="lesson-status" class="muted" aria-live="polite">{ status }</span>
-                                <a id="lesson-link" href={address(&lesson, stopped.then_some(current).flatten()).href()}>{ lang.text(Text::LinkToLesson) }</a>
+                                <a id="lesson-link" href={address(&lesson, stopped.then_some(current).flatten(), false).href()}>{ lang.text(Text::LinkToLesson) }</a>
+                                <a id="lesson-quiz-link" href={address(&lesson, None, true).href()}>{ lang.text(Text::QuizLink) }</a>
                             </div>
+                            if *asks || saved.is_some() {
+                                <p id="quiz-score" class="quiz-score" data-right={tally.right.to_string()} data-asked={tally.asked.to_string()}>
+                                    if *asks {
+                                        <strong>{ lang.fill(Text::QuizScore, &[&tally.right, &tally.asked]) }</strong>
+                                    }
+                                    if let Some(saved) = saved {
+                                        <span id="quiz-saved" class="muted" data-right={saved.last.right.to_string()} data-asked={saved.last.asked.to_string()}>
+                                            { lang.fill(Text::QuizLastTime, &[&saved.last.right, &saved.last.asked]) }
+                                            if let Some(best) = saved.best {
+                                                { " · " }{ lang.fill(Text::QuizBest, &[&best.right, &best.asked]) }
+                                            }
+                                        </span>
+                                    }
+                                </p>
+                            }
+                            if let Some(quiz) = quiz {
+                                <QuizCard key={format!("{}-{}", stage.serial, quiz.step)} quiz={quiz.clone()} actors={stage.actors}
+                                          steps={lesson.steps.len()} on_answer={on_answer.clone()} on_run={on_run.clone()} />
+                            }
                             <ol id="lesson-narration" class="lesson-narration">
                                 { for lesson.steps.iter().enumerate().map(|(index, step)| {
                                     let state = match current {

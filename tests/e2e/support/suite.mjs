@@ -16,14 +16,17 @@ export function brokerUrl() {
   return url;
 }
 
-/** Serves dist/ and launches Chromium before the file's tests; closes both after them. */
-export function useApp() {
+/**
+ * Serves dist/ (under `base`, the server root by default) and launches Chromium before the file's
+ * tests; closes both after them.
+ */
+export function useApp({ base } = {}) {
   if (!existsSync(join(DIST_DIR, 'index.html'))) {
     throw new Error(`${DIST_DIR}/index.html is missing: run \`trunk build --release\` first.`);
   }
   const suite = { server: undefined, browser: undefined };
   before(async () => {
-    suite.server = await serveDist(DIST_DIR);
+    suite.server = await serveDist(DIST_DIR, { base });
     suite.browser = await launchBrowser();
   });
   after(async () => {
