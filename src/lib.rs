@@ -30,6 +30,8 @@ pub mod hex;
 pub mod i18n;
 pub mod payload_format;
 pub mod profile;
+#[cfg(feature = "app")]
+pub mod route;
 // Lessons judge their outcome by the trace.
 #[cfg(feature = "trace")]
 pub mod lesson;

@@ -1,6 +1,7 @@
 //! Lanes and arrows: one lane per client and one for the broker; one arrow per packet, one row
 //! per packet, newest last.
 
+use super::{DeliveryMark, WIDTH};
 use crate::trace::{ClientTag, Direction, FlowId, PacketFate, PacketRecord};
 
 /// The broker's lane index.
@@ -37,11 +38,17 @@ pub struct Arrow {
     /// The message's colour (an index into a small palette), shared by every arrow of one
     /// message on both sides of the broker; set by [`super::colour_messages`].
     pub colour: Option<u8>,
+    /// A PUBLISH a subscriber of ours received: its QoS and why; set by
+    /// [`super::mark_deliveries`].
+    pub delivery: Option<DeliveryMark>,
 }
 
 /// What the diagram shows.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Scene {
+    /// The width the lanes spread over, in the SVG's units (each is drawn at its own size on
+    /// screen: a narrower diagram keeps its texts larger, and fits shorter labels).
+    pub width: u32,
     /// Lifelines, left to right.
     pub lanes: Vec<Lane>,
     /// Arrows, top to bottom.
@@ -165,10 +172,12 @@ pub fn layout_view<'a>(
                 dup,
                 flow: record.flow,
                 colour: None,
+                delivery: None,
             }
         })
         .collect();
     Scene {
+        width: WIDTH,
         height: arrows.last().map_or(0, |arrow| arrow.row + 1),
         lanes,
         arrows,

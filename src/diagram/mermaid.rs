@@ -80,12 +80,14 @@ mod tests {
             dup,
             flow: None,
             colour: None,
+            delivery: None,
         }
     }
 
     #[test]
     fn packets_become_messages_between_participants() {
         let scene = Scene {
+            width: crate::diagram::WIDTH,
             lanes: vec![
                 Lane {
                     name: "Publisher".into(),

@@ -2,6 +2,8 @@
 //! is tested natively: the sequence diagram's layout and the message table's visible rows.
 
 mod colours;
+mod delivery_marks;
+mod geometry;
 mod layout;
 mod mermaid;
 mod outcomes;
@@ -9,6 +11,8 @@ mod row_window;
 mod svg;
 
 pub use colours::{colour_messages, PALETTE};
+pub use delivery_marks::{mark_deliveries, DeliveryMark};
+pub use geometry::{Fitted, COMPACT_WIDTH, WIDTH};
 pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
 pub use outcomes::mark_outcomes;

@@ -105,10 +105,11 @@ pub fn scene_svg(scene: &Scene, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagram::{Arrow, Lane};
+    use crate::diagram::{Arrow, Lane, WIDTH};
 
     fn scene(label: &str, lane: &str) -> Scene {
         Scene {
+            width: WIDTH,
             lanes: vec![
                 Lane { name: lane.into() },
                 Lane {
@@ -126,6 +127,7 @@ mod tests {
                 dup: false,
                 flow: None,
                 colour: None,
+                delivery: None,
             }],
             hidden: 0,
             after: 0,

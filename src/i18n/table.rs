@@ -36,6 +36,7 @@ texts! {
     NavDecode: "Decode", "解码";
     NavProbe: "Probe", "探测";
     CheckABroker: "Check a broker", "检测代理";
+    NoSuchView: "No view at {0}: here is the workbench.", "{0} 处没有视图：这里是工作台。";
     Theme: "Theme", "主题";
     ThemeSystem: "As the system", "跟随系统";
     ThemeLight: "Light", "浅色";
@@ -300,6 +301,14 @@ texts! {
     DuplicateAllowed: "A duplicate reached the application: QoS 1 delivers at least once, so repeats are allowed",
         "重复消息到达了应用：QoS 1 是至少一次交付，允许重复";
     Duplicate: "duplicate", "重复";
+    ArrowDelivered: "QoS {0} delivered", "以 QoS {0} 交付";
+    ArrowDowngraded: "QoS {0}→{1} (granted {2})", "QoS {0}→{1}（授予 {2}）";
+    ArrowCappedByServer: "QoS {0}→{1} (Maximum QoS {2})", "QoS {0}→{1}（Maximum QoS {2}）";
+    ArrowBrokerBug: "✕ broker bug: QoS {0}, expected {1}", "✕ 代理缺陷：QoS {0}，应为 {1}";
+    ArrowQosRule: "Delivered at QoS {0} = min(publish {1}, granted {2}, server Maximum QoS) = {3} ([MQTT-3.8.4-6] v3, [v5 MQTT-3.8.4-8])",
+        "以 QoS {0} 交付 = min(发布 {1}, 授予 {2}, 服务器 Maximum QoS) = {3}（[MQTT-3.8.4-6] v3，[v5 MQTT-3.8.4-8]）";
+    ArrowServerMaximum: "The server's Maximum QoS {0} (v5 §3.2.2.3.4) lowered it below both.",
+        "服务器的 Maximum QoS {0}（v5 §3.2.2.3.4）使其低于两者。";
 
     // The inspector, the decoder and the probe.
     AwaitsPuback: "awaits PUBACK", "等待 PUBACK";

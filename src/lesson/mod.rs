@@ -10,14 +10,12 @@
 //! learner's prediction, which the step's own trace answers.
 
 mod catalogue;
-mod link;
 mod outcome;
 mod quiz;
 mod run;
 mod script;
 
 pub use catalogue::{catalogue, find, TOPIC_FILTER};
-pub use link::{LessonLink, LinkError};
 pub use outcome::{Check, ExpectedOutcome};
 pub use quiz::{Answer, LessonScore, Question, Scores, StepQuiz, Tally, Topic};
 pub use run::LessonRun;

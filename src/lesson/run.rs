@@ -132,4 +132,42 @@ impl LessonRun {
         world.advance_to(now);
         changed
     }
+
+    /// Applies every step up to and including `step` at once, the world running as it would
+    /// between them, so a link can open a lesson at one of its steps. Returns the step reached
+    /// (the last one, when `step` is beyond it).
+    pub fn run_through(&mut self, world: &mut World, step: usize) -> Option<usize> {
+        let last = step.min(self.lesson.steps.len().checked_sub(1)?);
+        while !self.finished && self.applied <= last {
+            let next = if world.is_quiet() {
+                self.due_at.unwrap_or(world.now() + PAUSE_MS)
+            } else {
+                match world.next_deadline() {
+                    Some(deadline) => deadline,
+                    None => break,
+                }
+            };
+            self.advance(world, next);
+        }
+        self.current_step()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::lesson::catalogue;
+
+    #[test]
+    fn a_lesson_runs_through_to_a_step_and_waits_there() {
+        for lesson in catalogue() {
+            let (mut world, mut run) = LessonRun::start(lesson, ProtocolVersion::V5);
+            assert_eq!(run.run_through(&mut world, 1), Some(1), "{}", lesson.id);
+            assert!(!run.is_finished());
+            // Beyond the last step: stops at the last one.
+            let (mut world, mut run) = LessonRun::start(lesson, ProtocolVersion::V5);
+            let last = lesson.steps.len() - 1;
+            assert_eq!(run.run_through(&mut world, 99), Some(last), "{}", lesson.id);
+        }
+    }
 }

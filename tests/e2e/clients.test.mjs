@@ -10,8 +10,9 @@ const app = useApp();
 const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
-  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, label: g.querySelector('.arrow-label').textContent })));
-const lanes = (page) => page.$$eval('#sequence-diagram .lane-name', (names) => names.map((n) => n.textContent));
+  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, label: g.dataset.label })));
+// Whole lane names (a long one is drawn shortened).
+const lanes = (page) => page.$$eval('#sequence-diagram g.lane', (lanes) => lanes.map((lane) => lane.dataset.name));
 
 async function addConnectedClient(page, { will } = {}) {
   await page.click('#add-client');

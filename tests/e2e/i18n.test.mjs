@@ -3,7 +3,7 @@
 // a browser whose language is Chinese opens the page in Chinese.
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
-import { eventually, saveScreenshot, withApp } from './support/browser.mjs';
+import { eventually, saveScreenshot, showView, withApp } from './support/browser.mjs';
 import { useApp } from './support/suite.mjs';
 
 const app = useApp();
@@ -36,9 +36,11 @@ test('switching to 中文 translates the page and a lesson, survives a reload, a
     // Packet names stay the spec's.
     assert.equal(await text(page, '#probe-run'), '发送 CONNECT');
 
+    await showView(page, 'lessons');
     await page.selectOption('#lesson-speed', '10');
     await page.click('#lesson-qos1-lost-puback');
     assert.equal(await text(page, '#lesson-title'), 'QoS 1：PUBACK 丢失');
+    assert.equal(await page.title(), '课程 · qoscope');
     const narration = await text(page, '#lesson-narration');
     assert.match(narration, /发布者发送 QoS 1 的 PUBLISH，并保存它直到收到 PUBACK。/);
     assert.match(narration, /\[v3 MQTT-4\.3\.2-1\]/, 'the rule ids stay as the spec writes them');

@@ -12,7 +12,7 @@ const app = useApp();
 const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
-  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, id: g.dataset.packet, label: g.querySelector('.arrow-label').textContent, classes: g.getAttribute('class') })));
+  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, id: g.dataset.packet, label: g.dataset.label, classes: g.getAttribute('class') })));
 
 /** Publishes at QoS 2 and waits for both hops to complete. */
 async function publishQos2(page) {
@@ -77,6 +77,11 @@ test('the trace exports as JSON and imports again; the diagram exports as SVG an
     const svg = await download(page, '#export-svg');
     assert.match(svg.text, /^<\?xml/);
     assert.match(svg.text, /<svg xmlns="http:\/\/www.w3.org\/2000\/svg"[^>]*><style>[^<]*\.arrow/);
+    // The file carries the delivered PUBLISH's QoS mark with its style, and each arrow's whole
+    // label and explanation as its tooltip.
+    assert.match(svg.text, /\.arrow-mark \{/);
+    assert.match(svg.text, /<text [^>]*class="arrow-mark"[^>]*>QoS 2 delivered<\/text>/);
+    assert.match(svg.text, /<title>PUBLISH id=1 QoS 2 "demo\/greeting"\nQoS 2 delivered\nDelivered at QoS 2 = min\(publish 2, granted 2, server Maximum QoS\) = 2/);
 
     // Importing replays the same diagram, with no live session behind it.
     await page.setInputFiles('#import-trace', { name: 'trace.json', mimeType: 'application/json', buffer: Buffer.from(trace.text) });

@@ -10,7 +10,7 @@ const app = useApp();
 const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
-  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, label: g.querySelector('.arrow-label').textContent })));
+  groups.map((g) => ({ kind: g.dataset.kind, fate: g.dataset.fate, label: g.dataset.label })));
 
 async function connectToMosquitto(page, version) {
   await page.fill('#live-url', brokerUrl());

@@ -4,7 +4,7 @@
 import { test } from 'node:test';
 import assert from 'node:assert/strict';
 import { readFile } from 'node:fs/promises';
-import { eventually, saveScreenshot, withApp } from './support/browser.mjs';
+import { eventually, saveScreenshot, showView, withApp } from './support/browser.mjs';
 import { brokerUrl, useApp } from './support/suite.mjs';
 
 const BROKER_URL = brokerUrl();
@@ -32,6 +32,7 @@ async function hexErrorText(page) {
 }
 
 async function decodeHex(page, hex, version) {
+  await showView(page, 'decode');
   await page.selectOption('#hex-version', version);
   await page.fill('#hex-input', hex);
 }
@@ -48,6 +49,7 @@ async function runProbe(page, url, version) {
     ws.on('framereceived', (frame) => socket.received.push(frame.payload));
     sockets.push(socket);
   });
+  await showView(page, 'probe');
   await page.fill('#probe-url', url);
   await page.selectOption('#probe-version', version);
   await page.click('#probe-run');

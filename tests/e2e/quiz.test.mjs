@@ -9,6 +9,7 @@ import { useApp } from './support/suite.mjs';
 
 const app = useApp();
 const QUIZ_LINK = '?lesson=qos1-lost-puback&quiz=1';
+const QUIZ_ROUTE = '#/lessons/qos1-lost-puback?quiz=1';
 
 /** The step the narration shows as current, if any. */
 const currentStep = (page) => page.$eval('#lesson-narration', (list) =>
@@ -34,7 +35,9 @@ test('a quiz link asks before each step, scores right and wrong answers, and kee
     withApp(t, app.browser, `${app.server.url}${QUIZ_LINK}`, async ({ page, errors }) => {
       assert.equal(await page.textContent('#lesson-title'), 'QoS 1: a lost PUBACK');
       assert.ok(await page.isChecked('#lesson-quiz-mode'));
-      assert.equal(await page.getAttribute('#lesson-quiz-link', 'href'), `${QUIZ_LINK}#lessons`);
+      assert.equal(new URL(page.url()).hash, QUIZ_ROUTE, 'the old link is rewritten to the route');
+      assert.equal(await page.getAttribute('#lesson-quiz-link', 'href'), QUIZ_ROUTE);
+      assert.equal(await page.getAttribute('#lesson-link', 'href'), '#/lessons/qos1-lost-puback');
       await page.selectOption('#lesson-speed', '10');
 
       // Before the first step: the world waits, nothing is drawn yet.
@@ -87,6 +90,18 @@ test('a link to an unknown lesson says so', { timeout: 30_000 }, (t) =>
   withApp(t, app.browser, `${app.server.url}?lesson=qos3&quiz=1`, async ({ page }) => {
     assert.match(await page.textContent('#lesson-link-problem'), /No lesson is called "qos3"/);
   }));
+
+test('a quiz address opens the lesson asking; a quiz value that means nothing is named', { timeout: 30_000 }, async (t) => {
+  await withApp(t, app.browser, `${app.server.url}${QUIZ_ROUTE}`, async ({ page }) => {
+    assert.equal(await page.textContent('#lesson-title'), 'QoS 1: a lost PUBACK');
+    assert.ok(await page.isChecked('#lesson-quiz-mode'));
+    await eventually('the first question', async () => (await question(page)) === 'Which packet comes next?');
+  });
+  await withApp(t, app.browser, `${app.server.url}#/lessons/qos1-lost-puback?quiz=yes`, async ({ page }) => {
+    assert.match(await page.textContent('#lesson-link-problem'), /quiz=yes means nothing/);
+    assert.equal(await page.isChecked('#lesson-quiz-mode'), false);
+  });
+});
 
 /** Answers the first step's two questions, runs it, and answers two of the next step's. */
 async function reachASecondStepQuestion(page) {

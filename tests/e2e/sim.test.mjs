@@ -10,7 +10,7 @@ const withPage = (t, fn) => withApp(t, app.browser, app.server.url, fn);
 
 /** The diagram's arrows as [kind, fate, label]. */
 const arrows = (page) => page.$$eval('#sequence-diagram g.arrow', (groups) =>
-  groups.map((g) => [g.dataset.kind, g.dataset.fate, g.querySelector('.arrow-label').textContent]));
+  groups.map((g) => [g.dataset.kind, g.dataset.fate, g.dataset.label]));
 
 test('a QoS 2 publish is drawn packet by packet on the simulated broker', { timeout: 60_000 }, (t) =>
   withPage(t, async ({ page }) => {

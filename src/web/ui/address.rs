@@ -1,5 +1,5 @@
-//! The page's address as input: `?broker=ws://host:port/mqtt` fills in broker URLs and
-//! `?lesson=<id>` opens a lesson, so a link opens a ready page.
+//! The page's query string as input: `?broker=ws://host:port/mqtt` fills in broker URLs, so a
+//! link opens a ready page. (The views' own addresses are in the fragment: ui/routing.rs.)
 
 /// The value of `name` in the address's query string.
 pub fn query(name: &str) -> Option<String> {

@@ -10,14 +10,16 @@ use yew::prelude::*;
 
 use super::download::download;
 use super::language_switch::use_lang;
+use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
 use crate::broker_url::BrokerUrl;
-use crate::check::{CheckResult, NegativeTests, Report, RunSettings, Verdict};
+use crate::check::{version_name, CheckResult, NegativeTests, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout, mark_outcomes};
+use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes};
 use crate::i18n::{Lang, Text};
-use crate::trace::{ClientTag, TraceStore};
+use crate::route::{version_named, CheckLink, CheckTarget, Route};
+use crate::trace::{delivery_rows, ClientTag, TraceStore};
 use crate::web::check_runner::{run, run_id, Target};
 
 /// Rows of a check's diagram (the longest checks are a few hundred packets).
@@ -59,6 +61,7 @@ fn result_row(props: &ResultRowProps) -> Html {
         let mut scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
         colour_messages(&mut scene, &store);
         mark_outcomes(&mut scene, &store);
+        mark_deliveries(&mut scene, &delivery_rows(&store));
         html! {
             <div class="check-details" id={format!("details-{key}")}>
                 <dl class="check-facts">
@@ -89,24 +92,96 @@ fn result_row(props: &ResultRowProps) -> Html {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct CheckPanelProps {
+    /// The target and options the address holds, while the check is shown.
+    pub link: Option<CheckLink>,
+}
+
+/// The protocol select's value for the version(s) to check.
+fn versions_value(version: Option<ProtocolVersion>) -> String {
+    version.map_or("both", version_name).to_owned()
+}
+
 #[function_component(CheckPanel)]
-pub fn check_panel() -> Html {
+pub fn check_panel(props: &CheckPanelProps) -> Html {
     let lang = use_lang();
-    let simulated = use_state(|| true);
+    let go = use_go();
+    let initial = props.link.clone().unwrap_or_default();
+    let (initial_profile, initial_faults, initial_url) = match &initial.target {
+        CheckTarget::Simulated { profile, faults } => (*profile, *faults, None),
+        CheckTarget::Broker(url) => (0, BrokerFaults::default(), Some(url.clone())),
+    };
+    let simulated = use_state(|| initial_url.is_none());
     let url = use_state(|| {
-        super::address::query("broker").unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+        initial_url.unwrap_or_else(|| {
+            super::address::query("broker").unwrap_or_else(|| "ws://127.0.0.1:9001/mqtt".to_owned())
+        })
     });
-    let versions = use_state(|| "both".to_owned());
+    let versions = use_state(|| versions_value(initial.version));
     let username = use_state(String::new);
     let password = use_state(String::new);
-    let topic_root = use_state(String::new);
-    let heavy = use_state(|| true);
-    // The negative tests' checkbox, once touched (until then the target decides: on for the
-    // simulated broker and loopback, off for anything else).
-    let negative = use_state(|| None::<bool>);
-    let faults = use_state(BrokerFaults::default);
+    let topic_root = use_state(|| initial.topic_root.clone());
+    let heavy = use_state(|| initial.heavy);
+    // The negative tests' checkbox, once touched or set by the address (until then the target
+    // decides: on for the simulated broker and loopback, off for anything else).
+    let negative = use_state(|| initial.negative);
+    let faults = use_state(|| initial_faults);
     // Which of the simulated broker's capability profiles (what a compliant broker may declare).
-    let profile = use_state(|| 0_usize);
+    let profile = use_state(|| initial_profile);
+    // The settings as an address carries them (never the credentials).
+    let link = CheckLink {
+        target: if *simulated {
+            CheckTarget::Simulated {
+                profile: *profile,
+                faults: *faults,
+            }
+        } else {
+            CheckTarget::Broker((*url).clone())
+        },
+        version: version_named(&versions),
+        topic_root: (*topic_root).clone(),
+        heavy: *heavy,
+        negative: *negative,
+    };
+    {
+        // Another address (a link followed, Back or Forward) shows its settings.
+        let states = (
+            simulated.clone(),
+            url.clone(),
+            versions.clone(),
+            topic_root.clone(),
+            heavy.clone(),
+            negative.clone(),
+            faults.clone(),
+            profile.clone(),
+        );
+        let shown = link.clone();
+        use_effect_with(props.link.clone(), move |wanted| {
+            let Some(wanted) = wanted.clone().filter(|wanted| *wanted != shown) else {
+                return;
+            };
+            let (simulated, url, versions, topic_root, heavy, negative, faults, profile) = states;
+            match wanted.target {
+                CheckTarget::Simulated {
+                    profile: chosen,
+                    faults: broken,
+                } => {
+                    simulated.set(true);
+                    profile.set(chosen);
+                    faults.set(broken);
+                }
+                CheckTarget::Broker(address) => {
+                    simulated.set(false);
+                    url.set(address);
+                }
+            }
+            versions.set(versions_value(wanted.version));
+            topic_root.set(wanted.topic_root);
+            heavy.set(wanted.heavy);
+            negative.set(wanted.negative);
+        });
+    }
     let results = use_mut_ref(Vec::<Rc<CheckResult>>::new);
     let progress = use_state(|| None::<(usize, usize)>);
     let report = use_state(|| None::<Rc<Report>>);
@@ -119,10 +194,9 @@ pub fn check_panel() -> Html {
         if !root.is_empty() {
             settings.topic_root = root.to_owned();
         }
-        settings.versions = match versions.as_str() {
-            "3.1.1" => vec![ProtocolVersion::V311],
-            "5.0" => vec![ProtocolVersion::V5],
-            _ => vec![ProtocolVersion::V311, ProtocolVersion::V5],
+        settings.versions = match link.version {
+            Some(version) => vec![version],
+            None => vec![ProtocolVersion::V311, ProtocolVersion::V5],
         };
         settings.heavy = *heavy;
         let target = if *simulated {
@@ -153,8 +227,11 @@ pub fn check_panel() -> Html {
             error.clone(),
             settings.clone(),
         );
+        let (go, route) = (go.clone(), Route::Check(link.clone()));
         Callback::from(move |event: SubmitEvent| {
             event.prevent_default();
+            // The address now says what was run, so the run can be shared (without credentials).
+            go.replace(&route);
             let target = if *simulated {
                 let mut config = BrokerProfile::ALL
                     .get(profile)

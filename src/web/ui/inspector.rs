@@ -1,11 +1,13 @@
-//! The packet inspector: the packet chosen on the diagram, field by field with its bytes, and
-//! the state of the session it belongs to (what it has in flight each way, its send quota).
+//! The packet inspector: the packet chosen on the diagram, field by field with its bytes; for a
+//! delivered PUBLISH, the QoS it arrived with and why; and the state of the session it belongs
+//! to (what it has in flight each way, its send quota).
 
 use yew::prelude::*;
 
 use super::language_switch::use_lang;
 use super::packet_bytes::PacketBytes;
 use crate::codec::{annotate, ProtocolVersion};
+use crate::diagram::DeliveryMark;
 use crate::hex::to_hex;
 use crate::i18n::Text;
 use crate::trace::{Direction, PacketFate, PacketRecord};
@@ -18,6 +20,9 @@ pub struct InspectorProps {
     pub client: String,
     pub version: ProtocolVersion,
     pub session: Option<SessionView>,
+    /// A PUBLISH a subscriber of ours received: its QoS and why, as its arrow says.
+    #[prop_or_default]
+    pub delivery: Option<DeliveryMark>,
     pub on_close: Callback<()>,
 }
 
@@ -51,6 +56,12 @@ pub fn inspector(props: &InspectorProps) -> Html {
             <p class="muted">
                 { lang.fill(Text::PacketFacts, &[&from, &to, &record.time, &fate, &record.raw.len(), &record.connection]) }
             </p>
+            { props.delivery.map(|delivery| html! {
+                <div id="inspector-delivery" class="inspector-delivery">
+                    <strong>{ delivery.text(lang) }</strong>
+                    { for delivery.explanation(lang).lines().map(|line| html! { <p>{ line.to_owned() }</p> }) }
+                </div>
+            }).unwrap_or_default() }
             <p class="mono hex-line" id="inspector-hex">{ to_hex(&record.raw[..record.raw.len().min(64)]) }{ if record.raw.len() > 64 { " …" } else { "" } }</p>
             <PacketBytes id="inspector" bytes={record.raw.to_vec()} fields={annotated.fields} />
             { props.session.as_ref().map(|session| html! {

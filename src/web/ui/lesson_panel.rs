@@ -13,16 +13,17 @@ use yew::prelude::*;
 use super::fault_panel::FaultPanel;
 use super::language_switch::use_lang;
 use super::quiz_card::QuizCard;
+use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout, mark_outcomes};
+use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes, COMPACT_WIDTH};
 use crate::i18n::{Lang, Text};
 use crate::lesson::{
-    catalogue, free_play, Actor, Lesson, LessonLink, LessonRun, LessonScore, LinkError, Scores,
-    StepQuiz, Tally,
+    catalogue, free_play, Actor, Lesson, LessonRun, LessonScore, Scores, StepQuiz, Tally,
 };
-use crate::trace::{ClientTag, TraceStore};
+use crate::route::{LessonLink, LinkError, Route};
+use crate::trace::{delivery_rows, ClientTag, TraceStore};
 use crate::web::sim_driver::SimDriver;
 
 /// Speed factors offered; 1× is the watchable default, the fast ones are for a quick look.
@@ -66,6 +67,8 @@ struct Stage {
     store: RefCell<TraceStore>,
     actors: &'static [Actor],
     run: RefCell<Option<LessonRun>>,
+    /// The step the lesson was opened at (from its address), if any.
+    opened_at: Option<usize>,
     stopped: Cell<bool>,
     ticker: RefCell<Option<Interval>>,
     /// "What happens next?" mode: the questions before the step the run waits at.
@@ -78,10 +81,12 @@ struct Stage {
 }
 
 impl Stage {
-    /// A fresh world for `lesson` (or free play), driven at `speed`, redrawing through `redraw`.
+    /// A fresh world for `lesson` (or free play), driven at `speed`, redrawing through `redraw`;
+    /// opened at step `at`, the lesson runs through it at once and stops there.
     fn start(
         serial: u32,
         lesson: Option<&Lesson>,
+        at: Option<usize>,
         version: ProtocolVersion,
         asks: bool,
         speed: f64,
@@ -90,7 +95,10 @@ impl Stage {
         let previous = lesson.and_then(|lesson| load_scores().get(lesson.id));
         let (world, run, actors) = match lesson {
             Some(lesson) => {
-                let (world, run) = LessonRun::start(lesson, version);
+                let (mut world, mut run) = LessonRun::start(lesson, version);
+                if let Some(step) = at {
+                    run.run_through(&mut world, step);
+                }
                 let run = if asks { run.asking() } else { run };
                 (world, Some(run), lesson.actors)
             }
@@ -105,7 +113,8 @@ impl Stage {
             store: RefCell::new(TraceStore::new(2_000, 500)),
             actors,
             run: RefCell::new(run),
-            stopped: Cell::new(false),
+            opened_at: at.filter(|_| lesson.is_some()),
+            stopped: Cell::new(at.is_some() && lesson.is_some()),
             ticker: RefCell::new(None),
             quiz: RefCell::new(None),
             tally: Cell::new(Tally::default()),
@@ -119,6 +128,8 @@ impl Stage {
                 redraw.force_update();
             }
         });
+        // What ran before the driver started (a lesson opened at one of its steps) is drawn now.
+        stage.store.borrow_mut().extend(stage.driver.take_trace());
         if lesson.is_some() {
             let weak: Weak<Stage> = Rc::downgrade(&stage);
             let ticker = Interval::new(TICK_MS, move || {
@@ -184,32 +195,44 @@ fn link_problem(lang: Lang, error: &LinkError) -> String {
     }
 }
 
+#[derive(Properties, PartialEq)]
+pub struct LessonPanelProps {
+    /// The lesson (and step) the address opens, while the lessons view is shown.
+    pub link: Option<LessonLink>,
+}
+
+/// The lesson `link` names, if it is one of ours and the link is well formed.
+fn linked_lesson(link: &LessonLink) -> Option<&'static Lesson> {
+    link.lesson().ok().flatten()
+}
+
 #[function_component(LessonPanel)]
-pub fn lesson_panel() -> Html {
+pub fn lesson_panel(props: &LessonPanelProps) -> Html {
     let lang = use_lang();
+    let go = use_go();
     let redraw = use_force_update();
     let version = use_state(|| ProtocolVersion::V5);
     let speed = use_state(|| 1.0_f64);
     let serial = use_mut_ref(|| 0u32);
     let scores = use_mut_ref(load_scores);
-    // `?lesson=<id>` opens that lesson, and `&quiz=1` in "what happens next?" mode: a lesson
-    // can be shared as a link, and a teacher can link straight to the questions.
-    let link = use_memo((), |_| {
-        LessonLink::from_params(
-            super::address::query("lesson").as_deref(),
-            super::address::query("quiz").as_deref(),
-        )
-    });
-    let asks = use_state(|| matches!(*link, Ok(Some(LessonLink { asks: true, .. }))));
+    // The address opens a lesson, or one of its steps, and `?quiz=1` in "what happens next?"
+    // mode: a lesson can be shared as a link, and a teacher can link straight to the questions.
+    let asks = use_state(|| props.link.as_ref().is_some_and(|link| link.asks));
     let stage = {
         let redraw = redraw.clone();
-        let linked = match &*link {
-            Ok(Some(link)) => Some(link.lesson),
-            _ => None,
-        };
-        let linked = linked.as_ref();
+        let link = props.link.clone().unwrap_or_default();
         let asks = *asks;
-        use_state(move || Stage::start(0, linked, ProtocolVersion::V5, asks, 1.0, redraw))
+        use_state(move || {
+            Stage::start(
+                0,
+                linked_lesson(&link),
+                link.step,
+                ProtocolVersion::V5,
+                asks,
+                1.0,
+                redraw,
+            )
+        })
     };
 
     // Starts `lesson` (or free play) on a fresh world: how a lesson is picked and replayed.
@@ -224,15 +247,18 @@ pub fn lesson_panel() -> Html {
         );
         Rc::new(
             move |lesson: Option<&Lesson>,
+                  at: Option<usize>,
                   protocol: Option<ProtocolVersion>,
                   asking: Option<bool>| {
                 let protocol = protocol.unwrap_or(*version);
                 let asking = asking.unwrap_or(*asks);
+                asks.set(asking);
                 *serial.borrow_mut() += 1;
                 let next = *serial.borrow();
                 stage.set(Stage::start(
                     next,
                     lesson,
+                    at,
                     protocol,
                     asking,
                     *speed,
@@ -242,14 +268,53 @@ pub fn lesson_panel() -> Html {
         )
     };
     let lesson = stage.run.borrow().as_ref().map(|run| *run.lesson());
+    // Another address (a link followed, Back or Forward) opens what it names.
+    {
+        let (restart, shown) = (
+            restart.clone(),
+            (lesson.map(|lesson| lesson.id), stage.opened_at, *asks),
+        );
+        use_effect_with(props.link.clone(), move |link| {
+            if let Some(link) = link {
+                let wanted = linked_lesson(link);
+                if (
+                    wanted.map(|lesson| lesson.id),
+                    link.step.filter(|_| wanted.is_some()),
+                    link.asks,
+                ) != shown
+                {
+                    restart(wanted, link.step, None, Some(link.asks));
+                }
+            }
+        });
+    }
+    let address = |lesson: &Lesson, step: Option<usize>, asks: bool| {
+        Route::Lessons(LessonLink {
+            step,
+            ..LessonLink::to(lesson, asks)
+        })
+    };
 
     let pick = |chosen: &'static Lesson| {
-        let restart = restart.clone();
-        Callback::from(move |_: MouseEvent| restart(Some(chosen), None, None))
+        let (restart, go, current, asking) =
+            (restart.clone(), go.clone(), props.link.clone(), *asks);
+        Callback::from(move |_: MouseEvent| {
+            let route = address(chosen, None, asking);
+            if current.as_ref().map(|link| Route::Lessons(link.clone())) == Some(route.clone()) {
+                restart(Some(chosen), None, None, None);
+            } else {
+                go.push(&route);
+            }
+        })
     };
     let replay = {
-        let restart = restart.clone();
-        Callback::from(move |_: MouseEvent| restart(lesson.as_ref(), None, None))
+        let (restart, go, asking) = (restart.clone(), go.clone(), *asks);
+        Callback::from(move |_: MouseEvent| {
+            restart(lesson.as_ref(), None, None, None);
+            if let Some(lesson) = &lesson {
+                go.replace(&address(lesson, None, asking));
+            }
+        })
     };
     let stop = {
         let stage = stage.clone();
@@ -263,17 +328,19 @@ pub fn lesson_panel() -> Html {
         let (restart, version) = (restart.clone(), version.clone());
         Callback::from(move |chosen: ProtocolVersion| {
             version.set(chosen);
-            restart(lesson.as_ref(), Some(chosen), None);
+            restart(lesson.as_ref(), None, Some(chosen), None);
         })
     };
     let on_asks = {
-        let (restart, asks) = (restart.clone(), asks.clone());
+        let (restart, go) = (restart.clone(), go.clone());
         Callback::from(move |event: Event| {
             let asking = event
                 .target_unchecked_into::<web_sys::HtmlInputElement>()
                 .checked();
-            asks.set(asking);
-            restart(lesson.as_ref(), None, Some(asking));
+            restart(lesson.as_ref(), None, None, Some(asking));
+            if let Some(lesson) = &lesson {
+                go.replace(&address(lesson, None, asking));
+            }
         })
     };
     let on_answer = {
@@ -312,8 +379,10 @@ pub fn lesson_panel() -> Html {
         .collect();
     let store = stage.store.borrow();
     let mut scene = layout(store.packets(), &clients, MAX_ROWS);
+    scene.width = COMPACT_WIDTH;
     colour_messages(&mut scene, &store);
     mark_outcomes(&mut scene, &store);
+    mark_deliveries(&mut scene, &delivery_rows(&store));
     let generation = store.generation();
     let run = stage.run.borrow();
     let current = run.as_ref().and_then(LessonRun::current_step);
@@ -339,11 +408,11 @@ pub fn lesson_panel() -> Html {
     let quiz = stage.quiz.borrow().clone();
     let tally = stage.tally.get();
     let saved = stage.previous;
-    let problem = link
+    let problem = props
+        .link
         .as_ref()
-        .as_ref()
-        .err()
-        .map(|error| link_problem(lang, error));
+        .and_then(|link| link.lesson().err())
+        .map(|error| link_problem(lang, &error));
 
     let status = match (&lesson, finished, stopped, current) {
         (None, ..) => String::new(),
@@ -411,8 +480,8 @@ pub fn lesson_panel() -> Html {
                                 <button id="lesson-replay" onclick={replay}>{ lang.text(Text::Replay) }</button>
                                 <button id="lesson-stop" class="secondary" disabled={finished || stopped} onclick={stop}>{ lang.text(Text::Stop) }</button>
                                 <span id="lesson-status" class="muted" aria-live="polite">{ status }</span>
-                                <a id="lesson-link" href={format!("{}#lessons", LessonLink { lesson, asks: false }.query())}>{ lang.text(Text::LinkToLesson) }</a>
-                                <a id="lesson-quiz-link" href={format!("{}#lessons", LessonLink { lesson, asks: true }.query())}>{ lang.text(Text::QuizLink) }</a>
+                                <a id="lesson-link" href={address(&lesson, stopped.then_some(current).flatten(), false).href()}>{ lang.text(Text::LinkToLesson) }</a>
+                                <a id="lesson-quiz-link" href={address(&lesson, None, true).href()}>{ lang.text(Text::QuizLink) }</a>
                             </div>
                             if *asks || saved.is_some() {
                                 <p id="quiz-score" class="quiz-score" data-right={tally.right.to_string()} data-asked={tally.asked.to_string()}>

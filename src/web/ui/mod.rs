@@ -25,6 +25,7 @@ mod publish_bar;
 mod publish_form;
 mod qos_matrix;
 mod quiz_card;
+mod routing;
 mod sequence_diagram;
 mod sim_panel;
 mod subscriptions_form;

@@ -1,5 +1,7 @@
 //! The sequence diagram: lifelines and one arrow per packet, drawn as SVG from a laid-out
-//! [`Scene`]. Labels are text nodes, never HTML. Colours live in static/app.css.
+//! [`Scene`], where the core placed and fitted every text. Labels are text nodes, never HTML;
+//! a shortened one, and a delivered PUBLISH's QoS explanation, are in the arrow's tooltip.
+//! Colours live in static/app.css.
 
 use yew::prelude::*;
 
@@ -7,11 +9,6 @@ use super::language_switch::use_lang;
 use crate::diagram::Scene;
 use crate::i18n::Text;
 use crate::trace::{FlowId, PacketFate};
-
-const WIDTH: f32 = 960.0;
-const MARGIN: f32 = 90.0;
-const HEADER: f32 = 44.0;
-const ROW: f32 = 30.0;
 
 #[derive(Properties, PartialEq)]
 pub struct SequenceDiagramProps {
@@ -37,25 +34,29 @@ pub struct SequenceDiagramProps {
 pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let lang = use_lang();
     let scene = &props.scene;
-    let lanes = scene.lanes.len().max(2);
-    let x = |lane: usize| MARGIN + lane as f32 * (WIDTH - 2.0 * MARGIN) / (lanes - 1) as f32;
-    let height = HEADER + (scene.height.max(1) as f32 + 0.8) * ROW;
+    let x = |lane: usize| scene.lane_x(lane);
+    let height = scene.svg_height();
     html! {
-        <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {WIDTH} {height}")} role="img"
+        <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {} {height}", scene.width)} role="img"
              aria-label={lang.text(Text::SequenceDiagram)}>
             <defs>
                 <marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
                 </marker>
             </defs>
-            { for scene.lanes.iter().enumerate().map(|(index, lane)| html! {
-                <g class="lane">
-                    <text class="lane-name" x={x(index).to_string()} y="22" text-anchor="middle">{ &lane.name }</text>
+            { for scene.lanes.iter().enumerate().map(|(index, lane)| {
+                let name = scene.lane_name(index);
+                html! {
+                <g class="lane" data-name={lane.name.clone()}>
+                    <text class="lane-name" x={name.x.to_string()} y="22" text-anchor="middle">
+                        if name.shortened { <title>{ &lane.name }</title> }
+                        { name.text }
+                    </text>
                     <line class="lifeline" x1={x(index).to_string()} y1="32" x2={x(index).to_string()} y2={height.to_string()} />
                 </g>
-            }) }
+            }}) }
             { for scene.arrows.iter().map(|arrow| {
-                let y = HEADER + (arrow.row as f32 + 0.7) * ROW;
+                let y = scene.row_y(arrow.row);
                 let (x1, x2) = (x(arrow.from), x(arrow.to));
                 // A lost packet stops half-way with a cross; a held one waits at the sender.
                 let end = match arrow.fate {
@@ -68,6 +69,25 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     PacketFate::Dropped => "dropped",
                     PacketFate::Held => "held",
                     PacketFate::InTransit => "in-transit",
+                };
+                let label = scene.arrow_label(arrow);
+                let mark = arrow.delivery.map(|delivery| {
+                    let text = delivery.text(lang);
+                    let fitted = scene.arrow_mark(arrow, &text);
+                    let class = classes!(
+                        "arrow-mark",
+                        delivery.downgraded().then_some("arrow-mark--downgraded"),
+                        (delivery.mismatch || delivery.breaks_exactly_once).then_some("arrow-mark--bug"),
+                        delivery.duplicate.then_some("arrow-mark--duplicate"),
+                    );
+                    (fitted, class, text, delivery.explanation(lang))
+                });
+                // The tooltip, when the arrow shows less than it knows: the whole label, and what
+                // the delivered QoS is made of. (Under heavy traffic every drawn arrow changes on
+                // each redraw, so what is not needed is not made.)
+                let title = match &mark {
+                    Some((_, _, text, explanation)) => Some(format!("{}\n{text}\n{explanation}", arrow.label)),
+                    None => label.shortened.then(|| arrow.label.clone()),
                 };
                 let lit = arrow.flow.is_some_and(|flow| props.lit.contains(&flow));
                 let class = classes!(
@@ -95,8 +115,10 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 let onmouseleave = props.on_hover.reform(|_: MouseEvent| None);
                 html! {
                     <g key={id} class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
-                       tabindex="0" role="button" aria-label={format!("{} ({fate})", arrow.label)}
+                       tabindex="0" role="button" aria-label={format!("{} ({fate}){}", arrow.label, mark.as_ref().map(|(_, _, text, _)| format!(" · {text}")).unwrap_or_default())}
+                       data-label={arrow.label.clone()} data-shortened={label.shortened.then_some("true")}
                        {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
+                        if let Some(title) = title { <title>{ title }</title> }
                         // A wide transparent stroke over the whole arrow and its label: easy to
                         // point at, even for a lost packet's half-length line.
                         <rect class="arrow-hit" x={x1.min(x2).to_string()} y={(y - 18.0).to_string()} width={(x2 - x1).abs().to_string()} height="24" />
@@ -105,7 +127,10 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                         if arrow.fate == PacketFate::Dropped {
                             <text class="lost-mark" x={end.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ "✕" }</text>
                         }
-                        <text class="arrow-label" x={((x1 + x2) / 2.0).to_string()} y={(y - 6.0).to_string()} text-anchor="middle">{ &arrow.label }</text>
+                        <text class="arrow-label" x={label.x.to_string()} y={(y - 6.0).to_string()} text-anchor="middle">{ label.text }</text>
+                        if let Some((fitted, class, _, _)) = mark {
+                            <text class={class} x={fitted.x.to_string()} y={(y + 11.0).to_string()} text-anchor="middle">{ fitted.text }</text>
+                        }
                     </g>
                 }
             }) }

@@ -22,7 +22,9 @@ use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use super::timeline_bar::TimelineBar;
 use super::workbench_reducer::{Broker, Panel, PanelAction};
-use crate::diagram::{colour_messages, layout_view, mark_outcomes, to_mermaid, Scene};
+use crate::diagram::{
+    colour_messages, layout_view, mark_deliveries, mark_outcomes, to_mermaid, Scene, COMPACT_WIDTH,
+};
 use crate::i18n::{Lang, Text};
 use crate::trace::{delivery_rows, TraceStore};
 use crate::web::workbench::{PUBLISHER, SUBSCRIBER};
@@ -89,8 +91,11 @@ pub fn sim_panel() -> Html {
             let window = Window::of(store);
             let mut scene =
                 layout_view(store.packets(), &clients, state.timeline.view(window, ROWS));
+            scene.width = COMPACT_WIDTH;
             colour_messages(&mut scene, store);
             mark_outcomes(&mut scene, store);
+            let rows = Rc::new(delivery_rows(store));
+            mark_deliveries(&mut scene, &rows);
             let lit = state
                 .hovered
                 .map(|flow| store.message_flows(flow))
@@ -100,7 +105,6 @@ pub fn sim_panel() -> Html {
                 .and_then(|id| store.packets().find(|record| record.id == id).cloned());
             let hidden = (scene.hidden > 0 || scene.after > 0 || store.evicted_packets() > 0)
                 .then(|| hidden_count(&scene, store, lang));
-            let rows = Rc::new(delivery_rows(store));
             (
                 scene,
                 window,
@@ -122,7 +126,12 @@ pub fn sim_panel() -> Html {
             );
         let session = panel.session_view(record.client);
         let on_close = dispatch.reform(|()| PanelAction::State(Action::CloseInspector));
-        html! { <Inspector {record} {client} version={panel.version()} {session} {on_close} /> }
+        let delivery = scene
+            .arrows
+            .iter()
+            .find(|arrow| arrow.id == record.id)
+            .and_then(|arrow| arrow.delivery);
+        html! { <Inspector {record} {client} version={panel.version()} {session} {delivery} {on_close} /> }
     });
     let on_select = dispatch.reform(|id| PanelAction::State(Action::Select(id)));
     let on_hover = dispatch.reform(|flow| PanelAction::State(Action::Hover(flow)));
@@ -155,24 +164,32 @@ pub fn sim_panel() -> Html {
     };
     let shown_end = window.kept - scene.after;
 
+    // One screen: the clients listed on the left, the diagram with its controls in the middle,
+    // and beside it the packet chosen (the inspector) over the effective QoS.
     html! {
-        <section class="panel panel--wide" id="diagram" aria-labelledby="sim-title" data-broker={where_}>
-            <h2 id="sim-title">{ title }</h2>
-            <BrokerSwitch {current} on_simulated={use_simulated} on_live={use_live} />
-            <p class="muted">{ lang.text(Text::DiagramIntro) }</p>
-            <PublishBar lose_ack={state.lose_ack} withhold_ack={state.withhold_ack} {replaying}
-                problem={state.publish_problem.clone()} dispatch={dispatch.clone()} />
-            <ExportBar {replaying} problem={state.file_problem.clone()} {on_export} dispatch={dispatch.clone()} />
-            <TimelineBar timeline={state.timeline} {window} {shown_end} dispatch={dispatch.clone()} />
-            if let Some(hidden) = hidden {
-                <p class="muted" id="hidden-count">{ hidden }</p>
-            }
-            <div class={classes!("diagram-and-inspector", inspector.is_some().then_some("with-inspector"))}>
-                <div class="diagram-scroll"><SequenceDiagram {scene} selected={state.selected} {lit} {on_select} {on_hover} /></div>
-                { inspector.unwrap_or_default() }
+        <section class="panel workbench" id="diagram" aria-labelledby="sim-title" data-broker={where_}>
+            <div class="workbench__head">
+                <h2 id="sim-title" title={lang.text(Text::DiagramIntro)}>{ title }</h2>
+                <BrokerSwitch {current} on_simulated={use_simulated} on_live={use_live} />
             </div>
-            <ClientList {cards} {replaying} {dispatch} />
-            <EffectiveQos workbench={panel.workbench()} {rows} earlier_messages={evicted_deliveries} {clients} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
+            <div class="workbench__clients">
+                <ClientList {cards} {replaying} dispatch={dispatch.clone()} />
+            </div>
+            <div class="workbench__main">
+                <PublishBar lose_ack={state.lose_ack} withhold_ack={state.withhold_ack} {replaying}
+                    problem={state.publish_problem.clone()} dispatch={dispatch.clone()} />
+                <TimelineBar timeline={state.timeline} {window} {shown_end} dispatch={dispatch.clone()} />
+                if let Some(hidden) = hidden {
+                    <p class="muted" id="hidden-count">{ hidden }</p>
+                }
+                <div class="diagram-scroll"><SequenceDiagram {scene} selected={state.selected} {lit} {on_select} {on_hover} /></div>
+                <ExportBar {replaying} problem={state.file_problem.clone()} {on_export} {dispatch} />
+                <p class="muted small">{ lang.text(Text::DiagramIntro) }</p>
+            </div>
+            <div class={classes!("workbench__side", inspector.is_some().then_some("with-inspector"))}>
+                { inspector.unwrap_or_default() }
+                <EffectiveQos workbench={panel.workbench()} {rows} earlier_messages={evicted_deliveries} {clients} publisher={PUBLISHER} subscriber={SUBSCRIBER} />
+            </div>
         </section>
     }
 }

@@ -81,6 +81,25 @@ export async function withApp(t, browser, url, fn,
   }
 }
 
+/** Show the page's view `name` (workbench, lessons, decode, probe, check) as a person would: by
+ * its link in the header. */
+export async function showView(page, name) {
+  await page.click(`#nav-${name}`);
+  await page.waitForSelector(`main[data-view="${name}"]`, { state: 'attached' });
+}
+
+/** The texts of the SVG diagram `selector` that reach outside its viewBox, each as its text and
+ * its left and right ends: none, when every label fits. */
+export function textsOutsideViewBox(page, selector) {
+  return page.$eval(selector, (svg) => {
+    const [x0, , width] = svg.getAttribute('viewBox').split(' ').map(Number);
+    return [...svg.querySelectorAll('text')]
+      .map((text) => ({ text: text.textContent, box: text.getBBox() }))
+      .filter(({ box }) => box.width > 0 && (box.x < x0 - 0.5 || box.x + box.width > x0 + width + 0.5))
+      .map(({ text, box }) => `${text} [${box.x.toFixed(1)}, ${(box.x + box.width).toFixed(1)}]`);
+  });
+}
+
 /** Poll `fn` until it returns a truthy value (returned) or `timeout` ms pass (then throw `what`). */
 export async function eventually(what, fn, { timeout = 10_000, interval = 50 } = {}) {
   const deadline = Date.now() + timeout;
