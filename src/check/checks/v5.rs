@@ -362,16 +362,35 @@ pub async fn retain_unavailable_enforced(ctx: &mut Ctx) -> CheckRun {
 
 /// The properties an application sets on a message, which the broker forwards unaltered:
 /// User Properties in order, Payload Format Indicator, Content Type, Response Topic,
-/// Correlation Data.
+/// Correlation Data; "no application properties" when none is there.
 fn application_properties(properties: &Properties) -> String {
-    format!(
-        "user properties {:?}, payload format {:?}, content type {:?}, response topic {:?}, correlation data {:?}",
-        properties.user_properties,
-        properties.payload_format_indicator.map(u8::from),
-        properties.content_type,
-        properties.response_topic,
-        properties.correlation_data,
-    )
+    let mut parts = Vec::new();
+    if !properties.user_properties.is_empty() {
+        let pairs: Vec<String> = properties
+            .user_properties
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        parts.push(format!("User Properties {}", pairs.join(", ")));
+    }
+    if let Some(utf8) = properties.payload_format_indicator {
+        parts.push(format!("Payload Format Indicator {}", u8::from(utf8)));
+    }
+    if let Some(content_type) = &properties.content_type {
+        parts.push(format!("Content Type \"{content_type}\""));
+    }
+    if let Some(topic) = &properties.response_topic {
+        parts.push(format!("Response Topic {topic}"));
+    }
+    if let Some(data) = &properties.correlation_data {
+        let hex: String = data.iter().map(|byte| format!("{byte:02x}")).collect();
+        parts.push(format!("Correlation Data 0x{hex}"));
+    }
+    if parts.is_empty() {
+        "no application properties".to_owned()
+    } else {
+        parts.join("; ")
+    }
 }
 
 /// Publishes one message with `properties` to `suffix` and returns how each subscriber's copy
