@@ -67,12 +67,12 @@ pub async fn not_on_disconnect(ctx: &mut Ctx) -> CheckRun {
 /// [v5 MQTT-3.1.3-9].
 pub async fn delay(ctx: &mut Ctx) -> CheckRun {
     let watcher = watcher(ctx).await?;
-    let mut delayed = Properties::default();
-    delayed.will_delay_interval = Some(2);
+    let mut two_seconds = Properties::default();
+    two_seconds.will_delay_interval = Some(2);
     let mut clients = Vec::new();
     for (name, payload) in [("delayed", "late"), ("returning", "cancelled")] {
         let mut options = ctx.persistent_options(name);
-        options.will = Some(will(ctx, payload, delayed.clone()));
+        options.will = Some(will(ctx, payload, two_seconds.clone()));
         clients.push(ctx.open(name, options).await?);
     }
     let (delayed, returning) = (clients[0], clients[1]);
