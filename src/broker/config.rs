@@ -182,6 +182,16 @@ faults! {
     /// Sends each message on a shared subscription to every member of the group, not to one
     /// (breaks v5 §4.8.2).
     SharedToEveryMember = "delivers shared subscriptions to every member",
+    /// Forwards messages without the properties the application set: User Properties,
+    /// Payload Format Indicator, Content Type, Response Topic, Correlation Data (breaks
+    /// [v5 MQTT-3.3.2-4], [-15], [-16], [-17], [-20]).
+    DropsApplicationProperties = "drops application properties",
+    /// Keeps a session whose Session Expiry Interval has passed (breaks v5 §3.1.2.11.2).
+    IgnoresSessionExpiry = "ignores Session Expiry Interval",
+    /// Publishes a Will at once, whatever its Will Delay Interval (breaks v5 §3.1.3.2.2).
+    IgnoresWillDelay = "ignores Will Delay Interval",
+    /// Sends a client packets larger than its Maximum Packet Size (breaks [v5 MQTT-3.1.2-24]).
+    IgnoresClientMaximumPacketSize = "ignores the client's Maximum Packet Size",
     // Bad input taken instead of refused: the packet is skipped and the connection stays open,
     // or it is processed as if it were right. Each fails the negative tests of its rule.
     /// Skips packets with wrong reserved flag bits or QoS 3 (breaks [v3 MQTT-2.2.2-2],
@@ -235,7 +245,7 @@ faults! {
 
 /// The set of faults switched on (none by default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize, Deserialize)]
-pub struct BrokerFaults(u64);
+pub struct BrokerFaults(u128);
 
 impl BrokerFaults {
     /// Whether `fault` is on.
@@ -301,7 +311,7 @@ mod tests {
 
     #[test]
     fn every_fault_fits_the_set_and_has_a_distinct_name() {
-        assert!(BrokerFault::ALL.len() <= 64);
+        assert!(BrokerFault::ALL.len() <= u128::BITS as usize);
         let mut names: Vec<&str> = BrokerFault::ALL.iter().map(|fault| fault.name()).collect();
         names.sort_unstable();
         names.dedup();

@@ -346,7 +346,9 @@ impl Broker {
                         self.sessions.remove(&client_id);
                     }
                     Some(ms) => {
-                        session.expires_at = Some(now + ms);
+                        if !self.config.faults.has(BrokerFault::IgnoresSessionExpiry) {
+                            session.expires_at = Some(now + ms);
+                        }
                         will_delay = ms;
                     }
                     None => will_delay = u64::MAX,
@@ -365,7 +367,11 @@ impl Broker {
                 .properties
                 .will_delay_interval
                 .map_or(0, |seconds| u64::from(seconds) * 1000);
-            let delay = delay.min(will_delay);
+            let delay = if self.config.faults.has(BrokerFault::IgnoresWillDelay) {
+                0
+            } else {
+                delay.min(will_delay)
+            };
             if delay == 0 {
                 self.publish_will(now, client_id, will);
             } else {

@@ -178,6 +178,14 @@ impl Broker {
             if !faults.has(BrokerFault::DropsSubscriptionIdentifiers) {
                 copy.properties.subscription_identifiers = identifiers;
             }
+            if faults.has(BrokerFault::DropsApplicationProperties) {
+                let properties = &mut copy.properties;
+                properties.user_properties.clear();
+                properties.payload_format_indicator = None;
+                properties.content_type = None;
+                properties.response_topic = None;
+                properties.correlation_data = None;
+            }
             if qos == QoS::AtMostOnce && faults.has(BrokerFault::DuplicatesQos0) {
                 self.deliver(now, &client_id, copy.clone(), expires_at);
             }
@@ -292,11 +300,13 @@ impl Broker {
             }
             let packet = Packet::Publish(publish);
             // [v5 MQTT-3.1.2-25]: too large for the client: dropped as if it had been sent.
-            if max_size.is_some_and(|max| {
-                packet
-                    .encoded_len(version)
-                    .is_ok_and(|size| size > max as usize)
-            }) {
+            if !faults.has(BrokerFault::IgnoresClientMaximumPacketSize)
+                && max_size.is_some_and(|max| {
+                    packet
+                        .encoded_len(version)
+                        .is_ok_and(|size| size > max as usize)
+                })
+            {
                 continue;
             }
             write(&mut self.transmit, conn, version, &packet);

@@ -190,12 +190,15 @@ macro_rules! negative {
 
 macro_rules! pair {
     ($id:literal, $title:literal, $arg:expr) => {
+        pair!($id, $title, $arg, [])
+    };
+    ($id:literal, $title:literal, $arg:expr, [$($tag:expr),*]) => {
         check!(
             $id,
             $title,
             "[v3 MQTT-3.8.4-6], [v5 MQTT-3.8.4-8]: delivered at min(publish QoS, granted QoS)",
             Versions::Both,
-            [],
+            [$($tag),*],
             $arg,
             |ctx, arg: u16| delivery::qos_pair(ctx, arg as u8)
         )
@@ -250,6 +253,9 @@ pub const CHECKS: &[CheckDef] = &[
         "keep-alive-enforced",
         "A client silent past 1.5 × keep alive is disconnected",
         "[v3 MQTT-3.1.2-24], [v5 MQTT-3.1.2-22]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| connection::keep_alive_enforced(ctx)
     ),
     pair!(
@@ -265,7 +271,8 @@ pub const CHECKS: &[CheckDef] = &[
     pair!(
         "qos-0-sub-2",
         "Publish QoS 0, subscribe QoS 2: delivered at QoS 0",
-        2
+        2,
+        [Tag::Paho]
     ),
     pair!(
         "qos-1-sub-0",
@@ -280,7 +287,8 @@ pub const CHECKS: &[CheckDef] = &[
     pair!(
         "qos-1-sub-2",
         "Publish QoS 1, subscribe QoS 2: delivered at QoS 1",
-        5
+        5,
+        [Tag::Paho]
     ),
     pair!(
         "qos-2-sub-0",
@@ -295,18 +303,25 @@ pub const CHECKS: &[CheckDef] = &[
     pair!(
         "qos-2-sub-2",
         "Publish QoS 2, subscribe QoS 2: delivered at QoS 2",
-        8
+        8,
+        [Tag::Paho]
     ),
     check!(
         "overlapping-subscriptions",
         "Overlapping subscriptions respect the highest QoS",
         "[v3 MQTT-3.3.5-1], [v5 MQTT-3.3.4-2]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| delivery::overlapping(ctx)
     ),
     check!(
         "qos1-redelivery",
         "QoS 1 re-sent with DUP=1 after we withheld PUBACK and reconnected",
         "[MQTT-4.4.0-1], [MQTT-3.3.1-1]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| qos2::qos1_redelivery(ctx)
     ),
     check!(
@@ -341,7 +356,7 @@ pub const CHECKS: &[CheckDef] = &[
         "QoS 2 subscriber cut before its PUBREC arrived: PUBLISH re-sent, delivered once",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-1], [MQTT-4.4.0-1]",
         Versions::Both,
-        [],
+        [Tag::Paho],
         0,
         |ctx, arg: u16| qos2::subscriber_cut(ctx, arg as u8)
     ),
@@ -350,7 +365,7 @@ pub const CHECKS: &[CheckDef] = &[
         "QoS 2 subscriber cut after PUBREC: PUBREL re-sent, not PUBLISH",
         "[v3 MQTT-4.3.3-1], [v5 MQTT-4.3.3-5], [MQTT-4.4.0-1]",
         Versions::Both,
-        [],
+        [Tag::Paho],
         1,
         |ctx, arg: u16| qos2::subscriber_cut(ctx, arg as u8)
     ),
@@ -379,24 +394,36 @@ pub const CHECKS: &[CheckDef] = &[
         "retained",
         "Retained message set, replaced and cleared",
         "[v3 MQTT-3.3.1-5], [-8], [-10]; [v5 MQTT-3.3.1-5], [-6], [-9]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| retained::lifecycle(ctx)
     ),
     check!(
         "retain-flag",
         "RETAIN 0 on live delivery, 1 for a new subscriber",
         "[v3 MQTT-3.3.1-8], [-9]; [v5 MQTT-3.3.1-9], [-12]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| retained::flag_on_delivery(ctx)
     ),
     check!(
         "will-on-abnormal-close",
         "Will published when the connection drops",
         "[MQTT-3.1.2-8]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| will::on_abnormal_close(ctx)
     ),
     check!(
         "will-not-on-disconnect",
         "No will after a normal DISCONNECT",
         "[MQTT-3.1.2-10]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| will::not_on_disconnect(ctx)
     ),
     check!(
@@ -409,18 +436,27 @@ pub const CHECKS: &[CheckDef] = &[
         "dollar-topics",
         "A wildcard at the first level does not match $-topics",
         "[MQTT-4.7.2-1]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| delivery::dollar_topics(ctx)
     ),
     check!(
         "unsubscribe",
         "UNSUBSCRIBE stops delivery",
         "[MQTT-3.10.4-2]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| delivery::unsubscribe_stops(ctx)
     ),
     check!(
         "session-present",
         "A resumed session: Session Present 1 and what was published while away",
         "[v3 MQTT-3.2.2-2], [v5 MQTT-3.2.2-3], [MQTT-3.1.2-5]",
+        Versions::Both,
+        [Tag::Paho],
+        0,
         |ctx, _| connection::session_present(ctx)
     ),
     check!(
@@ -464,7 +500,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A declared Server Keep Alive is the one enforced",
         "[v5 MQTT-3.2.2-21], [v5 MQTT-3.1.2-22]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| connection::server_keep_alive(ctx)
     ),
@@ -491,7 +527,7 @@ pub const CHECKS: &[CheckDef] = &[
         "The broker respects our Receive Maximum",
         "[v5 MQTT-3.3.4-9]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::receive_maximum(ctx)
     ),
@@ -500,7 +536,7 @@ pub const CHECKS: &[CheckDef] = &[
         "Topic aliases both ways",
         "[v5 MQTT-3.3.2-10], [-12]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::topic_alias(ctx)
     ),
@@ -509,7 +545,7 @@ pub const CHECKS: &[CheckDef] = &[
         "Message expiry while the subscriber is away",
         "[v5 MQTT-3.3.2-5], [-6]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::message_expiry(ctx)
     ),
@@ -527,7 +563,7 @@ pub const CHECKS: &[CheckDef] = &[
         "No Local keeps our own messages from us",
         "[v5 MQTT-3.8.3-3]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::no_local(ctx)
     ),
@@ -536,7 +572,7 @@ pub const CHECKS: &[CheckDef] = &[
         "Retain As Published",
         "[v5 MQTT-3.3.1-12], [-13]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::retain_as_published(ctx)
     ),
@@ -545,7 +581,7 @@ pub const CHECKS: &[CheckDef] = &[
         "Retain Handling 0, 1 and 2",
         "[v5 MQTT-3.3.1-9], [-10], [-11]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::retain_handling(ctx)
     ),
@@ -554,7 +590,7 @@ pub const CHECKS: &[CheckDef] = &[
         "Subscription Identifiers on matching messages",
         "[v5 MQTT-3.3.4-3], [-4], [-5]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| v5::subscription_identifiers(ctx)
     ),
@@ -563,7 +599,7 @@ pub const CHECKS: &[CheckDef] = &[
         "An empty client id gets an Assigned Client Identifier",
         "[v5 MQTT-3.2.2-16]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| connection::assigned_client_id(ctx)
     ),
@@ -575,6 +611,69 @@ pub const CHECKS: &[CheckDef] = &[
         [Tag::V5],
         0,
         |ctx, _| connection::refusal_reason(ctx)
+    ),
+    check!(
+        "v5-session-expiry",
+        "A session ends when its Session Expiry Interval has passed, not before",
+        "[v5 MQTT-3.1.2-23], v5 §3.1.2.11.2",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| connection::session_expiry(ctx)
+    ),
+    check!(
+        "v5-will-delay",
+        "A Will waits for its Will Delay Interval; a reconnect within it cancels the Will",
+        "[v5 MQTT-3.1.3-9], v5 §3.1.3.2.2",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| will::delay(ctx)
+    ),
+    check!(
+        "v5-user-properties",
+        "User Properties forwarded unaltered and in order",
+        "[v5 MQTT-3.3.2-17], [-18]",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| v5::properties_forwarded(ctx, false)
+    ),
+    check!(
+        "v5-payload-format",
+        "Payload Format Indicator and Content Type forwarded unaltered",
+        "[v5 MQTT-3.3.2-4], [-20]",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| v5::properties_forwarded(ctx, true)
+    ),
+    check!(
+        "v5-request-response",
+        "Request/response: Response Topic and Correlation Data reach the responder, and the reply comes back",
+        "[v5 MQTT-3.3.2-15], [-16]",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| v5::request_response(ctx)
+    ),
+    check!(
+        "v5-client-maximum-packet-size",
+        "Nothing larger than our Maximum Packet Size is sent to us",
+        "[v5 MQTT-3.1.2-24], [-25]",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| v5::client_maximum_packet_size(ctx)
+    ),
+    check!(
+        "v5-shared-subscriptions",
+        "A shared subscription delivers each message to one member of the group",
+        "v5 §4.8.2, [v5 MQTT-4.8.2-3]",
+        Versions::V5Only,
+        [Tag::V5, Tag::Paho],
+        0,
+        |ctx, _| delivery::shared_subscriptions(ctx)
     ),
     negative!(
         "reserved-flags-connect",
@@ -905,7 +1004,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A zero-length client id with clean session 0 gets CONNACK 0x02",
         "[v3 MQTT-3.1.3-8]",
         Versions::V311Only,
-        [],
+        [Tag::Paho],
         0,
         |ctx, _| connect::empty_client_id_without_clean_session(ctx)
     ),
@@ -914,7 +1013,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A SUBSCRIBE to a/#/b is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
         "[v3 MQTT-4.7.1-2], [v5 MQTT-4.7.1-1]; v3 §3.9.3, v5 §3.9.3",
         Versions::Both,
-        [],
+        [Tag::Paho],
         0,
         |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
     ),
@@ -923,7 +1022,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A SUBSCRIBE to xa# is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
         "[v3 MQTT-4.7.1-2], [v5 MQTT-4.7.1-1]; v3 §3.9.3, v5 §3.9.3",
         Versions::Both,
-        [],
+        [Tag::Paho],
         1,
         |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
     ),
@@ -932,7 +1031,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A SUBSCRIBE to +ab is refused (SUBACK 0x80, 5.0: 0x8F) or closed",
         "[v3 MQTT-4.7.1-3], [v5 MQTT-4.7.1-2]; v3 §3.9.3, v5 §3.9.3",
         Versions::Both,
-        [],
+        [Tag::Paho],
         2,
         |ctx, arg: u16| subscribe::invalid_filter(ctx, arg as u8)
     ),
@@ -995,7 +1094,7 @@ pub const CHECKS: &[CheckDef] = &[
         "More unacknowledged QoS 2 messages than the declared Receive Maximum: DISCONNECT 0x93",
         "[v5 MQTT-3.3.4-7], v5 §3.3.4, [v5 MQTT-4.13.1-1]",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| negative::v5::receive_maximum_exceeded(ctx)
     ),
@@ -1004,7 +1103,7 @@ pub const CHECKS: &[CheckDef] = &[
         "A packet over the declared Maximum Packet Size: DISCONNECT 0x95",
         "[v5 MQTT-3.2.2-15], v5 §3.2.2.3.6",
         Versions::V5Only,
-        [Tag::V5],
+        [Tag::V5, Tag::Paho],
         0,
         |ctx, _| negative::v5::packet_too_large(ctx)
     ),

@@ -257,6 +257,34 @@ pub async fn session_present(ctx: &mut Ctx) -> CheckRun {
     ))
 }
 
+/// v5: a session ends once its Session Expiry Interval has passed without a connection (v5
+/// §3.1.2.11.2), and is kept until then [v5 MQTT-3.1.2-23].
+pub async fn session_expiry(ctx: &mut Ctx) -> CheckRun {
+    let mut options = ctx.persistent_options("brief");
+    options.properties.session_expiry_interval = Some(1);
+    let brief = ctx.open("brief", options).await?;
+    let kept = ctx.open_persistent("kept").await?;
+    ctx.disconnect(brief).await;
+    ctx.disconnect(kept).await;
+    ctx.settle(2_500).await;
+    let mut present = Vec::new();
+    for client in [brief, kept] {
+        let connected = ctx
+            .connect(client)
+            .await
+            .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+        present.push(u8::from(connected.session_present));
+    }
+    Ok(Outcome::judge(
+        present == [0, 1],
+        "after 2.5 s away: the session with expiry 1 s is gone (Session Present 0), the one with 300 s is kept (Session Present 1)",
+        format!(
+            "Session Present {} for expiry 1 s, {} for 300 s",
+            present[0], present[1]
+        ),
+    ))
+}
+
 /// v5: an empty client id gets an Assigned Client Identifier.
 pub async fn assigned_client_id(ctx: &mut Ctx) -> CheckRun {
     let mut options = ctx.options("anonymous");

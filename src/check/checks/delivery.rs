@@ -187,3 +187,80 @@ pub async fn dollar_topics(ctx: &mut Ctx) -> CheckRun {
         format!("literal filter got {by_literal}, wildcard filter got {by_wildcard}"),
     ))
 }
+
+/// v5 §4.8.2: a message on a shared subscription goes to one session of the group, not to
+/// each, at no more than the member's granted QoS [v5 MQTT-4.8.2-3].
+pub async fn shared_subscriptions(ctx: &mut Ctx) -> CheckRun {
+    if ctx.declared().shared_subscriptions_available == Some(false) {
+        return Ok(Outcome::skipped(
+            "the broker declares Shared Subscription Available 0 (CONNACK)",
+        ));
+    }
+    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
+    let filter = format!("$share/qoscope/{}", ctx.topic("shared"));
+    let mut members = Vec::new();
+    for name in ["member-a", "member-b"] {
+        let member = ctx.open_clean(name).await?;
+        ctx.subscribe_with(
+            member,
+            filter.clone(),
+            SubscriptionOptions::qos(QoS::AtLeastOnce),
+        )
+        .await?;
+        members.push(member);
+    }
+    let publisher = ctx.open_clean("publisher").await?;
+    let mark = ctx.mark();
+    const SENT: usize = 4;
+    for index in 0..SENT {
+        let flow = ctx.publish_to(
+            publisher,
+            "shared",
+            &index.to_string(),
+            QoS::AtLeastOnce,
+            false,
+        )?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.wait_for(2_000, |ctx| {
+        members
+            .iter()
+            .map(|member| ctx.publishes_since(*member, mark).len())
+            .sum::<usize>()
+            >= SENT
+    })
+    .await;
+    // Let copies beyond one per message show if there are any.
+    ctx.settle(500).await;
+    let mut payloads: Vec<String> = Vec::new();
+    let mut per_member = Vec::new();
+    let mut above_grant = 0;
+    for member in &members {
+        let got = ctx.publishes_since(*member, mark);
+        per_member.push(got.len());
+        above_grant += got
+            .iter()
+            .filter(|publish| publish.qos() > QoS::AtLeastOnce)
+            .count();
+        payloads.extend(
+            got.iter()
+                .map(|publish| String::from_utf8_lossy(&publish.payload).into_owned()),
+        );
+    }
+    payloads.sort();
+    let once_each: Vec<String> = (0..SENT).map(|index| index.to_string()).collect();
+    Ok(Outcome::judge(
+        payloads == once_each && above_grant == 0,
+        format!("{SENT} QoS 1 messages on {filter} with two members: each message to one member only, at QoS 1"),
+        format!(
+            "member-a got {}, member-b got {}; payloads {payloads:?}{}",
+            per_member[0],
+            per_member[1],
+            if above_grant > 0 {
+                format!("; {above_grant} above the granted QoS")
+            } else {
+                String::new()
+            }
+        ),
+    ))
+}

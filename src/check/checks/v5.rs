@@ -359,3 +359,155 @@ pub async fn retain_unavailable_enforced(ctx: &mut Ctx) -> CheckRun {
     )
     .await
 }
+
+/// The properties an application sets on a message, which the broker forwards unaltered:
+/// User Properties in order, Payload Format Indicator, Content Type, Response Topic,
+/// Correlation Data; "no application properties" when none is there.
+fn application_properties(properties: &Properties) -> String {
+    let mut parts = Vec::new();
+    if !properties.user_properties.is_empty() {
+        let pairs: Vec<String> = properties
+            .user_properties
+            .iter()
+            .map(|(name, value)| format!("{name}={value}"))
+            .collect();
+        parts.push(format!("User Properties {}", pairs.join(", ")));
+    }
+    if let Some(utf8) = properties.payload_format_indicator {
+        parts.push(format!("Payload Format Indicator {}", u8::from(utf8)));
+    }
+    if let Some(content_type) = &properties.content_type {
+        parts.push(format!("Content Type \"{content_type}\""));
+    }
+    if let Some(topic) = &properties.response_topic {
+        parts.push(format!("Response Topic {topic}"));
+    }
+    if let Some(data) = &properties.correlation_data {
+        let hex: String = data.iter().map(|byte| format!("{byte:02x}")).collect();
+        parts.push(format!("Correlation Data 0x{hex}"));
+    }
+    if parts.is_empty() {
+        "no application properties".to_owned()
+    } else {
+        parts.join("; ")
+    }
+}
+
+/// Publishes one message with `properties` to `suffix` and returns how each subscriber's copy
+/// compared with what was sent (`None`: nothing arrived).
+async fn forwarded_with(
+    ctx: &mut Ctx,
+    publisher: usize,
+    subscriber: usize,
+    suffix: &str,
+    properties: Properties,
+) -> Result<Option<String>, Outcome> {
+    let mark = ctx.mark();
+    let mut request = PublishRequest::new(ctx.topic(suffix), "with properties", QoS::AtLeastOnce);
+    request.properties = properties;
+    let flow = ctx.publish(publisher, request)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.publish_arrives(subscriber, mark).await;
+    Ok(ctx
+        .publishes_since(subscriber, mark)
+        .first()
+        .map(|publish| application_properties(&publish.properties)))
+}
+
+/// The Paho cases "user properties" and (`format`) "payload format": the properties arrive
+/// unaltered, User Properties in their order.
+pub async fn properties_forwarded(ctx: &mut Ctx, format: bool) -> CheckRun {
+    let subscriber = ctx.open_clean("subscriber").await?;
+    ctx.subscribe_one(subscriber, "p", QoS::AtLeastOnce).await?;
+    let publisher = ctx.open_clean("publisher").await?;
+    let mut sent = Properties::default();
+    if format {
+        sent.payload_format_indicator = Some(true);
+        sent.content_type = Some("text/plain; charset=utf-8".into());
+    } else {
+        // A name twice, and not in alphabetical order: both must be kept, in this order.
+        sent.user_properties = vec![
+            ("b".into(), "1".into()),
+            ("a".into(), "2".into()),
+            ("b".into(), "3".into()),
+        ];
+    }
+    let expected = application_properties(&sent);
+    let got = forwarded_with(ctx, publisher, subscriber, "p", sent).await?;
+    Ok(Outcome::judge(
+        got.as_deref() == Some(expected.as_str()),
+        format!("delivered with {expected}"),
+        got.map_or_else(
+            || "nothing delivered".to_owned(),
+            |got| format!("delivered with {got}"),
+        ),
+    ))
+}
+
+/// The Paho case "request/response": a request carries its Response Topic and Correlation Data
+/// to the responder, whose reply on that topic carries the Correlation Data back.
+pub async fn request_response(ctx: &mut Ctx) -> CheckRun {
+    let requester = ctx.open_clean("requester").await?;
+    ctx.subscribe_one(requester, "reply", QoS::AtLeastOnce)
+        .await?;
+    let responder = ctx.open_clean("responder").await?;
+    ctx.subscribe_one(responder, "request", QoS::AtLeastOnce)
+        .await?;
+    let mut request = Properties::default();
+    request.response_topic = Some(ctx.topic("reply"));
+    request.correlation_data = Some(bytes::Bytes::from_static(b"\x00\x01request-7"));
+    let request_expected = application_properties(&request);
+    let request_got = forwarded_with(ctx, requester, responder, "request", request.clone()).await?;
+    let mut reply = Properties::default();
+    reply.correlation_data = request.correlation_data.clone();
+    let reply_expected = application_properties(&reply);
+    let reply_got = forwarded_with(ctx, responder, requester, "reply", reply).await?;
+    let seen = |got: &Option<String>| {
+        got.clone()
+            .unwrap_or_else(|| "nothing delivered".to_owned())
+    };
+    Ok(Outcome::judge(
+        request_got.as_deref() == Some(request_expected.as_str())
+            && reply_got.as_deref() == Some(reply_expected.as_str()),
+        format!("the request delivered with {request_expected}; the reply with {reply_expected}"),
+        format!(
+            "request: {}; reply: {}",
+            seen(&request_got),
+            seen(&reply_got)
+        ),
+    ))
+}
+
+/// A client's Maximum Packet Size: the broker sends nothing larger, and drops such a message
+/// for that client as if it had sent it [v5 MQTT-3.1.2-24], [-25].
+pub async fn client_maximum_packet_size(ctx: &mut Ctx) -> CheckRun {
+    const MAXIMUM: u32 = 512;
+    let mut options = ctx.options("small");
+    options.properties.maximum_packet_size = NonZeroU32::new(MAXIMUM);
+    let small = ctx.open("small", options).await?;
+    ctx.subscribe_one(small, "t", QoS::AtLeastOnce).await?;
+    let publisher = ctx.open_clean("publisher").await?;
+    let mark = ctx.mark();
+    let large = "x".repeat(2 * MAXIMUM as usize);
+    for payload in [large.as_str(), "fits"] {
+        let flow = ctx.publish_to(publisher, "t", payload, QoS::AtLeastOnce, false)?;
+        ctx.completed(publisher, flow).await?;
+    }
+    ctx.publish_arrives(small, mark).await;
+    ctx.settle(300).await;
+    let got = ctx.publishes_since(small, mark);
+    let lost = ctx.lost_since(small, mark).map(ToString::to_string);
+    let payloads: Vec<&[u8]> = got.iter().map(|publish| &publish.payload[..]).collect();
+    Ok(Outcome::judge(
+        payloads == [b"fits"] && lost.is_none(),
+        format!(
+            "with our Maximum Packet Size {MAXIMUM}: the {}-byte message not sent, \"fits\" delivered, the connection kept",
+            large.len()
+        ),
+        format!(
+            "{}{}",
+            describe(&got),
+            lost.map_or_else(String::new, |cause| format!("; connection lost: {cause}"))
+        ),
+    ))
+}

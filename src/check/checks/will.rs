@@ -1,25 +1,36 @@
-//! The will: published when a connection ends without DISCONNECT, not after one.
+//! The will: published when a connection ends without DISCONNECT, not after one, and in 5.0
+//! not before its Will Delay Interval.
 
 use super::{describe, CheckRun};
 use crate::check::context::Ctx;
 use crate::check::outcome::Outcome;
-use crate::codec::{QoS, Will};
+use crate::codec::{Properties, QoS, Will};
 
 async fn watcher_and_will(ctx: &mut Ctx) -> Result<(usize, usize), Outcome> {
+    let watcher = watcher(ctx).await?;
+    let mut options = ctx.options("mortal");
+    options.will = Some(will(ctx, "gone", Properties::default()));
+    let mortal = ctx.open("mortal", options).await?;
+    Ok((watcher, mortal))
+}
+
+/// A client subscribed to the wills of the check.
+async fn watcher(ctx: &mut Ctx) -> Result<usize, Outcome> {
     // A Will above Maximum QoS is refused at CONNECT [v5 MQTT-3.2.2-12].
     ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let watcher = ctx.open_clean("watcher").await?;
     ctx.subscribe_one(watcher, "will", QoS::AtLeastOnce).await?;
-    let mut options = ctx.options("mortal");
-    options.will = Some(Will {
+    Ok(watcher)
+}
+
+fn will(ctx: &Ctx, payload: &'static str, properties: Properties) -> Will {
+    Will {
         topic: ctx.topic("will"),
-        payload: "gone".into(),
+        payload: payload.into(),
         qos: QoS::AtLeastOnce,
         retain: false,
-        properties: Default::default(),
-    });
-    let mortal = ctx.open("mortal", options).await?;
-    Ok((watcher, mortal))
+        properties,
+    }
 }
 
 /// A connection that drops without DISCONNECT: the broker publishes the will.
@@ -48,5 +59,40 @@ pub async fn not_on_disconnect(ctx: &mut Ctx) -> CheckRun {
         got.is_empty(),
         "no will after DISCONNECT (normal)",
         describe(&got),
+    ))
+}
+
+/// v5: a Will with a Will Delay Interval of 2 s, on a session that outlives it, is published
+/// after the delay, not at the drop (v5 §3.1.3.2.2); a reconnect within the delay cancels it
+/// [v5 MQTT-3.1.3-9].
+pub async fn delay(ctx: &mut Ctx) -> CheckRun {
+    let watcher = watcher(ctx).await?;
+    let mut two_seconds = Properties::default();
+    two_seconds.will_delay_interval = Some(2);
+    let mut clients = Vec::new();
+    for (name, payload) in [("delayed", "late"), ("returning", "cancelled")] {
+        let mut options = ctx.persistent_options(name);
+        options.will = Some(will(ctx, payload, two_seconds.clone()));
+        clients.push(ctx.open(name, options).await?);
+    }
+    let (delayed, returning) = (clients[0], clients[1]);
+    let mark = ctx.mark();
+    ctx.cut(delayed).await;
+    ctx.cut(returning).await;
+    ctx.connect(returning)
+        .await
+        .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+    ctx.settle(1_000).await;
+    let early = ctx.publishes_since(watcher, mark).len();
+    ctx.wait_for(5_000, |ctx| !ctx.publishes_since(watcher, mark).is_empty())
+        .await;
+    // Let a cancelled Will show if it comes after all.
+    ctx.settle(1_500).await;
+    let got = ctx.publishes_since(watcher, mark);
+    let payloads: Vec<&[u8]> = got.iter().map(|publish| &publish.payload[..]).collect();
+    Ok(Outcome::judge(
+        early == 0 && payloads == [b"late"],
+        "Will Delay Interval 2 s: nothing in the first second after the drop, then \"late\"; no \"cancelled\" from the client that reconnected within the delay",
+        format!("{early} in the first second; in all: {}", describe(&got)),
     ))
 }
