@@ -313,9 +313,13 @@ class Client {
   publishAsync(topic, message, options) {
     try {
       const properties = field(options, 'properties');
+      // A string goes to the module as it is: it is written into the module's memory as UTF-8
+      // once, where bytes(message) would first make a Uint8Array of it and then copy that.
+      const isText = typeof message === 'string';
       const flow = this.#live().publish(
         String(topic),
-        bytes(message),
+        isText ? message : undefined,
+        isText ? undefined : bytes(message),
         whole(options, 'qos', 2) ?? 0,
         bool(options, 'retain') ?? false,
         ...(given(properties) ? publishProperties(properties) : NO_PUBLISH_PROPERTIES),

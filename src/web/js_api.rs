@@ -264,13 +264,16 @@ impl Connection {
         self.client.read(Session::is_connected)
     }
 
-    /// Publishes; returns the flow that [`Events`] `published` / `publishFailed` name.
+    /// Publishes; returns the flow that [`Events`] `published` / `publishFailed` name. The
+    /// payload comes as `payload_text` or as `payload_bytes`: a string is written into the
+    /// module's memory as UTF-8 directly, without first becoming a `Uint8Array` of its own.
     /// `user_properties` is `[name, value, name, value, ...]`.
     #[allow(clippy::too_many_arguments)]
     pub fn publish(
         &self,
         topic: String,
-        payload: Vec<u8>,
+        payload_text: Option<String>,
+        payload_bytes: Option<Vec<u8>>,
         qos: u8,
         retain: bool,
         payload_format_indicator: Option<bool>,
@@ -280,6 +283,10 @@ impl Connection {
         correlation_data: Option<Vec<u8>>,
         user_properties: Option<Vec<String>>,
     ) -> Result<u32, JsError> {
+        let payload = payload_text
+            .map(String::into_bytes)
+            .or(payload_bytes)
+            .unwrap_or_default();
         let mut request = PublishRequest::new(topic, payload, self::qos(qos)?);
         request.retain = retain;
         let values = &mut request.properties;
