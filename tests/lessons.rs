@@ -8,7 +8,7 @@ use qoscope::broker::{BrokerConfig, BrokerFault, BrokerFaults};
 use qoscope::codec::{Packet, PacketType, ProtocolVersion, QoS};
 use qoscope::lesson::{
     catalogue, find, free_play, Answer, Check, Lesson, LessonRun, LessonScore, Scores, StepQuiz,
-    Tally, Topic,
+    Subject, Tally,
 };
 use qoscope::session::{Event, Message};
 use qoscope::sim::World;
@@ -382,7 +382,7 @@ fn every_step_of_every_lesson_asks_well_formed_questions_that_its_trace_then_ans
             let asked = run_asking(lesson, version);
             // Every step that does something is asked about; explaining steps are not.
             let acting: Vec<usize> = (0..lesson.steps.len())
-                .filter(|step| !lesson.steps[*step].actions.is_empty())
+                .filter(|step| !lesson.steps[*step].acts.is_empty())
                 .collect();
             let steps: Vec<usize> = asked.iter().map(|(quiz, _)| quiz.step).collect();
             for step in &acting {
@@ -394,7 +394,7 @@ fn every_step_of_every_lesson_asks_well_formed_questions_that_its_trace_then_ans
             }
             for (quiz, then) in &asked {
                 let context = format!("{} ({version}) step {}", lesson.id, quiz.step);
-                assert_eq!(quiz.questions[0].topic, Topic::Packet, "{context}");
+                assert_eq!(quiz.questions[0].subject, Subject::Packet, "{context}");
                 for question in &quiz.questions {
                     let distinct: HashSet<&Answer> = question.choices.iter().collect();
                     assert_eq!(distinct.len(), question.choices.len(), "{context}");
@@ -412,10 +412,10 @@ fn every_step_of_every_lesson_asks_well_formed_questions_that_its_trace_then_ans
     assert!(questions > 150, "{questions} questions");
 }
 
-fn correct(quiz: &StepQuiz, topic: Topic) -> Option<Answer> {
+fn correct(quiz: &StepQuiz, subject: Subject) -> Option<Answer> {
     quiz.questions
         .iter()
-        .find(|question| question.topic == topic)
+        .find(|question| question.subject == subject)
         .map(|question| question.correct)
 }
 
@@ -429,41 +429,41 @@ fn the_questions_fit_the_packet_that_comes_next() {
         setup
             .questions
             .iter()
-            .map(|question| question.topic)
+            .map(|question| question.subject)
             .collect::<Vec<_>>(),
-        [Topic::Packet, Topic::Sender]
+        [Subject::Packet, Subject::Sender]
     );
     assert_eq!(
-        correct(setup, Topic::Packet),
+        correct(setup, Subject::Packet),
         Some(Answer::Packet(Some(PacketType::Connect)))
     );
     assert_eq!(
-        correct(setup, Topic::Sender),
+        correct(setup, Subject::Sender),
         Some(Answer::Sender(0, Direction::Outgoing))
     );
     // The cut sends nothing.
     assert_eq!(
-        correct(by_step(2), Topic::Packet),
+        correct(by_step(2), Subject::Packet),
         Some(Answer::Packet(None))
     );
     assert_eq!(by_step(2).questions.len(), 1);
     // The reconnect re-sends the PUBLISH with DUP 1 and id 1, and the subscriber gets it again.
     let resume = by_step(3);
     assert_eq!(
-        correct(resume, Topic::Packet),
+        correct(resume, Subject::Packet),
         Some(Answer::Packet(Some(PacketType::Publish)))
     );
     assert_eq!(
-        correct(resume, Topic::Sender),
+        correct(resume, Subject::Sender),
         Some(Answer::Sender(0, Direction::Outgoing))
     );
-    assert_eq!(correct(resume, Topic::Dup), Some(Answer::Dup(true)));
+    assert_eq!(correct(resume, Subject::Dup), Some(Answer::Dup(true)));
     assert_eq!(
-        correct(resume, Topic::PacketId),
+        correct(resume, Subject::PacketId),
         Some(Answer::PacketId(Some(1)))
     );
     assert_eq!(
-        correct(resume, Topic::Delivered),
+        correct(resume, Subject::Delivered),
         Some(Answer::Delivered(true))
     );
     // The explaining step after it asks nothing.
@@ -473,18 +473,18 @@ fn the_questions_fit_the_packet_that_comes_next() {
     let asked = run_asking(find("qos2-lost-pubrec").unwrap(), ProtocolVersion::V311);
     let lost = &asked.iter().find(|(quiz, _)| quiz.step == 1).unwrap().0;
     assert_eq!(
-        correct(lost, Topic::Delivered),
+        correct(lost, Subject::Delivered),
         Some(Answer::Delivered(false))
     );
     // Shared subscriptions: the broker's first job goes to Worker A.
     let asked = run_asking(find("shared-subscriptions").unwrap(), ProtocolVersion::V5);
     let jobs = &asked.iter().find(|(quiz, _)| quiz.step == 1).unwrap().0;
     assert_eq!(
-        correct(jobs, Topic::Sender),
+        correct(jobs, Subject::Sender),
         Some(Answer::Sender(0, Direction::Outgoing))
     );
     assert_eq!(
-        correct(jobs, Topic::PacketId),
+        correct(jobs, Subject::PacketId),
         Some(Answer::PacketId(Some(1)))
     );
 }

@@ -42,8 +42,8 @@ mod tests {
         ] {
             let mut world = lesson.world(version);
             for step in lesson.steps {
-                for action in step.actions {
-                    action.apply(&mut world);
+                for act in step.acts {
+                    act.apply(&mut world);
                 }
                 world.run_until_quiet(10_000).unwrap();
             }

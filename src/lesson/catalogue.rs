@@ -10,7 +10,7 @@ use crate::i18n::Bilingual;
 use crate::trace::Direction;
 
 use super::outcome::{Check, ExpectedOutcome};
-use super::script::{Action, Actor, Lesson, SessionLife, Step};
+use super::script::{Act, Actor, Lesson, SessionLife, Step};
 
 /// What every subscriber in the lessons subscribes to.
 pub const TOPIC_FILTER: &str = "lesson/#";
@@ -20,10 +20,10 @@ const SUBSCRIBER: usize = 1;
 
 pub(super) const PAIR: &[Actor] = &[Actor::new("Publisher"), Actor::new("Subscriber")];
 
-pub(super) const SETUP: &[Action] = &[
-    Action::Connect(PUBLISHER),
-    Action::Connect(SUBSCRIBER),
-    Action::Subscribe {
+pub(super) const SETUP: &[Act] = &[
+    Act::Connect(PUBLISHER),
+    Act::Connect(SUBSCRIBER),
+    Act::Subscribe {
         client: SUBSCRIBER,
         filter: TOPIC_FILTER,
         qos: QoS::ExactlyOnce,
@@ -39,11 +39,11 @@ const SETUP_STEP: Step = Step {
              Session Expiry Interval 为一小时）。订阅者以 QoS 2 订阅 lesson/#。",
     },
     rules: "[v3 MQTT-3.1.2-4] · [v5 MQTT-3.1.2-23]",
-    actions: SETUP,
+    acts: SETUP,
 };
 
-const fn publish(qos: QoS) -> Action {
-    Action::Publish {
+const fn publish(qos: QoS) -> Act {
+    Act::Publish {
         client: PUBLISHER,
         topic: TOPIC,
         payload: "hello",
@@ -53,8 +53,8 @@ const fn publish(qos: QoS) -> Action {
     }
 }
 
-const fn drop_next(direction: Direction, kind: PacketType) -> Action {
-    Action::DropNext {
+const fn drop_next(direction: Direction, kind: PacketType) -> Act {
+    Act::DropNext {
         client: PUBLISHER,
         direction,
         kind,
@@ -70,7 +70,7 @@ const CUT_PUBLISHER: Step = Step {
              只要求在重连后重发，所以两个版本都等到下一次连接。",
     },
     rules: "[v3 MQTT-4.4.0-1] · [v5 MQTT-4.4.0-1]",
-    actions: &[Action::Cut(PUBLISHER)],
+    acts: &[Act::Cut(PUBLISHER)],
 };
 
 const fn received(client: usize, topic: &'static str, times: usize, qos: QoS) -> Check {
@@ -107,7 +107,7 @@ const QOS0_LOSS: Lesson = Lesson {
                      它丢失了。",
             },
             rules: "[MQTT-4.3.1-1] · [MQTT-3.3.1-2]",
-            actions: &[
+            acts: &[
                 drop_next(Direction::Outgoing, PacketType::Publish),
                 publish(QoS::AtMostOnce),
             ],
@@ -120,7 +120,7 @@ const QOS0_LOSS: Lesson = Lesson {
                      收到这条消息，无从转发。",
             },
             rules: "[MQTT-4.3.1-1]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -163,7 +163,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
                      给订阅者并回复 PUBACK。链路把 PUBACK 丢失了。",
             },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
-            actions: &[
+            acts: &[
                 drop_next(Direction::Incoming, PacketType::PubAck),
                 publish(QoS::AtLeastOnce),
             ],
@@ -177,7 +177,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
                      再次发送这个 PUBLISH。",
             },
             rules: "[MQTT-4.4.0-1] · [MQTT-3.3.1-1] · [v3 MQTT-3.2.2-2] · [v5 MQTT-3.2.2-3]",
-            actions: &[Action::Connect(PUBLISHER)],
+            acts: &[Act::Connect(PUBLISHER)],
         },
         Step {
             narration: Bilingual {
@@ -188,7 +188,7 @@ const QOS1_LOST_PUBACK: Lesson = Lesson {
                      代理自己这一跳上 DUP 为 0。订阅者收到两次消息：QoS 1 是至少一次。",
             },
             rules: "[v3 MQTT-4.3.2-2] · [v5 MQTT-4.3.2-4], [-5] · [MQTT-3.3.1-3]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -220,7 +220,7 @@ const QOS2_RECONNECT: Step = Step {
         zh: "发布者重连并恢复会话（Session Present 1）。它用原来的报文标识符重发尚未确认的报文。",
     },
     rules: "[MQTT-4.4.0-1] · [v3 MQTT-3.2.2-2] · [v5 MQTT-3.2.2-3]",
-    actions: &[Action::Connect(PUBLISHER)],
+    acts: &[Act::Connect(PUBLISHER)],
 };
 
 const EXACTLY_ONCE: ExpectedOutcome = ExpectedOutcome {
@@ -253,14 +253,14 @@ macro_rules! qos2_lesson {
                 Step {
                     narration: $publish,
                     rules: $publish_rules,
-                    actions: &[drop_next($direction, $lost), publish(QoS::ExactlyOnce)],
+                    acts: &[drop_next($direction, $lost), publish(QoS::ExactlyOnce)],
                 },
                 CUT_PUBLISHER,
                 QOS2_RECONNECT,
                 Step {
                     narration: $after,
                     rules: $after_rules,
-                    actions: &[],
+                    acts: &[],
                 },
             ],
             outcome: ExpectedOutcome {
@@ -406,7 +406,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
                      S 1，SUBACK 中也是这样写的。",
             },
             rules: "v3 §3.9.3 · v5 §3.9.3",
-            actions: SETUP,
+            acts: SETUP,
         },
         Step {
             narration: Bilingual {
@@ -416,7 +416,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
                      PUBREL、PUBCOMP。",
             },
             rules: "[v3 MQTT-4.3.3-1] · [v5 MQTT-4.3.3-1]…[-6]",
-            actions: &[publish(QoS::ExactlyOnce)],
+            acts: &[publish(QoS::ExactlyOnce)],
         },
         Step {
             narration: Bilingual {
@@ -426,7 +426,7 @@ const DOWNGRADE_2_TO_1: Lesson = Lesson {
                      一个 PUBACK。",
             },
             rules: "[v3 MQTT-3.8.4-6] · [v5 MQTT-3.8.4-8]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -459,10 +459,10 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
                 zh: "发布者和订阅者建立连接。订阅者以 QoS 0 订阅 lesson/#，并被授予 QoS 0。",
             },
             rules: "v3 §3.9.3 · v5 §3.9.3",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Connect(SUBSCRIBER),
-                Action::Subscribe {
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Connect(SUBSCRIBER),
+                Act::Subscribe {
                     client: SUBSCRIBER,
                     filter: TOPIC_FILTER,
                     qos: QoS::AtMostOnce,
@@ -475,7 +475,7 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
                 zh: "发布者以 QoS 1 发布，并收到代理的 PUBACK。",
             },
             rules: "[v3 MQTT-4.3.2-1] · [v5 MQTT-4.3.2-1], [-2], [-3]",
-            actions: &[publish(QoS::AtLeastOnce)],
+            acts: &[publish(QoS::AtLeastOnce)],
         },
         Step {
             narration: Bilingual {
@@ -486,7 +486,7 @@ const DOWNGRADE_1_TO_0: Lesson = Lesson {
                      有任何回复。",
             },
             rules: "[v3 MQTT-3.8.4-6] · [v5 MQTT-3.8.4-8]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -520,7 +520,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
                 zh: "订阅者发送 DISCONNECT 断开连接。它的会话（连同订阅）仍保留在代理上。",
             },
             rules: "[v3 MQTT-3.1.2-4] · [v5 MQTT-3.1.2-23]",
-            actions: &[Action::Disconnect(SUBSCRIBER)],
+            acts: &[Act::Disconnect(SUBSCRIBER)],
         },
         Step {
             narration: Bilingual {
@@ -529,7 +529,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
                 zh: "订阅者离线期间，发布者以 QoS 1 发布。代理为该会话保存这条消息。",
             },
             rules: "[v3 MQTT-3.1.2-5] · v5 §4.1",
-            actions: &[publish(QoS::AtLeastOnce)],
+            acts: &[publish(QoS::AtLeastOnce)],
         },
         Step {
             narration: Bilingual {
@@ -540,7 +540,7 @@ const PERSISTENT_SESSION: Lesson = Lesson {
                      保存的消息。",
             },
             rules: "[v3 MQTT-3.2.2-2] · [v5 MQTT-3.1.2-5], [v5 MQTT-3.2.2-3]",
-            actions: &[Action::Connect(SUBSCRIBER)],
+            acts: &[Act::Connect(SUBSCRIBER)],
         },
     ],
     outcome: ExpectedOutcome {
@@ -582,9 +582,9 @@ const RETAINED: Lesson = Lesson {
                      题的保留消息。",
             },
             rules: "[v3 MQTT-3.3.1-5] · [v5 MQTT-3.3.1-5]",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Publish {
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Publish {
                     client: PUBLISHER,
                     topic: RETAINED_TOPIC,
                     payload: "21.5 °C",
@@ -600,9 +600,9 @@ const RETAINED: Lesson = Lesson {
                 zh: "晚到的订阅者（Late subscriber）建立连接并订阅 lesson/#。",
             },
             rules: "v3 §3.8 · v5 §3.8",
-            actions: &[
-                Action::Connect(SUBSCRIBER),
-                Action::Subscribe {
+            acts: &[
+                Act::Connect(SUBSCRIBER),
+                Act::Subscribe {
                     client: SUBSCRIBER,
                     filter: TOPIC_FILTER,
                     qos: QoS::ExactlyOnce,
@@ -616,7 +616,7 @@ const RETAINED: Lesson = Lesson {
                 zh: "代理在 SUBACK 之后立即发送保留消息，RETAIN 为 1，因为它是为新订阅发送的。",
             },
             rules: "[v3 MQTT-3.3.1-8] · v5 §3.3.1.3, [v5 MQTT-3.3.1-9]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -666,7 +666,7 @@ const LAST_WILL: Lesson = Lesson {
                      offline。代理随连接保存这条遗嘱消息。",
             },
             rules: "v3 §3.1.2.5 · v5 §3.1.2.5",
-            actions: &[Action::Connect(SENSOR)],
+            acts: &[Act::Connect(SENSOR)],
         },
         Step {
             narration: Bilingual {
@@ -674,9 +674,9 @@ const LAST_WILL: Lesson = Lesson {
                 zh: "Monitor（监控端）建立连接并订阅 lesson/#。",
             },
             rules: "v3 §3.8 · v5 §3.8",
-            actions: &[
-                Action::Connect(MONITOR),
-                Action::Subscribe {
+            acts: &[
+                Act::Connect(MONITOR),
+                Act::Subscribe {
                     client: MONITOR,
                     filter: TOPIC_FILTER,
                     qos: QoS::ExactlyOnce,
@@ -691,7 +691,7 @@ const LAST_WILL: Lesson = Lesson {
                      理发布遗嘱消息，Monitor 收到 offline。",
             },
             rules: "v3 §3.1.2.5 · v5 §3.1.2.5",
-            actions: &[Action::Cut(SENSOR)],
+            acts: &[Act::Cut(SENSOR)],
         },
         Step {
             narration: Bilingual {
@@ -701,7 +701,7 @@ const LAST_WILL: Lesson = Lesson {
                      时如此（0x04 则要求发布遗嘱消息）。",
             },
             rules: "[v3 MQTT-3.14.4-3] · [v5 MQTT-3.14.4-3]",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -750,7 +750,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
                      订阅 lesson/#。",
             },
             rules: "[v5 MQTT-3.1.2-23] · [v3 MQTT-3.1.2-6]",
-            actions: SETUP,
+            acts: SETUP,
         },
         Step {
             narration: Bilingual {
@@ -761,7 +761,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
                      它在收到 PUBREL 时才转发 QoS 2 消息（方法 A），而发布者的 PUBREL 在途中丢失。",
             },
             rules: "[v3 MQTT-4.3.3-2] · [v5 MQTT-4.3.3-8], v5 §4.3.3",
-            actions: &[
+            acts: &[
                 drop_next(Direction::Outgoing, PacketType::PubRel),
                 publish(QoS::ExactlyOnce),
             ],
@@ -774,7 +774,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
                      这条消息从未被转发。",
             },
             rules: "[v5 MQTT-3.1.2-23] · [v3 MQTT-3.1.2-6]",
-            actions: &[Action::Cut(PUBLISHER)],
+            acts: &[Act::Cut(PUBLISHER)],
         },
         Step {
             narration: Bilingual {
@@ -790,7 +790,7 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
                      重新发布，但可能重复。",
             },
             rules: "[v5 MQTT-3.2.2-5] · [v3 MQTT-3.2.2-1], v5 §4.3.3",
-            actions: &[Action::Connect(PUBLISHER)],
+            acts: &[Act::Connect(PUBLISHER)],
         },
     ],
     outcome: ExpectedOutcome {
@@ -809,16 +809,16 @@ const LOST_SESSION_AFTER_PUBREC: Lesson = Lesson {
 
 // ---- What MQTT 5.0 changed: each lesson runs in 5.0 only. ----------------------------------
 
-const fn subscribe(client: usize, filter: &'static str) -> Action {
-    Action::Subscribe {
+const fn subscribe(client: usize, filter: &'static str) -> Act {
+    Act::Subscribe {
         client,
         filter,
         qos: QoS::AtLeastOnce,
     }
 }
 
-const fn publish_on(client: usize, topic: &'static str, payload: &'static str) -> Action {
-    Action::Publish {
+const fn publish_on(client: usize, topic: &'static str, payload: &'static str) -> Act {
+    Act::Publish {
         client,
         topic,
         payload,
@@ -828,8 +828,8 @@ const fn publish_on(client: usize, topic: &'static str, payload: &'static str) -
     }
 }
 
-const fn expiring(topic: &'static str, payload: &'static str, seconds: u32) -> Action {
-    Action::Publish {
+const fn expiring(topic: &'static str, payload: &'static str, seconds: u32) -> Act {
+    Act::Publish {
         client: PUBLISHER,
         topic,
         payload,
@@ -870,9 +870,9 @@ const RECEIVE_MAXIMUM: Lesson = Lesson {
                      未确认的 QoS 1 或 QoS 2 消息。它以 QoS 1 订阅 lesson/#。",
             },
             rules: "v5 §3.1.2.11.3 · v5 §4.9",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Connect(SUBSCRIBER),
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Connect(SUBSCRIBER),
                 subscribe(SUBSCRIBER, TOPIC_FILTER),
             ],
         },
@@ -885,7 +885,7 @@ const RECEIVE_MAXIMUM: Lesson = Lesson {
                      收下全部三条并逐一回复 PUBACK；但只把第一条转发给订阅者。",
             },
             rules: "[v5 MQTT-3.3.4-7] · [v5 MQTT-3.3.4-9]",
-            actions: &[publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce)],
+            acts: &[publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce), publish(QoS::AtLeastOnce)],
         },
         Step {
             narration: Bilingual {
@@ -896,7 +896,7 @@ const RECEIVE_MAXIMUM: Lesson = Lesson {
                      丢失：消息在代理处等待，一条接一条地到达。",
             },
             rules: "[v5 MQTT-3.3.4-9] · v5 §4.9",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {
@@ -925,9 +925,9 @@ const V5_SETUP_STEP: Step = Step {
              的会话比连接存活得更久。订阅者以 QoS 1 订阅 lesson/#。",
     },
     rules: "[v5 MQTT-3.1.2-23]",
-    actions: &[
-        Action::Connect(PUBLISHER),
-        Action::Connect(SUBSCRIBER),
+    acts: &[
+        Act::Connect(PUBLISHER),
+        Act::Connect(SUBSCRIBER),
         subscribe(SUBSCRIBER, TOPIC_FILTER),
     ],
 };
@@ -958,7 +958,7 @@ const MESSAGE_EXPIRY: Lesson = Lesson {
                 zh: "订阅者发送 DISCONNECT 断开连接。它的会话（连同订阅）仍保留在代理上。",
             },
             rules: "[v5 MQTT-3.1.2-23]",
-            actions: &[Action::Disconnect(SUBSCRIBER)],
+            acts: &[Act::Disconnect(SUBSCRIBER)],
         },
         Step {
             narration: Bilingual {
@@ -971,10 +971,10 @@ const MESSAGE_EXPIRY: Lesson = Lesson {
                      者会话的队列。然后过去了 3 秒。",
             },
             rules: "v5 §3.3.2.3.3",
-            actions: &[
+            acts: &[
                 expiring(FLASH_SALE, "50% off", 2),
                 expiring(NEWSLETTER, "news", 3600),
-                Action::Wait(3),
+                Act::Wait(3),
             ],
         },
         Step {
@@ -988,7 +988,7 @@ const MESSAGE_EXPIRY: Lesson = Lesson {
                      lesson/flash-sale 在队列中过期了，所以代理删除了它，而不是迟到地投递。",
             },
             rules: "[v5 MQTT-3.3.2-5] · [v5 MQTT-3.3.2-6] · [v5 MQTT-3.2.2-3]",
-            actions: &[Action::Connect(SUBSCRIBER)],
+            acts: &[Act::Connect(SUBSCRIBER)],
         },
     ],
     outcome: ExpectedOutcome {
@@ -1040,10 +1040,10 @@ const SESSION_EXPIRY: Lesson = Lesson {
                      的则为 2 秒，两者都使用 Clean Start 0。两者都以 QoS 1 订阅 lesson/#。",
             },
             rules: "[v5 MQTT-3.1.2-23] · v5 §3.1.2.11.2",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Connect(KEEPER),
-                Action::Connect(BRIEF),
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Connect(KEEPER),
+                Act::Connect(BRIEF),
                 subscribe(KEEPER, TOPIC_FILTER),
                 subscribe(BRIEF, TOPIC_FILTER),
             ],
@@ -1057,10 +1057,10 @@ const SESSION_EXPIRY: Lesson = Lesson {
                      的会话，连同订阅。Keeper 的会话仍然保留。",
             },
             rules: "[v5 MQTT-4.1.0-2] · v5 §3.1.2.11.2",
-            actions: &[
-                Action::Disconnect(KEEPER),
-                Action::Disconnect(BRIEF),
-                Action::Wait(3),
+            acts: &[
+                Act::Disconnect(KEEPER),
+                Act::Disconnect(BRIEF),
+                Act::Wait(3),
             ],
         },
         Step {
@@ -1071,7 +1071,7 @@ const SESSION_EXPIRY: Lesson = Lesson {
                      消息。",
             },
             rules: "v5 §4.1",
-            actions: &[publish(QoS::AtLeastOnce)],
+            acts: &[publish(QoS::AtLeastOnce)],
         },
         Step {
             narration: Bilingual {
@@ -1085,7 +1085,7 @@ const SESSION_EXPIRY: Lesson = Lesson {
                      察觉后重新订阅，但期间发布的消息已经不会给它了。",
             },
             rules: "[v5 MQTT-3.2.2-3]",
-            actions: &[Action::Connect(KEEPER), Action::Connect(BRIEF)],
+            acts: &[Act::Connect(KEEPER), Act::Connect(BRIEF)],
         },
     ],
     outcome: ExpectedOutcome {
@@ -1142,9 +1142,9 @@ const WILL_DELAY: Lesson = Lesson {
                      连接并订阅 lesson/#。",
             },
             rules: "v5 §3.1.3.2.2",
-            actions: &[
-                Action::Connect(SENSOR),
-                Action::Connect(MONITOR),
+            acts: &[
+                Act::Connect(SENSOR),
+                Act::Connect(MONITOR),
                 subscribe(MONITOR, TOPIC_FILTER),
             ],
         },
@@ -1156,7 +1156,7 @@ const WILL_DELAY: Lesson = Lesson {
                      等 Will Delay Interval 过去。",
             },
             rules: "[v5 MQTT-3.1.2-8] · v5 §3.1.3.2.2",
-            actions: &[Action::Cut(SENSOR)],
+            acts: &[Act::Cut(SENSOR)],
         },
         Step {
             narration: Bilingual {
@@ -1167,7 +1167,7 @@ const WILL_DELAY: Lesson = Lesson {
                      短暂的网络抖动不会给 Monitor 发出误报。",
             },
             rules: "[v5 MQTT-3.1.3-9]",
-            actions: &[Action::Connect(SENSOR)],
+            acts: &[Act::Connect(SENSOR)],
         },
         Step {
             narration: Bilingual {
@@ -1178,7 +1178,7 @@ const WILL_DELAY: Lesson = Lesson {
                      遗嘱消息，Monitor 收到 offline。",
             },
             rules: "[v5 MQTT-3.1.2-8] · v5 §3.1.3.2.2",
-            actions: &[Action::Cut(SENSOR), Action::Wait(6)],
+            acts: &[Act::Cut(SENSOR), Act::Wait(6)],
         },
     ],
     outcome: ExpectedOutcome {
@@ -1226,9 +1226,9 @@ const TOPIC_ALIASES: Lesson = Lesson {
                      中 Topic Alias Maximum 为 10：发布者可以使用 1 到 10 的别名。",
             },
             rules: "v5 §3.2.2.3.8 · [v5 MQTT-3.3.2-9]",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Connect(SUBSCRIBER),
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Connect(SUBSCRIBER),
                 subscribe(SUBSCRIBER, TOPIC_FILTER),
             ],
         },
@@ -1241,7 +1241,7 @@ const TOPIC_ALIASES: Lesson = Lesson {
                      PUBLISH 带着完整主题和 Topic Alias 1：在这个连接上，别名 1 从此代表该主题。",
             },
             rules: "v5 §3.3.2.3.4 · [v5 MQTT-3.3.2-12]",
-            actions: &[publish_on(PUBLISHER, LONG_TOPIC, "21.5")],
+            acts: &[publish_on(PUBLISHER, LONG_TOPIC, "21.5")],
         },
         Step {
             narration: Bilingual {
@@ -1254,7 +1254,7 @@ const TOPIC_ALIASES: Lesson = Lesson {
                      Maximum，所以它总是收到完整主题。",
             },
             rules: "[v5 MQTT-3.3.2-12] · [v5 MQTT-3.3.2-11]",
-            actions: &[
+            acts: &[
                 publish_on(PUBLISHER, LONG_TOPIC, "21.7"),
                 publish_on(PUBLISHER, LONG_TOPIC, "21.9"),
             ],
@@ -1309,11 +1309,11 @@ const SHARED_SUBSCRIPTIONS: Lesson = Lesson {
                      普通方式订阅 lesson/jobs。",
             },
             rules: "[v5 MQTT-4.8.2-1] · [v5 MQTT-4.8.2-2] · v5 §4.8.2",
-            actions: &[
-                Action::Connect(PUBLISHER),
-                Action::Connect(WORKER_A),
-                Action::Connect(WORKER_B),
-                Action::Connect(AUDITOR),
+            acts: &[
+                Act::Connect(PUBLISHER),
+                Act::Connect(WORKER_A),
+                Act::Connect(WORKER_B),
+                Act::Connect(AUDITOR),
                 subscribe(WORKER_A, WORKERS),
                 subscribe(WORKER_B, WORKERS),
                 subscribe(AUDITOR, JOBS),
@@ -1329,7 +1329,7 @@ const SHARED_SUBSCRIPTIONS: Lesson = Lesson {
                      Worker B、Worker A、Worker B。组外的 Auditor 收到每一个。",
             },
             rules: "v5 §4.8.2",
-            actions: &[
+            acts: &[
                 publish_on(PUBLISHER, JOBS, "job 1"),
                 publish_on(PUBLISHER, JOBS, "job 2"),
                 publish_on(PUBLISHER, JOBS, "job 3"),
@@ -1345,7 +1345,7 @@ const SHARED_SUBSCRIPTIONS: Lesson = Lesson {
                      原因，共享订阅不会收到保留消息：没有哪个成员能代表整个组。",
             },
             rules: "v5 §4.8.2 · v5 §3.3.1.3",
-            actions: &[],
+            acts: &[],
         },
     ],
     outcome: ExpectedOutcome {

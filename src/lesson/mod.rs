@@ -17,6 +17,6 @@ mod script;
 
 pub use catalogue::{catalogue, find, TOPIC_FILTER};
 pub use outcome::{Check, ExpectedOutcome};
-pub use quiz::{Answer, LessonScore, Question, Scores, StepQuiz, Tally, Topic};
+pub use quiz::{Answer, LessonScore, Question, Scores, StepQuiz, Subject, Tally};
 pub use run::LessonRun;
-pub use script::{free_play, Action, Actor, Lesson, SessionLife, Step};
+pub use script::{free_play, Act, Actor, Lesson, SessionLife, Step};

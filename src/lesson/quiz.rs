@@ -22,7 +22,7 @@ use super::script::Lesson;
 
 /// What a question asks about the step's packet.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-pub enum Topic {
+pub enum Subject {
     /// Which packet comes next, if any.
     Packet,
     /// Who sends it: a client, or the broker to a client.
@@ -55,7 +55,7 @@ pub enum Answer {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Question {
     /// What it asks.
-    pub topic: Topic,
+    pub subject: Subject,
     /// The choices, in the order they are offered.
     pub choices: Vec<Answer>,
     /// The one the trace shows.
@@ -159,8 +159,8 @@ impl StepQuiz {
         let key = decoded()
             .find(|(_, packet)| is_exchange(packet.packet_type()))
             .or_else(|| decoded().next());
-        let acts = !lesson.steps.get(step)?.actions.is_empty();
-        if key.is_none() && !acts {
+        let step_acts = !lesson.steps.get(step)?.acts.is_empty();
+        if key.is_none() && !step_acts {
             return None;
         }
         let kind = key.map(|(_, packet)| packet.packet_type());
@@ -173,7 +173,7 @@ impl StepQuiz {
         }
         packets.push(Answer::Packet(None));
         let mut questions = vec![Question {
-            topic: Topic::Packet,
+            subject: Subject::Packet,
             choices: packets,
             correct: Answer::Packet(kind),
         }];
@@ -182,7 +182,7 @@ impl StepQuiz {
         };
         let client = record.client.index()?;
         questions.push(Question {
-            topic: Topic::Sender,
+            subject: Subject::Sender,
             choices: (0..lesson.actors.len())
                 .flat_map(|actor| {
                     [
@@ -195,7 +195,7 @@ impl StepQuiz {
         });
         if let Packet::Publish(publish) = packet {
             questions.push(Question {
-                topic: Topic::Dup,
+                subject: Subject::Dup,
                 choices: vec![Answer::Dup(false), Answer::Dup(true)],
                 correct: Answer::Dup(publish.dup),
             });
@@ -208,12 +208,12 @@ impl StepQuiz {
                 choices.push(Answer::PacketId(id));
             }
             questions.push(Question {
-                topic: Topic::PacketId,
+                subject: Subject::PacketId,
                 choices,
                 correct: Answer::PacketId(id),
             });
             questions.push(Question {
-                topic: Topic::Delivered,
+                subject: Subject::Delivered,
                 choices: vec![Answer::Delivered(true), Answer::Delivered(false)],
                 correct: Answer::Delivered(delivered),
             });

@@ -121,8 +121,8 @@ impl LessonRun {
                 self.held = true;
                 return newly;
             }
-            for action in step.actions {
-                action.apply(world);
+            for act in step.acts {
+                act.apply(world);
             }
             self.applied += 1;
             self.due_at = None;

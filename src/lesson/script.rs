@@ -60,7 +60,7 @@ impl Actor {
 
 /// One thing a step does to the world.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum Action {
+pub enum Act {
     /// Opens the client's connection (CONNECT; resumes its session after the first time).
     Connect(ClientIndex),
     /// Subscribes the client to a filter at a QoS.
@@ -105,12 +105,12 @@ pub enum Action {
     Disconnect(ClientIndex),
 }
 
-impl Action {
+impl Act {
     /// Does it. Commands a session refuses leave no packet, which the outcome then shows.
     pub fn apply(&self, clients: &mut dyn Clients) {
         match *self {
-            Action::Connect(client) => clients.connect(client),
-            Action::Subscribe {
+            Act::Connect(client) => clients.connect(client),
+            Act::Subscribe {
                 client,
                 filter,
                 qos,
@@ -123,7 +123,7 @@ impl Action {
                     let _ = session.subscribe(now, vec![subscription], Default::default());
                 });
             }
-            Action::Publish {
+            Act::Publish {
                 client,
                 topic,
                 payload,
@@ -138,15 +138,15 @@ impl Action {
                     let _ = session.publish(now, request);
                 });
             }
-            Action::DropNext {
+            Act::DropNext {
                 client,
                 direction,
                 kind,
             } => clients.drop_next(client, direction, kind),
-            Action::Cut(client) => clients.cut(client),
+            Act::Cut(client) => clients.cut(client),
             // The run lets the time pass: see `Step::wait_ms`.
-            Action::Wait(_) => {}
-            Action::Disconnect(client) => {
+            Act::Wait(_) => {}
+            Act::Disconnect(client) => {
                 clients.with_session(client, |session, now| {
                     session.disconnect(now, Disconnect::normal())
                 });
@@ -163,16 +163,16 @@ pub struct Step {
     /// The normative ids (or sections, where a rule has none), v3 and v5 where they differ.
     pub rules: &'static str,
     /// What the step does; none for a step that only explains what just happened.
-    pub actions: &'static [Action],
+    pub acts: &'static [Act],
 }
 
 impl Step {
     /// Simulated ms the step lets pass after its actions, before the next step is due.
     pub fn wait_ms(&self) -> u64 {
-        self.actions
+        self.acts
             .iter()
-            .map(|action| match action {
-                Action::Wait(seconds) => u64::from(*seconds) * 1000,
+            .map(|act| match act {
+                Act::Wait(seconds) => u64::from(*seconds) * 1000,
                 _ => 0,
             })
             .sum()
@@ -285,8 +285,8 @@ impl Actor {
 /// A publisher and a subscriber, connected and subscribed, for playing with faults freely.
 pub fn free_play(version: ProtocolVersion) -> (World, &'static [Actor]) {
     let mut world = new_world(PAIR, BrokerConfig::default(), version);
-    for action in SETUP {
-        action.apply(&mut world);
+    for act in SETUP {
+        act.apply(&mut world);
     }
     (world, PAIR)
 }

@@ -1,13 +1,13 @@
 //! The diagram panel's state as plain data, changed only by [`WorkbenchState::reduce`]: the
 //! faults armed for the next publish, the packet chosen and the message hovered, a trace opened
-//! from a file, the timeline, the clients' lanes and what went wrong. Commands run on the
+//! from a file, the timeline, the roster of clients and what went wrong. Commands run on the
 //! clients in the browser; their outcomes come back as [`Action`]s, so every change to what the
 //! panel shows is a plain function of data, tested natively. Here too are the facts the panel
 //! asks of a client's session ([`SessionView`], [`ClientView`]).
 
 mod client_view;
-mod lanes;
 mod problem;
+mod roster;
 mod session_view;
 mod timeline;
 
@@ -17,8 +17,8 @@ use crate::diagram::Spacing;
 use crate::trace::{ClientTag, FlowId, TraceStore};
 
 pub use client_view::ClientView;
-pub use lanes::{Lane, Lanes};
 pub use problem::Problem;
+pub use roster::{Roster, RosterEntry};
 pub use session_view::SessionView;
 pub use timeline::{ms_per_row, spacing_of, Timeline, Window};
 
@@ -52,7 +52,7 @@ pub struct WorkbenchState {
     /// The diagram's position and spacing.
     pub timeline: Timeline,
     /// The clients.
-    pub lanes: Lanes,
+    pub roster: Roster,
 }
 
 /// A change to the state: something the person did, or the outcome of a command.
@@ -127,14 +127,16 @@ impl WorkbenchState {
             Action::ShowUpTo { end, window } => self.timeline.show_up_to(end, window),
             Action::Follow => self.timeline.follow(),
             Action::Spacing(spacing) => self.timeline.spacing = spacing,
-            Action::ClientAdded(name) => self.lanes.add(name),
-            Action::ClientRemoved(client) => self.lanes.change(client, |lane| lane.removed = true),
+            Action::ClientAdded(name) => self.roster.add(name),
+            Action::ClientRemoved(client) => {
+                self.roster.change(client, |entry| entry.removed = true)
+            }
             Action::ClientDone { client, problem } => {
-                self.lanes.change(client, |lane| lane.problem = problem)
+                self.roster.change(client, |entry| entry.problem = problem)
             }
             Action::BrokerChanged => {
                 self.selected = None;
-                self.lanes = Lanes::default();
+                self.roster = Roster::default();
             }
             Action::TraceGrew => {}
         }
@@ -191,9 +193,9 @@ mod tests {
             },
         ]);
         let problems: Vec<(usize, Option<Problem>)> = state
-            .lanes
+            .roster
             .shown()
-            .map(|(index, lane)| (index, lane.problem.clone()))
+            .map(|(index, entry)| (index, entry.problem.clone()))
             .collect();
         assert_eq!(
             problems,
@@ -214,7 +216,7 @@ mod tests {
             Action::ToggleLoss,
             Action::BrokerChanged,
         ]);
-        assert_eq!(state.lanes, Lanes::default());
+        assert_eq!(state.roster, Roster::default());
         assert_eq!(state.selected, None);
         assert!(state.lose_ack, "the armed fault stays for the next publish");
     }

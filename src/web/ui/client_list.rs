@@ -6,14 +6,14 @@ use super::client_card::ClientCard;
 use super::language_switch::use_lang;
 use super::workbench_reducer::PanelAction;
 use crate::i18n::Text;
-use crate::workbench_state::{ClientView, Lane};
+use crate::workbench_state::{ClientView, RosterEntry};
 
 /// One card's client.
 #[derive(Clone, PartialEq)]
 pub struct Card {
     /// Its index in the workbench.
     pub client: usize,
-    pub lane: Lane,
+    pub entry: RosterEntry,
     pub view: ClientView,
 }
 
@@ -39,8 +39,8 @@ pub fn client_list(props: &ClientListProps) -> Html {
             </div>
             <div class="client-cards">
                 { for props.cards.iter().map(|card| html! {
-                    <ClientCard key={card.client} client={card.client} name={card.lane.name.clone()} view={card.view.clone()}
-                        problem={card.lane.problem.clone()} dispatch={props.dispatch.clone()} />
+                    <ClientCard key={card.client} client={card.client} name={card.entry.name.clone()} view={card.view.clone()}
+                        problem={card.entry.problem.clone()} dispatch={props.dispatch.clone()} />
                 }) }
             </div>
         </section>

@@ -8,7 +8,7 @@ use yew::prelude::*;
 
 use super::language_switch::use_lang;
 use crate::i18n::{Lang, Text};
-use crate::lesson::{Actor, Answer, StepQuiz, Topic};
+use crate::lesson::{Actor, Answer, StepQuiz, Subject};
 use crate::trace::Direction;
 
 #[derive(Properties, PartialEq)]
@@ -26,13 +26,13 @@ pub struct QuizCardProps {
 }
 
 /// The question's wording.
-fn asks(lang: Lang, topic: Topic) -> &'static str {
-    lang.text(match topic {
-        Topic::Packet => Text::QuizWhichPacket,
-        Topic::Sender => Text::QuizWhoSends,
-        Topic::Dup => Text::QuizDup,
-        Topic::PacketId => Text::QuizPacketId,
-        Topic::Delivered => Text::QuizDelivered,
+fn asks(lang: Lang, subject: Subject) -> &'static str {
+    lang.text(match subject {
+        Subject::Packet => Text::QuizWhichPacket,
+        Subject::Sender => Text::QuizWhoSends,
+        Subject::Dup => Text::QuizDup,
+        Subject::PacketId => Text::QuizPacketId,
+        Subject::Delivered => Text::QuizDelivered,
     })
 }
 
@@ -112,7 +112,7 @@ pub fn quiz_card(props: &QuizCardProps) -> Html {
                     html! {
                         <li class={classes!("quiz-result", if right { "quiz-result--right" } else { "quiz-result--wrong" })}
                             data-right={right.to_string()}>
-                            <span>{ asks(lang, question.topic) }</span>{" "}
+                            <span>{ asks(lang, question.subject) }</span>{" "}
                             <strong>{ label(lang, props.actors, *answer) }</strong>{" "}
                             <span class="quiz-verdict">{
                                 if right {
@@ -128,7 +128,7 @@ pub fn quiz_card(props: &QuizCardProps) -> Html {
             if let Some(question) = current {
                 <form class="quiz-question" {onsubmit}>
                     <fieldset>
-                        <legend>{ asks(lang, question.topic) }</legend>
+                        <legend>{ asks(lang, question.subject) }</legend>
                         <div class="quiz-choices">
                             { for question.choices.iter().enumerate().map(|(index, answer)| {
                                 let id = format!("quiz-{step}-{}-{index}", answered.len());

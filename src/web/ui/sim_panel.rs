@@ -21,7 +21,7 @@ use super::publish_bar::PublishBar;
 use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use super::timeline_bar::TimelineBar;
-use super::workbench_reducer::{Broker, Panel, PanelAction};
+use super::workbench_reducer::{BrokerChoice, Panel, PanelAction};
 use crate::diagram::{
     colour_messages, layout_view, mark_deliveries, mark_outcomes, to_mermaid, Scene, COMPACT_WIDTH,
 };
@@ -137,26 +137,27 @@ pub fn sim_panel() -> Html {
     let on_hover = dispatch.reform(|flow| PanelAction::State(Action::Hover(flow)));
     let on_export = exporter(&panel, &scene, dispatch.clone());
     let cards: Vec<Card> = state
-        .lanes
+        .roster
         .shown()
-        .filter_map(|(client, lane)| {
+        .filter_map(|(client, entry)| {
             let view = panel.client_view(client)?;
             Some(Card {
                 client,
-                lane: lane.clone(),
+                entry: entry.clone(),
                 view,
             })
         })
         .collect();
-    let use_simulated = dispatch.reform(|()| PanelAction::UseBroker(Broker::Simulated));
-    let use_live = dispatch.reform(|live: LiveBroker| PanelAction::UseBroker(Broker::Live(live)));
+    let use_simulated = dispatch.reform(|()| PanelAction::UseBroker(BrokerChoice::Simulated));
+    let use_live =
+        dispatch.reform(|live: LiveBroker| PanelAction::UseBroker(BrokerChoice::Live(live)));
     let (title, where_, current) = match &panel.broker {
-        Broker::Simulated => (
+        BrokerChoice::Simulated => (
             lang.text(Text::TitleSimulated).to_owned(),
             "simulated".to_owned(),
             None,
         ),
-        Broker::Live(live) => (
+        BrokerChoice::Live(live) => (
             lang.fill(Text::TitleLive, &[&live.url]),
             format!("{}", live.version),
             Some(live.clone()),

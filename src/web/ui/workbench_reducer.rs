@@ -22,7 +22,7 @@ const TOPIC: &str = "demo/greeting";
 
 /// Where the clients run.
 #[derive(Debug, Clone, PartialEq)]
-pub enum Broker {
+pub enum BrokerChoice {
     Simulated,
     Live(LiveBroker),
 }
@@ -44,10 +44,10 @@ impl PartialEq for Bench {
 }
 
 impl Bench {
-    fn new(broker: &Broker) -> Bench {
+    fn new(broker: &BrokerChoice) -> Bench {
         let (workbench, version) = match broker {
-            Broker::Simulated => (Workbench::simulated(), ProtocolVersion::V5),
-            Broker::Live(live) => (Workbench::live(live), live.version),
+            BrokerChoice::Simulated => (Workbench::simulated(), ProtocolVersion::V5),
+            BrokerChoice::Live(live) => (Workbench::live(live), live.version),
         };
         Bench {
             workbench: Rc::new(workbench),
@@ -183,19 +183,19 @@ pub enum PanelAction {
         command: ClientCommand,
     },
     /// Run the clients on another broker.
-    UseBroker(Broker),
+    UseBroker(BrokerChoice),
 }
 
 /// The panel: where its clients run, the clients, and the state.
 pub struct Panel {
-    pub broker: Broker,
+    pub broker: BrokerChoice,
     bench: Rc<Bench>,
     pub state: WorkbenchState,
 }
 
 impl Default for Panel {
     fn default() -> Panel {
-        let broker = Broker::Simulated;
+        let broker = BrokerChoice::Simulated;
         Panel {
             bench: Rc::new(Bench::new(&broker)),
             broker,
@@ -219,7 +219,7 @@ impl Reducible for Panel {
                 None
             }
             PanelAction::AddClient => Some(Action::ClientAdded(
-                self.bench.add_client(self.state.lanes.len() + 1),
+                self.bench.add_client(self.state.roster.len() + 1),
             )),
             PanelAction::Client { client, command } => self.bench.run(client, command),
             PanelAction::UseBroker(next) => {
@@ -265,7 +265,7 @@ impl Panel {
     ) -> T {
         match &self.state.replay {
             Some(replay) => read(&replay.store, replay.clients.clone()),
-            None => read(&self.bench.store.borrow(), self.state.lanes.by_tag()),
+            None => read(&self.bench.store.borrow(), self.state.roster.by_tag()),
         }
     }
 

@@ -1,4 +1,4 @@
-//! The workbench's clients as the page shows them: one lane of the diagram each, by trace tag,
+//! The workbench's roster of clients as the page shows them: one lane of the diagram each, by trace tag,
 //! with a name, whether its card was removed, and what went wrong with its last command.
 
 use super::Problem;
@@ -6,7 +6,7 @@ use crate::trace::ClientTag;
 
 /// One client.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lane {
+pub struct RosterEntry {
     /// Its name in the diagram and on its card.
     pub name: String,
     /// Disconnected and its card gone; its lane stays for the packets it left.
@@ -17,17 +17,17 @@ pub struct Lane {
 
 /// Every client, by index in the workbench.
 #[derive(Debug, Clone, PartialEq)]
-pub struct Lanes(Vec<Lane>);
+pub struct Roster(Vec<RosterEntry>);
 
 /// The page's two clients.
-impl Default for Lanes {
-    fn default() -> Lanes {
-        Lanes(Vec::new()).with("Publisher").with("Subscriber")
+impl Default for Roster {
+    fn default() -> Roster {
+        Roster(Vec::new()).with("Publisher").with("Subscriber")
     }
 }
 
-impl Lanes {
-    fn with(mut self, name: &str) -> Lanes {
+impl Roster {
+    fn with(mut self, name: &str) -> Roster {
         self.add(name.to_owned());
         self
     }
@@ -42,16 +42,16 @@ impl Lanes {
         self.0.is_empty()
     }
 
-    /// Lane names by trace tag, a removed client's marked so.
+    /// RosterEntry names by trace tag, a removed client's marked so.
     pub fn by_tag(&self) -> Vec<(ClientTag, String)> {
         self.0
             .iter()
             .zip(ClientTag::all())
-            .map(|(lane, tag)| {
-                let name = if lane.removed {
-                    format!("{} (removed)", lane.name)
+            .map(|(entry, tag)| {
+                let name = if entry.removed {
+                    format!("{} (removed)", entry.name)
                 } else {
-                    lane.name.clone()
+                    entry.name.clone()
                 };
                 (tag, name)
             })
@@ -59,21 +59,24 @@ impl Lanes {
     }
 
     /// The clients whose cards are shown, with their index.
-    pub fn shown(&self) -> impl Iterator<Item = (usize, &Lane)> {
-        self.0.iter().enumerate().filter(|(_, lane)| !lane.removed)
+    pub fn shown(&self) -> impl Iterator<Item = (usize, &RosterEntry)> {
+        self.0
+            .iter()
+            .enumerate()
+            .filter(|(_, entry)| !entry.removed)
     }
 
     pub(super) fn add(&mut self, name: String) {
-        self.0.push(Lane {
+        self.0.push(RosterEntry {
             name,
             removed: false,
             problem: None,
         });
     }
 
-    pub(super) fn change(&mut self, index: usize, change: impl FnOnce(&mut Lane)) {
-        if let Some(lane) = self.0.get_mut(index) {
-            change(lane);
+    pub(super) fn change(&mut self, index: usize, change: impl FnOnce(&mut RosterEntry)) {
+        if let Some(entry) = self.0.get_mut(index) {
+            change(entry);
         }
     }
 }
@@ -84,19 +87,19 @@ mod tests {
 
     #[test]
     fn a_removed_client_keeps_its_lane_and_loses_its_card() {
-        let mut lanes = Lanes::default();
-        lanes.add("Client 3".into());
-        lanes.change(1, |lane| lane.removed = true);
-        lanes.change(9, |lane| lane.removed = true);
+        let mut roster = Roster::default();
+        roster.add("Client 3".into());
+        roster.change(1, |entry| entry.removed = true);
+        roster.change(9, |entry| entry.removed = true);
         assert_eq!(
-            lanes.by_tag(),
+            roster.by_tag(),
             [
                 (ClientTag(1), "Publisher".to_owned()),
                 (ClientTag(2), "Subscriber (removed)".to_owned()),
                 (ClientTag(3), "Client 3".to_owned())
             ]
         );
-        let shown: Vec<usize> = lanes.shown().map(|(index, _)| index).collect();
+        let shown: Vec<usize> = roster.shown().map(|(index, _)| index).collect();
         assert_eq!(shown, [0, 2]);
     }
 }
