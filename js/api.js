@@ -312,23 +312,51 @@ class Client {
   /** Publishes; resolves with `{ reasonCode }` when the QoS flow completes (QoS 0: when written). */
   publishAsync(topic, message, options) {
     try {
-      const properties = field(options, 'properties');
-      // A string goes to the module as it is: it is written into the module's memory as UTF-8
-      // once, where bytes(message) would first make a Uint8Array of it and then copy that.
-      const isText = typeof message === 'string';
-      const flow = this.#live().publish(
-        String(topic),
-        isText ? message : undefined,
-        isText ? undefined : bytes(message),
-        whole(options, 'qos', 2) ?? 0,
-        bool(options, 'retain') ?? false,
-        ...(given(properties) ? publishProperties(properties) : NO_PUBLISH_PROPERTIES),
-      );
+      const flow = this.#publish(topic, message, options);
       // The outcome is reported from a microtask after this call, so the entry is in place by then.
       return new Promise((resolve, reject) => this.#publishes.set(flow, { resolve, reject }));
     } catch (error) {
       return Promise.reject(error);
     }
+  }
+
+  /**
+   * Publishes as MQTT.js's `publish` does: `callback(error)` or `callback(undefined, { reasonCode })`
+   * when the QoS flow completes, and `options` may be left out. Without a callback nothing is kept
+   * for the outcome (no promise either, for code that publishes often and listens for nothing);
+   * a bad argument then throws, as it has nowhere else to go.
+   */
+  publish(topic, message, options, callback) {
+    if (typeof options === 'function') [options, callback] = [undefined, options];
+    if (given(callback) && typeof callback !== 'function') throw new Error('callback must be a function');
+    let flow;
+    try {
+      flow = this.#publish(topic, message, options);
+    } catch (error) {
+      if (!callback) throw error;
+      queueMicrotask(() => callback(error));
+      return this;
+    }
+    if (callback) {
+      this.#publishes.set(flow, { resolve: (outcome) => callback(undefined, outcome), reject: (error) => callback(error) });
+    }
+    return this;
+  }
+
+  /** Hands a publish to the session; returns its flow, or throws what was wrong with it. */
+  #publish(topic, message, options) {
+    const properties = field(options, 'properties');
+    // A string goes to the module as it is: it is written into the module's memory as UTF-8
+    // once, where bytes(message) would first make a Uint8Array of it and then copy that.
+    const isText = typeof message === 'string';
+    return this.#live().publish(
+      String(topic),
+      isText ? message : undefined,
+      isText ? undefined : bytes(message),
+      whole(options, 'qos', 2) ?? 0,
+      bool(options, 'retain') ?? false,
+      ...(given(properties) ? publishProperties(properties) : NO_PUBLISH_PROPERTIES),
+    );
   }
 
   /**

@@ -59,6 +59,9 @@ export interface PublishOptions {
   };
 }
 
+/** Told how a `publish` ended: an error, or the reason code of its last acknowledgement. */
+export type PublishCallback = (error?: Error, outcome?: { reasonCode: number }) => void;
+
 export interface SubscribeOptions {
   qos?: 0 | 1 | 2;
   /** No Local (v5). */
@@ -110,6 +113,12 @@ export interface Client {
    * is sent as UTF-8; no message is an empty payload.
    */
   publishAsync(topic: string, message?: string | ArrayBuffer | ArrayBufferView, options?: PublishOptions): Promise<{ reasonCode: number }>;
+  /**
+   * MQTT.js's callback form: `callback(error)` or `callback(undefined, { reasonCode })` when the
+   * QoS flow completes. Without a callback nothing is kept for the outcome and a bad argument throws.
+   */
+  publish(topic: string, message?: string | ArrayBuffer | ArrayBufferView, options?: PublishOptions, callback?: PublishCallback): this;
+  publish(topic: string, message: string | ArrayBuffer | ArrayBufferView | undefined, callback: PublishCallback): this;
   /** Resolves with the granted QoS per filter, or its failure code (128 and above). */
   subscribeAsync(filters: string | string[], options?: SubscribeOptions): Promise<{ topic: string; qos: number }[]>;
   unsubscribeAsync(filters: string | string[]): Promise<void>;

@@ -134,6 +134,43 @@ test('JS API: v5 properties go out as given and come back with MQTT.js names', T
     assert.equal(result.abandoned, 'the client has ended');
   }));
 
+test("JS API: publish with MQTT.js's callback form, with and without options, and with no callback", TIMEOUT, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    const result = await page.evaluate(async (url) => {
+      const topic = `qoscope-e2e/callback/${Math.random().toString(36).slice(2)}`;
+      const client = await window.qoscope.connectAsync(url, { protocolVersion: 5 });
+      const received = [];
+      client.on('message', (_topic, payload, packet) => received.push(`${new TextDecoder().decode(payload)}@${packet.qos}`));
+      await client.subscribeAsync(topic, { qos: 2 });
+      const told = (publish) => new Promise((resolve) => publish((error, outcome) => resolve(error ? error.message : outcome)));
+      const withOptions = await told((callback) => client.publish(topic, 'two', { qos: 2 }, callback));
+      const withoutOptions = await told((callback) => client.publish(topic, new Uint8Array([0x7a, 0x65, 0x72, 0x6f]), callback));
+      const chained = client.publish(topic, 'quiet', { qos: 1 }) === client;
+      const badQos = await told((callback) => client.publish(topic, 'x', { qos: 3 }, callback));
+      let thrown;
+      try {
+        client.publish(topic, 'x', { qos: 3 });
+      } catch (error) {
+        thrown = error.message;
+      }
+      const start = performance.now();
+      while (received.length < 3 && performance.now() - start < 5000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await client.endAsync();
+      const ended = await told((callback) => client.publish(topic, 'after the end', callback));
+      return { withOptions, withoutOptions, chained, badQos, thrown, ended, received: received.sort() };
+    }, BROKER_URL);
+    assert.deepEqual(result.withOptions, { reasonCode: 0 });
+    assert.deepEqual(result.withoutOptions, { reasonCode: 0 });
+    assert.equal(result.chained, true);
+    assert.match(result.badQos, /qos/);
+    assert.equal(result.thrown, result.badQos);
+    assert.equal(result.ended, 'the client has ended');
+    assert.deepEqual(result.received, ['quiet@1', 'two@2', 'zero@0']);
+  }));
+
 test('JS API: a listener that throws is reported and the client goes on', TIMEOUT, (t) =>
   withPage(t, async ({ page, errors }) => {
     await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
