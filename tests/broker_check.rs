@@ -308,6 +308,8 @@ fn reports_export_every_result_and_the_declared_capabilities() {
         html[failures..].find("<svg").unwrap() < html[failures..].find("<h2>Every check").unwrap()
     );
     assert_eq!(html.matches("<section class=\"fail\"").count(), 2);
+    // The PUBLISH the subscriber received carries its effective QoS, as in the page.
+    assert!(html[failures..].contains("class=\"arrow-mark"), "{html}");
 }
 
 #[test]

@@ -5,8 +5,8 @@
 
 use super::outcome::Verdict;
 use super::report::{CheckResult, Report};
-use crate::diagram::{escape, layout, scene_svg};
-use crate::trace::{ClientTag, PacketRecord, TraceEvent};
+use crate::diagram::{escape, scene_svg};
+use crate::trace::TraceEvent;
 
 const STYLE: &str = "
 :root { color-scheme: light dark; --fg: #1b1f24; --bg: #ffffff; --muted: #59636e; --line: #d0d7de;
@@ -30,6 +30,9 @@ svg .lifeline { stroke: var(--line); stroke-dasharray: 4 4; }
 svg .arrow line { stroke: var(--arrow); stroke-width: 1.5; } svg .arrow-head { fill: var(--arrow); }
 svg .arrow-label { fill: var(--fg); } svg .arrow--dropped line { stroke: var(--lost); stroke-dasharray: 5 3; }
 svg .lost-mark { fill: var(--lost); font-weight: 700; } svg .arrow--malformed line { stroke: var(--warn); }
+svg .arrow--dup line { stroke-dasharray: 6 4; } svg .arrow-mark { font-size: 10px; fill: var(--skip); }
+svg .arrow-mark--downgraded { fill: var(--arrow); font-weight: 700; }
+svg .arrow-mark--duplicate { fill: var(--warn); font-weight: 700; } svg .arrow-mark--bug { fill: var(--fail); font-weight: 700; }
 table { border-collapse: collapse; width: 100%; font-size: .9rem; }
 th, td { border-bottom: 1px solid var(--line); padding: .3rem .5rem; text-align: left; vertical-align: top; }
 pre { overflow-x: auto; font-size: .8rem; } code { font-size: .9em; }
@@ -116,15 +119,12 @@ fn detail(result: &CheckResult) -> String {
         expected = escape(&result.outcome.expected),
         seen = escape(&result.outcome.seen),
     );
-    let records = packet_records(&result.trace);
-    if !records.is_empty() {
-        let clients: Vec<(ClientTag, String)> = result
-            .clients
-            .iter()
-            .enumerate()
-            .filter_map(|(index, name)| Some((ClientTag::of_index(index)?, name.clone())))
-            .collect();
-        let scene = layout(records.iter(), &clients, records.len());
+    if result
+        .trace
+        .iter()
+        .any(|event| matches!(event, TraceEvent::Packet(_)))
+    {
+        let scene = result.scene(usize::MAX);
         out.push_str(&format!(
             "<div class=\"diagram\">{}</div>",
             scene_svg(&scene, &format!("{}: sequence diagram", result.title))
@@ -138,21 +138,4 @@ fn detail(result: &CheckResult) -> String {
     }
     out.push_str("</section>\n");
     out
-}
-
-/// The packets of a trace, each with the fate it ended with.
-fn packet_records(trace: &[TraceEvent]) -> Vec<PacketRecord> {
-    let mut records: Vec<PacketRecord> = Vec::new();
-    for event in trace {
-        match event {
-            TraceEvent::Packet(record) => records.push(record.clone()),
-            TraceEvent::PacketUpdate { id, fate, .. } => {
-                if let Some(record) = records.iter_mut().rev().find(|record| record.id == *id) {
-                    record.fate = *fate;
-                }
-            }
-            TraceEvent::Flow(_) | TraceEvent::Note(_) => {}
-        }
-    }
-    records
 }

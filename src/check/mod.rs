@@ -16,6 +16,7 @@ mod declared;
 mod html_report;
 mod outcome;
 mod report;
+mod result_scene;
 mod simulated;
 mod statements;
 

@@ -53,6 +53,22 @@ impl DeliveryMark {
         (expected < publish.min(granted)).then_some(expected)
     }
 
+    /// The mark's classes, which style a downgrade, a broker bug and a duplicate (the page and
+    /// the reports' SVG alike).
+    pub fn classes(&self) -> String {
+        let mut classes = String::from("arrow-mark");
+        if self.downgraded() {
+            classes.push_str(" arrow-mark--downgraded");
+        }
+        if self.mismatch || self.breaks_exactly_once {
+            classes.push_str(" arrow-mark--bug");
+        }
+        if self.duplicate {
+            classes.push_str(" arrow-mark--duplicate");
+        }
+        classes
+    }
+
     /// The short mark beside the arrow: `QoS 2→1 (granted 1)`, a broker bug, a duplicate.
     pub fn text(&self, lang: Lang) -> String {
         let delivered = self.delivered.as_u8();

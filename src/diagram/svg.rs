@@ -4,6 +4,7 @@
 //! label is escaped; colours come from classes the embedding document styles.
 
 use super::Scene;
+use crate::i18n::Lang;
 use crate::trace::PacketFate;
 
 const HEADER: f32 = 44.0;
@@ -39,10 +40,20 @@ fn width_of(text: &str) -> f32 {
 pub fn scene_svg(scene: &Scene, title: &str) -> String {
     let lanes = scene.lanes.len().max(2);
     // Each label sits centred over its arrow, which spans at least one gap.
+    // Reports are in English; a delivered PUBLISH's mark sits under its label.
+    let marks: Vec<Option<String>> = scene
+        .arrows
+        .iter()
+        .map(|arrow| arrow.delivery.map(|mark| mark.text(Lang::En)))
+        .collect();
     let longest_label = scene
         .arrows
         .iter()
-        .map(|arrow| width_of(&arrow.label) / (arrow.from.abs_diff(arrow.to).max(1) as f32))
+        .zip(&marks)
+        .map(|(arrow, mark)| {
+            let text = width_of(&arrow.label).max(mark.as_deref().map_or(0.0, width_of));
+            text / (arrow.from.abs_diff(arrow.to).max(1) as f32)
+        })
         .fold(0.0, f32::max);
     let gap = (longest_label + PAD).max(MIN_GAP);
     let name = |index: usize| {
@@ -67,7 +78,7 @@ pub fn scene_svg(scene: &Scene, title: &str) -> String {
             escape(&lane.name)
         ));
     }
-    for arrow in &scene.arrows {
+    for (arrow, mark) in scene.arrows.iter().zip(&marks) {
         let y = HEADER + (arrow.row as f32 + 0.7) * ROW;
         let (x1, x2) = (x(arrow.from), x(arrow.to));
         let (end, fate) = match arrow.fate {
@@ -77,8 +88,20 @@ pub fn scene_svg(scene: &Scene, title: &str) -> String {
             PacketFate::InTransit => (x2, "in-transit"),
         };
         out.push_str(&format!(
-            "<g class=\"arrow arrow--{} arrow--{fate}\"><line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{end:.1}\" y2=\"{y:.1}\"{}/>",
+            "<g class=\"arrow arrow--{} arrow--{fate}{}\">",
             escape(&arrow.kind),
+            if arrow.dup { " arrow--dup" } else { "" }
+        ));
+        if let (Some(delivery), Some(text)) = (arrow.delivery, mark) {
+            out.push_str(&format!(
+                "<title>{}\n{}\n{}</title>",
+                escape(&arrow.label),
+                escape(text),
+                escape(&delivery.explanation(Lang::En))
+            ));
+        }
+        out.push_str(&format!(
+            "<line x1=\"{x1:.1}\" y1=\"{y:.1}\" x2=\"{end:.1}\" y2=\"{y:.1}\"{}/>",
             if arrow.fate == PacketFate::Dropped {
                 ""
             } else {
@@ -92,11 +115,21 @@ pub fn scene_svg(scene: &Scene, title: &str) -> String {
             ));
         }
         out.push_str(&format!(
-            "<text class=\"arrow-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text></g>",
+            "<text class=\"arrow-label\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
             (x1 + x2) / 2.0,
             y - 6.0,
             escape(&arrow.label)
         ));
+        if let (Some(delivery), Some(text)) = (arrow.delivery, mark) {
+            out.push_str(&format!(
+                "<text class=\"{}\" x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">{}</text>",
+                delivery.classes(),
+                (x1 + x2) / 2.0,
+                y + 11.0,
+                escape(text)
+            ));
+        }
+        out.push_str("</g>");
     }
     out.push_str("</svg>");
     out
@@ -105,7 +138,7 @@ pub fn scene_svg(scene: &Scene, title: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagram::{Arrow, Lane, WIDTH};
+    use crate::diagram::{Arrow, DeliveryMark, Lane, WIDTH};
 
     fn scene(label: &str, lane: &str) -> Scene {
         Scene {
@@ -133,6 +166,32 @@ mod tests {
             after: 0,
             height: 1,
         }
+    }
+
+    #[test]
+    fn a_delivered_publish_carries_its_mark_and_why() {
+        use crate::codec::QoS;
+        let mut downgraded = scene("PUBLISH id=1 q1 \"t\"", "Subscriber");
+        downgraded.arrows[0].delivery = Some(DeliveryMark {
+            publish: Some(QoS::ExactlyOnce),
+            granted: Some(QoS::AtLeastOnce),
+            delivered: QoS::AtLeastOnce,
+            expected: Some(QoS::AtLeastOnce),
+            mismatch: false,
+            duplicate: false,
+            breaks_exactly_once: false,
+        });
+        let mark = downgraded.arrows[0].delivery.unwrap().text(Lang::En);
+        let svg = scene_svg(&downgraded, "t");
+        assert!(
+            svg.contains("class=\"arrow-mark arrow-mark--downgraded\"")
+                && svg.contains(&escape(&mark)),
+            "{svg}"
+        );
+        assert!(svg.contains("<title>") && svg.contains("granted"), "{svg}");
+        // No delivery, no mark and no tooltip.
+        let plain = scene_svg(&scene("PUBACK id=1", "Subscriber"), "t");
+        assert!(!plain.contains("arrow-mark") && !plain.contains("<title>"));
     }
 
     #[test]

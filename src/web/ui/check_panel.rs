@@ -16,10 +16,8 @@ use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults, BrokerProfile};
 use crate::broker_url::BrokerUrl;
 use crate::check::{version_name, CheckResult, NegativeTests, Report, RunSettings, Verdict};
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes};
 use crate::i18n::{Lang, Text};
 use crate::route::{version_named, CheckLink, CheckTarget, Route};
-use crate::trace::{delivery_rows, ClientTag, TraceStore};
 use crate::web::check_runner::{run, run_id, Target};
 
 /// Rows of a check's diagram (the longest checks are a few hundred packets).
@@ -54,14 +52,7 @@ fn result_row(props: &ResultRowProps) -> Html {
     };
     let verdict = result.outcome.verdict.as_str();
     let details = props.open.then(|| {
-        let mut store = TraceStore::new(4_000, 1_000);
-        store.extend(result.trace.iter().cloned());
-        let clients: Vec<(ClientTag, String)> =
-            ClientTag::all().zip(result.clients.iter().cloned()).collect();
-        let mut scene = layout(store.packets(), &clients, DIAGRAM_ROWS);
-        colour_messages(&mut scene, &store);
-        mark_outcomes(&mut scene, &store);
-        mark_deliveries(&mut scene, &delivery_rows(&store));
+        let scene = result.scene(DIAGRAM_ROWS);
         html! {
             <div class="check-details" id={format!("details-{key}")}>
                 <dl class="check-facts">

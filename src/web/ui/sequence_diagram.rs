@@ -74,12 +74,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 let mark = arrow.delivery.map(|delivery| {
                     let text = delivery.text(lang);
                     let fitted = scene.arrow_mark(arrow, &text);
-                    let class = classes!(
-                        "arrow-mark",
-                        delivery.downgraded().then_some("arrow-mark--downgraded"),
-                        (delivery.mismatch || delivery.breaks_exactly_once).then_some("arrow-mark--bug"),
-                        delivery.duplicate.then_some("arrow-mark--duplicate"),
-                    );
+                    let class = delivery.classes();
                     (fitted, class, text, delivery.explanation(lang))
                 });
                 // The tooltip, when the arrow shows less than it knows: the whole label, and what
