@@ -34,7 +34,7 @@ test('a packet chosen on the diagram shows its bytes field by field, and its ses
     const publish = (await arrows(page)).find((a) => a.label.startsWith('PUBLISH id=1 QoS 2'));
     await page.click(`#sequence-diagram g[data-packet="${publish.id}"]`);
     // 0x34 PUBLISH QoS 2; remaining length 32; topic "demo/greeting"; id 1; no properties; payload.
-    assert.match(await page.textContent('#inspector-hex'),
+    assert.match(await page.textContent('#inspector-raw'),
       /^34 20 00 0D 64 65 6D 6F 2F 67 72 65 65 74 69 6E 67 00 01 00 68 65 6C 6C 6F/);
     const topicRow = page.locator('#inspector-fields tbody tr', { hasText: 'Topic Name' }).first();
     await topicRow.hover();

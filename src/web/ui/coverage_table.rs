@@ -121,7 +121,7 @@ pub fn coverage_table(props: &CoverageTableProps) -> Html {
                     placeholder={lang.text(Text::SearchStatementsPlaceholder)} />
             </div>
             <p class="muted" id="coverage-count" aria-live="polite">{ lang.fill(Text::StatementsShown, &[&shown.len(), &total]) }</p>
-            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="coverage-title">
+            <div class="table-scroll" tabindex="0" role="region" aria-labelledby="coverage-title coverage-count">
                 <table class="coverage-table" id="coverage-table">
                     <thead><tr>
                         <th scope="col">{ lang.text(Text::CoverageVersion) }</th>

@@ -62,8 +62,8 @@ pub fn inspector(props: &InspectorProps) -> Html {
                     { for delivery.explanation(lang).lines().map(|line| html! { <p>{ line.to_owned() }</p> }) }
                 </div>
             }).unwrap_or_default() }
-            <p class="mono hex-line" id="inspector-hex">{ to_hex(&record.raw[..record.raw.len().min(64)]) }{ if record.raw.len() > 64 { " …" } else { "" } }</p>
-            <PacketBytes id="inspector" bytes={record.raw.to_vec()} fields={annotated.fields} />
+            <p class="mono hex-line" id="inspector-raw">{ to_hex(&record.raw[..record.raw.len().min(64)]) }{ if record.raw.len() > 64 { " …" } else { "" } }</p>
+            <PacketBytes id="inspector" row={8} bytes={record.raw.to_vec()} fields={annotated.fields} />
             { props.session.as_ref().map(|session| html! {
                 <dl class="session-state" id="inspector-session">
                     <dt>{ lang.text(Text::SessionOf) }</dt><dd>{ &props.client }{ lang.text(if session.connected { Text::ConnectedParenthesized } else { Text::OfflineParenthesized }) }</dd>

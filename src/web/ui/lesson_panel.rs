@@ -464,7 +464,7 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
             </nav>
             <div class="lesson-stage">
                 <div class="lesson-view">
-                    <div class="lesson-diagram">
+                    <div class="lesson-diagram diagram-scroll">
                         <SequenceDiagram id="lesson-diagram" {scene} />
                     </div>
                     <aside class="lesson-side" aria-label={lang.text(Text::Narration)}>

@@ -10,8 +10,6 @@ use crate::i18n::Text;
 
 /// Bytes shown in the dump; a larger packet (a big payload) shows the rest as a count.
 const SHOWN: usize = 1024;
-/// Bytes per dump row.
-const ROW: usize = 16;
 
 #[derive(Properties, PartialEq)]
 pub struct PacketBytesProps {
@@ -19,6 +17,9 @@ pub struct PacketBytesProps {
     pub id: AttrValue,
     pub bytes: Vec<u8>,
     pub fields: Vec<Field>,
+    /// Bytes per dump row: 16, or 8 where the column is narrow (the inspector beside the diagram).
+    #[prop_or(16)]
+    pub row: usize,
 }
 
 #[function_component(PacketBytes)]
@@ -42,12 +43,13 @@ pub fn packet_bytes(props: &PacketBytesProps) -> Html {
     let shown = &props.bytes[..props.bytes.len().min(SHOWN)];
     html! {
         <div class="packet-bytes">
-            <div id={format!("{}-hex", props.id)} class="hex-dump mono" aria-label={lang.text(Text::PacketBytesHex)}>
-                { for shown.chunks(ROW).enumerate().map(|(row, chunk)| html! {
+            <div id={format!("{}-hex", props.id)} class="hex-dump mono"
+                 role="region" tabindex="0" aria-label={lang.text(Text::PacketBytesHex)}>
+                { for shown.chunks(props.row).enumerate().map(|(row, chunk)| html! {
                     <div class="hex-row">
-                        <span class="hex-offset">{ format!("{:04X}", row * ROW) }</span>
+                        <span class="hex-offset">{ format!("{:04X}", row * props.row) }</span>
                         { for chunk.iter().enumerate().map(|(column, byte)| {
-                            let offset = row * ROW + column;
+                            let offset = row * props.row + column;
                             let field = field_of(offset);
                             let on_enter = on_highlight.reform(move |_: MouseEvent| field);
                             let leave = on_highlight.reform(|_: MouseEvent| None);

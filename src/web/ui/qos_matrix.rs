@@ -79,7 +79,7 @@ fn matrix_cell(props: &QosMatrixTableProps, publish: QoS, granted: QoS, lang: La
         <td data-publish={publish.as_u8().to_string()} data-granted={granted.as_u8().to_string()}
             data-state={state} data-example={cell.example.map(flow_key)}
             class={classes!("qos-matrix__cell", format!("qos-matrix__cell--{state}"), selected.then_some("qos-matrix__cell--selected"))}>
-            <button type="button" aria-label={label.clone()} title={label} disabled={onclick.is_none()}
+            <button type="button" title={label} disabled={onclick.is_none()}
                     aria-pressed={selected.to_string()} {onclick}>
                 <span class="qos-matrix__delivered">{ delivered_text(cell) }</span>
                 <span class="qos-matrix__count">{ count_text(cell, expected, lang) }</span>

@@ -36,11 +36,15 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
     let scene = &props.scene;
     let x = |lane: usize| scene.lane_x(lane);
     let height = scene.svg_height();
+    // One marker per diagram: a url(#id) finds the page's first element with that id, and when
+    // that one is in a hidden view its diagram's heads are not drawn anywhere.
+    let head_id = format!("{}-arrow-head", props.id);
+    let head_url = format!("url(#{head_id})");
     html! {
-        <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {} {height}", scene.width)} role="img"
+        <svg id={props.id.clone()} class="sequence" viewBox={format!("0 0 {} {height}", scene.width)} role="group"
              aria-label={lang.text(Text::SequenceDiagram)}>
             <defs>
-                <marker id="arrow-head" viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
+                <marker id={head_id} viewBox="0 0 10 10" refX="9" refY="5" markerWidth="7" markerHeight="7" orient="auto-start-reverse">
                     <path d="M0,0 L10,5 L0,10 z" class="arrow-head" />
                 </marker>
             </defs>
@@ -84,6 +88,14 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                     Some((_, _, text, explanation)) => Some(format!("{}\n{text}\n{explanation}", arrow.label)),
                     None => label.shortened.then(|| arrow.label.clone()),
                 };
+                // Its name says what it shows, word for word (a shortened label as shortened):
+                // what is shown and what is said then match (WCAG 2.5.3); the tooltip, its
+                // description, holds the rest.
+                let name = format!(
+                    "{} ({fate}){}",
+                    label.text,
+                    mark.as_ref().map(|(fitted, _, _, _)| format!(" · {}", fitted.text)).unwrap_or_default()
+                );
                 let lit = arrow.flow.is_some_and(|flow| props.lit.contains(&flow));
                 let class = classes!(
                     "arrow",
@@ -110,7 +122,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                 let onmouseleave = props.on_hover.reform(|_: MouseEvent| None);
                 html! {
                     <g key={id} class={class} data-kind={arrow.kind.clone()} data-fate={fate} data-packet={id.to_string()}
-                       tabindex="0" role="button" aria-label={format!("{} ({fate}){}", arrow.label, mark.as_ref().map(|(_, _, text, _)| format!(" · {text}")).unwrap_or_default())}
+                       tabindex="0" role="button" aria-label={name}
                        data-label={arrow.label.clone()} data-shortened={label.shortened.then_some("true")}
                        {onclick} {onkeydown} {onmouseenter} {onfocus} {onmouseleave}>
                         if let Some(title) = title { <title>{ title }</title> }
@@ -118,7 +130,7 @@ pub fn sequence_diagram(props: &SequenceDiagramProps) -> Html {
                         // point at, even for a lost packet's half-length line.
                         <rect class="arrow-hit" x={x1.min(x2).to_string()} y={(y - 18.0).to_string()} width={(x2 - x1).abs().to_string()} height="24" />
                         <line x1={x1.to_string()} y1={y.to_string()} x2={end.to_string()} y2={y.to_string()}
-                              marker-end={(arrow.fate != PacketFate::Dropped).then_some("url(#arrow-head)")} />
+                              marker-end={(arrow.fate != PacketFate::Dropped).then_some(head_url.clone())} />
                         if arrow.fate == PacketFate::Dropped {
                             <text class="lost-mark" x={end.to_string()} y={(y + 5.0).to_string()} text-anchor="middle">{ "✕" }</text>
                         }

@@ -88,16 +88,16 @@ export async function showView(page, name) {
   await page.waitForSelector(`main[data-view="${name}"]`, { state: 'attached' });
 }
 
-/** The texts of the SVG diagram `selector` that reach outside its viewBox, each as its text and
- * its left and right ends: none, when every label fits. */
+/** The texts of the SVG diagrams `selector` matches that reach outside their viewBox, each as its
+ * text and its left and right ends: none, when every label fits. A diagram not shown has none. */
 export function textsOutsideViewBox(page, selector) {
-  return page.$eval(selector, (svg) => {
-    const [x0, , width] = svg.getAttribute('viewBox').split(' ').map(Number);
+  return page.$$eval(selector, (svgs) => svgs.flatMap((svg) => {
+    const [x0, , width] = svg.getAttribute('viewBox').split(/[\s,]+/).map(Number);
     return [...svg.querySelectorAll('text')]
       .map((text) => ({ text: text.textContent, box: text.getBBox() }))
       .filter(({ box }) => box.width > 0 && (box.x < x0 - 0.5 || box.x + box.width > x0 + width + 0.5))
       .map(({ text, box }) => `${text} [${box.x.toFixed(1)}, ${(box.x + box.width).toFixed(1)}]`);
-  });
+  }));
 }
 
 /** Poll `fn` until it returns a truthy value (returned) or `timeout` ms pass (then throw `what`). */
