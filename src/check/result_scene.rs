@@ -1,10 +1,7 @@
-//! A check result's sequence diagram, the same in the page and in the HTML report: its packets
-//! laid out by client, each message's packets in one colour, a flow whose delivery is unknown
-//! marked so, and every PUBLISH a subscriber received marked with its effective QoS, a downgrade,
-//! a duplicate or a broker bug.
+//! A check result's sequence diagram, the same in the page and in the HTML report.
 
 use super::report::CheckResult;
-use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes, Scene};
+use crate::diagram::{trace_scene, Scene, View};
 use crate::trace::{delivery_rows, ClientTag, TraceStore};
 
 /// Packets a result's trace keeps (a burst check sends a few thousand), and flows.
@@ -18,10 +15,11 @@ impl CheckResult {
         store.extend(self.trace.iter().cloned());
         let clients: Vec<(ClientTag, String)> =
             ClientTag::all().zip(self.clients.iter().cloned()).collect();
-        let mut scene = layout(store.packets(), &clients, max_rows);
-        colour_messages(&mut scene, &store);
-        mark_outcomes(&mut scene, &store);
-        mark_deliveries(&mut scene, &delivery_rows(&store));
-        scene
+        trace_scene(
+            &store,
+            &clients,
+            View::newest(max_rows),
+            &delivery_rows(&store),
+        )
     }
 }

@@ -9,6 +9,7 @@ mod mermaid;
 mod outcomes;
 mod row_window;
 mod svg;
+mod trace_scene;
 
 pub use colours::{colour_messages, PALETTE};
 pub use delivery_marks::{mark_deliveries, DeliveryMark};
@@ -18,3 +19,4 @@ pub use mermaid::to_mermaid;
 pub use outcomes::mark_outcomes;
 pub use row_window::{row_window, scroll_to_row, RowWindow};
 pub use svg::{escape, scene_svg};
+pub use trace_scene::trace_scene;

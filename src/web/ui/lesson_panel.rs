@@ -1,30 +1,26 @@
 //! The lessons: pick one and watch it run on its own simulated world, step by step, with each
 //! step narrated next to the diagram and the rule it shows. Replay starts it again from a fresh
 //! world; the fault panel below breaks the same world freely. In "what happens next?" mode the
-//! world stops before each step while the learner answers; the score is kept in the browser.
+//! world stops before each step while the learner answers (see `lesson_stage`).
 
-use std::cell::{Cell, RefCell};
-use std::rc::{Rc, Weak};
+use std::rc::Rc;
 
-use gloo_timers::callback::Interval;
 use web_sys::HtmlSelectElement;
 use yew::prelude::*;
 
 use super::fault_panel::FaultPanel;
 use super::language_switch::use_lang;
+use super::lesson_stage::{load_scores, save_scores, Stage};
 use super::quiz_card::QuizCard;
 use super::routing::use_go;
 use super::sequence_diagram::SequenceDiagram;
 use super::version_select::VersionSelect;
 use crate::codec::ProtocolVersion;
-use crate::diagram::{colour_messages, layout, mark_deliveries, mark_outcomes, COMPACT_WIDTH};
+use crate::diagram::{trace_scene, View, COMPACT_WIDTH};
 use crate::i18n::{Lang, Text};
-use crate::lesson::{
-    catalogue, free_play, Actor, Lesson, LessonRun, LessonScore, Scores, StepQuiz, Tally,
-};
+use crate::lesson::{catalogue, Lesson, LessonRun};
 use crate::route::{LessonLink, LinkError, Route};
-use crate::trace::{delivery_rows, ClientTag, TraceStore};
-use crate::web::sim_driver::SimDriver;
+use crate::trace::{delivery_rows, ClientTag};
 
 /// Speed factors offered; 1× is the watchable default, the fast ones are for a quick look.
 const SPEEDS: [(f64, &str); 6] = [
@@ -36,156 +32,8 @@ const SPEEDS: [(f64, &str); 6] = [
     (10.0, "10×"),
 ];
 
-/// How often (real ms) a running lesson checks whether its next step is due.
-const TICK_MS: u32 = 100;
-
 /// Rows of the diagram: a whole lesson fits.
 const MAX_ROWS: usize = 40;
-
-/// Where the "what happens next?" scores are kept in the browser.
-const SCORES_KEY: &str = "qoscope-quiz-scores";
-
-fn storage() -> Option<web_sys::Storage> {
-    web_sys::window()?.local_storage().ok().flatten()
-}
-
-fn load_scores() -> Scores {
-    let saved = storage().and_then(|storage| storage.get_item(SCORES_KEY).ok().flatten());
-    Scores::from_json(saved.as_deref())
-}
-
-fn save_scores(scores: &Scores) {
-    if let Some(storage) = storage() {
-        let _ = storage.set_item(SCORES_KEY, &scores.to_json());
-    }
-}
-
-/// One world on screen: a lesson's or free play's, with its trace and the lesson run, if any.
-struct Stage {
-    serial: u32,
-    driver: SimDriver,
-    store: RefCell<TraceStore>,
-    actors: &'static [Actor],
-    run: RefCell<Option<LessonRun>>,
-    /// The step the lesson was opened at (from its address), if any.
-    opened_at: Option<usize>,
-    stopped: Cell<bool>,
-    ticker: RefCell<Option<Interval>>,
-    /// "What happens next?" mode: the questions before the step the run waits at.
-    quiz: RefCell<Option<StepQuiz>>,
-    /// This attempt's answers so far.
-    tally: Cell<Tally>,
-    /// The lesson's score as saved before this attempt.
-    previous: Option<LessonScore>,
-    redraw: UseForceUpdateHandle,
-}
-
-impl Stage {
-    /// A fresh world for `lesson` (or free play), driven at `speed`, redrawing through `redraw`;
-    /// opened at step `at`, the lesson runs through it at once and stops there.
-    fn start(
-        serial: u32,
-        lesson: Option<&Lesson>,
-        at: Option<usize>,
-        version: ProtocolVersion,
-        asks: bool,
-        speed: f64,
-        redraw: UseForceUpdateHandle,
-    ) -> Rc<Stage> {
-        let previous = lesson.and_then(|lesson| load_scores().get(lesson.id));
-        let (world, run, actors) = match lesson {
-            Some(lesson) => {
-                let (mut world, mut run) = LessonRun::start(lesson, version);
-                if let Some(step) = at {
-                    run.run_through(&mut world, step);
-                }
-                let run = if asks { run.asking() } else { run };
-                (world, Some(run), lesson.actors)
-            }
-            None => {
-                let (world, actors) = free_play(version);
-                (world, None, actors)
-            }
-        };
-        let stage = Rc::new(Stage {
-            serial,
-            driver: SimDriver::new(world, speed),
-            store: RefCell::new(TraceStore::new(2_000, 500)),
-            actors,
-            run: RefCell::new(run),
-            opened_at: at.filter(|_| lesson.is_some()),
-            stopped: Cell::new(at.is_some() && lesson.is_some()),
-            ticker: RefCell::new(None),
-            quiz: RefCell::new(None),
-            tally: Cell::new(Tally::default()),
-            previous,
-            redraw: redraw.clone(),
-        });
-        let weak = Rc::downgrade(&stage);
-        stage.driver.set_on_change(move || {
-            if let Some(stage) = weak.upgrade() {
-                stage.store.borrow_mut().extend(stage.driver.take_trace());
-                redraw.force_update();
-            }
-        });
-        // What ran before the driver started (a lesson opened at one of its steps) is drawn now.
-        stage.store.borrow_mut().extend(stage.driver.take_trace());
-        if lesson.is_some() {
-            let weak: Weak<Stage> = Rc::downgrade(&stage);
-            let ticker = Interval::new(TICK_MS, move || {
-                if let Some(stage) = weak.upgrade() {
-                    stage.tick();
-                }
-            });
-            *stage.ticker.borrow_mut() = Some(ticker);
-            stage.tick();
-        }
-        stage
-    }
-
-    /// Applies the next step if it is due. In "what happens next?" mode a due step stops the
-    /// world and puts up its questions (a step that only explains is let through).
-    fn tick(&self) {
-        let running = self.run.borrow().as_ref().is_some_and(|run| {
-            !run.is_finished() && !self.stopped.get() && self.quiz.borrow().is_none()
-        });
-        if !running {
-            return;
-        }
-        self.driver.with_world(|world| {
-            if let Some(run) = self.run.borrow_mut().as_mut() {
-                let now = world.now();
-                run.advance(world, now);
-            }
-        });
-        let mut run = self.run.borrow_mut();
-        let Some(run) = run.as_mut().filter(|run| run.awaiting_answer().is_some()) else {
-            return;
-        };
-        self.driver.set_paused(true);
-        match self.driver.read(|world| StepQuiz::ahead(world, run)) {
-            Some(quiz) => {
-                *self.quiz.borrow_mut() = Some(quiz);
-                self.redraw.force_update();
-            }
-            None => {
-                run.release();
-                self.driver.set_paused(false);
-            }
-        }
-    }
-
-    /// The learner has answered: the step runs and the world moves again.
-    fn run_step(&self) {
-        self.quiz.borrow_mut().take();
-        if let Some(run) = self.run.borrow_mut().as_mut() {
-            run.release();
-        }
-        self.driver.set_paused(false);
-        self.tick();
-        self.redraw.force_update();
-    }
-}
 
 /// The words for a link that names no lesson.
 fn link_problem(lang: Lang, error: &LinkError) -> String {
@@ -378,11 +226,13 @@ pub fn lesson_panel(props: &LessonPanelProps) -> Html {
         .map(|(tag, actor)| (tag, actor.name.to_owned()))
         .collect();
     let store = stage.store.borrow();
-    let mut scene = layout(store.packets(), &clients, MAX_ROWS);
+    let mut scene = trace_scene(
+        &store,
+        &clients,
+        View::newest(MAX_ROWS),
+        &delivery_rows(&store),
+    );
     scene.width = COMPACT_WIDTH;
-    colour_messages(&mut scene, &store);
-    mark_outcomes(&mut scene, &store);
-    mark_deliveries(&mut scene, &delivery_rows(&store));
     let generation = store.generation();
     let run = stage.run.borrow();
     let current = run.as_ref().and_then(LessonRun::current_step);

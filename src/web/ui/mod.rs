@@ -17,6 +17,7 @@ mod hex_panel;
 mod inspector;
 mod language_switch;
 mod lesson_panel;
+mod lesson_stage;
 mod message_table;
 mod next_frame;
 mod packet_bytes;

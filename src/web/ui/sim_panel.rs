@@ -22,9 +22,7 @@ use super::sequence_diagram::SequenceDiagram;
 use super::svg_export::standalone_svg;
 use super::timeline_bar::TimelineBar;
 use super::workbench_reducer::{BrokerChoice, Panel, PanelAction};
-use crate::diagram::{
-    colour_messages, layout_view, mark_deliveries, mark_outcomes, to_mermaid, Scene, COMPACT_WIDTH,
-};
+use crate::diagram::{to_mermaid, trace_scene, Scene, COMPACT_WIDTH};
 use crate::i18n::{Lang, Text};
 use crate::trace::{delivery_rows, TraceStore};
 use crate::web::workbench::{PUBLISHER, SUBSCRIBER};
@@ -89,13 +87,9 @@ pub fn sim_panel() -> Html {
     let (scene, window, lit, rows, inspected, clients, evicted_deliveries, hidden) = panel
         .with_trace(|store, clients| {
             let window = Window::of(store);
-            let mut scene =
-                layout_view(store.packets(), &clients, state.timeline.view(window, ROWS));
-            scene.width = COMPACT_WIDTH;
-            colour_messages(&mut scene, store);
-            mark_outcomes(&mut scene, store);
             let rows = Rc::new(delivery_rows(store));
-            mark_deliveries(&mut scene, &rows);
+            let mut scene = trace_scene(store, &clients, state.timeline.view(window, ROWS), &rows);
+            scene.width = COMPACT_WIDTH;
             let lit = state
                 .hovered
                 .map(|flow| store.message_flows(flow))
