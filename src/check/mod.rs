@@ -180,9 +180,9 @@ impl RunSettings {
              sessions it opens are ended. {}{negative}",
             plan.len(),
             if self.heavy {
-                "Includes bursts of 1,000 messages and payloads of 256 KiB and 1 MiB."
+                "Includes bursts of 1,000 messages, payloads of up to 1 MiB (a search bounded to 30 s) and 1,000 messages queued for an absent client."
             } else {
-                "Bursts and large payloads are off."
+                "Bursts, large payloads and the offline queue are off."
             },
             root = self.topic_root,
             id = self.run_id,
