@@ -1,6 +1,6 @@
-//! The largest payload a broker passes on. No specification sets a minimum (a payload may be
-//! up to the 256 MB a packet can hold, [MQTT-1.5.5]... v3 §2.2.3, v5 §2.1.4), so the size is a
-//! fact to report; in 5.0 a declared Maximum Packet Size bounds the search (what a broker does
+//! The largest payload a broker passes on. No specification sets a minimum (a payload may fill
+//! the 256 MB a packet's Remaining Length allows, v3 §2.2.3, v5 §2.1.4), so the size is a fact
+//! to report; in 5.0 a declared Maximum Packet Size bounds the search (what a broker does
 //! with a larger packet is the `v5-packet-too-large` check's concern, not this one's).
 //!
 //! The search doubles from 16 KiB while each size arrives intact at a subscriber, then halves
