@@ -9,7 +9,9 @@
 // "reason" (shorten it by hand to the words that name the limit). The checks named with
 // --pass-or-warn get ["pass", "warn"] (for verdicts that depend on timing). A failed check is
 // written with its check's rule as "rule": keep it only after checking by hand that the broker
-// breaks that rule (then say so in README.md's verdict table), and cut the rule to the MUST.
+// breaks that rule (then say so in README.md's verdict table), and cut the rule to the MUST. A
+// result that found a limit keeps it as "limit" (value, unit, at_least): check each value against
+// the broker's config by hand, and where a time budget decides it, write "min" for "value".
 import { readFile } from 'node:fs/promises';
 
 const USAGE = 'usage: node scripts/lib/expected-from-report.mjs REPORT.json [--pass-or-warn ID@VERSION,...]';
@@ -38,7 +40,7 @@ if (!Array.isArray(report.results)) {
   process.exit(2);
 }
 const table = {};
-for (const { id, version, verdict, seen } of report.results) {
+for (const { id, version, verdict, seen, limit } of report.results) {
   const key = `${id}@${version}`;
   if (lenient.has(key) && (verdict === 'pass' || verdict === 'warn')) {
     table[key] = { verdict: ['pass', 'warn'] };
@@ -50,6 +52,7 @@ for (const { id, version, verdict, seen } of report.results) {
   } else {
     table[key] = { verdict };
   }
+  if (limit) table[key].limit = { value: limit.value, unit: limit.unit, at_least: limit.at_least };
 }
 for (const key of lenient) console.error(`warning: --pass-or-warn ${key}: no such result passed or warned`);
 const failed = report.results.filter((result) => result.verdict === 'fail').length;
@@ -57,11 +60,12 @@ if (failed) console.error(`warning: ${failed} check(s) failed in this report: ch
 // One check a line, as the table is kept.
 const verdictText = (verdict) =>
   Array.isArray(verdict) ? `[${verdict.map((v) => JSON.stringify(v)).join(', ')}]` : JSON.stringify(verdict);
-const entry = ({ verdict, reason, rule }) => {
-  if (rule !== undefined) return `{ "verdict": ${verdictText(verdict)}, "rule": ${JSON.stringify(rule)} }`;
+const entry = ({ verdict, reason, rule, limit }) => {
+  const found = limit === undefined ? '' : `, "limit": ${JSON.stringify(limit).replaceAll(',', ', ').replaceAll(':', ': ')}`;
+  if (rule !== undefined) return `{ "verdict": ${verdictText(verdict)}, "rule": ${JSON.stringify(rule)}${found} }`;
   return reason === undefined
-    ? `{ "verdict": ${verdictText(verdict)} }`
-    : `{ "verdict": ${verdictText(verdict)}, "reason": ${JSON.stringify(reason)} }`;
+    ? `{ "verdict": ${verdictText(verdict)}${found} }`
+    : `{ "verdict": ${verdictText(verdict)}, "reason": ${JSON.stringify(reason)}${found} }`;
 };
 const lines = Object.entries(table).map(([key, value]) => `  ${JSON.stringify(key)}: ${entry(value)}`);
 process.stdout.write(lines.length ? `{\n${lines.join(',\n')}\n}\n` : '{}\n');

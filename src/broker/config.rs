@@ -41,6 +41,29 @@ pub struct BrokerConfig {
     /// Whether a zero-length client id is accepted (Mosquitto `allow_zero_length_clientid`);
     /// refused with 0x85 (v5) or 0x02 (3.1.1), as [MQTT-3.1.3-8] allows.
     pub zero_length_client_id: bool,
+    /// The largest payload taken (Mosquitto `message_size_limit`): a larger one is acknowledged
+    /// and dropped in 3.1.1, refused with 0x95 in 5.0, as Mosquitto 2.0 does.
+    #[serde(default)]
+    pub maximum_payload: Option<u32>,
+    /// The longest topic name or filter taken, in bytes: a longer filter is refused in SUBACK,
+    /// a longer PUBLISH gets 0x90 (5.0) or a closed connection (3.1.1, [MQTT-3.3.5-2]).
+    #[serde(default)]
+    pub max_topic_length: Option<u16>,
+    /// The most topic levels taken, refused as `max_topic_length` is.
+    #[serde(default)]
+    pub max_topic_levels: Option<u16>,
+    /// The longest client id taken, in bytes: a longer one is refused with 0x02 or 0x85 (a
+    /// server may allow more than 23 bytes, v3 and v5 §3.1.3.1; below 23 it breaks [MQTT-3.1.3-5]).
+    #[serde(default)]
+    pub max_client_id_length: Option<u16>,
+    /// The most topic filters granted from one SUBSCRIBE: the ones after are refused (0x80, or
+    /// 0x97 Quota exceeded in 5.0).
+    #[serde(default)]
+    pub max_subscriptions_per_subscribe: Option<u16>,
+    /// The longest keep alive allowed (Mosquitto `max_keepalive`): a 5.0 client asking for more,
+    /// or for 0, is told Server Keep Alive with this value; 3.1.1 cannot be told, and keeps its own.
+    #[serde(default)]
+    pub max_keep_alive: Option<u16>,
     /// Known broker bugs to imitate, so the broker check can show it catches each one.
     pub faults: BrokerFaults,
 }
@@ -62,6 +85,12 @@ impl Default for BrokerConfig {
             server_keep_alive: None,
             maximum_packet_size: None,
             zero_length_client_id: true,
+            maximum_payload: None,
+            max_topic_length: None,
+            max_topic_levels: None,
+            max_client_id_length: None,
+            max_subscriptions_per_subscribe: None,
+            max_keep_alive: None,
             faults: BrokerFaults::default(),
         }
     }
@@ -241,6 +270,15 @@ faults! {
     /// Stops serving anyone after it closed a connection for bad input, as a broker that
     /// crashes on one would.
     DiesAfterBadInput = "goes down after bad input",
+    // Limits
+    /// Refuses client ids with capital letters (breaks [MQTT-3.1.3-5]: 0-9, a-z and A-Z).
+    RefusesUppercaseClientIds = "refuses client ids with capital letters",
+    /// Answers a SUBSCRIBE of many filters with at most 100 codes, as a fixed-size buffer would
+    /// (breaks [v3 MQTT-3.8.4-5], [v5 MQTT-3.8.4-6]).
+    TruncatesSubAck = "SUBACK with at most 100 codes",
+    /// Cuts the topic names it forwards to 256 bytes (breaks [MQTT-3.3.2-3]: the topic
+    /// delivered must match the subscription).
+    TruncatesLongTopics = "cuts forwarded topic names to 256 bytes",
 }
 
 /// The set of faults switched on (none by default).

@@ -5,8 +5,8 @@ use super::routing::is_shared;
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
-    Ack, ConnAck, Connect, Packet, PacketType, ProtocolVersion, Publish, QoS, QosPid, ReasonCode,
-    SubAck, Subscribe, UnsubAck, Unsubscribe,
+    Ack, ConnAck, Connect, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS, QosPid,
+    ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
 use crate::session::AckStage;
 
@@ -105,6 +105,17 @@ impl Broker {
         }
         let mut client_id = connect.client_id.clone();
         let mut assigned = None;
+        let too_long = self
+            .config
+            .max_client_id_length
+            .is_some_and(|max| client_id.len() > usize::from(max));
+        let capitals = faults.has(BrokerFault::RefusesUppercaseClientIds)
+            && client_id.chars().any(|c| c.is_ascii_uppercase());
+        if too_long || capitals {
+            // A server may allow ids of more than 23 bytes (v3, v5 §3.1.3.1), and says no so.
+            self.refuse(now, conn, ReasonCode::ClientIdentifierNotValid);
+            return;
+        }
         if client_id.is_empty() && !self.config.zero_length_client_id {
             // Allowed by [MQTT-3.1.3-8] (v3: 0x02, v5: 0x85), as Mosquitto's
             // `allow_zero_length_clientid false`.
@@ -209,10 +220,16 @@ impl Broker {
             }
         };
 
+        // A keep alive above the maximum, or 0, is bounded by it, as Mosquitto's `max_keepalive`.
+        let bounded = self
+            .config
+            .max_keep_alive
+            .filter(|max| connect.keep_alive == 0 || connect.keep_alive > *max);
+        let server_keep_alive = self.config.server_keep_alive.or(bounded);
         if let Some(connection) = self.connections.get_mut(&conn) {
             connection.client_id = Some(client_id.clone());
             // [v5 MQTT-3.2.2-21]: a Server Keep Alive replaces the client's.
-            let keep_alive = match (version, self.config.server_keep_alive) {
+            let keep_alive = match (version, server_keep_alive) {
                 (ProtocolVersion::V5, Some(server)) => server,
                 _ => connect.keep_alive,
             };
@@ -243,7 +260,7 @@ impl Broker {
                 (!self.config.wildcard_available).then_some(false);
             properties.subscription_identifier_available =
                 (!self.config.subscription_identifiers_available).then_some(false);
-            properties.server_keep_alive = self.config.server_keep_alive;
+            properties.server_keep_alive = server_keep_alive;
             properties.maximum_packet_size = self
                 .config
                 .maximum_packet_size
@@ -261,6 +278,22 @@ impl Broker {
             self.resend_in_flight(now, &client_id);
         }
         self.flush(now, &client_id);
+    }
+
+    /// Answers a QoS 1 or 2 PUBLISH the broker will not forward: PUBACK or PUBREC with `reason`.
+    fn send_publish_refusal(
+        &mut self,
+        conn: ConnId,
+        publish: &Publish,
+        pid: Pid,
+        reason: ReasonCode,
+    ) {
+        let ack = Ack::with_reason(pid, reason);
+        let packet = match publish.qos() {
+            QoS::ExactlyOnce => Packet::PubRec(ack),
+            _ => Packet::PubAck(ack),
+        };
+        self.send(conn, &packet);
     }
 
     pub(super) fn refuse(&mut self, now: u64, conn: ConnId, reason: ReasonCode) {
@@ -364,6 +397,35 @@ impl Broker {
                 );
                 return;
             }
+        }
+        let limits = (self.config.max_topic_length, self.config.max_topic_levels);
+        if topic_beyond(limits, &publish.topic) {
+            if version == ProtocolVersion::V311 {
+                // 3.1.1 has no code to refuse a PUBLISH with: close [MQTT-3.3.5-2].
+                let message = "a topic name beyond the broker's limits".into();
+                self.end_connection(now, conn, message, true);
+            } else if let Some(pid) = publish.qos_pid.pid() {
+                let reason = ReasonCode::TopicNameInvalid;
+                self.send_publish_refusal(conn, &publish, pid, reason);
+            }
+            return;
+        }
+        if self
+            .config
+            .maximum_payload
+            .is_some_and(|max| publish.payload.len() > max as usize)
+        {
+            // Mosquitto's `message_size_limit`: acknowledged and dropped (3.1.1 has no code to
+            // refuse with); refused in 5.0, with 0x97 Quota exceeded (PUBACK has no 0x95, v5
+            // §3.4.2.1).
+            if let Some(pid) = publish.qos_pid.pid() {
+                let reason = match version {
+                    ProtocolVersion::V311 => ReasonCode::Success,
+                    ProtocolVersion::V5 => ReasonCode::QuotaExceeded,
+                };
+                self.send_publish_refusal(conn, &publish, pid, reason);
+            }
+            return;
         }
         let Some(client_id) = self.client_id(conn) else {
             return;
@@ -544,6 +606,9 @@ impl Broker {
         let faults = self.config.faults;
         let wildcard_available = self.config.wildcard_available;
         let shared_available = self.config.shared_subscriptions_available;
+        let max_filters = self.config.max_subscriptions_per_subscribe;
+        let limits = (self.config.max_topic_length, self.config.max_topic_levels);
+        let too_long = |topic: &str| topic_beyond(limits, topic);
         let mut reasons = Vec::with_capacity(subscribe.subscriptions.len());
         let mut retained_for = Vec::new();
         for subscription in &subscribe.subscriptions {
@@ -553,6 +618,21 @@ impl Broker {
             // A `$share/` filter must name a group and a filter [v5 MQTT-4.8.2-1], [-2].
             let invalid = crate::topic::validate_topic_filter(&subscription.filter).is_err()
                 && !faults.has(BrokerFault::GrantsInvalidFilters);
+            let over_quota = max_filters.is_some_and(|max| reasons.len() >= usize::from(max));
+            if over_quota {
+                reasons.push(match version {
+                    ProtocolVersion::V311 => ReasonCode::UnspecifiedError,
+                    ProtocolVersion::V5 => ReasonCode::QuotaExceeded,
+                });
+                continue;
+            }
+            if too_long(&subscription.filter) {
+                reasons.push(match version {
+                    ProtocolVersion::V311 => ReasonCode::UnspecifiedError,
+                    ProtocolVersion::V5 => ReasonCode::TopicFilterInvalid,
+                });
+                continue;
+            }
             if invalid || unavailable || wildcard {
                 reasons.push(match (version, unavailable, wildcard) {
                     (ProtocolVersion::V311, _, _) => ReasonCode::UnspecifiedError,
@@ -589,6 +669,9 @@ impl Broker {
             if send_retained {
                 retained_for.push((subscription.filter.clone(), granted));
             }
+        }
+        if faults.has(BrokerFault::TruncatesSubAck) {
+            reasons.truncate(100);
         }
         self.send(
             conn,
@@ -646,6 +729,13 @@ impl Broker {
 
 /// v5 reports "No matching subscribers" on PUBACK/PUBREC when nobody received the message
 /// (Mosquitto 2.0 does this too).
+/// Whether `topic` is longer, or has more levels, than the broker's `(length, levels)` limits.
+fn topic_beyond(limits: (Option<u16>, Option<u16>), topic: &str) -> bool {
+    let (length, levels) = limits;
+    length.is_some_and(|max| topic.len() > usize::from(max))
+        || levels.is_some_and(|max| topic.split('/').count() > usize::from(max))
+}
+
 fn success_code(version: ProtocolVersion, matched: usize) -> ReasonCode {
     if version == ProtocolVersion::V5 && matched == 0 {
         ReasonCode::NoMatchingSubscribers

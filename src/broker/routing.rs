@@ -175,6 +175,14 @@ impl Broker {
             }
             let mut copy = forwarded(publish, qos, retain);
             copy.dup = publish.dup && faults.has(BrokerFault::PropagatesDup);
+            if faults.has(BrokerFault::TruncatesLongTopics) {
+                let topic = copy.topic.as_str();
+                let cut = (0..=topic.len().min(256))
+                    .rev()
+                    .find(|index| topic.is_char_boundary(*index))
+                    .unwrap_or(0);
+                copy.topic = topic[..cut].into();
+            }
             if !faults.has(BrokerFault::DropsSubscriptionIdentifiers) {
                 copy.properties.subscription_identifiers = identifiers;
             }

@@ -5,7 +5,9 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::checks::negative::{self, connect, framing, subscribe};
-use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, CheckRun};
+use super::checks::{
+    connection, delivery, limits, load, qos2, retained, transport, v5, will, CheckRun,
+};
 use super::context::Ctx;
 use super::outcome::Outcome;
 use crate::codec::ProtocolVersion;
@@ -478,22 +480,76 @@ pub const CHECKS: &[CheckDef] = &[
         |ctx, arg: u16| load::burst(ctx, arg as u8)
     ),
     check!(
-        "payload-256k",
-        "A 256 KiB payload",
+        "limit-payload",
+        "The largest payload, found within 30 s",
         "[MQTT-1.5.5], Maximum Packet Size [v5 MQTT-3.2.2-15]",
         Versions::Both,
-        [Tag::Heavy],
-        256,
-        load::large_payload
+        [Tag::Limits, Tag::Heavy],
+        0,
+        |ctx, _| limits::payload::largest(ctx)
     ),
     check!(
-        "payload-1m",
-        "A 1 MiB payload",
-        "[MQTT-1.5.5], Maximum Packet Size [v5 MQTT-3.2.2-15]",
+        "limit-topic-length",
+        "The longest topic name and filter",
+        "[MQTT-4.7.3-3], [MQTT-3.3.2-3]",
         Versions::Both,
-        [Tag::Heavy],
-        1024,
-        load::large_payload
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::topic::length(ctx)
+    ),
+    check!(
+        "limit-topic-levels",
+        "The most topic levels",
+        "[MQTT-4.7.3-3], [MQTT-3.3.2-3]",
+        Versions::Both,
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::topic::levels(ctx)
+    ),
+    check!(
+        "limit-client-id",
+        "The longest client id, and the characters taken",
+        "[MQTT-3.1.3-5]",
+        Versions::Both,
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::client_id::client_id(ctx)
+    ),
+    check!(
+        "limit-inflight-window",
+        "QoS 1 messages in flight to a subscriber that does not acknowledge",
+        "[v5 MQTT-3.3.4-9]",
+        Versions::Both,
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::inflight::window(ctx)
+    ),
+    check!(
+        "limit-offline-queue",
+        "QoS 1 messages kept for a session while its client is away",
+        "[v3 MQTT-4.6.0-6], [v5 MQTT-4.6.0-5]",
+        Versions::Both,
+        [Tag::Limits, Tag::Heavy],
+        0,
+        |ctx, _| limits::queue::offline(ctx)
+    ),
+    check!(
+        "limit-subscriptions-per-subscribe",
+        "The most topic filters in one SUBSCRIBE",
+        "[v3 MQTT-3.8.4-5], [v5 MQTT-3.8.4-6], [MQTT-3.9.3-1]",
+        Versions::Both,
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::subscriptions::per_subscribe(ctx)
+    ),
+    check!(
+        "limit-keep-alive",
+        "The longest keep alive, and keep alive 0",
+        "v3 §3.1.2.10, v5 §3.1.2.10, Server Keep Alive v5 §3.2.2.3.14",
+        Versions::Both,
+        [Tag::Limits],
+        0,
+        |ctx, _| limits::keep_alive::bounds(ctx)
     ),
     check!(
         "v5-server-keep-alive",

@@ -160,7 +160,8 @@ impl Ctx {
         }
     }
 
-    fn client_id(&self, name: &str) -> String {
+    /// The client id of this check's client `name`: under the run's own prefix.
+    pub fn client_id(&self, name: &str) -> String {
         format!("{}{name}", self.client_prefix)
     }
 
@@ -275,6 +276,7 @@ impl Ctx {
             return Err(Outcome::broken(format!("SUBSCRIBE not sent: {error}")));
         }
         let mut results = None;
+        // A closed connection will bring no SUBACK: no use waiting for one.
         self.wait_for(ANSWER_MS, |ctx| {
             results = ctx
                 .events_since(client, mark)
@@ -284,10 +286,15 @@ impl Ctx {
                     }
                     _ => None,
                 });
-            results.is_some()
+            results.is_some() || ctx.lost_since(client, mark).is_some()
         })
         .await;
-        results.ok_or_else(|| Outcome::broken(format!("no SUBACK within {ANSWER_MS} ms")))
+        results.ok_or_else(|| {
+            Outcome::broken(match self.lost_since(client, mark) {
+                Some(cause) => format!("no SUBACK: {cause}"),
+                None => format!("no SUBACK within {ANSWER_MS} ms"),
+            })
+        })
     }
 
     /// Subscribes to one of the check's topics at `qos` and returns the granted QoS.

@@ -1,7 +1,7 @@
 //! The run as one self-contained HTML file: no script, no external asset (its Content Security
 //! Policy forbids both), every broker-provided string escaped. It leads with the failures, each
 //! with its rule, what was expected and seen, and its sequence diagram as inline SVG; then the
-//! warnings, then every result in a table.
+//! warnings, then the limits found and every result, each in a table.
 
 use super::outcome::Verdict;
 use super::report::{CheckResult, Report};
@@ -84,6 +84,23 @@ impl Report {
                 out.push_str(&detail(result));
             }
         }
+        if self.limits().next().is_some() {
+            out.push_str(
+                "<h2>Limits found</h2>\n<table><thead><tr><th>limit</th><th>version</th><th>found</th>\
+                 <th>verdict</th><th>check</th></tr></thead><tbody>\n",
+            );
+            for (result, limit) in self.limits() {
+                let verdict = result.outcome.verdict.as_str();
+                out.push_str(&format!(
+                    "<tr><td>{}</td><td>{}</td><td>{}</td><td class=\"verdict-{verdict}\">{verdict}</td><td><code>{}</code></td></tr>\n",
+                    escape(&limit.name),
+                    escape(&result.version),
+                    escape(&limit.value_text()),
+                    escape(&result.id),
+                ));
+            }
+            out.push_str("</tbody></table>\n");
+        }
         out.push_str(
             "<h2>Every check</h2>\n<table><thead><tr><th>verdict</th><th>check</th><th>version</th>\
              <th>rule</th><th>seen</th><th>ms</th></tr></thead><tbody>\n",
@@ -111,13 +128,17 @@ fn detail(result: &CheckResult) -> String {
     let mut out = format!(
         "<section class=\"{verdict}\" id=\"{id}-{version}\"><h3><span class=\"verdict-{verdict}\">{verdict}</span> {title} \
          <small>(<code>{id}</code>, MQTT {version})</small></h3><dl><dt>Rule</dt><dd>{rule}</dd>\
-         <dt>Expected</dt><dd>{expected}</dd><dt>Seen</dt><dd>{seen}</dd></dl>",
+         <dt>Expected</dt><dd>{expected}</dd><dt>Seen</dt><dd>{seen}</dd>{found}</dl>",
         id = escape(&result.id),
         version = escape(&result.version),
         title = escape(&result.title),
         rule = escape(&result.rule),
         expected = escape(&result.outcome.expected),
         seen = escape(&result.outcome.seen),
+        found = match &result.outcome.limit {
+            Some(limit) => format!("<dt>Found</dt><dd>{}</dd>", escape(&limit.value_text())),
+            None => String::new(),
+        },
     );
     if result
         .trace

@@ -14,6 +14,7 @@ mod context;
 mod coverage;
 mod declared;
 mod html_report;
+mod limit;
 mod outcome;
 mod report;
 mod result_scene;
@@ -25,6 +26,7 @@ pub use check_clients::{CheckClients, Wait};
 pub use context::{Ctx, Mark};
 pub use coverage::{CoverageFilter, StatementCoverage, StatementStatus, VersionCoverage};
 pub use declared::Declared;
+pub use limit::{Limit, LimitUnit};
 pub use outcome::{Outcome, Verdict};
 pub use report::{CheckResult, Report, Summary, VersionDeclared};
 pub use simulated::simulated_world;
@@ -179,9 +181,9 @@ impl RunSettings {
              sessions it opens are ended. {}{negative}",
             plan.len(),
             if self.heavy {
-                "Includes bursts of 1,000 messages and payloads of 256 KiB and 1 MiB."
+                "Includes bursts of 1,000 messages, payloads of up to 1 MiB (a search bounded to 30 s) and 1,000 messages queued for an absent client."
             } else {
-                "Bursts and large payloads are off."
+                "Bursts, large payloads and the offline queue are off."
             },
             root = self.topic_root,
             id = self.run_id,

@@ -2,6 +2,8 @@
 
 use serde::{Deserialize, Serialize};
 
+use super::limit::Limit;
+
 /// A check's verdict.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
 #[serde(rename_all = "lowercase")]
@@ -37,6 +39,9 @@ pub struct Outcome {
     pub expected: String,
     /// What the broker did.
     pub seen: String,
+    /// The limit the check found, for the checks that probe one.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub limit: Option<Limit>,
 }
 
 impl Outcome {
@@ -52,6 +57,15 @@ impl Outcome {
             verdict,
             expected: expected.into(),
             seen: seen.into(),
+            limit: None,
+        }
+    }
+
+    /// The same outcome, carrying the limit found.
+    pub fn with_limit(self, limit: Limit) -> Outcome {
+        Outcome {
+            limit: Some(limit),
+            ..self
         }
     }
 

@@ -6,6 +6,7 @@ use super::catalogue::CheckDef;
 use super::context::Ctx;
 use super::coverage::{self, VersionCoverage};
 use super::declared::Declared;
+use super::limit::Limit;
 use super::outcome::{Outcome, Verdict};
 use super::RunSettings;
 use crate::codec::ProtocolVersion;
@@ -205,6 +206,13 @@ impl Report {
         }
     }
 
+    /// The results that found a limit, each with it, in run order.
+    pub fn limits(&self) -> impl Iterator<Item = (&CheckResult, &Limit)> {
+        self.results
+            .iter()
+            .filter_map(|result| Some((result, result.outcome.limit.as_ref()?)))
+    }
+
     /// As JSON.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self)
@@ -212,8 +220,8 @@ impl Report {
     }
 
     /// As a Markdown document: what the broker declared, then each failure and each warning
-    /// with its rule, expectation and transcript, then every result in a table, and the spec
-    /// coverage.
+    /// with its rule, expectation and transcript, then the limits found and every result, each
+    /// in a table, and the spec coverage.
     pub fn to_markdown(&self) -> String {
         let mut out = format!(
             "# Broker check: {}\n\nRun {} (topics under `{}/`): {} pass, {} fail, {} warn, {} skipped.\n\n",
@@ -248,6 +256,21 @@ impl Report {
                     result.outcome.expected,
                     result.outcome.seen,
                     result.transcript.join("\n")
+                ));
+            }
+        }
+        if self.limits().next().is_some() {
+            out.push_str(
+                "\n## Limits found\n\n| limit | version | found | verdict | check |\n|---|---|---|---|---|\n",
+            );
+            for (result, limit) in self.limits() {
+                out.push_str(&format!(
+                    "| {} | {} | {} | {} | `{}` |\n",
+                    markdown_cell(&limit.name),
+                    result.version,
+                    limit.value_text(),
+                    result.outcome.verdict.as_str(),
+                    result.id
                 ));
             }
         }
@@ -289,8 +312,12 @@ impl Report {
                 xml(&result.title),
                 result.duration_ms as f64 / 1000.0
             ));
+            let found = match &result.outcome.limit {
+                Some(limit) => format!("\nFound: {}", limit.value_text()),
+                None => String::new(),
+            };
             let detail = format!(
-                "Rule: {}\nExpected: {}\nSeen: {}",
+                "Rule: {}\nExpected: {}\nSeen: {}{found}",
                 result.rule, result.outcome.expected, result.outcome.seen
             );
             match result.outcome.verdict {

@@ -380,6 +380,7 @@ texts! {
     Rule: "Rule", "规则";
     Expected: "Expected", "预期";
     Seen: "Seen", "实际";
+    LimitFound: "found: {0}", "测得：{0}";
     Took: "Took", "耗时";
     EarlierNotDrawn: "{0} earlier packets not drawn; the transcript has them all.",
         "更早的 {0} 个报文未绘制；文字记录包含全部报文。";

@@ -9,6 +9,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { ROOT, eventually, saveScreenshot, textsOutsideViewBox, withApp } from './support/browser.mjs';
+import { limitProblem } from './support/limits.mjs';
 import { brokerUrl, useApp } from './support/suite.mjs';
 
 const mqtt = createRequire(import.meta.url)('mqtt');
@@ -58,6 +59,32 @@ const MOSQUITTO_DEVIATIONS = {
   'v5-subscription-id-on-publish@5.0': ['warn'],
 };
 
+/**
+ * The limits the limit checks find on that Mosquitto, each reasoned from its config (Mosquitto
+ * 2.0.11's defaults, and max_queued_messages 10000), in the shape of tests/e2e/support/limits.mjs.
+ */
+const MOSQUITTO_LIMITS = Object.fromEntries(['3.1.1', '5.0'].flatMap((version) => Object.entries({
+  // No message_size_limit or max_packet_size: no limit. It delivers over WebSocket at about
+  // 40 KB/s, so the 30 s search gets as far as it can pay for (512 KiB here), past 256 KiB.
+  'limit-payload': { min: 262144, unit: 'bytes', at_least: true },
+  // A topic may be any UTF-8 string of up to 65,535 bytes, with at most 200 '/' in it
+  // (TOPIC_HIERARCHY_LIMIT): 201 levels; a SUBSCRIBE with more closes the connection.
+  'limit-topic-length': { value: 65535, unit: 'bytes', at_least: false },
+  'limit-topic-levels': { value: 201, unit: 'levels', at_least: false },
+  // Client ids are checked for UTF-8 only: any id a string can hold.
+  'limit-client-id': { value: 65535, unit: 'bytes', at_least: false },
+  // max_queued_messages 10000 keeps all 1,000 for the absent client.
+  'limit-offline-queue': { value: 1000, unit: 'messages', at_least: true },
+  'limit-subscriptions-per-subscribe': { value: 500, unit: 'filters', at_least: true },
+  // max_keepalive defaults to 65535: the longest is taken (and in 5.0 keep alive 0 is told 65535).
+  'limit-keep-alive': { value: 65535, unit: 'seconds', at_least: false },
+}).map(([id, limit]) => [`${id}@${version}`, limit])).concat([
+  // max_inflight_messages 20 for a 3.1.1 client; for a 5.0 client its Receive Maximum (50) is
+  // the window instead, all of which it fills.
+  ['limit-inflight-window@3.1.1', { value: 20, unit: 'messages', at_least: false }],
+  ['limit-inflight-window@5.0', { value: 50, unit: 'messages', at_least: true }],
+]));
+
 /** Runs scripts/check-broker; resolves to { code, stdout, stderr }. */
 function checkBroker(args, env = {}) {
   return new Promise((resolve, reject) => {
@@ -82,7 +109,7 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
   assert.match(run.stdout.split('\n')[0], /Ends with 91 negative tests/);
   assert.equal(run.code, 1, `a failing check makes the exit code 1\n${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(await readFile(files.json, 'utf8'));
-  assert.equal(report.results.length, 189, 'every check in both versions, heavy and negative ones included');
+  assert.equal(report.results.length, 201, 'every check in both versions, heavy and negative ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
     .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
@@ -91,24 +118,36 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
       return `${key}: ${verdict} (expected ${(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).join(' or ')}); seen: ${result.seen}\n${result.transcript.slice(-12).join('\n')}`;
     });
   assert.deepEqual(unexpected, [], unexpected.join('\n\n'));
+  const limits = report.results
+    .map((r) => [`${r.id}@${r.version}`, limitProblem(MOSQUITTO_LIMITS[`${r.id}@${r.version}`], r.limit), r.seen])
+    .filter(([, problem]) => problem)
+    .map(([key, problem, seen]) => `${key}: ${problem}; seen: ${seen}`);
+  const missing = Object.keys(MOSQUITTO_LIMITS).filter((key) => !(key in verdicts));
+  assert.deepEqual([limits, missing], [[], []], limits.concat(missing.map((key) => `${key}: not run`)).join('\n'));
   // Each verdict is proven by its trace (a check skipped for a limit the broker did not declare
   // has nothing to show: it opened no connection).
   for (const result of report.results.filter((r) => r.verdict !== 'skipped')) {
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');
-  assert.equal(junit.match(/<testcase /g).length, 189);
+  assert.equal(junit.match(/<testcase /g).length, 201);
+  assert.match(junit, /Found: 65,535 bytes/);
   assert.equal(junit.match(/<failure /g).length, 11);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 173, 5]);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 185, 5]);
+  // The limits found, in a table of their own.
+  assert.match(markdown, /## Limits found\n\n\| limit \| version \| found \| verdict \| check \|/);
+  assert.match(markdown, /\| topic levels \| 5\.0 \| 201 levels \| pass \| `limit-topic-levels` \|/);
   // Markdown and HTML lead with the failures; the HTML file is whole, with a diagram per failure.
   assert.ok(markdown.indexOf('## fail:') < markdown.indexOf('## Every check'));
   const html = await readFile(files.html, 'utf8');
   assert.match(html, /<h2>Failures \(11\)<\/h2>/);
   assert.equal(html.match(/<section class="fail"/g).length, 11);
-  assert.equal(html.match(/<svg /g).length, 11 + 4, 'a diagram per failure and per warning');
+  // keep-alive-enforced warns or passes, by where Mosquitto's timer ticks.
+  assert.equal(html.match(/<svg /g).length, 11 + report.summary.warn, 'a diagram per failure and per warning');
   assert.doesNotMatch(html, /<script|<link|src="http/);
+  assert.match(html, /<h2>Limits found<\/h2>/);
   // What it declared heads the report: nothing limited but Receive Maximum and aliases.
   assert.deepEqual(report.declared.map((d) => d.version), ['3.1.1', '5.0']);
   assert.match(report.declared[1].declares.join('; '), /Receive Maximum 20; Topic Alias Maximum 10/);
@@ -162,7 +201,7 @@ test('scripts/check-broker --list prints every check; --only and --skip select b
   const list = await checkBroker(['--list']);
   assert.equal(list.code, 0, list.stderr);
   const lines = list.stdout.trim().split('\n');
-  assert.equal(lines.length, 109);
+  assert.equal(lines.length, 115);
   assert.match(lines.find((line) => line.startsWith('empty-client-id-persistent')), /3\.1\.1 +negative,paho +A zero-length client id/);
   const selected = await checkBroker(['simulated', '--only', 'negative', '--skip', 'v5,utf8-null-topic']);
   assert.equal(selected.code, 0, selected.stderr);
@@ -179,8 +218,8 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   // The run says what it will publish and where before the first verdict.
-  assert.match(healthy.stdout.split('\n')[0], /^181 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
-  assert.match(healthy.stdout, /simulated broker: 168 pass, 0 fail, 0 warn, 13 skipped/);
+  assert.match(healthy.stdout.split('\n')[0], /^193 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
+  assert.match(healthy.stdout, /simulated broker: 180 pass, 0 fail, 0 warn, 13 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);
@@ -217,6 +256,9 @@ test('the Check a broker view runs the suite in the page, draws each verdict and
       (await page.getAttribute('#check-summary', 'data-done')) === 'true', { timeout: 120_000 });
     const failed = await page.$$eval('li[data-verdict="fail"]', (rows) => rows.map((row) => row.dataset.check));
     assert.deepEqual(failed, ['qos2-puback-rejected@5.0']);
+    // A limit found is shown with its value in the check's row.
+    assert.equal(await page.textContent('li[data-check="limit-topic-length@5.0"] .check-limit'), 'found: 65,535 bytes');
+    assert.equal(await page.textContent('li[data-check="limit-inflight-window@5.0"] .check-limit'), 'found: 20 messages');
     await page.click('li[data-check="qos2-puback-rejected@5.0"] button.check-row');
     const diagram = page.locator('[id="diagram-qos2-puback-rejected@5.0"]');
     await diagram.waitFor();

@@ -8,7 +8,10 @@
 //     "qos-2-sub-2@5.0": { "verdict": "skipped", "reason": "Maximum QoS 1" }, ... }
 //
 // "reason" is text that the skip's `seen` must contain; a verdict that depends on timing may be
-// given as ["pass", "warn"]. A check may fail only where the table says so with the "rule"
+// given as ["pass", "warn"]. A check that finds a limit has it in the table, as
+// "limit": { "value": 65520, "unit": "bytes", "at_least": false } (or "min" in place of "value"
+// where a time budget decides how far the search gets; tests/e2e/support/limits.mjs), each value
+// reasoned from Mosquitto's config. A check may fail only where the table says so with the "rule"
 // Mosquitto breaks (a true finding, checked against the spec by hand and listed in README.md):
 //
 //     "reserved-flags-pingreq@3.1.1": { "verdict": "fail", "rule": "[MQTT-2.2.2-2] ..." } The run's JSON report is kept as
@@ -23,6 +26,7 @@ import assert from 'node:assert/strict';
 import { appendFile, mkdir, readFile, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { ARTIFACTS_DIR, ROOT, withApp } from './support/browser.mjs';
+import { limitProblem } from './support/limits.mjs';
 import { useApp } from './support/suite.mjs';
 
 const LIMITED_URL = process.env.QOSCOPE_MOSQUITTO_LIMITED_WS_URL;
@@ -76,6 +80,9 @@ function differences(results, table, problems) {
       problems.push(`${key}: ${result.verdict}, expected ${wanted.join(' or ')}; seen: ${result.seen}`);
     } else if (result.verdict === 'skipped' && typeof entry.reason === 'string' && !result.seen.includes(entry.reason)) {
       problems.push(`${key}: skipped, but for another reason: "${result.seen}" does not contain "${entry.reason}"`);
+    } else {
+      const problem = limitProblem(entry.limit, result.limit);
+      if (problem) problems.push(`${key}: ${problem}; seen: ${result.seen}`);
     }
   }
   for (const [key, result] of actual) {

@@ -3,6 +3,7 @@
 
 pub mod connection;
 pub mod delivery;
+pub mod limits;
 pub mod load;
 pub mod negative;
 pub mod qos2;

@@ -77,6 +77,9 @@ fn result_row(props: &ResultRowProps) -> Html {
                 <span class="check-title">{ &result.title }</span>
                 <span class="check-version muted">{ &result.version }</span>
                 <span class="check-seen muted">{ &result.outcome.seen }</span>
+                { for result.outcome.limit.as_ref().map(|limit| html! {
+                    <span class="check-limit" data-limit={limit.value.to_string()}>{ lang.fill(Text::LimitFound, &[&limit.value_text()]) }</span>
+                }) }
             </button>
             { details.unwrap_or_default() }
         </li>
