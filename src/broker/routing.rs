@@ -266,6 +266,16 @@ impl Broker {
         }
         let version = session.version;
         let max_size = connection.maximum_packet_size;
+        // The broker sends no topic aliases (as Mosquitto 2.0); the fault sends one above what
+        // a client that allows some allowed, with the topic name kept.
+        let alias_above = std::num::NonZeroU16::new(
+            connection.topic_alias_maximum.saturating_add(1),
+        )
+        .filter(|_| {
+            version == ProtocolVersion::V5
+                && connection.topic_alias_maximum > 0
+                && faults.has(BrokerFault::SendsTopicAliasesAboveClientMaximum)
+        });
         while let Some(front) = session.queued.front() {
             if front.expires_at.is_some_and(|at| at <= now)
                 && !faults.has(BrokerFault::IgnoresMessageExpiry)
@@ -298,6 +308,7 @@ impl Broker {
                 let left = at.saturating_sub(now) / 1000;
                 publish.properties.message_expiry_interval = Some(left as u32);
             }
+            publish.properties.topic_alias = alias_above;
             let packet = Packet::Publish(publish);
             // [v5 MQTT-3.1.2-25]: too large for the client: dropped as if it had been sent.
             if !faults.has(BrokerFault::IgnoresClientMaximumPacketSize)

@@ -333,23 +333,32 @@ impl Ctx {
         client: ClientIndex,
         filter: String,
     ) -> Result<(), Outcome> {
+        self.unsubscribe_all(client, vec![filter]).await.map(drop)
+    }
+
+    /// Unsubscribes from several filters in one UNSUBSCRIBE and returns the UNSUBACK's reason
+    /// codes (5.0; none in 3.1.1).
+    pub async fn unsubscribe_all(
+        &mut self,
+        client: ClientIndex,
+        filters: Vec<String>,
+    ) -> Result<Vec<ReasonCode>, Outcome> {
         let mark = self.mark();
         self.clients.command(client, &mut |session, now| {
-            let _ = session.unsubscribe(now, vec![filter.clone()], Properties::default());
+            let _ = session.unsubscribe(now, filters.clone(), Properties::default());
         });
-        let done = self
-            .wait_for(ANSWER_MS, |ctx| {
-                ctx.events_since(client, mark)
-                    .any(|event| matches!(event, Event::Unsubscribed { .. }))
-            })
-            .await;
-        if done {
-            Ok(())
-        } else {
-            Err(Outcome::broken(format!(
-                "no UNSUBACK within {ANSWER_MS} ms"
-            )))
-        }
+        let mut codes = None;
+        self.wait_for(ANSWER_MS, |ctx| {
+            codes = ctx
+                .events_since(client, mark)
+                .find_map(|event| match event {
+                    Event::Unsubscribed { reasons, .. } => Some(reasons.clone()),
+                    _ => None,
+                });
+            codes.is_some()
+        })
+        .await;
+        codes.ok_or_else(|| Outcome::broken(format!("no UNSUBACK within {ANSWER_MS} ms")))
     }
 
     /// Starts a publish; returns its flow. A publish the broker declared it cannot take skips
@@ -425,14 +434,33 @@ impl Ctx {
         }
     }
 
+    /// Waits until the flow got any answer, a refusal too (a broker may refuse any publish);
+    /// returns whether one came.
+    pub async fn answered(&mut self, client: ClientIndex, flow: FlowId) -> bool {
+        self.wait_for(ANSWER_MS, |ctx| {
+            ctx.events_of(client).any(|event| match event {
+                Event::Published { flow: done, .. } | Event::PublishFailed { flow: done, .. } => {
+                    *done == flow
+                }
+                _ => false,
+            })
+        })
+        .await
+    }
+
     /// Sends DISCONNECT (normal) and waits for the connection to end.
     pub async fn disconnect(&mut self, client: ClientIndex) {
+        self.disconnect_with(client, Disconnect::normal()).await;
+    }
+
+    /// Sends `disconnect` (a reason code, v5 properties) and waits for the connection to end.
+    pub async fn disconnect_with(&mut self, client: ClientIndex, disconnect: Disconnect) {
         let mark = self.mark();
         let mut connected = false;
         self.clients.command(client, &mut |session, now| {
             connected = session.is_connected();
             if connected {
-                session.disconnect(now, Disconnect::normal())
+                session.disconnect(now, disconnect.clone())
             }
         });
         // A client that is not connected has nothing to close: no waiting for it.
