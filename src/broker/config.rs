@@ -251,8 +251,8 @@ faults! {
     /// Sends Reason Strings on acknowledgements despite Request Problem Information 0 (breaks
     /// [v5 MQTT-3.1.2-29]).
     IgnoresRequestProblemInformation = "ignores Request Problem Information 0",
-    /// Adds Reason Strings to acknowledgements whatever the client's Maximum Packet Size (breaks
-    /// [v5 MQTT-3.4.2-2], [v5 MQTT-3.11.2-1]).
+    /// Adds Reason Strings to CONNACK and acknowledgements whatever the client's Maximum Packet
+    /// Size (breaks [v5 MQTT-3.2.2-19], [v5 MQTT-3.4.2-2], [v5 MQTT-3.11.2-1]).
     OversizeReasonStrings = "Reason Strings beyond the client's Maximum Packet Size",
     /// Sends topic aliases one above the Topic Alias Maximum of a client that allowed some, an
     /// off-by-one (breaks [v5 MQTT-3.1.2-26], [v5 MQTT-3.3.2-11]).

@@ -306,6 +306,10 @@ impl Broker {
             if faults.has(BrokerFault::SendsUnrequestedAuthentication) {
                 properties.authentication_method = Some("SCRAM-SHA-256".into());
             }
+            if faults.has(BrokerFault::OversizeReasonStrings) {
+                let packet = Packet::ConnAck(connack.clone());
+                connack.properties.reason_string = self.reason_string(conn, &packet, "welcome");
+            }
         }
         self.send(conn, &Packet::ConnAck(connack));
         self.events.push_back(BrokerEvent::ClientConnected {

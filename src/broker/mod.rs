@@ -308,10 +308,11 @@ impl Broker {
         }
     }
 
-    /// A Reason String for an acknowledgement to `conn`, where the faults that add one where
-    /// the spec forbids it are on (the broker itself, as Mosquitto, sends none): despite
-    /// Request Problem Information 0 [v5 MQTT-3.1.2-29], or beyond the client's Maximum Packet
-    /// Size [v5 MQTT-3.4.2-2], [v5 MQTT-3.11.2-1].
+    /// A Reason String for a CONNACK or an acknowledgement to `conn`, where the faults that add
+    /// one where the spec forbids it are on (the broker itself, as Mosquitto, sends none):
+    /// despite Request Problem Information 0 [v5 MQTT-3.1.2-29] (on an acknowledgement), or
+    /// beyond the client's Maximum Packet Size [v5 MQTT-3.2.2-19], [v5 MQTT-3.4.2-2],
+    /// [v5 MQTT-3.11.2-1].
     fn reason_string(&self, conn: ConnId, ack: &Packet, text: &str) -> Option<String> {
         let connection = self.connections.get(&conn)?;
         if connection.version != ProtocolVersion::V5 {

@@ -707,8 +707,8 @@ pub const CHECKS: &[CheckDef] = &[
     ),
     check!(
         "v5-ack-within-maximum-packet-size",
-        "Acknowledgements fit our Maximum Packet Size: Reason Strings and User Properties left off",
-        "[v5 MQTT-3.4.2-2], [-3], [v5 MQTT-3.9.2-1], [-2], [v5 MQTT-3.11.2-1], [-2]",
+        "CONNACK and acknowledgements fit our Maximum Packet Size: Reason Strings and User Properties left off",
+        "[v5 MQTT-3.2.2-19], [-20], [v5 MQTT-3.4.2-2], [-3], [v5 MQTT-3.9.2-1], [-2], [v5 MQTT-3.11.2-1], [-2]",
         Versions::V5Only,
         [Tag::V5],
         0,

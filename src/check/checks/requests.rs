@@ -152,15 +152,16 @@ fn largest_since(ctx: &Ctx, client: ClientIndex, mark: Mark) -> Option<(usize, P
         .max()
 }
 
-/// With a small Maximum Packet Size, the broker leaves a Reason String or User Property off an
-/// acknowledgement it would not fit ([v5 MQTT-3.4.2-2], [-3], [v5 MQTT-3.9.2-1], [-2],
-/// [v5 MQTT-3.11.2-1], [-2]): every acknowledgement arrives, none larger than the limit.
+/// With a small Maximum Packet Size, the broker leaves a Reason String or User Property off a
+/// CONNACK or an acknowledgement it would not fit ([v5 MQTT-3.2.2-19], [-20],
+/// [v5 MQTT-3.4.2-2], [-3], [v5 MQTT-3.9.2-1], [-2], [v5 MQTT-3.11.2-1], [-2]): every one
+/// arrives, none larger than the limit.
 pub async fn reason_string_size(ctx: &mut Ctx) -> CheckRun {
     const MAXIMUM: u32 = 40;
     let mut options = ctx.options("small");
     options.properties.maximum_packet_size = NonZeroU32::new(MAXIMUM);
-    let client = ctx.open("small", options).await?;
     let mark = ctx.mark();
+    let client = ctx.open("small", options).await?;
     let answered = provoke_acknowledgements(ctx, client).await;
     let lost = ctx.lost_since(client, mark).map(ToString::to_string);
     let largest = largest_since(ctx, client, mark);
@@ -168,7 +169,7 @@ pub async fn reason_string_size(ctx: &mut Ctx) -> CheckRun {
     Ok(Outcome::judge(
         answered.is_ok() && lost.is_none() && within,
         format!(
-            "with our Maximum Packet Size {MAXIMUM}: PUBACK, SUBACK and UNSUBACK arrive, none over {MAXIMUM} bytes"
+            "with our Maximum Packet Size {MAXIMUM}: CONNACK, PUBACK, SUBACK and UNSUBACK arrive, none over {MAXIMUM} bytes"
         ),
         format!(
             "{}{}{}",
