@@ -1,7 +1,7 @@
 //! Packets from clients: CONNECT and session set-up, PUBLISH as QoS 0/1/2 receiver, acks of the
 //! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
 
-use super::routing::is_shared;
+use super::routing::{in_flight_window, is_shared};
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
@@ -99,7 +99,7 @@ impl Broker {
         let Some(connection) = self.connections.get(&conn) else {
             return false;
         };
-        let window = usize::from(connection.receive_maximum.min(self.config.max_inflight));
+        let window = in_flight_window(&self.config, connection.receive_maximum);
         connection
             .client_id
             .as_ref()

@@ -256,14 +256,7 @@ impl Broker {
             return;
         };
         let faults = self.config.faults;
-        let mut window = if faults.has(BrokerFault::IgnoresReceiveMaximum) {
-            usize::MAX
-        } else {
-            usize::from(connection.receive_maximum)
-        };
-        if self.config.max_inflight > 0 {
-            window = window.min(usize::from(self.config.max_inflight));
-        }
+        let window = in_flight_window(&self.config, connection.receive_maximum);
         let version = session.version;
         let max_size = connection.maximum_packet_size;
         // The broker sends no topic aliases (as Mosquitto 2.0); the fault sends one above what
@@ -415,6 +408,21 @@ impl Broker {
             properties,
         };
         self.accept_publish(now, &client_id, publish);
+    }
+}
+
+/// How many QoS 1 and 2 deliveries a client may have unacknowledged: its Receive Maximum (unless
+/// a fault ignores it), capped by `max_inflight` when that is set.
+pub(super) fn in_flight_window(config: &super::BrokerConfig, receive_maximum: u16) -> usize {
+    let window = if config.faults.has(BrokerFault::IgnoresReceiveMaximum) {
+        usize::MAX
+    } else {
+        usize::from(receive_maximum)
+    };
+    if config.max_inflight > 0 {
+        window.min(usize::from(config.max_inflight))
+    } else {
+        window
     }
 }
 
