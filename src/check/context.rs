@@ -177,7 +177,9 @@ impl Ctx {
     /// Adds a client without connecting it.
     pub fn add(&mut self, name: &str, options: ConnectOptions) -> usize {
         if !options.clean_start || options.properties.session_expiry_interval.unwrap_or(0) > 0 {
-            self.persistent.push(options.client_id.clone());
+            // An empty id names no session yet: the broker's Assigned Client Identifier will
+            // ([`Ctx::end_session_at_end`]).
+            self.end_session_at_end(options.client_id.clone());
         }
         self.names.push(name.to_owned());
         self.clients.add_client(options)
@@ -190,6 +192,13 @@ impl Ctx {
         options: ConnectOptions,
     ) -> Result<ClientIndex, Outcome> {
         Ok(self.open_for_connack(name, options).await?.0)
+    }
+
+    /// Has the clean-up end the session of `client_id` (once, whatever the calls).
+    pub fn end_session_at_end(&mut self, client_id: String) {
+        if !client_id.is_empty() && !self.persistent.contains(&client_id) {
+            self.persistent.push(client_id);
+        }
     }
 
     /// Adds and connects a client, and returns its CONNACK too, for checks that depend on what

@@ -75,6 +75,8 @@ pub async fn assigned_client_id_session(ctx: &mut Ctx) -> CheckRun {
                 "the broker assigned no client identifier (the check v5-assigned-client-id judges that)",
             ));
         };
+        // Its session outlives the connection: the clean-up ends it by this id.
+        ctx.end_session_at_end(id.clone());
         assigned.push((client, id));
     }
     ctx.settle(300).await;
