@@ -62,6 +62,8 @@ const DEFAULT_SKIPS: &[&str] = &[
     "v5-retain-unavailable-enforced@5.0",
     "v5-packet-too-large@5.0",
     "v5-will-above-maximum-qos@5.0",
+    "v5-subscribe-above-maximum-qos@5.0",
+    "v5-will-retain-unavailable@5.0",
 ];
 
 #[test]
@@ -192,14 +194,17 @@ fn a_3_1_1_only_broker_is_told_apart_quickly_and_no_5_0_check_fails() {
 /// The profile a fault needs to show (it breaks the enforcement of a declared limit).
 fn config_for(fault: BrokerFault) -> BrokerConfig {
     let mut config = match fault {
-        BrokerFault::AcceptsAboveMaximumQos | BrokerFault::AcceptsWillAboveMaximumQos => {
+        BrokerFault::AcceptsAboveMaximumQos
+        | BrokerFault::AcceptsWillAboveMaximumQos
+        | BrokerFault::RefusesSubscribeAboveMaximumQos => {
             BrokerProfile::find("Maximum QoS 1").unwrap().config()
         }
         // Shown with a declared Maximum Packet Size, so that v5-packet-too-large runs.
         BrokerFault::AcceptsOversizePackets => {
             BrokerProfile::find("small limits").unwrap().config()
         }
-        BrokerFault::AcceptsRetainWhenUnavailable => {
+        BrokerFault::AcceptsRetainWhenUnavailable
+        | BrokerFault::AcceptsWillRetainWhenUnavailable => {
             BrokerProfile::find("Retain Available 0").unwrap().config()
         }
         // Shown with a declared Server Keep Alive, so that v5-server-keep-alive runs too.
@@ -492,15 +497,19 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "unsubscribe@3.1.1",
             "unsubscribe@5.0",
             "v5-client-maximum-packet-size@5.0",
+            "v5-disconnect-with-will@5.0",
             "v5-message-expiry@5.0",
             "v5-no-local@5.0",
             "v5-no-subscribers@5.0",
             "v5-payload-format@5.0",
+            "v5-quota-zero-answers@5.0",
             "v5-receive-maximum-exceeded@5.0",
             "v5-receive-maximum@5.0",
             "v5-request-response@5.0",
             "v5-retain-as-published@5.0",
             "v5-retain-handling@5.0",
+            "v5-session-expiry-absent@5.0",
+            "v5-shared-refused@5.0",
             "v5-shared-subscriptions@5.0",
             "v5-subscription-identifiers@5.0",
             "v5-topic-alias@5.0",
@@ -515,6 +524,7 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
         ],
         &[
             "v5-maximum-qos-enforced@5.0",
+            "v5-subscribe-above-maximum-qos@5.0",
             "v5-will-above-maximum-qos@5.0",
         ],
     ),
@@ -551,6 +561,7 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
         ],
         &[
             "v5-maximum-qos-enforced@5.0",
+            "v5-subscribe-above-maximum-qos@5.0",
             "v5-will-above-maximum-qos@5.0",
         ],
     ),
@@ -588,7 +599,10 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "v5-retain-as-published@5.0",
             "v5-retain-handling@5.0",
         ],
-        &["v5-retain-unavailable-enforced@5.0"],
+        &[
+            "v5-retain-unavailable-enforced@5.0",
+            "v5-will-retain-unavailable@5.0",
+        ],
     ),
     (
         "no wildcard subscriptions",
@@ -605,14 +619,20 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "no Subscription Identifiers",
-        &["v5-subscription-identifiers@5.0"],
+        &[
+            "v5-subscription-identifiers@5.0",
+            "v5-subscription-replaced@5.0",
+        ],
         &[],
     ),
     ("Server Keep Alive 5 s", &[], &["v5-server-keep-alive@5.0"]),
     ("small limits", &[], &["v5-packet-too-large@5.0"]),
     (
         "refuses empty client ids",
-        &["v5-assigned-client-id@5.0"],
+        &[
+            "v5-assigned-client-id-session@5.0",
+            "v5-assigned-client-id@5.0",
+        ],
         &[],
     ),
 ];
@@ -670,6 +690,7 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos-1-sub-0@5.0",
             "qos-2-sub-0@3.1.1",
             "qos-2-sub-0@5.0",
+            "v5-subscription-replaced@5.0",
         ],
     ),
     (
@@ -711,6 +732,7 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "session-present@5.0",
             "v5-message-expiry@5.0",
             "v5-receive-maximum@5.0",
+            "v5-shared-refused@5.0",
         ],
     ),
     (
@@ -736,6 +758,7 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "overlapping-subscriptions@3.1.1",
             "overlapping-subscriptions@5.0",
             "v5-subscription-identifiers@5.0",
+            "v5-subscription-replaced@5.0",
         ],
     ),
     (
@@ -805,6 +828,7 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         &[
             "reserved-flags-disconnect@3.1.1",
             "reserved-flags-disconnect@5.0",
+            "v5-disconnect-with-will@5.0",
             "v5-will-delay@5.0",
             "will-on-abnormal-close@3.1.1",
             "will-on-abnormal-close@5.0",
@@ -812,7 +836,11 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ),
     (
         "keeps the Will after DISCONNECT",
-        &["will-not-on-disconnect@3.1.1", "will-not-on-disconnect@5.0"],
+        &[
+            "v5-disconnect-with-will@5.0",
+            "will-not-on-disconnect@3.1.1",
+            "will-not-on-disconnect@5.0",
+        ],
     ),
     (
         "# does not match the parent level",
@@ -849,6 +877,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos2-subscriber-cut-after-pubrel@5.0",
             "session-present@3.1.1",
             "session-present@5.0",
+            "v5-assigned-client-id-session@5.0",
+            "v5-session-expiry-on-disconnect@5.0",
             "v5-session-expiry@5.0",
         ],
     ),
@@ -891,7 +921,10 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ("ignores Retain Handling", &["v5-retain-handling@5.0"]),
     (
         "drops Subscription Identifiers",
-        &["v5-subscription-identifiers@5.0"],
+        &[
+            "v5-subscription-identifiers@5.0",
+            "v5-subscription-replaced@5.0",
+        ],
     ),
     (
         "no Assigned Client Identifier",
@@ -972,6 +1005,9 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "utf8-surrogate-username@5.0",
             "utf8-surrogate-will-topic@3.1.1",
             "utf8-surrogate-will-topic@5.0",
+            "v5-utf8-ill-formed-content-type@5.0",
+            "v5-utf8-ill-formed-response-topic@5.0",
+            "v5-utf8-ill-formed-user-property@5.0",
         ],
     ),
     (
@@ -1148,7 +1184,11 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "v5-receive-maximum-exceeded@5.0",
             "v5-subscription-id-on-publish@5.0",
             "v5-topic-alias-above-maximum@5.0",
+            "v5-topic-alias-per-connection@5.0",
             "v5-topic-alias-zero@5.0",
+            "v5-utf8-ill-formed-content-type@5.0",
+            "v5-utf8-ill-formed-response-topic@5.0",
+            "v5-utf8-ill-formed-user-property@5.0",
             "will-qos-3@3.1.1",
             "will-qos-3@5.0",
         ],
@@ -1173,6 +1213,96 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "limit-topic-levels@3.1.1",
             "limit-topic-levels@5.0",
         ],
+    ),
+    // Coverage 5.0
+    (
+        "sends Response Information unasked",
+        &["v5-response-information-unrequested@5.0"],
+    ),
+    (
+        "sends an Authentication Method unasked",
+        &["v5-authentication-unrequested@5.0"],
+    ),
+    (
+        "ignores Request Problem Information 0",
+        &["v5-request-problem-information@5.0"],
+    ),
+    (
+        "Reason Strings beyond the client's Maximum Packet Size",
+        &["v5-ack-within-maximum-packet-size@5.0"],
+    ),
+    (
+        "sends topic aliases above the client's maximum",
+        &["v5-topic-alias-client-maximum@5.0", "v5-topic-alias@5.0"],
+    ),
+    (
+        "accepts Will Retain when Retain Available is 0",
+        &["v5-will-retain-unavailable@5.0"],
+    ),
+    (
+        "closes on SUBSCRIBE above Maximum QoS",
+        // The version check subscribes at QoS 2 too: what it would learn is lost, and every
+        // check that subscribes at QoS 2 or relies on what it learnt fails.
+        &[
+            "burst-qos2@5.0",
+            "overlapping-subscriptions@5.0",
+            "qos-0-sub-2@5.0",
+            "qos-1-sub-2@5.0",
+            "qos-2-sub-0@5.0",
+            "qos-2-sub-1@5.0",
+            "qos-2-sub-2@5.0",
+            "qos2-dup-resend@5.0",
+            "qos2-puback-rejected@5.0",
+            "qos2-publisher-cut-after-publish@5.0",
+            "qos2-publisher-cut-after-pubrec@5.0",
+            "qos2-publisher-cut-after-pubrel@5.0",
+            "qos2-subscriber-cut-after-publish@5.0",
+            "qos2-subscriber-cut-after-pubrec@5.0",
+            "qos2-subscriber-cut-after-pubrel@5.0",
+            "v5-subscribe-above-maximum-qos@5.0",
+            "v5-topic-alias-above-maximum@5.0",
+            "version-supported@5.0",
+        ],
+    ),
+    (
+        "stops answering at zero send quota",
+        &["v5-quota-zero-answers@5.0"],
+    ),
+    (
+        "UNSUBACK reason codes reversed",
+        &["v5-unsuback-reason-codes@5.0"],
+    ),
+    (
+        "Session Expiry Interval on its DISCONNECT",
+        &["v5-session-taken-over@5.0"],
+    ),
+    (
+        "keeps sessions with Session Expiry Interval 0",
+        &["v5-session-expiry-absent@5.0"],
+    ),
+    (
+        "ignores Session Expiry Interval on DISCONNECT",
+        &["v5-session-expiry-on-disconnect@5.0"],
+    ),
+    (
+        "assigns the same client id to everyone",
+        &["v5-assigned-client-id-session@5.0"],
+    ),
+    (
+        "ignores DISCONNECT with Will Message",
+        &["v5-disconnect-with-will@5.0"],
+    ),
+    (
+        "re-sends refused shared messages to another member",
+        &["v5-shared-refused@5.0"],
+    ),
+    (
+        "keeps topic aliases across connections",
+        &["v5-topic-alias-per-connection@5.0"],
+    ),
+    (
+        "keeps a replaced subscription's identifier",
+        &["v5-subscription-replaced@5.0"],
     ),
 ];
 

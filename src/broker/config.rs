@@ -279,6 +279,54 @@ faults! {
     /// Cuts the topic names it forwards to 256 bytes (breaks [MQTT-3.3.2-3]: the topic
     /// delivered must match the subscription).
     TruncatesLongTopics = "cuts forwarded topic names to 256 bytes",
+    // Coverage 5.0
+    /// Sends Response Information to a client that did not ask for it (breaks
+    /// [v5 MQTT-3.1.2-28]).
+    SendsUnrequestedResponseInformation = "sends Response Information unasked",
+    /// Names an Authentication Method in CONNACK to a client that sent none (breaks
+    /// [v5 MQTT-4.12.0-6]).
+    SendsUnrequestedAuthentication = "sends an Authentication Method unasked",
+    /// Sends Reason Strings on acknowledgements despite Request Problem Information 0 (breaks
+    /// [v5 MQTT-3.1.2-29]).
+    IgnoresRequestProblemInformation = "ignores Request Problem Information 0",
+    /// Adds Reason Strings to CONNACK and acknowledgements whatever the client's Maximum Packet
+    /// Size (breaks [v5 MQTT-3.2.2-19], [v5 MQTT-3.4.2-2], [v5 MQTT-3.11.2-1]).
+    OversizeReasonStrings = "Reason Strings beyond the client's Maximum Packet Size",
+    /// Sends topic aliases one above the Topic Alias Maximum of a client that allowed some, an
+    /// off-by-one (breaks [v5 MQTT-3.1.2-26], [v5 MQTT-3.3.2-11]).
+    SendsTopicAliasesAboveClientMaximum = "sends topic aliases above the client's maximum",
+    /// Accepts a Will Retain 1 after declaring Retain Available 0 (breaks [v5 MQTT-3.2.2-13]).
+    AcceptsWillRetainWhenUnavailable = "accepts Will Retain when Retain Available is 0",
+    /// Closes the connection on a SUBSCRIBE asking for more than its Maximum QoS (breaks
+    /// [v5 MQTT-3.2.2-10]).
+    RefusesSubscribeAboveMaximumQos = "closes on SUBSCRIBE above Maximum QoS",
+    /// Stops answering a client whose send quota is used up (breaks [v5 MQTT-3.3.4-10],
+    /// [v5 MQTT-4.9.0-3]).
+    StallsAtZeroQuota = "stops answering at zero send quota",
+    /// Writes the UNSUBACK reason codes in reverse order (breaks [v5 MQTT-3.11.3-1]).
+    ReversesUnsubAckCodes = "UNSUBACK reason codes reversed",
+    /// Puts a Session Expiry Interval on the DISCONNECT of a taken-over session (breaks
+    /// [v5 MQTT-3.14.2-2]).
+    SessionExpiryOnDisconnect = "Session Expiry Interval on its DISCONNECT",
+    /// Keeps a 5.0 session whose Session Expiry Interval is 0 (absent), as 3.1.1's Clean
+    /// Session 0 would (breaks [v5 MQTT-4.1.0-2]).
+    KeepsSessionWithoutExpiry = "keeps sessions with Session Expiry Interval 0",
+    /// Ignores a Session Expiry Interval sent on DISCONNECT (breaks v5 §3.14.2.2.2,
+    /// [v5 MQTT-4.1.0-2]).
+    IgnoresDisconnectSessionExpiry = "ignores Session Expiry Interval on DISCONNECT",
+    /// Assigns every client with an empty client id the same identifier (breaks
+    /// [v5 MQTT-3.1.3-6]).
+    AssignsOneClientId = "assigns the same client id to everyone",
+    /// Takes DISCONNECT 0x04 Disconnect with Will Message as a normal one (breaks v5 §3.14.2.1).
+    IgnoresDisconnectWithWill = "ignores DISCONNECT with Will Message",
+    /// Sends a shared subscription's message refused with a PUBACK 0x80 or above to another
+    /// member (breaks [v5 MQTT-4.8.2-6]).
+    ResendsRefusedSharedMessages = "re-sends refused shared messages to another member",
+    /// Keeps a client's topic aliases from one connection to the next (breaks [v5 MQTT-3.3.2-7]).
+    KeepsTopicAliasesAcrossConnections = "keeps topic aliases across connections",
+    /// Keeps the Subscription Identifier of a subscription that a new SUBSCRIBE replaced
+    /// (breaks [v5 MQTT-3.8.4-3]).
+    KeepsReplacedSubscriptionIdentifier = "keeps a replaced subscription's identifier",
 }
 
 /// The set of faults switched on (none by default).

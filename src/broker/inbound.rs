@@ -1,11 +1,11 @@
 //! Packets from clients: CONNECT and session set-up, PUBLISH as QoS 0/1/2 receiver, acks of the
 //! broker's own deliveries, SUBSCRIBE/UNSUBSCRIBE, PINGREQ and DISCONNECT.
 
-use super::routing::is_shared;
+use super::routing::{in_flight_window, is_shared};
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
-    Ack, ConnAck, Connect, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS, QosPid,
+    Ack, ConnAck, Connect, Disconnect, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS, QosPid,
     ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
 use crate::session::AckStage;
@@ -28,6 +28,15 @@ impl Broker {
             }
             return;
         }
+        let answered_later = matches!(packet, Packet::Subscribe(_) | Packet::Unsubscribe(_));
+        if answered_later
+            && self.config.faults.has(BrokerFault::StallsAtZeroQuota)
+            && self.send_quota_used_up(conn)
+        {
+            // The fault: nothing but PUBLISH acknowledgements is answered until the client
+            // acknowledges a delivery.
+            return;
+        }
         match packet {
             Packet::Publish(publish) => self.handle_publish(now, conn, publish),
             Packet::PubAck(ack) => self.handle_ack(now, conn, PacketType::PubAck, ack),
@@ -40,8 +49,15 @@ impl Broker {
             Packet::PingReq => self.send(conn, &Packet::PingResp),
             Packet::Disconnect(disconnect) => {
                 // Only 0x04 asks for the Will; a normal DISCONNECT deletes it [v5 MQTT-3.14.4-3].
-                let with_will = disconnect.reason == ReasonCode::DisconnectWithWillMessage;
-                if let Some(expiry) = disconnect.properties.session_expiry_interval {
+                let faults = self.config.faults;
+                let with_will = disconnect.reason == ReasonCode::DisconnectWithWillMessage
+                    && !faults.has(BrokerFault::IgnoresDisconnectWithWill);
+                // v5 §3.14.2.2.2: the DISCONNECT's Session Expiry Interval replaces CONNECT's.
+                let expiry = disconnect
+                    .properties
+                    .session_expiry_interval
+                    .filter(|_| !faults.has(BrokerFault::IgnoresDisconnectSessionExpiry));
+                if let Some(expiry) = expiry {
                     let client_id = self.client_id(conn);
                     if let Some(session) = client_id.and_then(|id| self.sessions.get_mut(&id)) {
                         session.expiry_ms = expiry_ms(expiry);
@@ -75,6 +91,20 @@ impl Broker {
                 self.violation(now, conn, ReasonCode::ProtocolError, message);
             }
         }
+    }
+
+    /// Whether the client has as many of our QoS 1 and 2 deliveries unacknowledged as its
+    /// in-flight window allows (v5 §4.9: the send quota is zero).
+    fn send_quota_used_up(&self, conn: ConnId) -> bool {
+        let Some(connection) = self.connections.get(&conn) else {
+            return false;
+        };
+        let window = in_flight_window(&self.config, connection.receive_maximum);
+        connection
+            .client_id
+            .as_ref()
+            .and_then(|id| self.sessions.get(id))
+            .is_some_and(|session| session.outgoing.len() >= window)
     }
 
     fn client_id(&self, conn: ConnId) -> Option<String> {
@@ -140,7 +170,9 @@ impl Broker {
                 );
                 return;
             }
-            self.next_assigned_id += 1;
+            if !faults.has(BrokerFault::AssignsOneClientId) {
+                self.next_assigned_id += 1;
+            }
             client_id = format!("qoscope-sim-{}", self.next_assigned_id);
             if !faults.has(BrokerFault::NoAssignedClientId) {
                 assigned = Some(client_id.clone());
@@ -169,7 +201,11 @@ impl Broker {
                 self.refuse(now, conn, ReasonCode::QoSNotSupported);
                 return;
             }
-            if will.retain && !self.config.retain_available && version == ProtocolVersion::V5 {
+            if will.retain
+                && !self.config.retain_available
+                && version == ProtocolVersion::V5
+                && !faults.has(BrokerFault::AcceptsWillRetainWhenUnavailable)
+            {
                 // [v5 MQTT-3.2.2-13]: Will Retain 1 without retain support is refused with 0x9A.
                 self.refuse(now, conn, ReasonCode::RetainNotSupported);
                 return;
@@ -184,7 +220,11 @@ impl Broker {
             .get(&client_id)
             .and_then(|session| session.connection);
         if let Some(previous) = previous.filter(|previous| *previous != conn) {
-            self.send_disconnect(now, previous, ReasonCode::SessionTakenOver, None);
+            let mut disconnect = Disconnect::with_reason(ReasonCode::SessionTakenOver);
+            if faults.has(BrokerFault::SessionExpiryOnDisconnect) {
+                disconnect.properties.session_expiry_interval = Some(0);
+            }
+            self.send_disconnect(previous, disconnect);
             self.end_connection(
                 now,
                 previous,
@@ -215,10 +255,17 @@ impl Broker {
         session.expiry_ms = match version {
             ProtocolVersion::V311 if connect.clean_start => Some(0),
             ProtocolVersion::V311 => None,
-            ProtocolVersion::V5 => {
-                expiry_ms(connect.properties.session_expiry_interval.unwrap_or(0))
-            }
+            ProtocolVersion::V5 => match connect.properties.session_expiry_interval {
+                None | Some(0)
+                    if !connect.clean_start
+                        && faults.has(BrokerFault::KeepsSessionWithoutExpiry) =>
+                {
+                    None
+                }
+                seconds => expiry_ms(seconds.unwrap_or(0)),
+            },
         };
+        let kept_aliases = self.kept_aliases.remove(&client_id).unwrap_or_default();
 
         // A keep alive above the maximum, or 0, is bounded by it, as Mosquitto's `max_keepalive`.
         let bounded = self
@@ -240,6 +287,10 @@ impl Broker {
                 .map_or(u16::MAX, |max| max.get());
             connection.maximum_packet_size =
                 connect.properties.maximum_packet_size.map(|max| max.get());
+            connection.topic_alias_maximum = connect.properties.topic_alias_maximum.unwrap_or(0);
+            connection.problem_information =
+                connect.properties.request_problem_information != Some(false);
+            connection.aliases_in = kept_aliases;
             connection.will = connect.will;
         }
         let mut connack = ConnAck::new(session_present, ReasonCode::Success);
@@ -266,6 +317,16 @@ impl Broker {
                 .maximum_packet_size
                 .and_then(std::num::NonZeroU32::new);
             properties.assigned_client_identifier = assigned;
+            if faults.has(BrokerFault::SendsUnrequestedResponseInformation) {
+                properties.response_information = Some("qoscope-sim/responses/".into());
+            }
+            if faults.has(BrokerFault::SendsUnrequestedAuthentication) {
+                properties.authentication_method = Some("SCRAM-SHA-256".into());
+            }
+            if faults.has(BrokerFault::OversizeReasonStrings) {
+                let packet = Packet::ConnAck(connack.clone());
+                connack.properties.reason_string = self.reason_string(conn, &packet, "welcome");
+            }
         }
         self.send(conn, &Packet::ConnAck(connack));
         self.events.push_back(BrokerEvent::ClientConnected {
@@ -444,7 +505,12 @@ impl Broker {
                     }
                     reason => reason,
                 };
-                self.send(conn, &Packet::PubAck(Ack::with_reason(pid, reason)));
+                let mut puback = Packet::PubAck(Ack::with_reason(pid, reason));
+                let explained = self.reason_string(conn, &puback, "no matching subscribers");
+                if let (Packet::PubAck(ack), Some(text)) = (&mut puback, explained) {
+                    ack.properties.reason_string = Some(text);
+                }
+                self.send(conn, &puback);
             }
             QosPid::ExactlyOnce(pid) => {
                 let has_subscribers = self.has_subscribers(&client_id, &publish.topic);
@@ -561,7 +627,19 @@ impl Broker {
             self.send(conn, &Packet::PubRel(Ack::new(ack.pid)));
             return;
         }
-        session.outgoing.remove(ack.pid);
+        let refused = session
+            .outgoing
+            .remove(ack.pid)
+            .filter(|_| kind == PacketType::PubAck && ack.reason.is_failure());
+        if let Some(entry) = refused.filter(|_| {
+            self.config
+                .faults
+                .has(BrokerFault::ResendsRefusedSharedMessages)
+        }) {
+            // The fault: the refused message is routed again, so a shared subscription's next
+            // member in turn gets it.
+            self.accept_publish(now, "", entry.publish);
+        }
         self.flush(now, &client_id);
     }
 
@@ -604,6 +682,23 @@ impl Broker {
             return;
         }
         let faults = self.config.faults;
+        let above_maximum = subscribe.subscriptions.iter().any(|subscription| {
+            self.config
+                .maximum_qos
+                .is_some_and(|max| subscription.options.qos > max)
+        });
+        if above_maximum
+            && version == ProtocolVersion::V5
+            && faults.has(BrokerFault::RefusesSubscribeAboveMaximumQos)
+        {
+            self.violation(
+                now,
+                conn,
+                ReasonCode::QoSNotSupported,
+                "a SUBSCRIBE above Maximum QoS".into(),
+            );
+            return;
+        }
         let wildcard_available = self.config.wildcard_available;
         let shared_available = self.config.shared_subscriptions_available;
         let max_filters = self.config.max_subscriptions_per_subscribe;
@@ -645,6 +740,13 @@ impl Broker {
                 continue;
             }
             let granted = subscription.options.qos.min(self.config.granted_qos_cap);
+            let replaced = session.subscriptions.get(&subscription.filter);
+            let identifier = match replaced {
+                Some(old) if faults.has(BrokerFault::KeepsReplacedSubscriptionIdentifier) => {
+                    old.identifier
+                }
+                _ => identifier,
+            };
             let existed = session
                 .subscriptions
                 .insert(
@@ -711,19 +813,26 @@ impl Broker {
                 }
             })
             .collect();
-        let reasons = if version == ProtocolVersion::V5 {
+        let mut reasons = if version == ProtocolVersion::V5 {
             reasons
         } else {
             Vec::new()
         };
-        self.send(
-            conn,
-            &Packet::UnsubAck(UnsubAck {
-                pid: unsubscribe.pid,
-                reasons,
-                properties: Default::default(),
-            }),
-        );
+        if self.config.faults.has(BrokerFault::ReversesUnsubAckCodes) {
+            reasons.reverse();
+        }
+        let none_existed = reasons.contains(&ReasonCode::NoSubscriptionExisted);
+        let mut unsuback = UnsubAck {
+            pid: unsubscribe.pid,
+            reasons,
+            properties: Default::default(),
+        };
+        if none_existed {
+            let packet = Packet::UnsubAck(unsuback.clone());
+            unsuback.properties.reason_string =
+                self.reason_string(conn, &packet, "no subscription existed");
+        }
+        self.send(conn, &Packet::UnsubAck(unsuback));
     }
 }
 

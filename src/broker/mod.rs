@@ -80,6 +80,9 @@ pub struct Broker {
     share_turns: BTreeMap<String, usize>,
     /// Gone, as a crashed broker: set by the fault "goes down after bad input".
     down: bool,
+    /// Per client id, the topic aliases of its last connection: kept only under the fault
+    /// "keeps topic aliases across connections".
+    kept_aliases: HashMap<String, HashMap<u16, crate::codec::Topic>>,
 }
 
 impl Broker {
@@ -98,6 +101,7 @@ impl Broker {
             routed: 0,
             share_turns: BTreeMap::new(),
             down: false,
+            kept_aliases: HashMap::new(),
         }
     }
 
@@ -134,6 +138,8 @@ impl Broker {
                 last_received: now,
                 receive_maximum: u16::MAX,
                 maximum_packet_size: None,
+                topic_alias_maximum: 0,
+                problem_information: true,
                 aliases_in: HashMap::new(),
                 will: None,
             },
@@ -214,7 +220,7 @@ impl Broker {
             .map(|(conn, _)| *conn)
             .collect();
         for conn in silent {
-            self.send_disconnect(now, conn, ReasonCode::KeepAliveTimeout, None);
+            self.send_disconnect(conn, Disconnect::with_reason(ReasonCode::KeepAliveTimeout));
             self.end_connection(
                 now,
                 conn,
@@ -292,28 +298,48 @@ impl Broker {
         }
     }
 
-    fn send_disconnect(
-        &mut self,
-        _now: u64,
-        conn: ConnId,
-        reason: ReasonCode,
-        reason_string: Option<String>,
-    ) {
+    fn send_disconnect(&mut self, conn: ConnId, disconnect: Disconnect) {
         let Some(connection) = self.connections.get(&conn) else {
             return;
         };
         // The server sends DISCONNECT only in v5 and only after CONNACK [v5 MQTT-3.14.0-1].
         if connection.version == ProtocolVersion::V5 && connection.client_id.is_some() {
-            let mut disconnect = Disconnect::with_reason(reason);
-            disconnect.properties.reason_string = reason_string;
             self.send(conn, &Packet::Disconnect(disconnect));
+        }
+    }
+
+    /// A Reason String for a CONNACK or an acknowledgement to `conn`, where the faults that add
+    /// one where the spec forbids it are on (the broker itself, as Mosquitto, sends none):
+    /// despite Request Problem Information 0 [v5 MQTT-3.1.2-29] (on an acknowledgement), or
+    /// beyond the client's Maximum Packet Size [v5 MQTT-3.2.2-19], [v5 MQTT-3.4.2-2],
+    /// [v5 MQTT-3.11.2-1].
+    fn reason_string(&self, conn: ConnId, ack: &Packet, text: &str) -> Option<String> {
+        let connection = self.connections.get(&conn)?;
+        if connection.version != ProtocolVersion::V5 {
+            return None;
+        }
+        let faults = self.config.faults;
+        let fits = |text: &str| {
+            let size = ack.encoded_len(connection.version).unwrap_or(0) + 3 + text.len();
+            connection
+                .maximum_packet_size
+                .is_none_or(|max| size <= max as usize)
+        };
+        if faults.has(BrokerFault::OversizeReasonStrings) && connection.problem_information {
+            Some(format!("{text} (explained at length, whatever the size)"))
+        } else if faults.has(BrokerFault::IgnoresRequestProblemInformation) && fits(text) {
+            Some(text.to_owned())
+        } else {
+            None
         }
     }
 
     /// A client broke the protocol: v5 DISCONNECT with the reason, then close (§4.13).
     fn violation(&mut self, now: u64, conn: ConnId, reason: ReasonCode, message: String) {
         self.down |= self.config.faults.has(BrokerFault::DiesAfterBadInput);
-        self.send_disconnect(now, conn, reason, Some(message.clone()));
+        let mut disconnect = Disconnect::with_reason(reason);
+        disconnect.properties.reason_string = Some(message.clone());
+        self.send_disconnect(conn, disconnect);
         self.events.push_back(BrokerEvent::ProtocolViolation {
             conn,
             message: message.clone(),
@@ -333,6 +359,14 @@ impl Broker {
         let Some(client_id) = connection.client_id else {
             return;
         };
+        if self
+            .config
+            .faults
+            .has(BrokerFault::KeepsTopicAliasesAcrossConnections)
+        {
+            self.kept_aliases
+                .insert(client_id.clone(), connection.aliases_in);
+        }
         let mut will_delay = 0;
         if let Some(session) = self.sessions.get_mut(&client_id) {
             if session.connection == Some(conn) {

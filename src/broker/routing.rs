@@ -264,16 +264,19 @@ impl Broker {
             return;
         };
         let faults = self.config.faults;
-        let mut window = if faults.has(BrokerFault::IgnoresReceiveMaximum) {
-            usize::MAX
-        } else {
-            usize::from(connection.receive_maximum)
-        };
-        if self.config.max_inflight > 0 {
-            window = window.min(usize::from(self.config.max_inflight));
-        }
+        let window = in_flight_window(&self.config, connection.receive_maximum);
         let version = session.version;
         let max_size = connection.maximum_packet_size;
+        // The broker sends no topic aliases (as Mosquitto 2.0); the fault sends one above what
+        // a client that allows some allowed, with the topic name kept.
+        let alias_above = std::num::NonZeroU16::new(
+            connection.topic_alias_maximum.saturating_add(1),
+        )
+        .filter(|_| {
+            version == ProtocolVersion::V5
+                && connection.topic_alias_maximum > 0
+                && faults.has(BrokerFault::SendsTopicAliasesAboveClientMaximum)
+        });
         while let Some(front) = session.queued.front() {
             if front.expires_at.is_some_and(|at| at <= now)
                 && !faults.has(BrokerFault::IgnoresMessageExpiry)
@@ -306,6 +309,7 @@ impl Broker {
                 let left = at.saturating_sub(now) / 1000;
                 publish.properties.message_expiry_interval = Some(left as u32);
             }
+            publish.properties.topic_alias = alias_above;
             let packet = Packet::Publish(publish);
             // [v5 MQTT-3.1.2-25]: too large for the client: dropped as if it had been sent.
             if !faults.has(BrokerFault::IgnoresClientMaximumPacketSize)
@@ -412,6 +416,21 @@ impl Broker {
             properties,
         };
         self.accept_publish(now, &client_id, publish);
+    }
+}
+
+/// How many QoS 1 and 2 deliveries a client may have unacknowledged: its Receive Maximum (unless
+/// a fault ignores it), capped by `max_inflight` when that is set.
+pub(super) fn in_flight_window(config: &super::BrokerConfig, receive_maximum: u16) -> usize {
+    let window = if config.faults.has(BrokerFault::IgnoresReceiveMaximum) {
+        usize::MAX
+    } else {
+        usize::from(receive_maximum)
+    };
+    if config.max_inflight > 0 {
+        window.min(usize::from(config.max_inflight))
+    } else {
+        window
     }
 }
 

@@ -18,6 +18,10 @@ pub(super) struct Connection {
     /// The client's limits from CONNECT (v5).
     pub receive_maximum: u16,
     pub maximum_packet_size: Option<u32>,
+    /// The client's Topic Alias Maximum (v5; absent: 0, no aliases to it).
+    pub topic_alias_maximum: u16,
+    /// Request Problem Information (v5; absent: 1).
+    pub problem_information: bool,
     /// Topic aliases the client set on this connection.
     pub aliases_in: HashMap<u16, crate::codec::Topic>,
     pub will: Option<Will>,

@@ -6,7 +6,8 @@ use std::pin::Pin;
 
 use super::checks::negative::{self, connect, framing, subscribe};
 use super::checks::{
-    connection, delivery, limits, load, qos2, retained, transport, v5, will, CheckRun,
+    connection, delivery, flow_control, limits, load, qos2, reason_codes, requests, retained,
+    sessions, transport, v5, will, CheckRun,
 };
 use super::context::Ctx;
 use super::outcome::Outcome;
@@ -731,6 +732,141 @@ pub const CHECKS: &[CheckDef] = &[
         0,
         |ctx, _| delivery::shared_subscriptions(ctx)
     ),
+    check!(
+        "v5-response-information-unrequested",
+        "No Response Information unless the client asks for it",
+        "[v5 MQTT-3.1.2-28], v5 §3.1.2.11.6",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| requests::response_information(ctx)
+    ),
+    check!(
+        "v5-authentication-unrequested",
+        "No AUTH and no Authentication Method for a client that sent none",
+        "[v5 MQTT-4.12.0-6], v5 §4.12",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| requests::authentication_unrequested(ctx)
+    ),
+    check!(
+        "v5-request-problem-information",
+        "Request Problem Information 0: no Reason String or User Property on acknowledgements",
+        "[v5 MQTT-3.1.2-29], v5 §3.1.2.11.7",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| requests::request_problem_information(ctx)
+    ),
+    check!(
+        "v5-ack-within-maximum-packet-size",
+        "CONNACK and acknowledgements fit our Maximum Packet Size: Reason Strings and User Properties left off",
+        "[v5 MQTT-3.2.2-19], [-20], [v5 MQTT-3.4.2-2], [-3], [v5 MQTT-3.9.2-1], [-2], [v5 MQTT-3.11.2-1], [-2]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| requests::reason_string_size(ctx)
+    ),
+    check!(
+        "v5-topic-alias-client-maximum",
+        "No topic alias to us beyond our Topic Alias Maximum, none when we allow none",
+        "[v5 MQTT-3.1.2-26], [-27], [v5 MQTT-3.3.2-11]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| requests::topic_alias_client_maximum(ctx)
+    ),
+    check!(
+        "v5-quota-zero-answers",
+        "With our Receive Maximum used up, SUBSCRIBE and UNSUBSCRIBE are still answered",
+        "[v5 MQTT-3.3.4-10], [v5 MQTT-4.9.0-3], v5 §4.9",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| flow_control::quota_zero_answers(ctx)
+    ),
+    check!(
+        "v5-unsuback-reason-codes",
+        "UNSUBACK: one reason code per filter, in order; 0x11 for a filter never subscribed",
+        "[v5 MQTT-3.11.3-1], [-2], v5 §3.11.3",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| reason_codes::unsuback_reason_codes(ctx)
+    ),
+    check!(
+        "v5-subscribe-above-maximum-qos",
+        "A SUBSCRIBE above the declared Maximum QoS is still accepted",
+        "[v5 MQTT-3.2.2-10], v5 §3.2.2.3.4",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| reason_codes::subscribe_above_maximum_qos(ctx)
+    ),
+    check!(
+        "v5-subscription-replaced",
+        "A second SUBSCRIBE to a filter replaces the subscription and its identifier",
+        "[v5 MQTT-3.8.4-3]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| v5::subscription_replaced(ctx)
+    ),
+    check!(
+        "v5-session-expiry-absent",
+        "Clean Start 0 without Session Expiry Interval: the session ends with the connection",
+        "[v5 MQTT-4.1.0-2], [v5 MQTT-3.1.2-6], v5 §3.1.2.11.2",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| sessions::expiry_absent(ctx)
+    ),
+    check!(
+        "v5-session-expiry-on-disconnect",
+        "Session Expiry Interval 0 on DISCONNECT ends the session",
+        "v5 §3.14.2.2.2, [v5 MQTT-4.1.0-2]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| sessions::expiry_on_disconnect(ctx)
+    ),
+    check!(
+        "v5-assigned-client-id-session",
+        "Assigned Client Identifiers are unique and name a session that can be resumed",
+        "[v5 MQTT-3.1.3-6], [-7]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| sessions::assigned_client_id_session(ctx)
+    ),
+    check!(
+        "v5-session-taken-over",
+        "A second connection with our client id: DISCONNECT 0x8E and close for the first",
+        "[v5 MQTT-3.1.4-3], [v5 MQTT-3.14.2-1], [-2]",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| sessions::session_taken_over(ctx)
+    ),
+    check!(
+        "v5-disconnect-with-will",
+        "DISCONNECT 0x04 publishes the Will; DISCONNECT 0x00 discards it",
+        "[v5 MQTT-3.14.4-3], v5 §3.14.2.1",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| will::disconnect_with_will(ctx)
+    ),
+    check!(
+        "v5-shared-refused",
+        "A shared message refused with PUBACK 0x80 is not sent to another member",
+        "[v5 MQTT-4.8.2-6], v5 §4.8.2",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| delivery::shared_refused(ctx)
+    ),
     negative!(
         "reserved-flags-connect",
         "CONNECT with a reserved fixed-header flag wrong closes the connection",
@@ -1180,5 +1316,50 @@ pub const CHECKS: &[CheckDef] = &[
         [Tag::V5],
         0,
         |ctx, _| negative::v5::will_above_maximum_qos(ctx)
+    ),
+    negative!(
+        "v5-will-retain-unavailable",
+        "Will Retain 1 after Retain Available 0 is refused (0x9A) and closed",
+        "[v5 MQTT-3.2.2-13], v5 §3.2.2.3.5",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::will_retain_unavailable(ctx)
+    ),
+    negative!(
+        "v5-topic-alias-per-connection",
+        "A topic alias from the previous connection is unknown: the connection is closed",
+        "[v5 MQTT-3.3.2-7], v5 §3.3.4",
+        Versions::V5Only,
+        [Tag::V5],
+        0,
+        |ctx, _| negative::v5::topic_alias_per_connection(ctx)
+    ),
+    negative!(
+        "v5-utf8-ill-formed-user-property",
+        "A User Property that is not well-formed UTF-8 closes the connection",
+        "[v5 MQTT-1.5.7-1], [v5 MQTT-1.5.4-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        38,
+        |ctx, arg: u16| negative::v5::ill_formed_property(ctx, arg as u8)
+    ),
+    negative!(
+        "v5-utf8-ill-formed-content-type",
+        "A Content Type that is not well-formed UTF-8 closes the connection",
+        "[v5 MQTT-3.3.2-19], [v5 MQTT-1.5.4-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        3,
+        |ctx, arg: u16| negative::v5::ill_formed_property(ctx, arg as u8)
+    ),
+    negative!(
+        "v5-utf8-ill-formed-response-topic",
+        "A Response Topic that is not well-formed UTF-8 closes the connection",
+        "[v5 MQTT-3.3.2-13], [v5 MQTT-1.5.4-1]",
+        Versions::V5Only,
+        [Tag::V5],
+        8,
+        |ctx, arg: u16| negative::v5::ill_formed_property(ctx, arg as u8)
     ),
 ];

@@ -178,7 +178,9 @@ impl Ctx {
     /// Adds a client without connecting it.
     pub fn add(&mut self, name: &str, options: ConnectOptions) -> usize {
         if !options.clean_start || options.properties.session_expiry_interval.unwrap_or(0) > 0 {
-            self.persistent.push(options.client_id.clone());
+            // An empty id names no session yet: the broker's Assigned Client Identifier will
+            // ([`Ctx::end_session_at_end`]).
+            self.end_session_at_end(options.client_id.clone());
         }
         self.names.push(name.to_owned());
         self.clients.add_client(options)
@@ -191,6 +193,13 @@ impl Ctx {
         options: ConnectOptions,
     ) -> Result<ClientIndex, Outcome> {
         Ok(self.open_for_connack(name, options).await?.0)
+    }
+
+    /// Has the clean-up end the session of `client_id` (once, whatever the calls).
+    pub fn end_session_at_end(&mut self, client_id: String) {
+        if !client_id.is_empty() && !self.persistent.contains(&client_id) {
+            self.persistent.push(client_id);
+        }
     }
 
     /// Adds and connects a client, and returns its CONNACK too, for checks that depend on what
@@ -340,23 +349,32 @@ impl Ctx {
         client: ClientIndex,
         filter: String,
     ) -> Result<(), Outcome> {
+        self.unsubscribe_all(client, vec![filter]).await.map(drop)
+    }
+
+    /// Unsubscribes from several filters in one UNSUBSCRIBE and returns the UNSUBACK's reason
+    /// codes (5.0; none in 3.1.1).
+    pub async fn unsubscribe_all(
+        &mut self,
+        client: ClientIndex,
+        filters: Vec<String>,
+    ) -> Result<Vec<ReasonCode>, Outcome> {
         let mark = self.mark();
         self.clients.command(client, &mut |session, now| {
-            let _ = session.unsubscribe(now, vec![filter.clone()], Properties::default());
+            let _ = session.unsubscribe(now, filters.clone(), Properties::default());
         });
-        let done = self
-            .wait_for(ANSWER_MS, |ctx| {
-                ctx.events_since(client, mark)
-                    .any(|event| matches!(event, Event::Unsubscribed { .. }))
-            })
-            .await;
-        if done {
-            Ok(())
-        } else {
-            Err(Outcome::broken(format!(
-                "no UNSUBACK within {ANSWER_MS} ms"
-            )))
-        }
+        let mut codes = None;
+        self.wait_for(ANSWER_MS, |ctx| {
+            codes = ctx
+                .events_since(client, mark)
+                .find_map(|event| match event {
+                    Event::Unsubscribed { reasons, .. } => Some(reasons.clone()),
+                    _ => None,
+                });
+            codes.is_some()
+        })
+        .await;
+        codes.ok_or_else(|| Outcome::broken(format!("no UNSUBACK within {ANSWER_MS} ms")))
     }
 
     /// Starts a publish; returns its flow. A publish the broker declared it cannot take skips
@@ -432,14 +450,33 @@ impl Ctx {
         }
     }
 
+    /// Waits until the flow got any answer, a refusal too (a broker may refuse any publish);
+    /// returns whether one came.
+    pub async fn answered(&mut self, client: ClientIndex, flow: FlowId) -> bool {
+        self.wait_for(ANSWER_MS, |ctx| {
+            ctx.events_of(client).any(|event| match event {
+                Event::Published { flow: done, .. } | Event::PublishFailed { flow: done, .. } => {
+                    *done == flow
+                }
+                _ => false,
+            })
+        })
+        .await
+    }
+
     /// Sends DISCONNECT (normal) and waits for the connection to end.
     pub async fn disconnect(&mut self, client: ClientIndex) {
+        self.disconnect_with(client, Disconnect::normal()).await;
+    }
+
+    /// Sends `disconnect` (a reason code, v5 properties) and waits for the connection to end.
+    pub async fn disconnect_with(&mut self, client: ClientIndex, disconnect: Disconnect) {
         let mark = self.mark();
         let mut connected = false;
         self.clients.command(client, &mut |session, now| {
             connected = session.is_connected();
             if connected {
-                session.disconnect(now, Disconnect::normal())
+                session.disconnect(now, disconnect.clone())
             }
         });
         // A client that is not connected has nothing to close: no waiting for it.

@@ -2,12 +2,13 @@
 //! speaks it at all, and what it declares.
 
 use super::CheckRun;
-use crate::check::context::Ctx;
+use crate::check::context::{Connected, Ctx};
 use crate::check::declared::Declared;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::check::version_name;
+use crate::clients::ClientIndex;
 use crate::codec::{PacketType, QoS, ReasonCode};
-use crate::session::LostCause;
+use crate::session::{ConnectOptions, LostCause};
 
 /// 3.1.1 has no way to declare limits, and lets a broker close the connection on a PUBLISH it
 /// will not take ([MQTT-3.3.5-2]; Mosquitto's `max_qos` and `retain_available false` do). So try,
@@ -257,6 +258,22 @@ pub async fn session_present(ctx: &mut Ctx) -> CheckRun {
     ))
 }
 
+/// Reconnects each client and returns the Session Present flag (0 or 1) each got.
+pub async fn reconnect_session_present(
+    ctx: &mut Ctx,
+    clients: &[ClientIndex],
+) -> Result<Vec<u8>, Outcome> {
+    let mut present = Vec::new();
+    for client in clients {
+        let connected = ctx
+            .connect(*client)
+            .await
+            .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+        present.push(u8::from(connected.session_present));
+    }
+    Ok(present)
+}
+
 /// v5: a session ends once its Session Expiry Interval has passed without a connection (v5
 /// §3.1.2.11.2), and is kept until then [v5 MQTT-3.1.2-23].
 pub async fn session_expiry(ctx: &mut Ctx) -> CheckRun {
@@ -267,14 +284,7 @@ pub async fn session_expiry(ctx: &mut Ctx) -> CheckRun {
     ctx.disconnect(brief).await;
     ctx.disconnect(kept).await;
     ctx.settle(2_500).await;
-    let mut present = Vec::new();
-    for client in [brief, kept] {
-        let connected = ctx
-            .connect(client)
-            .await
-            .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
-        present.push(u8::from(connected.session_present));
-    }
+    let present = reconnect_session_present(ctx, &[brief, kept]).await?;
     Ok(Outcome::judge(
         present == [0, 1],
         "after 2.5 s away: the session with expiry 1 s is gone (Session Present 0), the one with 300 s is kept (Session Present 1)",
@@ -285,13 +295,17 @@ pub async fn session_expiry(ctx: &mut Ctx) -> CheckRun {
     ))
 }
 
-/// v5: an empty client id gets an Assigned Client Identifier.
-pub async fn assigned_client_id(ctx: &mut Ctx) -> CheckRun {
-    let mut options = ctx.options("anonymous");
+/// Connects a client named `name` with `options` but an empty client id. A refusal skips the
+/// check: [MQTT-3.1.3-8] allows it.
+pub async fn connect_anonymous(
+    ctx: &mut Ctx,
+    name: &str,
+    mut options: ConnectOptions,
+) -> Result<(ClientIndex, Connected), Outcome> {
     options.client_id.clear();
-    let client = ctx.add("anonymous", options);
-    let connected = match ctx.connect(client).await {
-        Ok(connected) => connected,
+    let client = ctx.add(name, options);
+    match ctx.connect(client).await {
+        Ok(connected) => Ok((client, connected)),
         // [MQTT-3.1.3-8]: a broker may refuse a zero-length client id; 0x85 is the code the
         // spec names, but any refusal is allowed.
         Err(LostCause::Refused { reason, .. }) => {
@@ -300,16 +314,20 @@ pub async fn assigned_client_id(ctx: &mut Ctx) -> CheckRun {
             } else {
                 "; 0x85 is the code the spec names"
             };
-            return Ok(Outcome::skipped(format!(
+            Err(Outcome::skipped(format!(
                 "the broker refuses zero-length client ids with {reason} (allowed by [MQTT-3.1.3-8]{named})"
-            )));
-        }
-        Err(cause) => {
-            return Err(Outcome::broken(format!(
-                "an empty client id was refused: {cause}"
             )))
         }
-    };
+        Err(cause) => Err(Outcome::broken(format!(
+            "an empty client id was refused: {cause}"
+        ))),
+    }
+}
+
+/// v5: an empty client id gets an Assigned Client Identifier.
+pub async fn assigned_client_id(ctx: &mut Ctx) -> CheckRun {
+    let options = ctx.options("anonymous");
+    let (_, connected) = connect_anonymous(ctx, "anonymous", options).await?;
     let assigned = connected.properties.assigned_client_identifier.clone();
     Ok(Outcome::judge(
         assigned.as_deref().is_some_and(|id| !id.is_empty()),

@@ -1,9 +1,34 @@
 //! Delivery at the right QoS, to the right subscriptions.
 
 use super::{describe, CheckRun, ALL_QOS};
-use crate::check::context::Ctx;
+use crate::check::context::{Ctx, ANSWER_MS};
 use crate::check::outcome::{Outcome, Verdict};
-use crate::codec::{QoS, SubscriptionOptions};
+use crate::clients::ClientIndex;
+use crate::codec::{Ack, Packet, PacketType, QoS, ReasonCode, SubscriptionOptions};
+
+/// Two members, `member-a` and `member-b`, of the QoS 1 shared subscription to the check's
+/// topic `shared`; returns its filter and the members.
+async fn shared_group(ctx: &mut Ctx) -> Result<(String, Vec<ClientIndex>), Outcome> {
+    if ctx.declared().shared_subscriptions_available == Some(false) {
+        return Err(Outcome::skipped(
+            "the broker declares Shared Subscription Available 0 (CONNACK)",
+        ));
+    }
+    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
+    let filter = format!("$share/qoscope/{}", ctx.topic("shared"));
+    let mut members = Vec::new();
+    for name in ["member-a", "member-b"] {
+        let member = ctx.open_clean(name).await?;
+        ctx.subscribe_with(
+            member,
+            filter.clone(),
+            SubscriptionOptions::qos(QoS::AtLeastOnce),
+        )
+        .await?;
+        members.push(member);
+    }
+    Ok((filter, members))
+}
 
 /// Publish at QoS `pair / 3`, subscribed at QoS `pair % 3`: delivered once at the minimum.
 pub async fn qos_pair(ctx: &mut Ctx, pair: u8) -> CheckRun {
@@ -191,24 +216,7 @@ pub async fn dollar_topics(ctx: &mut Ctx) -> CheckRun {
 /// v5 §4.8.2: a message on a shared subscription goes to one session of the group, not to
 /// each, at no more than the member's granted QoS [v5 MQTT-4.8.2-3].
 pub async fn shared_subscriptions(ctx: &mut Ctx) -> CheckRun {
-    if ctx.declared().shared_subscriptions_available == Some(false) {
-        return Ok(Outcome::skipped(
-            "the broker declares Shared Subscription Available 0 (CONNACK)",
-        ));
-    }
-    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
-    let filter = format!("$share/qoscope/{}", ctx.topic("shared"));
-    let mut members = Vec::new();
-    for name in ["member-a", "member-b"] {
-        let member = ctx.open_clean(name).await?;
-        ctx.subscribe_with(
-            member,
-            filter.clone(),
-            SubscriptionOptions::qos(QoS::AtLeastOnce),
-        )
-        .await?;
-        members.push(member);
-    }
+    let (filter, members) = shared_group(ctx).await?;
     let publisher = ctx.open_clean("publisher").await?;
     let mark = ctx.mark();
     const SENT: usize = 4;
@@ -262,5 +270,52 @@ pub async fn shared_subscriptions(ctx: &mut Ctx) -> CheckRun {
                 String::new()
             }
         ),
+    ))
+}
+
+/// A shared subscription's message that its member refuses (PUBACK 0x80) is discarded, not
+/// sent to another member [v5 MQTT-4.8.2-6].
+pub async fn shared_refused(ctx: &mut Ctx) -> CheckRun {
+    let (filter, members) = shared_group(ctx).await?;
+    for member in &members {
+        // The member that gets the message answers it with a refusal instead.
+        ctx.withhold_next(*member, PacketType::PubAck);
+    }
+    let publisher = ctx.open_clean("publisher").await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "shared", "refused", QoS::AtLeastOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    let mut first = None;
+    ctx.wait_for(ANSWER_MS, |ctx| {
+        first = members.iter().find_map(|member| {
+            ctx.publishes_since(*member, mark)
+                .first()
+                .and_then(|publish| publish.qos_pid.pid())
+                .map(|pid| (*member, pid))
+        });
+        first.is_some()
+    })
+    .await;
+    let Some((refuser, pid)) = first else {
+        return Err(Outcome::broken(format!(
+            "no member got the QoS 1 message on {filter}"
+        )));
+    };
+    let mark = ctx.mark();
+    ctx.inject(
+        refuser,
+        &Packet::PubAck(Ack::with_reason(pid, ReasonCode::UnspecifiedError)),
+    )?;
+    ctx.settle(1_000).await;
+    let other = members
+        .iter()
+        .find(|member| **member != refuser)
+        .copied()
+        .unwrap_or(refuser);
+    let resent = ctx.publishes_since(other, mark);
+    Ok(Outcome::judge(
+        resent.is_empty(),
+        format!("a QoS 1 message on {filter}, refused by its member with PUBACK 0x80: not sent to the other member"),
+        format!("the other member then got {}", describe(&resent)),
     ))
 }

@@ -3,11 +3,15 @@
 
 pub mod connection;
 pub mod delivery;
+pub mod flow_control;
 pub mod limits;
 pub mod load;
 pub mod negative;
 pub mod qos2;
+pub mod reason_codes;
+pub mod requests;
 pub mod retained;
+pub mod sessions;
 pub mod transport;
 pub mod v5;
 pub mod will;

@@ -279,6 +279,47 @@ pub async fn subscription_identifiers(ctx: &mut Ctx) -> CheckRun {
     ))
 }
 
+/// A SUBSCRIBE to a filter already subscribed replaces that subscription, its Subscription
+/// Identifier too [v5 MQTT-3.8.4-3]: one copy, carrying the new identifier only.
+pub async fn subscription_replaced(ctx: &mut Ctx) -> CheckRun {
+    ctx.declared().subscription_identifiers()?;
+    let subscriber = ctx.open_clean("subscriber").await?;
+    let filter = ctx.topic("replaced");
+    for id in [3, 5] {
+        let mut properties = Properties::default();
+        properties.subscription_identifiers = vec![NonZeroU32::new(id).unwrap_or(NonZeroU32::MIN)];
+        ctx.subscribe(
+            subscriber,
+            vec![(filter.clone(), SubscriptionOptions::qos(QoS::AtLeastOnce))],
+            properties,
+        )
+        .await?;
+    }
+    let publisher = ctx.open_clean("publisher").await?;
+    let mark = ctx.mark();
+    let flow = ctx.publish_to(publisher, "replaced", "once", QoS::AtMostOnce, false)?;
+    ctx.completed(publisher, flow).await?;
+    ctx.publish_arrives(subscriber, mark).await;
+    ctx.settle(300).await;
+    let got = ctx.publishes_since(subscriber, mark);
+    let ids: Vec<Vec<u32>> = got
+        .iter()
+        .map(|publish| {
+            publish
+                .properties
+                .subscription_identifiers
+                .iter()
+                .map(|id| id.get())
+                .collect()
+        })
+        .collect();
+    Ok(Outcome::judge(
+        ids == [vec![5]],
+        "subscribed with identifier 3, then again with 5: one copy, carrying 5 only",
+        format!("{}; identifiers {ids:?}", describe(&got)),
+    ))
+}
+
 /// A declared limit is enforced: a PUBLISH the broker said it cannot take ends the connection
 /// with DISCONNECT `code`. The session never writes such a packet, so it is injected.
 async fn refused_publish(

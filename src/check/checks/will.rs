@@ -1,10 +1,10 @@
 //! The will: published when a connection ends without DISCONNECT, not after one, and in 5.0
-//! not before its Will Delay Interval.
+//! not before its Will Delay Interval, and after a DISCONNECT that asks for it (0x04).
 
 use super::{describe, CheckRun};
 use crate::check::context::Ctx;
 use crate::check::outcome::Outcome;
-use crate::codec::{Properties, QoS, Will};
+use crate::codec::{Disconnect, Properties, QoS, ReasonCode, Will};
 
 async fn watcher_and_will(ctx: &mut Ctx) -> Result<(usize, usize), Outcome> {
     let watcher = watcher(ctx).await?;
@@ -94,5 +94,35 @@ pub async fn delay(ctx: &mut Ctx) -> CheckRun {
         early == 0 && payloads == [b"late"],
         "Will Delay Interval 2 s: nothing in the first second after the drop, then \"late\"; no \"cancelled\" from the client that reconnected within the delay",
         format!("{early} in the first second; in all: {}", describe(&got)),
+    ))
+}
+
+/// v5: DISCONNECT 0x04 Disconnect with Will Message has the Will published (v5 §3.14.2.1);
+/// DISCONNECT 0x00 discards it [v5 MQTT-3.14.4-3].
+pub async fn disconnect_with_will(ctx: &mut Ctx) -> CheckRun {
+    let watcher = watcher(ctx).await?;
+    let mut clients = Vec::new();
+    for (name, payload) in [("asking", "asked for"), ("normal", "discarded")] {
+        let mut options = ctx.options(name);
+        options.will = Some(will(ctx, payload, Properties::default()));
+        clients.push(ctx.open(name, options).await?);
+    }
+    let mark = ctx.mark();
+    ctx.disconnect_with(
+        clients[0],
+        Disconnect::with_reason(ReasonCode::DisconnectWithWillMessage),
+    )
+    .await;
+    ctx.disconnect(clients[1]).await;
+    ctx.wait_for(5_000, |ctx| !ctx.publishes_since(watcher, mark).is_empty())
+        .await;
+    // Let a discarded Will show if it comes after all.
+    ctx.settle(1_000).await;
+    let got = ctx.publishes_since(watcher, mark);
+    let payloads: Vec<&[u8]> = got.iter().map(|publish| &publish.payload[..]).collect();
+    Ok(Outcome::judge(
+        payloads == [b"asked for"],
+        "the Will \"asked for\" published after DISCONNECT 0x04; \"discarded\" not, after DISCONNECT 0x00",
+        describe(&got),
     ))
 }

@@ -16,7 +16,7 @@ use crate::check::outcome::{Outcome, Verdict};
 use crate::clients::ClientIndex;
 use crate::codec::wire::Sink;
 use crate::codec::{Connect, Packet, ProtocolVersion, ReasonCode};
-use crate::session::{Event, LostCause};
+use crate::session::LostCause;
 use crate::trace::Direction;
 
 /// How long a broker has to close a connection on a packet that breaks a rule. Brokers close at
@@ -226,16 +226,7 @@ pub async fn still_up(ctx: &mut Ctx, outcome: Outcome) -> Outcome {
         let flow = ctx.publish_to(client, "after", "still up", qos, false)?;
         // Any answer will do, a refusal too (a broker may refuse a publish nobody subscribes
         // to): only a broker that says nothing is down.
-        let answered = ctx
-            .wait_for(ANSWER_MS, |ctx| {
-                ctx.events_of(client).any(|event| match event {
-                    Event::Published { flow: done, .. }
-                    | Event::PublishFailed { flow: done, .. } => *done == flow,
-                    _ => false,
-                })
-            })
-            .await;
-        if answered {
+        if ctx.answered(client, flow).await {
             Ok(())
         } else {
             Err(Outcome::broken(format!(

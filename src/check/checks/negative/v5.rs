@@ -19,7 +19,12 @@ const MOST_BYTES: u32 = 1 << 20;
 /// A QoS 0 PUBLISH of "x" to one of the check's topics with `properties` (identifier and value
 /// bytes), raw, for properties the encoder keeps out.
 fn publish_with(ctx: &Ctx, suffix: &str, properties: &[u8]) -> Vec<u8> {
-    let mut body = string(ctx.topic(suffix).as_bytes());
+    publish_raw(ctx.topic(suffix).as_bytes(), properties)
+}
+
+/// A QoS 0 PUBLISH of "x" to `topic` (empty: a topic alias stands for it) with `properties`.
+fn publish_raw(topic: &[u8], properties: &[u8]) -> Vec<u8> {
+    let mut body = string(topic);
     body.push(properties.len() as u8);
     body.extend_from_slice(properties);
     body.push(b'x');
@@ -160,21 +165,99 @@ pub async fn will_above_maximum_qos(ctx: &mut Ctx) -> CheckRun {
             ))
         }
     };
+    let text = format!(
+        "the broker refuses the connection (Will QoS 2 above its Maximum QoS {}) and closes it, after CONNACK 0x9B or without one",
+        maximum.as_u8()
+    );
+    refused_will(
+        ctx,
+        QoS::ExactlyOnce,
+        false,
+        ReasonCode::QoSNotSupported,
+        text,
+    )
+    .await
+}
+
+/// A CONNECT with Will Retain 1 to a broker that declared Retain Available 0: refused (CONNACK
+/// 0x9A Retain not supported) and closed [v5 MQTT-3.2.2-13].
+pub async fn will_retain_unavailable(ctx: &mut Ctx) -> CheckRun {
+    if ctx.declared().retain_available != Some(false) {
+        return Err(Outcome::skipped(
+            "the broker declares Retain Available 1 (or nothing): a retained Will is within it",
+        ));
+    }
+    refused_will(
+        ctx,
+        QoS::AtMostOnce,
+        true,
+        ReasonCode::RetainNotSupported,
+        "the broker refuses the connection (Will Retain 1 after Retain Available 0) and closes it, after CONNACK 0x9A or without one".into(),
+    )
+    .await
+}
+
+/// A CONNECT whose Will (QoS `qos`, RETAIN `retain`) goes beyond what the broker declared: the
+/// connection must be refused, after CONNACK `code` or without one (`text` says so).
+async fn refused_will(
+    ctx: &mut Ctx,
+    qos: QoS,
+    retain: bool,
+    code: ReasonCode,
+    text: String,
+) -> CheckRun {
     let mut options = ctx.options("sender");
     options.will = Some(crate::codec::Will {
         topic: ctx.topic("will"),
         payload: "will".into(),
-        qos: QoS::ExactlyOnce,
-        retain: false,
+        qos,
+        retain,
         properties: Default::default(),
     });
     let sender = ctx.add("sender", options);
     let mark = ctx.mark();
     let _ = ctx.connect(sender).await;
-    let mut expected = Expected::close(ctx, &[ReasonCode::QoSNotSupported]);
-    expected.text = format!(
-        "the broker refuses the connection (Will QoS 2 above its Maximum QoS {}) and closes it, after CONNACK 0x9B or without one",
-        maximum.as_u8()
+    let mut expected = Expected::close(ctx, &[code]);
+    expected.text = text;
+    Ok(judge(reaction(ctx, sender, mark).await, &expected))
+}
+
+/// A topic alias set on one connection, used on the next: the mapping did not carry over
+/// [v5 MQTT-3.3.2-7], so an empty topic with that alias is a Protocol Error (v5 §3.3.4).
+pub async fn topic_alias_per_connection(ctx: &mut Ctx) -> CheckRun {
+    if ctx.declared().topic_alias_maximum.unwrap_or(0) == 0 {
+        return Err(Outcome::skipped(
+            "the broker accepts no topic aliases (CONNACK Topic Alias Maximum 0)",
+        ));
+    }
+    let alias = [0x23, 0, 1];
+    let sender = ctx.open_clean("sender").await?;
+    let mapped = publish_with(ctx, "alias", &alias);
+    ctx.inject_bytes(sender, &mapped);
+    ctx.settle(300).await;
+    ctx.disconnect(sender).await;
+    ctx.connect(sender)
+        .await
+        .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+    let mark = ctx.mark();
+    ctx.inject_bytes(sender, &publish_raw(b"", &alias));
+    let expected = Expected::close(
+        ctx,
+        &[ReasonCode::ProtocolError, ReasonCode::TopicAliasInvalid],
     );
     Ok(judge(reaction(ctx, sender, mark).await, &expected))
+}
+
+/// A PUBLISH whose User Property name (`0x26`), Content Type (`0x03`) or Response Topic
+/// (`0x08`) is not well-formed UTF-8 (a lone 0xFF byte): a malformed packet, closed
+/// ([v5 MQTT-1.5.7-1], [v5 MQTT-3.3.2-13], [v5 MQTT-3.3.2-19], [v5 MQTT-1.5.4-1]).
+pub async fn ill_formed_property(ctx: &mut Ctx, property: u8) -> CheckRun {
+    let mut properties = vec![property];
+    properties.extend(string(b"\xFF"));
+    if property == 0x26 {
+        properties.extend(string(b"value"));
+    }
+    let bytes = publish_with(ctx, "utf8", &properties);
+    let expected = Expected::malformed(ctx);
+    Ok(expect_close(ctx, &bytes, expected).await)
 }
