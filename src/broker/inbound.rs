@@ -5,8 +5,8 @@ use super::routing::{in_flight_window, is_shared};
 use super::state::{ClientSession, SubscriptionEntry};
 use super::{Broker, BrokerEvent, BrokerFault, ConnId};
 use crate::codec::{
-    Ack, ConnAck, Connect, Disconnect, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS, QosPid,
-    ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe,
+    Ack, ConnAck, Connect, Disconnect, Packet, PacketType, Pid, ProtocolVersion, Publish, QoS,
+    QosPid, ReasonCode, SubAck, Subscribe, UnsubAck, Unsubscribe,
 };
 use crate::session::AckStage;
 
