@@ -483,6 +483,40 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "will-not-on-disconnect@5.0",
             "will-on-abnormal-close@3.1.1",
             "will-on-abnormal-close@5.0",
+            "session-resumed-subscriptions@3.1.1",
+            "clean-session-discards@3.1.1",
+            "connack-first@3.1.1",
+            "subscribe-several@3.1.1",
+            "subscribe-again@3.1.1",
+            "unsubscribe-exact-filter@3.1.1",
+            "unsubscribe-several@3.1.1",
+            "topic-exact-match@3.1.1",
+            "topic-byte-order-mark@3.1.1",
+            "retained-qos0-replaces@3.1.1",
+            "retained-kept-by-plain-publish@3.1.1",
+            "retained-empty-not-stored@3.1.1",
+            "retained-wildcard@3.1.1",
+            "retained-outlives-session@3.1.1",
+            "will-retain@3.1.1",
+            "ordered-topic@3.1.1",
+            "qos1-packet-id-reuse@3.1.1",
+            "session-resumed-subscriptions@5.0",
+            "clean-session-discards@5.0",
+            "connack-first@5.0",
+            "subscribe-several@5.0",
+            "subscribe-again@5.0",
+            "unsubscribe-exact-filter@5.0",
+            "unsubscribe-several@5.0",
+            "topic-exact-match@5.0",
+            "topic-byte-order-mark@5.0",
+            "retained-qos0-replaces@5.0",
+            "retained-kept-by-plain-publish@5.0",
+            "retained-empty-not-stored@5.0",
+            "retained-wildcard@5.0",
+            "retained-outlives-session@5.0",
+            "will-retain@5.0",
+            "ordered-topic@5.0",
+            "qos1-packet-id-reuse@5.0",
         ],
         &[
             "v5-maximum-qos-enforced@5.0",
@@ -558,6 +592,20 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "retained@5.0",
             "v5-retain-as-published@5.0",
             "v5-retain-handling@5.0",
+            "subscribe-again@3.1.1",
+            "retained-qos0-replaces@3.1.1",
+            "retained-kept-by-plain-publish@3.1.1",
+            "retained-empty-not-stored@3.1.1",
+            "retained-wildcard@3.1.1",
+            "retained-outlives-session@3.1.1",
+            "will-retain@3.1.1",
+            "subscribe-again@5.0",
+            "retained-qos0-replaces@5.0",
+            "retained-kept-by-plain-publish@5.0",
+            "retained-empty-not-stored@5.0",
+            "retained-wildcard@5.0",
+            "retained-outlives-session@5.0",
+            "will-retain@5.0",
         ],
         &["v5-retain-unavailable-enforced@5.0"],
     ),
@@ -571,6 +619,10 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "v5-subscription-identifiers@5.0",
             "wildcards@3.1.1",
             "wildcards@5.0",
+            "unsubscribe-exact-filter@3.1.1",
+            "retained-wildcard@3.1.1",
+            "unsubscribe-exact-filter@5.0",
+            "retained-wildcard@5.0",
         ],
         &[],
     ),
@@ -592,7 +644,11 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
     ),
     (
         "refuses empty client ids",
-        &["v5-assigned-client-id@5.0"],
+        &[
+            "v5-assigned-client-id@5.0",
+            "empty-client-id-unique@3.1.1",
+            "empty-client-id-unique@5.0",
+        ],
         &[],
     ),
 ];
@@ -606,9 +662,9 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "drops application properties",
         &[
-            "v5-user-properties@5.0",
             "v5-payload-format@5.0",
             "v5-request-response@5.0",
+            "v5-user-properties@5.0",
         ],
     ),
     (
@@ -626,7 +682,11 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ),
     (
         "Session Present 1 for a clean session",
-        &["connect@3.1.1", "version-supported@5.0"],
+        &[
+            "clean-session-discards@3.1.1",
+            "connect@3.1.1",
+            "version-supported@5.0",
+        ],
     ),
     ("ignores PINGREQ", &["ping@3.1.1", "ping@5.0"]),
     (
@@ -640,6 +700,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "delivers QoS 0 twice",
         &[
+            "empty-client-id-unique@3.1.1",
+            "empty-client-id-unique@5.0",
             "qos-0-sub-0@3.1.1",
             "qos-0-sub-0@5.0",
             "qos-0-sub-1@3.1.1",
@@ -650,6 +712,10 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos-1-sub-0@5.0",
             "qos-2-sub-0@3.1.1",
             "qos-2-sub-0@5.0",
+            "subscribe-again@3.1.1",
+            "subscribe-again@5.0",
+            "subscribe-several@3.1.1",
+            "subscribe-several@5.0",
         ],
     ),
     (
@@ -661,6 +727,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos-2-sub-0@5.0",
             "qos-2-sub-1@3.1.1",
             "qos-2-sub-1@5.0",
+            "subscribe-again@3.1.1",
+            "subscribe-again@5.0",
         ],
     ),
     (
@@ -677,6 +745,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "delivers QoS 1 as QoS 0",
         &[
+            "ordered-topic@3.1.1",
+            "ordered-topic@5.0",
             "qos-1-sub-1@3.1.1",
             "qos-1-sub-1@5.0",
             "qos-1-sub-2@3.1.1",
@@ -770,8 +840,20 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
         &[
             "retain-flag@3.1.1",
             "retain-flag@5.0",
+            "retained-kept-by-plain-publish@3.1.1",
+            "retained-kept-by-plain-publish@5.0",
+            "retained-outlives-session@3.1.1",
+            "retained-outlives-session@5.0",
+            "retained-qos0-replaces@3.1.1",
+            "retained-qos0-replaces@5.0",
+            "retained-wildcard@3.1.1",
+            "retained-wildcard@5.0",
             "retained@3.1.1",
             "retained@5.0",
+            "subscribe-again@3.1.1",
+            "subscribe-again@5.0",
+            "will-retain@3.1.1",
+            "will-retain@5.0",
         ],
     ),
     (
@@ -786,6 +868,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "v5-will-delay@5.0",
             "will-on-abnormal-close@3.1.1",
             "will-on-abnormal-close@5.0",
+            "will-retain@3.1.1",
+            "will-retain@5.0",
         ],
     ),
     (
@@ -803,6 +887,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "keeps subscriptions after UNSUBSCRIBE",
         &[
+            "unsubscribe-several@3.1.1",
+            "unsubscribe-several@5.0",
             "unsubscribe@3.1.1",
             "unsubscribe@5.0",
             "v5-retain-handling@5.0",
@@ -827,6 +913,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos2-subscriber-cut-after-pubrel@5.0",
             "session-present@3.1.1",
             "session-present@5.0",
+            "session-resumed-subscriptions@3.1.1",
+            "session-resumed-subscriptions@5.0",
             "v5-session-expiry@5.0",
         ],
     ),
@@ -854,7 +942,16 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "refuses publishes with no subscribers",
         &[
+            "clean-session-discards@5.0",
+            "retained-empty-not-stored@5.0",
+            "retained-kept-by-plain-publish@5.0",
+            "retained-outlives-session@5.0",
+            "retained-qos0-replaces@5.0",
+            "retained-wildcard@5.0",
             "retained@5.0",
+            "subscribe-again@5.0",
+            "topic-exact-match@5.0",
+            "unsubscribe-several@5.0",
             "unsubscribe@5.0",
             "v5-no-subscribers@5.0",
             "v5-retain-handling@5.0",
@@ -1130,6 +1227,151 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "will-qos-3@3.1.1",
             "will-qos-3@5.0",
         ],
+    ),
+    (
+        "returns SUBACK codes in reverse order",
+        &["subscribe-several@3.1.1", "subscribe-several@5.0"],
+    ),
+    (
+        "no retained messages on a repeated subscription",
+        &[
+            "subscribe-again@3.1.1",
+            "subscribe-again@5.0",
+            "v5-retain-handling@5.0",
+        ],
+    ),
+    (
+        "answers UNSUBSCRIBE with another packet id",
+        &[
+            "unsubscribe-exact-filter@3.1.1",
+            "unsubscribe-exact-filter@5.0",
+            "unsubscribe-several@3.1.1",
+            "unsubscribe-several@5.0",
+            "unsubscribe-unknown-filter@3.1.1",
+            "unsubscribe-unknown-filter@5.0",
+            "unsubscribe@3.1.1",
+            "unsubscribe@5.0",
+            "v5-retain-handling@5.0",
+        ],
+    ),
+    (
+        "no UNSUBACK when nothing was unsubscribed",
+        &[
+            "unsubscribe-exact-filter@3.1.1",
+            "unsubscribe-exact-filter@5.0",
+            "unsubscribe-unknown-filter@3.1.1",
+            "unsubscribe-unknown-filter@5.0",
+        ],
+    ),
+    (
+        "unsubscribes filters matching the given one",
+        &[
+            "unsubscribe-exact-filter@3.1.1",
+            "unsubscribe-exact-filter@5.0",
+        ],
+    ),
+    (
+        "unsubscribes only the first filter",
+        &["unsubscribe-several@3.1.1", "unsubscribe-several@5.0"],
+    ),
+    (
+        "Session Present 1 for a new session",
+        &[
+            "clean-session-discards@3.1.1",
+            "clean-session-discards@5.0",
+            "session-present-new@3.1.1",
+            "session-present-new@5.0",
+            "v5-session-expiry@5.0",
+        ],
+    ),
+    (
+        "forgets the subscriptions of a resumed session",
+        &[
+            "session-resumed-subscriptions@3.1.1",
+            "session-resumed-subscriptions@5.0",
+        ],
+    ),
+    (
+        "keeps subscriptions across a clean CONNECT",
+        &["clean-session-discards@3.1.1", "clean-session-discards@5.0"],
+    ),
+    (
+        "sends queued messages before CONNACK",
+        &[
+            "connack-first@3.1.1",
+            "connack-first@5.0",
+            "ordered-topic@3.1.1",
+            "ordered-topic@5.0",
+            "session-present@3.1.1",
+            "session-present@5.0",
+            "v5-message-expiry@5.0",
+        ],
+    ),
+    (
+        "keeps both connections of a client id",
+        &["client-id-takeover@3.1.1", "client-id-takeover@5.0"],
+    ),
+    (
+        "refuses client ids of 23 letters and digits",
+        &[
+            "client-id-23-characters@3.1.1",
+            "client-id-23-characters@5.0",
+        ],
+    ),
+    (
+        "assigns every empty client id the same one",
+        &["empty-client-id-unique@3.1.1", "empty-client-id-unique@5.0"],
+    ),
+    (
+        "matches topics ignoring case",
+        &["topic-exact-match@3.1.1", "topic-exact-match@5.0"],
+    ),
+    (
+        "strips U+FEFF from topics",
+        &["topic-byte-order-mark@3.1.1", "topic-byte-order-mark@5.0"],
+    ),
+    (
+        "a retained QoS 0 publish replaces nothing",
+        &["retained-qos0-replaces@3.1.1", "retained-qos0-replaces@5.0"],
+    ),
+    (
+        "a publish without RETAIN replaces the retained message",
+        &[
+            "retained-kept-by-plain-publish@3.1.1",
+            "retained-kept-by-plain-publish@5.0",
+        ],
+    ),
+    (
+        "stores empty retained messages",
+        &[
+            "retained-empty-not-stored@3.1.1",
+            "retained-empty-not-stored@5.0",
+            "retained@3.1.1",
+            "retained@5.0",
+        ],
+    ),
+    (
+        "sends one retained message per new subscription",
+        &["retained-wildcard@3.1.1", "retained-wildcard@5.0"],
+    ),
+    (
+        "deletes retained messages with their publisher's session",
+        &[
+            "retained-outlives-session@3.1.1",
+            "retained-outlives-session@5.0",
+        ],
+    ),
+    (
+        "publishes Wills without RETAIN",
+        &["will-retain@3.1.1", "will-retain@5.0"],
+    ),
+    (
+        "sends messages queued while away newest first",
+        &["ordered-topic@3.1.1", "ordered-topic@5.0"],
+    ),
+    (
+        "drops a QoS 1 publish reusing the previous packet id",
+        &["qos1-packet-id-reuse@3.1.1", "qos1-packet-id-reuse@5.0"],
     ),
 ];
 

@@ -5,7 +5,10 @@ use std::future::Future;
 use std::pin::Pin;
 
 use super::checks::negative::{self, connect, framing, subscribe};
-use super::checks::{connection, delivery, load, qos2, retained, transport, v5, will, CheckRun};
+use super::checks::{
+    client_id, connection, delivery, load, order, packet_ids, qos2, retained, session,
+    subscription, topics, transport, v5, will, CheckRun,
+};
 use super::context::Ctx;
 use super::outcome::Outcome;
 use crate::codec::ProtocolVersion;
@@ -458,6 +461,138 @@ pub const CHECKS: &[CheckDef] = &[
         [Tag::Paho],
         0,
         |ctx, _| connection::session_present(ctx)
+    ),
+    check!(
+        "session-present-new",
+        "Resuming a session the server does not have: Session Present 0",
+        "[v3 MQTT-3.2.2-3], [v3 MQTT-3.1.2-4]; [v5 MQTT-3.2.2-3], [v5 MQTT-3.1.2-6]",
+        |ctx, _| session::new_session_present(ctx)
+    ),
+    check!(
+        "session-resumed-subscriptions",
+        "A resumed session keeps its subscriptions",
+        "[v3 MQTT-3.1.2-4], [v3 MQTT-4.1.0-1]; [v5 MQTT-3.1.2-5]; [MQTT-3.1.3-2]",
+        |ctx, _| session::resumed_subscriptions(ctx)
+    ),
+    check!(
+        "clean-session-discards",
+        "A clean-session CONNECT discards the stored session, which is not resumed later",
+        "[v3 MQTT-3.1.2-6], [v3 MQTT-3.1.4-3]; [v5 MQTT-3.1.2-4], [v5 MQTT-3.1.4-4]",
+        |ctx, _| session::clean_session_discards(ctx)
+    ),
+    check!(
+        "connack-first",
+        "On resuming, CONNACK comes before the messages queued while away",
+        "[MQTT-3.2.0-1], [MQTT-4.5.0-1]",
+        |ctx, _| session::connack_first(ctx)
+    ),
+    check!(
+        "client-id-takeover",
+        "A second connection with a connected client id closes the first",
+        "[v3 MQTT-3.1.4-2]; [v5 MQTT-3.1.4-3]",
+        |ctx, _| session::client_id_taken_over(ctx)
+    ),
+    check!(
+        "client-id-23-characters",
+        "A client id of 23 letters and digits is accepted",
+        "[MQTT-3.1.3-5], [v3 MQTT-3.1.4-4]; [v5 MQTT-3.1.4-5]",
+        |ctx, _| client_id::twenty_three_characters(ctx)
+    ),
+    check!(
+        "empty-client-id-unique",
+        "Clients without a client id each get one of their own",
+        "[MQTT-3.1.3-6]",
+        |ctx, _| client_id::empty_ids_unique(ctx)
+    ),
+    check!(
+        "subscribe-several",
+        "One SUBSCRIBE with three filters: one SUBACK, a code per filter in order",
+        "[v3 MQTT-3.8.4-1], [-4], [-5]; [v5 MQTT-3.8.4-1], [-5], [-6], [-7]; [MQTT-3.9.3-1]",
+        |ctx, _| subscription::several_filters(ctx)
+    ),
+    check!(
+        "subscribe-again",
+        "Subscribing again replaces the subscription and re-sends the retained message",
+        "[v3 MQTT-3.8.4-3]; [v5 MQTT-3.8.4-3], [-4]",
+        |ctx, _| subscription::subscribe_again(ctx)
+    ),
+    check!(
+        "unsubscribe-unknown-filter",
+        "UNSUBSCRIBE from a filter never subscribed still gets its UNSUBACK",
+        "[MQTT-3.10.4-4], [-5]; [v3 MQTT-2.3.1-7]; [v5 MQTT-2.2.1-6]",
+        |ctx, _| subscription::unknown_filter(ctx)
+    ),
+    check!(
+        "unsubscribe-exact-filter",
+        "UNSUBSCRIBE deletes only the identical filter, not a wildcard matching it",
+        "[MQTT-3.10.4-1]",
+        |ctx, _| subscription::exact_filter(ctx)
+    ),
+    check!(
+        "unsubscribe-several",
+        "One UNSUBSCRIBE with two filters deletes both",
+        "[MQTT-3.10.4-6]",
+        |ctx, _| subscription::several_unsubscribed(ctx)
+    ),
+    check!(
+        "topic-exact-match",
+        "Topics match as written: no case folding, no extra levels, no Unicode normalization",
+        "[MQTT-4.7.3-4], [MQTT-3.3.2-3]",
+        |ctx, _| topics::exact_match(ctx)
+    ),
+    check!(
+        "topic-byte-order-mark",
+        "U+FEFF in a topic is a character, not stripped",
+        "[v3 MQTT-1.5.3-3]; [v5 MQTT-1.5.4-3]",
+        |ctx, _| topics::byte_order_mark(ctx)
+    ),
+    check!(
+        "retained-qos0-replaces",
+        "A retained QoS 0 publish replaces the retained message",
+        "[v3 MQTT-3.3.1-7]; [v5 MQTT-3.3.1-5]",
+        |ctx, _| retained::qos0_replaces(ctx)
+    ),
+    check!(
+        "retained-kept-by-plain-publish",
+        "A publish without RETAIN leaves the retained message alone",
+        "[v3 MQTT-3.3.1-12]; [v5 MQTT-3.3.1-8]",
+        |ctx, _| retained::plain_publish_keeps_retained(ctx)
+    ),
+    check!(
+        "retained-empty-not-stored",
+        "An empty retained publish is not stored",
+        "[v3 MQTT-3.3.1-11]; [v5 MQTT-3.3.1-7]",
+        |ctx, _| retained::empty_not_stored(ctx)
+    ),
+    check!(
+        "retained-wildcard",
+        "A new wildcard subscription gets the retained message of each matching topic",
+        "[v3 MQTT-3.3.1-6]; [v5 MQTT-3.3.1-9]",
+        |ctx, _| retained::every_matching_topic(ctx)
+    ),
+    check!(
+        "retained-outlives-session",
+        "A retained message outlives its publisher's session",
+        "[v3 MQTT-3.1.2-7]",
+        |ctx, _| retained::outlives_session(ctx)
+    ),
+    check!(
+        "will-retain",
+        "Will Retain 1 publishes the Will as retained, Will Retain 0 not",
+        "[v3 MQTT-3.1.2-16], [-17]; [v5 MQTT-3.1.2-15]",
+        |ctx, _| will::retain(ctx)
+    ),
+    check!(
+        "ordered-topic",
+        "QoS 1 messages arrive in the order published, live and queued while away",
+        "[MQTT-4.6.0-5], [-6]",
+        |ctx, _| order::ordered_topic(ctx)
+    ),
+    check!(
+        "qos1-packet-id-reuse",
+        "A QoS 1 packet id reused after its PUBACK is a new message",
+        "[v3 MQTT-4.3.2-2], [v3 MQTT-2.3.1-6]; [v5 MQTT-4.3.2-4], [-5], [v5 MQTT-2.2.1-5]",
+        |ctx, _| packet_ids::qos1_reused(ctx)
     ),
     check!(
         "burst-qos1",

@@ -1,12 +1,18 @@
 //! The checks, one file per area. Each is an `async fn(&mut Ctx) -> CheckRun`: `Err` carries an
 //! outcome for a step the check needed that did not happen (the `?` operator ends the check).
 
+pub mod client_id;
 pub mod connection;
 pub mod delivery;
 pub mod load;
 pub mod negative;
+pub mod order;
+pub mod packet_ids;
 pub mod qos2;
 pub mod retained;
+pub mod session;
+pub mod subscription;
+pub mod topics;
 pub mod transport;
 pub mod v5;
 pub mod will;

@@ -33,13 +33,6 @@ async fn subscribe_exactly_once(ctx: &mut Ctx, client: usize) -> Result<(), Outc
     Ok(())
 }
 
-fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<String> {
-    ctx.messages_since(client, mark)
-        .iter()
-        .map(|message| String::from_utf8_lossy(&message.payload).into_owned())
-        .collect()
-}
-
 /// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
 /// the PUBLISH with DUP=1.
 pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
@@ -94,7 +87,7 @@ pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     let present = reconnect(ctx, publisher).await?;
     ctx.completed(publisher, flow).await?;
     ctx.settle(300).await;
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     Ok(Outcome::judge(
         present && got == ["once"],
         format!("cut after the {}: the flow completes after reconnecting; the subscriber gets the message exactly once", stage_name(stage)),
@@ -133,7 +126,7 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     ctx.settle(300).await;
     let resent = ctx.publishes_since(subscriber, again);
     let pubrels = ctx.count_received(subscriber, again, PacketType::PubRel);
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     // This check judges the delivery count; the DUP flag is the DUP check's rule
     // (qos1-redelivery), so a missing DUP=1 is only noted here.
     let (held, expected) = if stage == 0 {
@@ -195,7 +188,7 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> CheckRun {
     }
     ctx.completed(publisher, flow).await?;
     ctx.settle(300).await;
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     let seen = format!(
         "{}; subscriber got {got:?}",
         if closed {
