@@ -517,6 +517,8 @@ const PROFILE_SKIPS: &[(&str, &[&str], &[&str])] = &[
             "will-retain@5.0",
             "ordered-topic@5.0",
             "qos1-packet-id-reuse@5.0",
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
         ],
         &[
             "v5-maximum-qos-enforced@5.0",
@@ -757,6 +759,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos1-redelivery@5.0",
             "session-present@3.1.1",
             "session-present@5.0",
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
             "v5-message-expiry@5.0",
             "v5-receive-maximum@5.0",
         ],
@@ -788,7 +792,12 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ),
     (
         "re-sends without DUP",
-        &["qos1-redelivery@3.1.1", "qos1-redelivery@5.0"],
+        &[
+            "qos1-redelivery@3.1.1",
+            "qos1-redelivery@5.0",
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
+        ],
     ),
     (
         "forgets in-flight messages on reconnect",
@@ -801,6 +810,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "qos2-subscriber-cut-after-pubrec@5.0",
             "qos2-subscriber-cut-after-pubrel@3.1.1",
             "qos2-subscriber-cut-after-pubrel@5.0",
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
         ],
     ),
     (
@@ -1192,6 +1203,10 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "second-connect@5.0",
             "subscribe-empty@3.1.1",
             "subscribe-empty@5.0",
+            "subscribe-options-reserved@3.1.1",
+            "subscribe-options-reserved@5.0",
+            "subscribe-qos-3@3.1.1",
+            "subscribe-qos-3@5.0",
             "unsubscribe-empty@3.1.1",
             "unsubscribe-empty@5.0",
             "utf8-ill-formed-client-id@3.1.1",
@@ -1243,6 +1258,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "answers UNSUBSCRIBE with another packet id",
         &[
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
             "unsubscribe-exact-filter@3.1.1",
             "unsubscribe-exact-filter@5.0",
             "unsubscribe-several@3.1.1",
@@ -1372,6 +1389,22 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "drops a QoS 1 publish reusing the previous packet id",
         &["qos1-packet-id-reuse@3.1.1", "qos1-packet-id-reuse@5.0"],
+    ),
+    (
+        "ignores invalid subscription options",
+        &[
+            "subscribe-options-reserved@3.1.1",
+            "subscribe-options-reserved@5.0",
+            "subscribe-qos-3@3.1.1",
+            "subscribe-qos-3@5.0",
+        ],
+    ),
+    (
+        "drops in-flight messages of an unsubscribed filter",
+        &[
+            "unsubscribe-completes-delivery@3.1.1",
+            "unsubscribe-completes-delivery@5.0",
+        ],
     ),
 ];
 

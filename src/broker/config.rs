@@ -299,6 +299,12 @@ faults! {
     /// Takes a QoS 1 PUBLISH with the packet id of the one before for a re-send and drops it
     /// (breaks [v3 MQTT-4.3.2-2], [v5 MQTT-4.3.2-5]).
     DropsReusedQos1Ids = "drops a QoS 1 publish reusing the previous packet id",
+    /// Drops the unacknowledged deliveries of a filter when it is unsubscribed (breaks
+    /// [MQTT-3.10.4-3]).
+    DropsInFlightOnUnsubscribe = "drops in-flight messages of an unsubscribed filter",
+    /// Skips a SUBSCRIBE whose subscription options have reserved bits set or QoS 3 (breaks
+    /// [v3 MQTT-3.8.3-4], [v5 MQTT-3.8.3-5]).
+    IgnoresInvalidSubscriptionOptions = "ignores invalid subscription options",
 }
 
 /// The set of faults switched on (none by default).
@@ -357,6 +363,7 @@ impl BrokerFaults {
                 ..
             } => BrokerFault::AcceptsInvalidTopicAliases,
             Kind::PacketTooLarge { .. } => BrokerFault::AcceptsOversizePackets,
+            Kind::InvalidSubscriptionOptions(_) => BrokerFault::IgnoresInvalidSubscriptionOptions,
             _ => return false,
         };
         self.has(fault)

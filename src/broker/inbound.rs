@@ -666,6 +666,17 @@ impl Broker {
                 } else {
                     session.subscriptions.remove(filter).is_some()
                 };
+                if existed && faults.has(BrokerFault::DropsInFlightOnUnsubscribe) {
+                    // The bug: deliveries under way on the filter are forgotten with it.
+                    for pid in session.outgoing.pids_in_order() {
+                        let on_filter = session.outgoing.get_mut(pid).is_some_and(|entry| {
+                            crate::topic::matches(filter, &entry.publish.topic)
+                        });
+                        if on_filter {
+                            session.outgoing.remove(pid);
+                        }
+                    }
+                }
                 if faults.has(BrokerFault::UnsubscribesByMatching) {
                     // The bug: the filter taken as a topic, and every subscription matching it
                     // deleted with it.

@@ -423,7 +423,7 @@ pub const CHECKS: &[CheckDef] = &[
     check!(
         "will-not-on-disconnect",
         "No will after a normal DISCONNECT",
-        "[MQTT-3.1.2-10]",
+        "[MQTT-3.1.2-10], [MQTT-3.14.4-3]",
         Versions::Both,
         [Tag::Paho],
         0,
@@ -533,6 +533,12 @@ pub const CHECKS: &[CheckDef] = &[
         "One UNSUBSCRIBE with two filters deletes both",
         "[MQTT-3.10.4-6]",
         |ctx, _| subscription::several_unsubscribed(ctx)
+    ),
+    check!(
+        "unsubscribe-completes-delivery",
+        "UNSUBSCRIBE does not cancel a QoS 1 delivery already started",
+        "[MQTT-3.10.4-3]",
+        |ctx, _| subscription::unsubscribe_completes_delivery(ctx)
     ),
     check!(
         "topic-exact-match",
@@ -921,7 +927,7 @@ pub const CHECKS: &[CheckDef] = &[
     negative!(
         "publish-dup-qos-0",
         "A QoS 0 PUBLISH with DUP 1: taken or refused (reported), never forwarded with DUP 1",
-        "[MQTT-3.3.1-2] binds the sender; [MQTT-3.3.1-3], [v5 MQTT-4.3.1-1]",
+        "[MQTT-3.3.1-2] binds the sender; [MQTT-3.3.1-3], [MQTT-4.3.1-1]",
         Versions::Both,
         [],
         0,
@@ -1137,7 +1143,7 @@ pub const CHECKS: &[CheckDef] = &[
     negative!(
         "empty-client-id-persistent",
         "A zero-length client id with clean session 0 gets CONNACK 0x02",
-        "[v3 MQTT-3.1.3-8]",
+        "[v3 MQTT-3.1.3-8], [-9]; [v3 MQTT-3.2.2-5]",
         Versions::V311Only,
         [Tag::Paho],
         0,
@@ -1178,6 +1184,24 @@ pub const CHECKS: &[CheckDef] = &[
         [],
         8,
         |ctx, arg: u16| subscribe::empty_request(ctx, arg as u8)
+    ),
+    negative!(
+        "subscribe-options-reserved",
+        "A SUBSCRIBE with reserved bits of its subscription options set closes the connection",
+        "[v3 MQTT-3.8.3-4]; [v5 MQTT-3.8.3-5], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        0xC1,
+        |ctx, arg: u16| subscribe::invalid_options(ctx, arg as u8)
+    ),
+    negative!(
+        "subscribe-qos-3",
+        "A SUBSCRIBE asking for QoS 3 closes the connection",
+        "[v3 MQTT-3.8.3-4]; v5 §3.8.3.1 (a Protocol Error), [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        3,
+        |ctx, arg: u16| subscribe::invalid_options(ctx, arg as u8)
     ),
     negative!(
         "unsubscribe-empty",

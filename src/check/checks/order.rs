@@ -1,6 +1,7 @@
 //! Ordered topics: messages from one client to one topic reach a subscriber in the order they
 //! were published, whether it is connected or they waited for it in its session.
 
+use super::qos2::reconnect;
 use super::CheckRun;
 use crate::check::context::Ctx;
 use crate::check::outcome::Outcome;
@@ -35,9 +36,7 @@ pub async fn ordered_topic(ctx: &mut Ctx) -> CheckRun {
     ctx.disconnect(subscriber).await;
     publish_run(ctx, publisher, COUNT).await?;
     let resumed = ctx.mark();
-    ctx.connect(subscriber)
-        .await
-        .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
+    reconnect(ctx, subscriber).await?;
     ctx.messages_arrive(subscriber, resumed, COUNT).await;
     let queued_got = numbers(ctx, subscriber, resumed);
     let expected: Vec<usize> = (0..2 * COUNT).collect();

@@ -15,7 +15,8 @@ pub fn stage_name(stage: u8) -> &'static str {
     STAGES[usize::from(stage)]
 }
 
-async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
+/// Reconnects `client` (its session resumed if it has one); returns Session Present.
+pub async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
     let connected = ctx
         .connect(client)
         .await
@@ -33,17 +34,26 @@ async fn subscribe_exactly_once(ctx: &mut Ctx, client: usize) -> Result<(), Outc
     Ok(())
 }
 
-/// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
-/// the PUBLISH with DUP=1.
-pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
+/// A subscriber with a persistent session that received a QoS 1 `payload` on the check's topic
+/// `t` and withheld its PUBACK: a delivery under way. Returns the subscriber.
+pub async fn delivery_under_way(ctx: &mut Ctx, payload: &str) -> Result<usize, Outcome> {
     ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
     let publisher = ctx.open_clean("publisher").await?;
     ctx.withhold_next(subscriber, PacketType::PubAck);
     let mark = ctx.mark();
-    ctx.publish_to(publisher, "t", "resend me", QoS::AtLeastOnce, false)?;
-    ctx.publish_arrives(subscriber, mark).await;
+    ctx.publish_to(publisher, "t", payload, QoS::AtLeastOnce, false)?;
+    if !ctx.publish_arrives(subscriber, mark).await {
+        return Err(Outcome::broken("the message did not reach the subscriber"));
+    }
+    Ok(subscriber)
+}
+
+/// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
+/// the PUBLISH with DUP=1.
+pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
+    let subscriber = delivery_under_way(ctx, "resend me").await?;
     ctx.settle(100).await;
     ctx.cut(subscriber).await;
     let again = ctx.mark();

@@ -2,19 +2,12 @@
 //! Session Present for a new one, the CONNACK before anything else, and one connection per
 //! client id.
 
+use super::qos2::reconnect;
 use super::CheckRun;
 use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
 use crate::codec::{Packet, PacketType, QoS};
 use crate::trace::Direction;
-
-/// Reconnects `client`, returning Session Present.
-async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
-    ctx.connect(client)
-        .await
-        .map(|connected| connected.session_present)
-        .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))
-}
 
 /// A stored session with a subscription, then a clean-session CONNECT with the same client id:
 /// Session Present 0, the subscription gone; and after it, nothing left to resume.

@@ -1,6 +1,7 @@
 //! SUBSCRIBE and UNSUBSCRIBE as requests: several filters in one packet, a filter subscribed
 //! again, and which subscriptions an UNSUBSCRIBE deletes.
 
+use super::qos2::{delivery_under_way, reconnect};
 use super::{describe, CheckRun};
 use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
@@ -179,5 +180,24 @@ pub async fn several_unsubscribed(ctx: &mut Ctx) -> CheckRun {
         got == ["m/c"],
         "after one UNSUBSCRIBE of m/a and m/b: of messages to m/a, m/b and m/c, only m/c arrives",
         format!("received {got:?}"),
+    ))
+}
+
+/// UNSUBSCRIBE does not cancel a QoS 1 delivery already started: the subscriber withholds the
+/// PUBACK, unsubscribes, and on resuming its session the PUBLISH is sent again (DUP 1).
+pub async fn unsubscribe_completes_delivery(ctx: &mut Ctx) -> CheckRun {
+    let subscriber = delivery_under_way(ctx, "started").await?;
+    let filter = ctx.topic("t");
+    ctx.unsubscribe(subscriber, filter).await?;
+    ctx.cut(subscriber).await;
+    let again = ctx.mark();
+    reconnect(ctx, subscriber).await?;
+    ctx.publish_arrives(subscriber, again).await;
+    ctx.settle(200).await;
+    let resent = ctx.publishes_since(subscriber, again);
+    Ok(Outcome::judge(
+        resent.len() == 1 && resent[0].dup && &resent[0].payload[..] == b"started",
+        "after PUBACK withheld, UNSUBSCRIBE and a reconnect: \"started\" sent again with DUP 1",
+        describe(&resent),
     ))
 }
