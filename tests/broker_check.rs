@@ -747,6 +747,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     (
         "delivers QoS 1 as QoS 0",
         &[
+            "connack-first@3.1.1",
+            "connack-first@5.0",
             "ordered-topic@3.1.1",
             "ordered-topic@5.0",
             "qos-1-sub-1@3.1.1",
@@ -1173,6 +1175,8 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "protocol-name@5.0",
             "publish-qos-3@3.1.1",
             "publish-qos-3@5.0",
+            "publish-topic-empty@3.1.1",
+            "publish-topic-empty@5.0",
             "publish-topic-wildcard@3.1.1",
             "publish-topic-wildcard@5.0",
             "remaining-length-five-bytes@3.1.1",
@@ -1384,7 +1388,12 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
     ),
     (
         "sends messages queued while away newest first",
-        &["ordered-topic@3.1.1", "ordered-topic@5.0"],
+        &[
+            "connack-first@3.1.1",
+            "connack-first@5.0",
+            "ordered-topic@3.1.1",
+            "ordered-topic@5.0",
+        ],
     ),
     (
         "drops a QoS 1 publish reusing the previous packet id",
@@ -1405,6 +1414,10 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "unsubscribe-completes-delivery@3.1.1",
             "unsubscribe-completes-delivery@5.0",
         ],
+    ),
+    (
+        "accepts an empty topic name",
+        &["publish-topic-empty@3.1.1", "publish-topic-empty@5.0"],
     ),
 ];
 

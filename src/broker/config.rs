@@ -305,6 +305,8 @@ faults! {
     /// Skips a SUBSCRIBE whose subscription options have reserved bits set or QoS 3 (breaks
     /// [v3 MQTT-3.8.3-4], [v5 MQTT-3.8.3-5]).
     IgnoresInvalidSubscriptionOptions = "ignores invalid subscription options",
+    /// Skips a PUBLISH whose topic name is empty (breaks [MQTT-4.7.3-1]).
+    AcceptsEmptyTopicNames = "accepts an empty topic name",
 }
 
 /// The set of faults switched on (none by default).
@@ -364,6 +366,7 @@ impl BrokerFaults {
             } => BrokerFault::AcceptsInvalidTopicAliases,
             Kind::PacketTooLarge { .. } => BrokerFault::AcceptsOversizePackets,
             Kind::InvalidSubscriptionOptions(_) => BrokerFault::IgnoresInvalidSubscriptionOptions,
+            Kind::EmptyTopic => BrokerFault::AcceptsEmptyTopicNames,
             _ => return false,
         };
         self.has(fault)

@@ -997,6 +997,12 @@ pub const CHECKS: &[CheckDef] = &[
         |ctx, _| framing::wildcard_topic(ctx)
     ),
     negative!(
+        "publish-topic-empty",
+        "A PUBLISH with a zero-length topic name closes the connection",
+        "[MQTT-4.7.3-1]; [v3 MQTT-4.8.0-1]; v5 §3.3.2.1, [v5 MQTT-4.13.1-1]",
+        |ctx, _| framing::empty_topic(ctx)
+    ),
+    negative!(
         "utf8-ill-formed-topic",
         "Ill-formed UTF-8 in a PUBLISH topic closes the connection",
         "[v3 MQTT-1.5.3-1], [v5 MQTT-1.5.4-1]; [MQTT-3.3.2-1]",

@@ -79,10 +79,10 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
   const files = { json: join(dir, 'run.json'), junit: join(dir, 'run.xml'), markdown: join(dir, 'run.md'), html: join(dir, 'run.html') };
   const run = await checkBroker([brokerUrl(), '--json', files.json, '--junit', files.junit, '--markdown', files.markdown, '--html', files.html]);
   // On loopback the negative tests run, and the plan says so before the run starts.
-  assert.match(run.stdout.split('\n')[0], /Ends with 95 negative tests/);
+  assert.match(run.stdout.split('\n')[0], /Ends with 97 negative tests/);
   assert.equal(run.code, 1, `a failing check makes the exit code 1\n${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(await readFile(files.json, 'utf8'));
-  assert.equal(report.results.length, 239, 'every check in both versions, heavy and negative ones included');
+  assert.equal(report.results.length, 241, 'every check in both versions, heavy and negative ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
     .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
@@ -97,11 +97,11 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');
-  assert.equal(junit.match(/<testcase /g).length, 239);
+  assert.equal(junit.match(/<testcase /g).length, 241);
   assert.equal(junit.match(/<failure /g).length, 11);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 223, 5]);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 225, 5]);
   // Markdown and HTML lead with the failures; the HTML file is whole, with a diagram per failure.
   assert.ok(markdown.indexOf('## fail:') < markdown.indexOf('## Every check'));
   const html = await readFile(files.html, 'utf8');
@@ -167,13 +167,13 @@ test('scripts/check-broker --list prints every check; --only and --skip select b
   const list = await checkBroker(['--list']);
   assert.equal(list.code, 0, list.stderr);
   const lines = list.stdout.trim().split('\n');
-  assert.equal(lines.length, 134);
+  assert.equal(lines.length, 135);
   assert.match(lines.find((line) => line.startsWith('empty-client-id-persistent')), /3\.1\.1 +negative,paho +A zero-length client id/);
   const selected = await checkBroker(['simulated', '--only', 'negative', '--skip', 'v5,utf8-null-topic']);
   assert.equal(selected.code, 0, selected.stderr);
-  // The version check of each version, 43 negative tests of 3.1.1 (one of them 3.1.1's own) and
-  // 42 of 5.0.
-  assert.match(selected.stdout, /^87 checks\./m);
+  // The version check of each version, 44 negative tests of 3.1.1 (one of them 3.1.1's own) and
+  // 43 of 5.0.
+  assert.match(selected.stdout, /^89 checks\./m);
   assert.doesNotMatch(selected.stdout, /utf8-null-topic|v5-topic-alias/);
   const unknown = await checkBroker(['simulated', '--only', 'no-such-check']);
   assert.equal(unknown.code, 2);
@@ -184,8 +184,8 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   // The run says what it will publish and where before the first verdict.
-  assert.match(healthy.stdout.split('\n')[0], /^231 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
-  assert.match(healthy.stdout, /simulated broker: 218 pass, 0 fail, 0 warn, 13 skipped/);
+  assert.match(healthy.stdout.split('\n')[0], /^233 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
+  assert.match(healthy.stdout, /simulated broker: 220 pass, 0 fail, 0 warn, 13 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);

@@ -93,8 +93,9 @@ pub async fn connack_first(ctx: &mut Ctx) -> CheckRun {
         .map(Packet::packet_type)
         .take(3)
         .collect();
+    let got = ctx.payloads_since(away, mark);
     let seen = format!(
-        "first packets: {}{}",
+        "first packets: {}; messages {got:?}{}",
         first
             .iter()
             .map(ToString::to_string)
@@ -106,7 +107,9 @@ pub async fn connack_first(ctx: &mut Ctx) -> CheckRun {
         }
     );
     Ok(Outcome::judge(
-        first.first() == Some(&PacketType::ConnAck) && connected.is_ok(),
+        first.first() == Some(&PacketType::ConnAck)
+            && connected.is_ok()
+            && got == ["queued 1", "queued 2"],
         "CONNACK first, then the 2 messages queued while away",
         seen,
     ))
