@@ -314,9 +314,6 @@ faults! {
     /// Ignores a Session Expiry Interval sent on DISCONNECT (breaks v5 §3.14.2.2.2,
     /// [v5 MQTT-4.1.0-2]).
     IgnoresDisconnectSessionExpiry = "ignores Session Expiry Interval on DISCONNECT",
-    /// Assigns every client with an empty client id the same identifier (breaks
-    /// [v5 MQTT-3.1.3-6]).
-    AssignsOneClientId = "assigns the same client id to everyone",
     /// Takes DISCONNECT 0x04 Disconnect with Will Message as a normal one (breaks v5 §3.14.2.1).
     IgnoresDisconnectWithWill = "ignores DISCONNECT with Will Message",
     /// Sends a shared subscription's message refused with a PUBACK 0x80 or above to another
@@ -327,6 +324,73 @@ faults! {
     /// Keeps the Subscription Identifier of a subscription that a new SUBSCRIBE replaced
     /// (breaks [v5 MQTT-3.8.4-3]).
     KeepsReplacedSubscriptionIdentifier = "keeps a replaced subscription's identifier",
+    // Coverage 3.1.1: rules of 3.1.1 (most kept in 5.0 too) that brokers can get wrong.
+    /// Returns a SUBSCRIBE's codes in reverse order (breaks [MQTT-3.9.3-1]).
+    ReversesSubAckCodes = "returns SUBACK codes in reverse order",
+    /// Sends no retained messages when a filter is subscribed again (breaks [v3 MQTT-3.8.4-3],
+    /// [v5 MQTT-3.8.4-4]).
+    NoRetainedOnResubscribe = "no retained messages on a repeated subscription",
+    /// Answers UNSUBSCRIBE with the next packet id (breaks [MQTT-3.10.4-4]).
+    WrongUnsubAckPid = "answers UNSUBSCRIBE with another packet id",
+    /// Does not answer an UNSUBSCRIBE that deletes nothing (breaks [MQTT-3.10.4-5]).
+    IgnoresUnknownUnsubscribe = "no UNSUBACK when nothing was unsubscribed",
+    /// Deletes every subscription whose filter matches the unsubscribed one as a topic (breaks
+    /// [MQTT-3.10.4-1]).
+    UnsubscribesByMatching = "unsubscribes filters matching the given one",
+    /// Deletes only the first filter of an UNSUBSCRIBE (breaks [MQTT-3.10.4-6]).
+    UnsubscribesFirstOnly = "unsubscribes only the first filter",
+    /// Sends Session Present 1 to a client asking to resume a session it does not have (breaks
+    /// [v3 MQTT-3.2.2-3], [v5 MQTT-3.2.2-3]).
+    SessionPresentForNewSession = "Session Present 1 for a new session",
+    /// Resumes a session without its subscriptions (breaks [v3 MQTT-3.1.2-4], [v5 MQTT-3.1.2-5]).
+    ForgetsSubscriptionsOnResume = "forgets the subscriptions of a resumed session",
+    /// Keeps the stored subscriptions on a clean-session CONNECT (breaks [v3 MQTT-3.1.2-6],
+    /// [v5 MQTT-3.1.2-4]).
+    KeepsSessionOnCleanStart = "keeps subscriptions across a clean CONNECT",
+    /// Sends what was queued for a resumed session before its CONNACK (breaks [MQTT-3.2.0-1]).
+    SendsQueuedBeforeConnAck = "sends queued messages before CONNACK",
+    /// Leaves the earlier connection of a client id open (breaks [v3 MQTT-3.1.4-2],
+    /// [v5 MQTT-3.1.4-3]).
+    KeepsDuplicateClientIds = "keeps both connections of a client id",
+    /// Refuses client ids of 23 letters and digits, as a length limit off by one would (breaks
+    /// [MQTT-3.1.3-5]).
+    RefusesPlainTwentyThreeByteIds = "refuses client ids of 23 letters and digits",
+    /// Assigns every client without a client id the same one (breaks [MQTT-3.1.3-6], and in 5.0
+    /// the uniqueness of an Assigned Client Identifier).
+    SameIdForEmptyClientIds = "assigns every empty client id the same one",
+    /// Matches topics and filters ignoring case (breaks [MQTT-4.7.3-4]).
+    MatchesCaseInsensitively = "matches topics ignoring case",
+    /// Matches topics and filters with U+FEFF left out (breaks [v3 MQTT-1.5.3-3],
+    /// [v5 MQTT-1.5.4-3]).
+    StripsByteOrderMark = "strips U+FEFF from topics",
+    /// Stores retained messages only at QoS 1 and 2 (breaks [v3 MQTT-3.3.1-7]).
+    Qos0RetainIgnored = "a retained QoS 0 publish replaces nothing",
+    /// Replaces the retained message with a publish without RETAIN (breaks [v3 MQTT-3.3.1-12],
+    /// [v5 MQTT-3.3.1-8]).
+    PlainPublishReplacesRetained = "a publish without RETAIN replaces the retained message",
+    /// Stores an empty retained message as one (breaks [v3 MQTT-3.3.1-11], [v5 MQTT-3.3.1-7]).
+    StoresEmptyRetained = "stores empty retained messages",
+    /// Sends a new subscription only the first matching retained message (breaks
+    /// [v3 MQTT-3.3.1-6], [v5 MQTT-3.3.1-9]).
+    OneRetainedPerSubscription = "sends one retained message per new subscription",
+    /// Deletes the retained messages a client set when its session ends (breaks
+    /// [v3 MQTT-3.1.2-7]).
+    DropsRetainedWithSession = "deletes retained messages with their publisher's session",
+    /// Publishes every Will without RETAIN (breaks [v3 MQTT-3.1.2-17], [v5 MQTT-3.1.2-15]).
+    IgnoresWillRetain = "publishes Wills without RETAIN",
+    /// Sends the messages queued for a resumed session newest first (breaks [MQTT-4.6.0-5]).
+    ResumesNewestFirst = "sends messages queued while away newest first",
+    /// Takes a QoS 1 PUBLISH with the packet id of the one before for a re-send and drops it
+    /// (breaks [v3 MQTT-4.3.2-2], [v5 MQTT-4.3.2-5]).
+    DropsReusedQos1Ids = "drops a QoS 1 publish reusing the previous packet id",
+    /// Drops the unacknowledged deliveries of a filter when it is unsubscribed (breaks
+    /// [MQTT-3.10.4-3]).
+    DropsInFlightOnUnsubscribe = "drops in-flight messages of an unsubscribed filter",
+    /// Skips a SUBSCRIBE whose subscription options have reserved bits set or QoS 3 (breaks
+    /// [v3 MQTT-3.8.3-4], [v5 MQTT-3.8.3-5]).
+    IgnoresInvalidSubscriptionOptions = "ignores invalid subscription options",
+    /// Skips a PUBLISH whose topic name is empty (breaks [MQTT-4.7.3-1]).
+    AcceptsEmptyTopicNames = "accepts an empty topic name",
 }
 
 /// The set of faults switched on (none by default).
@@ -385,6 +449,8 @@ impl BrokerFaults {
                 ..
             } => BrokerFault::AcceptsInvalidTopicAliases,
             Kind::PacketTooLarge { .. } => BrokerFault::AcceptsOversizePackets,
+            Kind::InvalidSubscriptionOptions(_) => BrokerFault::IgnoresInvalidSubscriptionOptions,
+            Kind::EmptyTopic => BrokerFault::AcceptsEmptyTopicNames,
             _ => return false,
         };
         self.has(fault)

@@ -152,6 +152,12 @@ impl Broker {
             self.refuse(now, conn, ReasonCode::ClientIdentifierNotValid);
             return;
         }
+        let plain_23 =
+            client_id.len() == 23 && client_id.bytes().all(|b| b.is_ascii_alphanumeric());
+        if plain_23 && faults.has(BrokerFault::RefusesPlainTwentyThreeByteIds) {
+            self.refuse(now, conn, ReasonCode::ClientIdentifierNotValid);
+            return;
+        }
         if client_id.is_empty() {
             if version == ProtocolVersion::V311
                 && !connect.clean_start
@@ -170,7 +176,7 @@ impl Broker {
                 );
                 return;
             }
-            if !faults.has(BrokerFault::AssignsOneClientId) {
+            if !faults.has(BrokerFault::SameIdForEmptyClientIds) {
                 self.next_assigned_id += 1;
             }
             client_id = format!("qoscope-sim-{}", self.next_assigned_id);
@@ -219,7 +225,8 @@ impl Broker {
             .sessions
             .get(&client_id)
             .and_then(|session| session.connection);
-        if let Some(previous) = previous.filter(|previous| *previous != conn) {
+        let take_over = !faults.has(BrokerFault::KeepsDuplicateClientIds);
+        if let Some(previous) = previous.filter(|previous| *previous != conn && take_over) {
             let mut disconnect = Disconnect::with_reason(ReasonCode::SessionTakenOver);
             if faults.has(BrokerFault::SessionExpiryOnDisconnect) {
                 disconnect.properties.session_expiry_interval = Some(0);
@@ -236,20 +243,35 @@ impl Broker {
         self.pending_wills
             .retain(|pending| pending.client_id != client_id);
 
+        let mut kept_subscriptions = None;
         if connect.clean_start {
-            self.sessions.remove(&client_id);
+            let discarded = self.sessions.remove(&client_id);
+            if faults.has(BrokerFault::KeepsSessionOnCleanStart) {
+                kept_subscriptions = discarded.map(|session| session.subscriptions);
+            }
         }
         let stored = self.sessions.contains_key(&client_id);
         let session_present = if connect.clean_start {
             faults.has(BrokerFault::SessionPresentOnCleanStart)
+        } else if stored {
+            !faults.has(BrokerFault::SessionPresentZero)
         } else {
-            stored && !faults.has(BrokerFault::SessionPresentZero)
+            faults.has(BrokerFault::SessionPresentForNewSession)
         };
         let session = self
             .sessions
             .entry(client_id.clone())
             .or_insert_with(|| ClientSession::new(version));
         session.version = version;
+        if let Some(subscriptions) = kept_subscriptions {
+            session.subscriptions = subscriptions;
+        }
+        if stored && !connect.clean_start && faults.has(BrokerFault::ForgetsSubscriptionsOnResume) {
+            session.subscriptions.clear();
+        }
+        if stored && !connect.clean_start && faults.has(BrokerFault::ResumesNewestFirst) {
+            session.queued.make_contiguous().reverse();
+        }
         session.connection = Some(conn);
         session.expires_at = None;
         session.expiry_ms = match version {
@@ -328,13 +350,17 @@ impl Broker {
                 connack.properties.reason_string = self.reason_string(conn, &packet, "welcome");
             }
         }
+        let resumed = stored && !connect.clean_start;
+        if resumed && faults.has(BrokerFault::SendsQueuedBeforeConnAck) {
+            self.flush(now, &client_id);
+        }
         self.send(conn, &Packet::ConnAck(connack));
         self.events.push_back(BrokerEvent::ClientConnected {
             conn,
             client_id: client_id.clone(),
             session_present,
         });
-        if stored && !connect.clean_start {
+        if resumed {
             // [MQTT-4.4.0-1]: re-send unacknowledged PUBLISH (DUP=1) and PUBREL in order.
             self.resend_in_flight(now, &client_id);
         }
@@ -496,6 +522,15 @@ impl Broker {
                 self.accept_publish(now, &client_id, publish);
             }
             QosPid::AtLeastOnce(pid) => {
+                let repeated = self
+                    .connections
+                    .get_mut(&conn)
+                    .is_some_and(|connection| connection.last_qos1_pid.replace(pid) == Some(pid));
+                if repeated && faults.has(BrokerFault::DropsReusedQos1Ids) {
+                    // The bug: taken for a re-send of the message before, acknowledged, dropped.
+                    self.send(conn, &Packet::PubAck(Ack::new(pid)));
+                    return;
+                }
                 let matched = self.accept_publish(now, &client_id, publish);
                 let reason = match success_code(version, matched) {
                     ReasonCode::NoMatchingSubscribers
@@ -761,7 +796,9 @@ impl Broker {
             reasons.push(ReasonCode::granting(granted));
             let handling = subscription.options.retain_handling;
             // Retained messages go to new non-shared subscriptions only (v5 §3.3.1.3, §4.8.2).
+            let repeat_ignored = existed && faults.has(BrokerFault::NoRetainedOnResubscribe);
             let send_retained = !shared
+                && !repeat_ignored
                 && (faults.has(BrokerFault::IgnoresRetainHandling)
                     || match handling {
                         crate::codec::RetainHandling::SendAtSubscribe => true,
@@ -774,6 +811,9 @@ impl Broker {
         }
         if faults.has(BrokerFault::TruncatesSubAck) {
             reasons.truncate(100);
+        }
+        if faults.has(BrokerFault::ReversesSubAckCodes) {
+            reasons.reverse();
         }
         self.send(
             conn,
@@ -796,16 +836,37 @@ impl Broker {
             return;
         };
         let version = session.version;
-        let keeps = self.config.faults.has(BrokerFault::IgnoresUnsubscribe);
+        let faults = self.config.faults;
         let reasons: Vec<ReasonCode> = unsubscribe
             .filters
             .iter()
-            .map(|filter| {
+            .enumerate()
+            .map(|(index, filter)| {
+                let keeps = faults.has(BrokerFault::IgnoresUnsubscribe)
+                    || (index > 0 && faults.has(BrokerFault::UnsubscribesFirstOnly));
                 let existed = if keeps {
                     session.subscriptions.contains_key(filter)
                 } else {
                     session.subscriptions.remove(filter).is_some()
                 };
+                if existed && faults.has(BrokerFault::DropsInFlightOnUnsubscribe) {
+                    // The bug: deliveries under way on the filter are forgotten with it.
+                    for pid in session.outgoing.pids_in_order() {
+                        let on_filter = session.outgoing.get_mut(pid).is_some_and(|entry| {
+                            crate::topic::matches(filter, &entry.publish.topic)
+                        });
+                        if on_filter {
+                            session.outgoing.remove(pid);
+                        }
+                    }
+                }
+                if faults.has(BrokerFault::UnsubscribesByMatching) {
+                    // The bug: the filter taken as a topic, and every subscription matching it
+                    // deleted with it.
+                    session
+                        .subscriptions
+                        .retain(|existing, _| !crate::topic::matches(existing, filter));
+                }
                 if existed {
                     ReasonCode::Success
                 } else {
@@ -813,6 +874,15 @@ impl Broker {
                 }
             })
             .collect();
+        let deleted = reasons.contains(&ReasonCode::Success);
+        if !deleted && faults.has(BrokerFault::IgnoresUnknownUnsubscribe) {
+            return;
+        }
+        let pid = if faults.has(BrokerFault::WrongUnsubAckPid) {
+            unsubscribe.pid.next()
+        } else {
+            unsubscribe.pid
+        };
         let mut reasons = if version == ProtocolVersion::V5 {
             reasons
         } else {
@@ -823,7 +893,7 @@ impl Broker {
         }
         let none_existed = reasons.contains(&ReasonCode::NoSubscriptionExisted);
         let mut unsuback = UnsubAck {
-            pid: unsubscribe.pid,
+            pid,
             reasons,
             properties: Default::default(),
         };

@@ -69,6 +69,9 @@ pub struct Broker {
     connections: HashMap<ConnId, Connection>,
     sessions: HashMap<String, ClientSession>,
     retained: BTreeMap<String, state::QueuedMessage>,
+    /// Who set each retained message, by topic (the fault "deletes retained messages with their
+    /// publisher's session" looks at it).
+    retained_by: BTreeMap<String, String>,
     pending_wills: Vec<PendingWill>,
     transmit: BTreeMap<ConnId, Vec<u8>>,
     closes: VecDeque<ConnId>,
@@ -93,6 +96,7 @@ impl Broker {
             connections: HashMap::new(),
             sessions: HashMap::new(),
             retained: BTreeMap::new(),
+            retained_by: BTreeMap::new(),
             pending_wills: Vec::new(),
             transmit: BTreeMap::new(),
             closes: VecDeque::new(),
@@ -142,6 +146,7 @@ impl Broker {
                 problem_information: true,
                 aliases_in: HashMap::new(),
                 will: None,
+                last_qos1_pid: None,
             },
         );
     }
@@ -347,6 +352,21 @@ impl Broker {
         self.end_connection(now, conn, message, true);
     }
 
+    /// The fault "deletes retained messages with their publisher's session": the retained
+    /// messages `client_id` set are deleted.
+    fn drop_retained_of(&mut self, client_id: &str) {
+        let topics: Vec<String> = self
+            .retained_by
+            .iter()
+            .filter(|(_, publisher)| *publisher == client_id)
+            .map(|(topic, _)| topic.clone())
+            .collect();
+        for topic in topics {
+            self.retained.remove(&topic);
+            self.retained_by.remove(&topic);
+        }
+    }
+
     /// Ends a connection: the session goes offline (or ends), the Will is published when
     /// `publish_will` and the client did not disconnect normally.
     fn end_connection(&mut self, now: u64, conn: ConnId, reason: String, publish_will: bool) {
@@ -378,6 +398,13 @@ impl Broker {
                 match session.expiry_ms {
                     Some(0) => {
                         self.sessions.remove(&client_id);
+                        if self
+                            .config
+                            .faults
+                            .has(BrokerFault::DropsRetainedWithSession)
+                        {
+                            self.drop_retained_of(&client_id);
+                        }
                     }
                     Some(ms) => {
                         if !self.config.faults.has(BrokerFault::IgnoresSessionExpiry) {

@@ -53,13 +53,21 @@ impl Broker {
         if faults.has(BrokerFault::TruncatesLargePayloads) && publish.payload.len() > 65_536 {
             publish.payload.truncate(65_536);
         }
-        if publish.retain {
-            if publish.payload.is_empty() {
+        // [v3 MQTT-3.3.1-7], [v3 MQTT-3.3.1-12]: RETAIN 1 at any QoS stores, RETAIN 0 never does.
+        let stores = if publish.retain {
+            !(publish.qos() == QoS::AtMostOnce && faults.has(BrokerFault::Qos0RetainIgnored))
+        } else {
+            faults.has(BrokerFault::PlainPublishReplacesRetained)
+                && self.retained.contains_key(publish.topic.as_str())
+        };
+        if stores {
+            if publish.payload.is_empty() && !faults.has(BrokerFault::StoresEmptyRetained) {
                 if faults.has(BrokerFault::KeepsRetainedAfterEmpty) {
                     return self.route(now, publisher, &publish);
                 }
                 // [MQTT-3.3.1-10] v3 / [v5 MQTT-3.3.1-6]: an empty retained message clears it.
                 self.retained.remove(publish.topic.as_str());
+                self.retained_by.remove(publish.topic.as_str());
             } else {
                 let expires_at = expiry_deadline(now, &publish.properties);
                 let mut stored = publish.clone();
@@ -72,6 +80,8 @@ impl Broker {
                         expires_at,
                     },
                 );
+                self.retained_by
+                    .insert(publish.topic.to_string(), publisher.to_owned());
             }
         }
         self.route(now, publisher, &publish)
@@ -378,7 +388,7 @@ impl Broker {
         identifier: Option<NonZeroU32>,
     ) {
         let faults = self.config.faults;
-        let matching: Vec<(Publish, Option<u64>)> = self
+        let mut matching: Vec<(Publish, Option<u64>)> = self
             .retained
             .values()
             .filter(|message| crate::topic::matches(filter, &message.publish.topic))
@@ -394,6 +404,9 @@ impl Broker {
                 (copy, message.expires_at)
             })
             .collect();
+        if faults.has(BrokerFault::OneRetainedPerSubscription) {
+            matching.truncate(1);
+        }
         for (publish, expires_at) in matching {
             self.deliver(now, client_id, publish, expires_at);
         }
@@ -410,7 +423,8 @@ impl Broker {
         let publish = Publish {
             dup: false,
             qos_pid: QosPid::new(will.qos, Pid::FIRST),
-            retain: will.retain,
+            // [v3 MQTT-3.1.2-16], [-17]: retained exactly when Will Retain is 1.
+            retain: will.retain && !self.config.faults.has(BrokerFault::IgnoresWillRetain),
             topic: will.topic.into(),
             payload: will.payload,
             properties,
@@ -503,6 +517,24 @@ fn filter_matches(
             .is_some_and(|parent| parent == topic)
     {
         return false;
+    }
+    let folds_case = faults.has(BrokerFault::MatchesCaseInsensitively);
+    let strips_mark = faults.has(BrokerFault::StripsByteOrderMark);
+    if folds_case || strips_mark {
+        // The bugs: topics normalized before matching, against [MQTT-4.7.3-4].
+        let normalize = |text: &str| {
+            let text = if folds_case {
+                text.to_lowercase()
+            } else {
+                text.to_owned()
+            };
+            if strips_mark {
+                text.replace('\u{feff}', "")
+            } else {
+                text
+            }
+        };
+        return matches(&normalize(filter), &normalize(topic));
     }
     if faults.has(BrokerFault::WildcardsMatchDollar) {
         if let Some(rest) = topic.strip_prefix('$') {

@@ -25,6 +25,9 @@ pub(super) struct Connection {
     /// Topic aliases the client set on this connection.
     pub aliases_in: HashMap<u16, crate::codec::Topic>,
     pub will: Option<Will>,
+    /// The packet id of the client's last QoS 1 PUBLISH (the fault "drops a QoS 1 publish
+    /// reusing the previous packet id" looks at it).
+    pub last_qos1_pid: Option<Pid>,
 }
 
 /// One subscription of a session.

@@ -6,8 +6,9 @@ use std::pin::Pin;
 
 use super::checks::negative::{self, connect, framing, subscribe};
 use super::checks::{
-    connection, delivery, flow_control, limits, load, qos2, reason_codes, requests, retained,
-    sessions, transport, v5, will, CheckRun,
+    client_id, connection, delivery, flow_control, limits, load, order, packet_ids, qos2,
+    reason_codes, requests, retained, session, subscription, topics, transport, v5, v5_sessions,
+    will, CheckRun,
 };
 use super::context::Ctx;
 use super::outcome::Outcome;
@@ -423,7 +424,7 @@ pub const CHECKS: &[CheckDef] = &[
     check!(
         "will-not-on-disconnect",
         "No will after a normal DISCONNECT",
-        "[MQTT-3.1.2-10]",
+        "[MQTT-3.1.2-10], [MQTT-3.14.4-3]",
         Versions::Both,
         [Tag::Paho],
         0,
@@ -461,6 +462,144 @@ pub const CHECKS: &[CheckDef] = &[
         [Tag::Paho],
         0,
         |ctx, _| connection::session_present(ctx)
+    ),
+    check!(
+        "session-present-new",
+        "Resuming a session the server does not have: Session Present 0",
+        "[v3 MQTT-3.2.2-3], [v3 MQTT-3.1.2-4]; [v5 MQTT-3.2.2-3], [v5 MQTT-3.1.2-6]",
+        |ctx, _| session::new_session_present(ctx)
+    ),
+    check!(
+        "session-resumed-subscriptions",
+        "A resumed session keeps its subscriptions",
+        "[v3 MQTT-3.1.2-4], [v3 MQTT-4.1.0-1]; [v5 MQTT-3.1.2-5]; [MQTT-3.1.3-2]",
+        |ctx, _| session::resumed_subscriptions(ctx)
+    ),
+    check!(
+        "clean-session-discards",
+        "A clean-session CONNECT discards the stored session, which is not resumed later",
+        "[v3 MQTT-3.1.2-6], [v3 MQTT-3.1.4-3]; [v5 MQTT-3.1.2-4], [v5 MQTT-3.1.4-4]",
+        |ctx, _| session::clean_session_discards(ctx)
+    ),
+    check!(
+        "connack-first",
+        "On resuming, CONNACK comes before the messages queued while away",
+        "[MQTT-3.2.0-1], [MQTT-4.5.0-1]",
+        |ctx, _| session::connack_first(ctx)
+    ),
+    check!(
+        "client-id-takeover",
+        "A second connection with a connected client id closes the first",
+        "[v3 MQTT-3.1.4-2]; [v5 MQTT-3.1.4-3]",
+        |ctx, _| session::client_id_taken_over(ctx)
+    ),
+    check!(
+        "client-id-23-characters",
+        "A client id of 23 letters and digits is accepted",
+        "[MQTT-3.1.3-5], [v3 MQTT-3.1.4-4]; [v5 MQTT-3.1.4-5]",
+        |ctx, _| client_id::twenty_three_characters(ctx)
+    ),
+    check!(
+        "empty-client-id-unique",
+        "Clients without a client id each get one of their own",
+        "[MQTT-3.1.3-6]",
+        |ctx, _| client_id::empty_ids_unique(ctx)
+    ),
+    check!(
+        "subscribe-several",
+        "One SUBSCRIBE with three filters: one SUBACK, a code per filter in order",
+        "[v3 MQTT-3.8.4-1], [-4], [-5]; [v5 MQTT-3.8.4-1], [-5], [-6], [-7]; [MQTT-3.9.3-1]",
+        |ctx, _| subscription::several_filters(ctx)
+    ),
+    check!(
+        "subscribe-again",
+        "Subscribing again replaces the subscription and re-sends the retained message",
+        "[v3 MQTT-3.8.4-3]; [v5 MQTT-3.8.4-3], [-4]",
+        |ctx, _| subscription::subscribe_again(ctx)
+    ),
+    check!(
+        "unsubscribe-unknown-filter",
+        "UNSUBSCRIBE from a filter never subscribed still gets its UNSUBACK",
+        "[MQTT-3.10.4-4], [-5]; [v3 MQTT-2.3.1-7]; [v5 MQTT-2.2.1-6]",
+        |ctx, _| subscription::unknown_filter(ctx)
+    ),
+    check!(
+        "unsubscribe-exact-filter",
+        "UNSUBSCRIBE deletes only the identical filter, not a wildcard matching it",
+        "[MQTT-3.10.4-1]",
+        |ctx, _| subscription::exact_filter(ctx)
+    ),
+    check!(
+        "unsubscribe-several",
+        "One UNSUBSCRIBE with two filters deletes both",
+        "[MQTT-3.10.4-6]",
+        |ctx, _| subscription::several_unsubscribed(ctx)
+    ),
+    check!(
+        "unsubscribe-completes-delivery",
+        "UNSUBSCRIBE does not cancel a QoS 1 delivery already started",
+        "[MQTT-3.10.4-3]",
+        |ctx, _| subscription::unsubscribe_completes_delivery(ctx)
+    ),
+    check!(
+        "topic-exact-match",
+        "Topics match as written: no case folding, no extra levels, no Unicode normalization",
+        "[MQTT-4.7.3-4], [MQTT-3.3.2-3]",
+        |ctx, _| topics::exact_match(ctx)
+    ),
+    check!(
+        "topic-byte-order-mark",
+        "U+FEFF in a topic is a character, not stripped",
+        "[v3 MQTT-1.5.3-3]; [v5 MQTT-1.5.4-3]",
+        |ctx, _| topics::byte_order_mark(ctx)
+    ),
+    check!(
+        "retained-qos0-replaces",
+        "A retained QoS 0 publish replaces the retained message",
+        "[v3 MQTT-3.3.1-7]; [v5 MQTT-3.3.1-5]",
+        |ctx, _| retained::qos0_replaces(ctx)
+    ),
+    check!(
+        "retained-kept-by-plain-publish",
+        "A publish without RETAIN leaves the retained message alone",
+        "[v3 MQTT-3.3.1-12]; [v5 MQTT-3.3.1-8]",
+        |ctx, _| retained::plain_publish_keeps_retained(ctx)
+    ),
+    check!(
+        "retained-empty-not-stored",
+        "An empty retained publish is not stored",
+        "[v3 MQTT-3.3.1-11]; [v5 MQTT-3.3.1-7]",
+        |ctx, _| retained::empty_not_stored(ctx)
+    ),
+    check!(
+        "retained-wildcard",
+        "A new wildcard subscription gets the retained message of each matching topic",
+        "[v3 MQTT-3.3.1-6]; [v5 MQTT-3.3.1-9]",
+        |ctx, _| retained::every_matching_topic(ctx)
+    ),
+    check!(
+        "retained-outlives-session",
+        "A retained message outlives its publisher's session",
+        "[v3 MQTT-3.1.2-7]",
+        |ctx, _| retained::outlives_session(ctx)
+    ),
+    check!(
+        "will-retain",
+        "Will Retain 1 publishes the Will as retained, Will Retain 0 not",
+        "[v3 MQTT-3.1.2-16], [-17]; [v5 MQTT-3.1.2-15]",
+        |ctx, _| will::retain(ctx)
+    ),
+    check!(
+        "ordered-topic",
+        "QoS 1 messages arrive in the order published, live and queued while away",
+        "[MQTT-4.6.0-5], [-6]",
+        |ctx, _| order::ordered_topic(ctx)
+    ),
+    check!(
+        "qos1-packet-id-reuse",
+        "A QoS 1 packet id reused after its PUBACK is a new message",
+        "[v3 MQTT-4.3.2-2], [v3 MQTT-2.3.1-6]; [v5 MQTT-4.3.2-4], [-5], [v5 MQTT-2.2.1-5]",
+        |ctx, _| packet_ids::qos1_reused(ctx)
     ),
     check!(
         "burst-qos1",
@@ -820,7 +959,7 @@ pub const CHECKS: &[CheckDef] = &[
         Versions::V5Only,
         [Tag::V5],
         0,
-        |ctx, _| sessions::expiry_absent(ctx)
+        |ctx, _| v5_sessions::expiry_absent(ctx)
     ),
     check!(
         "v5-session-expiry-on-disconnect",
@@ -829,7 +968,7 @@ pub const CHECKS: &[CheckDef] = &[
         Versions::V5Only,
         [Tag::V5],
         0,
-        |ctx, _| sessions::expiry_on_disconnect(ctx)
+        |ctx, _| v5_sessions::expiry_on_disconnect(ctx)
     ),
     check!(
         "v5-assigned-client-id-session",
@@ -838,7 +977,7 @@ pub const CHECKS: &[CheckDef] = &[
         Versions::V5Only,
         [Tag::V5],
         0,
-        |ctx, _| sessions::assigned_client_id_session(ctx)
+        |ctx, _| v5_sessions::assigned_client_id_session(ctx)
     ),
     check!(
         "v5-session-taken-over",
@@ -847,7 +986,7 @@ pub const CHECKS: &[CheckDef] = &[
         Versions::V5Only,
         [Tag::V5],
         0,
-        |ctx, _| sessions::session_taken_over(ctx)
+        |ctx, _| v5_sessions::session_taken_over(ctx)
     ),
     check!(
         "v5-disconnect-with-will",
@@ -978,7 +1117,7 @@ pub const CHECKS: &[CheckDef] = &[
     negative!(
         "publish-dup-qos-0",
         "A QoS 0 PUBLISH with DUP 1: taken or refused (reported), never forwarded with DUP 1",
-        "[MQTT-3.3.1-2] binds the sender; [MQTT-3.3.1-3], [v5 MQTT-4.3.1-1]",
+        "[MQTT-3.3.1-2] binds the sender; [MQTT-3.3.1-3], [MQTT-4.3.1-1]",
         Versions::Both,
         [],
         0,
@@ -1046,6 +1185,12 @@ pub const CHECKS: &[CheckDef] = &[
         [],
         0,
         |ctx, _| framing::wildcard_topic(ctx)
+    ),
+    negative!(
+        "publish-topic-empty",
+        "A PUBLISH with a zero-length topic name closes the connection",
+        "[MQTT-4.7.3-1]; [v3 MQTT-4.8.0-1]; v5 §3.3.2.1, [v5 MQTT-4.13.1-1]",
+        |ctx, _| framing::empty_topic(ctx)
     ),
     negative!(
         "utf8-ill-formed-topic",
@@ -1194,7 +1339,7 @@ pub const CHECKS: &[CheckDef] = &[
     negative!(
         "empty-client-id-persistent",
         "A zero-length client id with clean session 0 gets CONNACK 0x02",
-        "[v3 MQTT-3.1.3-8]",
+        "[v3 MQTT-3.1.3-8], [-9]; [v3 MQTT-3.2.2-5]",
         Versions::V311Only,
         [Tag::Paho],
         0,
@@ -1235,6 +1380,24 @@ pub const CHECKS: &[CheckDef] = &[
         [],
         8,
         |ctx, arg: u16| subscribe::empty_request(ctx, arg as u8)
+    ),
+    negative!(
+        "subscribe-options-reserved",
+        "A SUBSCRIBE with reserved bits of its subscription options set closes the connection",
+        "[v3 MQTT-3.8.3-4]; [v5 MQTT-3.8.3-5], [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        0xC1,
+        |ctx, arg: u16| subscribe::invalid_options(ctx, arg as u8)
+    ),
+    negative!(
+        "subscribe-qos-3",
+        "A SUBSCRIBE asking for QoS 3 closes the connection",
+        "[v3 MQTT-3.8.3-4]; v5 §3.8.3.1 (a Protocol Error), [v5 MQTT-4.13.1-1]",
+        Versions::Both,
+        [],
+        3,
+        |ctx, arg: u16| subscribe::invalid_options(ctx, arg as u8)
     ),
     negative!(
         "unsubscribe-empty",

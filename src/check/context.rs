@@ -175,6 +175,17 @@ impl Ctx {
         }
     }
 
+    /// A client id of exactly 23 letters and digits, the kind every server must take
+    /// ([MQTT-3.1.3-5]), unique to the run and the check.
+    pub fn plain_client_id(&self) -> String {
+        self.client_id("")
+            .chars()
+            .filter(char::is_ascii_alphanumeric)
+            .chain("0123456789abcdefghijklm".chars())
+            .take(23)
+            .collect()
+    }
+
     /// Adds a client without connecting it.
     pub fn add(&mut self, name: &str, options: ConnectOptions) -> usize {
         if !options.clean_start || options.properties.session_expiry_interval.unwrap_or(0) > 0 {
@@ -486,6 +497,12 @@ impl Ctx {
         }
     }
 
+    /// A retained message the check causes without publishing it (a retained Will on `topic`):
+    /// cleared at the end like the ones it publishes.
+    pub fn retained_by_will(&mut self, topic: String) {
+        self.retained.push(topic);
+    }
+
     /// Drops a client's connection without DISCONNECT (the broker sees an abnormal close).
     pub async fn cut(&mut self, client: ClientIndex) {
         self.clients.cut(client);
@@ -651,6 +668,29 @@ impl Ctx {
             .filter_map(|event| match event {
                 Event::Message(message) => Some(message),
                 _ => None,
+            })
+            .collect()
+    }
+
+    /// The payloads, as text, of the messages handed to the client's application after `mark`.
+    pub fn payloads_since(&self, client: ClientIndex, mark: Mark) -> Vec<String> {
+        self.messages_since(client, mark)
+            .iter()
+            .map(|message| String::from_utf8_lossy(&message.payload).into_owned())
+            .collect()
+    }
+
+    /// The topics of the PUBLISH packets the client received after `mark`, with the check's
+    /// prefix taken off.
+    pub fn topics_since(&self, client: ClientIndex, mark: Mark) -> Vec<String> {
+        self.publishes_since(client, mark)
+            .iter()
+            .map(|publish| {
+                publish
+                    .topic
+                    .strip_prefix(self.topic_prefix())
+                    .unwrap_or(&publish.topic)
+                    .to_owned()
             })
             .collect()
     }

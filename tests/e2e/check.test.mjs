@@ -111,10 +111,10 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
   const files = { json: join(dir, 'run.json'), junit: join(dir, 'run.xml'), markdown: join(dir, 'run.md'), html: join(dir, 'run.html') };
   const run = await checkBroker([brokerUrl(), '--json', files.json, '--junit', files.junit, '--markdown', files.markdown, '--html', files.html]);
   // On loopback the negative tests run, and the plan says so before the run starts.
-  assert.match(run.stdout.split('\n')[0], /Ends with 96 negative tests/);
+  assert.match(run.stdout.split('\n')[0], /Ends with 102 negative tests/);
   assert.equal(run.code, 1, `a failing check makes the exit code 1\n${run.stdout}\n${run.stderr}`);
   const report = JSON.parse(await readFile(files.json, 'utf8'));
-  assert.equal(report.results.length, 221, 'every check in both versions, heavy and negative ones included');
+  assert.equal(report.results.length, 273, 'every check in both versions, heavy and negative ones included');
   const verdicts = Object.fromEntries(report.results.map((r) => [`${r.id}@${r.version}`, r.verdict]));
   const unexpected = Object.entries(verdicts)
     .filter(([key, verdict]) => !(MOSQUITTO_DEVIATIONS[key] ?? ['pass']).includes(verdict))
@@ -135,12 +135,12 @@ test('scripts/check-broker judges Mosquitto as expected and writes JSON, JUnit, 
     assert.ok(result.transcript.length > 0, `${result.id}@${result.version} has a transcript`);
   }
   const junit = await readFile(files.junit, 'utf8');
-  assert.equal(junit.match(/<testcase /g).length, 221);
+  assert.equal(junit.match(/<testcase /g).length, 273);
   assert.match(junit, /Found: 65,535 bytes/);
   assert.equal(junit.match(/<failure /g).length, 11);
   const markdown = await readFile(files.markdown, 'utf8');
   assert.match(markdown, /## fail: 1,000 QoS 2 messages back to back all arrive, each once \(3\.1\.1\)/);
-  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 203, 7]);
+  assert.deepEqual([report.summary.fail, report.summary.pass + report.summary.warn, report.summary.skipped], [11, 255, 7]);
   // The limits found, in a table of their own.
   assert.match(markdown, /## Limits found\n\n\| limit \| version \| found \| verdict \| check \|/);
   assert.match(markdown, /\| topic levels \| 5\.0 \| 201 levels \| pass \| `limit-topic-levels` \|/);
@@ -181,6 +181,11 @@ async function assertNothingLeftBehind(report) {
     'v5-session-expiry': 'kept',
     'v5-session-expiry-on-disconnect': 'kept',
     'v5-will-delay': 'returning',
+    'session-present-new': 'newcomer',
+    'session-resumed-subscriptions': 'returning',
+    'clean-session-discards': 'keeper',
+    'connack-first': 'away',
+    'ordered-topic': 'subscriber',
   };
   for (const [index, result] of report.results.entries()) {
     const name = persistent[result.id];
@@ -207,13 +212,13 @@ test('scripts/check-broker --list prints every check; --only and --skip select b
   const list = await checkBroker(['--list']);
   assert.equal(list.code, 0, list.stderr);
   const lines = list.stdout.trim().split('\n');
-  assert.equal(lines.length, 135);
+  assert.equal(lines.length, 161);
   assert.match(lines.find((line) => line.startsWith('empty-client-id-persistent')), /3\.1\.1 +negative,paho +A zero-length client id/);
   const selected = await checkBroker(['simulated', '--only', 'negative', '--skip', 'v5,utf8-null-topic']);
   assert.equal(selected.code, 0, selected.stderr);
-  // The version check of each version, 41 negative tests of 3.1.1 (one of them 3.1.1's own) and
-  // 40 of 5.0.
-  assert.match(selected.stdout, /^83 checks\./m);
+  // The version check of each version, 44 negative tests of 3.1.1 (one of them 3.1.1's own) and
+  // 43 of 5.0.
+  assert.match(selected.stdout, /^89 checks\./m);
   assert.doesNotMatch(selected.stdout, /utf8-null-topic|v5-topic-alias/);
   const unknown = await checkBroker(['simulated', '--only', 'no-such-check']);
   assert.equal(unknown.code, 2);
@@ -224,12 +229,12 @@ test('scripts/check-broker: the simulated broker passes; a broken one fails and 
   const healthy = await checkBroker(['simulated', '--no-heavy']);
   assert.equal(healthy.code, 0, healthy.stdout + healthy.stderr);
   // The run says what it will publish and where before the first verdict.
-  assert.match(healthy.stdout.split('\n')[0], /^213 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
-  assert.match(healthy.stdout, /simulated broker: 198 pass, 0 fail, 0 warn, 15 skipped/);
+  assert.match(healthy.stdout.split('\n')[0], /^265 checks\. Publishes only to topics under qoscope-check\/[0-9a-f]{6}\//);
+  assert.match(healthy.stdout, /simulated broker: 250 pass, 0 fail, 0 warn, 15 skipped/);
   const broken = await checkBroker(['simulated', '--no-heavy', '--version', '3.1.1', '--fault', 'delivers at the publish QoS']);
   assert.equal(broken.code, 1, broken.stdout + broken.stderr);
   const failed = broken.stdout.split('\n').filter((line) => line.includes(' FAIL ')).map((line) => line.split(/\s+/)[3]);
-  assert.deepEqual(failed, ['qos-1-sub-0', 'qos-2-sub-0', 'qos-2-sub-1']);
+  assert.deepEqual(failed, ['qos-1-sub-0', 'qos-2-sub-0', 'qos-2-sub-1', 'subscribe-again']);
   const warned = await checkBroker(['ws://192.0.2.1:1/mqtt', '--username', 'ci', '--only', 'connect', '--version', '5.0']);
   assert.match(warned.stderr, /warning: the credentials will cross the network unencrypted \(ws:\/\/\) to 192\.0\.2\.1/);
   assert.equal(warned.code, 1, 'an unreachable broker fails its checks');

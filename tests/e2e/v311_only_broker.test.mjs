@@ -73,7 +73,7 @@ test('the broker check skips every 5.0 check at once on a 3.1.1-only broker, wit
     await mkdir(ARTIFACTS_DIR, { recursive: true });
     await writeFile(join(ARTIFACTS_DIR, 'check-v311-only-broker.json'), JSON.stringify({ took, report }, null, 2));
     const v5 = report.results.filter((result) => result.version === '5.0');
-    assert.equal(v5.length, 114, "every 5.0 check, negative and Paho tests included (the broker is on loopback)");
+    assert.equal(v5.length, 160, "every 5.0 check, negative and Paho tests included (the broker is on loopback)");
     const first = v5[0];
     assert.equal(first.id, 'version-supported');
     assert.equal(first.verdict, 'skipped');
@@ -85,7 +85,7 @@ test('the broker check skips every 5.0 check at once on a 3.1.1-only broker, wit
     }
     assert.equal(report.summary.fail, 0);
     assert.match(report.declared[0].declares[0], /does not support MQTT 5\.0/);
-    // One CONNECT and its answer: seconds, not the minutes of 101 failing checks.
+    // One CONNECT and its answer: seconds, not the minutes of that many failing checks.
     assert.ok(took < 20_000, `took ${took} ms`);
-    t.diagnostic(`5.0 on a 3.1.1-only broker: 101 checks skipped in ${took} ms`);
+    t.diagnostic(`5.0 on a 3.1.1-only broker: ${v5.length} checks skipped in ${took} ms`);
   }));

@@ -242,11 +242,7 @@ pub async fn session_present(ctx: &mut Ctx) -> CheckRun {
         .await
         .map_err(|error| Outcome::broken(format!("reconnect failed: {error}")))?;
     ctx.messages_arrive(away, mark, 1).await;
-    let got: Vec<String> = ctx
-        .messages_since(away, mark)
-        .iter()
-        .map(|message| String::from_utf8_lossy(&message.payload).into_owned())
-        .collect();
+    let got = ctx.payloads_since(away, mark);
     Ok(Outcome::judge(
         connected.session_present && got == ["while away"],
         "Session Present 1 on reconnect, and the QoS 1 message published while away",

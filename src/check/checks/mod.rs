@@ -1,19 +1,25 @@
 //! The checks, one file per area. Each is an `async fn(&mut Ctx) -> CheckRun`: `Err` carries an
 //! outcome for a step the check needed that did not happen (the `?` operator ends the check).
 
+pub mod client_id;
 pub mod connection;
 pub mod delivery;
 pub mod flow_control;
 pub mod limits;
 pub mod load;
 pub mod negative;
+pub mod order;
+pub mod packet_ids;
 pub mod qos2;
 pub mod reason_codes;
 pub mod requests;
 pub mod retained;
-pub mod sessions;
+pub mod session;
+pub mod subscription;
+pub mod topics;
 pub mod transport;
 pub mod v5;
+pub mod v5_sessions;
 pub mod will;
 
 use super::outcome::Outcome;

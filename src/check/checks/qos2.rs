@@ -15,7 +15,8 @@ pub fn stage_name(stage: u8) -> &'static str {
     STAGES[usize::from(stage)]
 }
 
-async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
+/// Reconnects `client` (its session resumed if it has one); returns Session Present.
+pub async fn reconnect(ctx: &mut Ctx, client: usize) -> Result<bool, Outcome> {
     let connected = ctx
         .connect(client)
         .await
@@ -33,24 +34,26 @@ async fn subscribe_exactly_once(ctx: &mut Ctx, client: usize) -> Result<(), Outc
     Ok(())
 }
 
-fn payloads(ctx: &Ctx, client: usize, mark: crate::check::context::Mark) -> Vec<String> {
-    ctx.messages_since(client, mark)
-        .iter()
-        .map(|message| String::from_utf8_lossy(&message.payload).into_owned())
-        .collect()
-}
-
-/// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
-/// the PUBLISH with DUP=1.
-pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
+/// A subscriber with a persistent session that received a QoS 1 `payload` on the check's topic
+/// `t` and withheld its PUBACK: a delivery under way. Returns the subscriber.
+pub async fn delivery_under_way(ctx: &mut Ctx, payload: &str) -> Result<usize, Outcome> {
     ctx.declared().publish_qos(QoS::AtLeastOnce)?;
     let subscriber = ctx.open_persistent("subscriber").await?;
     ctx.subscribe_one(subscriber, "t", QoS::AtLeastOnce).await?;
     let publisher = ctx.open_clean("publisher").await?;
     ctx.withhold_next(subscriber, PacketType::PubAck);
     let mark = ctx.mark();
-    ctx.publish_to(publisher, "t", "resend me", QoS::AtLeastOnce, false)?;
-    ctx.publish_arrives(subscriber, mark).await;
+    ctx.publish_to(publisher, "t", payload, QoS::AtLeastOnce, false)?;
+    if !ctx.publish_arrives(subscriber, mark).await {
+        return Err(Outcome::broken("the message did not reach the subscriber"));
+    }
+    Ok(subscriber)
+}
+
+/// QoS 1: the subscriber withholds PUBACK and reconnects with its session; the broker re-sends
+/// the PUBLISH with DUP=1.
+pub async fn qos1_redelivery(ctx: &mut Ctx) -> CheckRun {
+    let subscriber = delivery_under_way(ctx, "resend me").await?;
     ctx.settle(100).await;
     ctx.cut(subscriber).await;
     let again = ctx.mark();
@@ -94,7 +97,7 @@ pub async fn publisher_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     let present = reconnect(ctx, publisher).await?;
     ctx.completed(publisher, flow).await?;
     ctx.settle(300).await;
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     Ok(Outcome::judge(
         present && got == ["once"],
         format!("cut after the {}: the flow completes after reconnecting; the subscriber gets the message exactly once", stage_name(stage)),
@@ -133,7 +136,7 @@ pub async fn subscriber_cut(ctx: &mut Ctx, stage: u8) -> CheckRun {
     ctx.settle(300).await;
     let resent = ctx.publishes_since(subscriber, again);
     let pubrels = ctx.count_received(subscriber, again, PacketType::PubRel);
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     // This check judges the delivery count; the DUP flag is the DUP check's rule
     // (qos1-redelivery), so a missing DUP=1 is only noted here.
     let (held, expected) = if stage == 0 {
@@ -195,7 +198,7 @@ pub async fn dup_resend_seen(ctx: &mut Ctx) -> CheckRun {
     }
     ctx.completed(publisher, flow).await?;
     ctx.settle(300).await;
-    let got = payloads(ctx, subscriber, mark);
+    let got = ctx.payloads_since(subscriber, mark);
     let seen = format!(
         "{}; subscriber got {got:?}",
         if closed {

@@ -126,3 +126,40 @@ pub async fn disconnect_with_will(ctx: &mut Ctx) -> CheckRun {
         describe(&got),
     ))
 }
+
+/// Will Retain decides how the Will is published: with Will Retain 1 it is stored as a retained
+/// message (a later subscriber gets it with RETAIN 1); with 0 it is not.
+pub async fn retain(ctx: &mut Ctx) -> CheckRun {
+    ctx.declared().retain()?;
+    ctx.declared().publish_qos(QoS::AtLeastOnce)?;
+    let mut mortals = Vec::new();
+    for (name, retain) in [("retaining", true), ("plain", false)] {
+        let mut options = ctx.options(name);
+        let mut will = will(ctx, name, Properties::default());
+        will.topic = ctx.topic(&format!("will/{name}"));
+        will.retain = retain;
+        if retain {
+            ctx.retained_by_will(will.topic.clone());
+        }
+        options.will = Some(will);
+        mortals.push(ctx.open(name, options).await?);
+    }
+    for mortal in mortals {
+        ctx.cut(mortal).await;
+    }
+    ctx.settle(1_000).await;
+    let late = ctx.open_clean("late").await?;
+    let mark = ctx.mark();
+    for name in ["retaining", "plain"] {
+        ctx.subscribe_one(late, &format!("will/{name}"), QoS::AtLeastOnce)
+            .await?;
+    }
+    ctx.settle(500).await;
+    let got = ctx.publishes_since(late, mark);
+    let held = got.len() == 1 && got[0].retain && &got[0].payload[..] == b"retaining";
+    Ok(Outcome::judge(
+        held,
+        "after both connections dropped: a new subscriber gets the Will with Will Retain 1 (RETAIN 1), not the one with Will Retain 0",
+        describe(&got),
+    ))
+}

@@ -2,7 +2,7 @@
 //! Length that is malformed or does not fit, packet identifier 0, a wildcard or a bad string in
 //! a topic name.
 
-use super::{expect_close, expect_close_first, marked, reaction, Expected};
+use super::{expect_close, expect_close_first, marked, packet, reaction, Expected};
 use crate::check::checks::CheckRun;
 use crate::check::context::Ctx;
 use crate::check::outcome::{Outcome, Verdict};
@@ -226,6 +226,26 @@ pub async fn packet_id_zero(ctx: &mut Ctx, kind: u8) -> CheckRun {
 pub async fn wildcard_topic(ctx: &mut Ctx) -> CheckRun {
     let packet = Packet::Publish(publish(ctx, "wildQQQx", QoS::AtMostOnce));
     let bytes = marked(ctx, &packet, b"/+/");
+    let expected = Expected::close(
+        ctx,
+        &[
+            crate::codec::ReasonCode::TopicNameInvalid,
+            crate::codec::ReasonCode::MalformedPacket,
+            crate::codec::ReasonCode::ProtocolError,
+        ],
+    );
+    Ok(expect_close(ctx, &bytes, expected).await)
+}
+
+/// A QoS 0 PUBLISH with a zero-length topic name (in 5.0 without a Topic Alias to stand for it).
+pub async fn empty_topic(ctx: &mut Ctx) -> CheckRun {
+    // Topic length 0, (5.0) an empty property list, then a one-byte payload.
+    let body: &[u8] = if ctx.is_v5() {
+        &[0, 0, 0, b'x']
+    } else {
+        &[0, 0, b'x']
+    };
+    let bytes = packet(0x30, body);
     let expected = Expected::close(
         ctx,
         &[

@@ -1,7 +1,8 @@
 //! SUBSCRIBE and UNSUBSCRIBE that break a rule: invalid topic filters, which a broker may refuse
-//! in the SUBACK or answer by closing, and requests without a filter.
+//! in the SUBACK or answer by closing, requests without a filter, and subscription options that
+//! are not allowed.
 
-use super::framing::subscribe;
+use super::framing::{encoded, subscribe};
 use super::{expect_close, judge, marked, packet, reaction, Expected, CLOSE_WITHIN_MS};
 use crate::check::checks::CheckRun;
 use crate::check::context::Ctx;
@@ -89,6 +90,18 @@ pub async fn empty_request(ctx: &mut Ctx, kind: u8) -> CheckRun {
     // Packet identifier 1, then (5.0) an empty property list, and nothing more.
     let body: &[u8] = if ctx.is_v5() { &[0, 1, 0] } else { &[0, 1] };
     let bytes = packet(first, body);
+    let expected = Expected::malformed(ctx);
+    Ok(expect_close(ctx, &bytes, expected).await)
+}
+
+/// A SUBSCRIBE whose subscription options byte is `options`: reserved bits set, or QoS 3. The
+/// options byte is the last of a SUBSCRIBE with one filter.
+pub async fn invalid_options(ctx: &mut Ctx, options: u8) -> CheckRun {
+    let mut bytes = encoded(ctx, &subscribe(ctx, "o"));
+    let Some(last) = bytes.last_mut() else {
+        return Err(Outcome::broken("the SUBSCRIBE could not be encoded"));
+    };
+    *last = options;
     let expected = Expected::malformed(ctx);
     Ok(expect_close(ctx, &bytes, expected).await)
 }
