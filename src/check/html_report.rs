@@ -146,6 +146,13 @@ fn detail(result: &CheckResult) -> String {
         .any(|event| matches!(event, TraceEvent::Packet(_)))
     {
         let scene = result.scene(usize::MAX);
+        if scene.hidden > 0 {
+            out.push_str(&format!(
+                "<p>The diagram shows the last {} packets; the {} before them are in the transcript.</p>",
+                scene.arrows.len(),
+                scene.hidden
+            ));
+        }
         out.push_str(&format!(
             "<div class=\"diagram\">{}</div>",
             scene_svg(&scene, &format!("{}: sequence diagram", result.title))
