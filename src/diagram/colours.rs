@@ -45,7 +45,7 @@ mod tests {
     use super::*;
     use crate::broker::BrokerConfig;
     use crate::codec::{ProtocolVersion, QoS, Subscription, SubscriptionOptions};
-    use crate::diagram::layout;
+    use crate::diagram::{layout_view, View};
     use crate::session::{ConnectOptions, PublishRequest};
     use crate::sim::World;
     use crate::trace::ClientTag;
@@ -81,7 +81,7 @@ mod tests {
             (ClientTag(1), "pub".to_owned()),
             (ClientTag(2), "sub".to_owned()),
         ];
-        let mut scene = layout(store.packets(), &clients, 100);
+        let mut scene = layout_view(store.packets(), &clients, View::newest(100));
         colour_messages(&mut scene, &store);
         let colours: Vec<(String, Option<u8>)> = scene
             .arrows

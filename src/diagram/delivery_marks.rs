@@ -164,7 +164,7 @@ mod tests {
     use super::*;
     use crate::broker::{BrokerConfig, BrokerFault, BrokerFaults};
     use crate::codec::{ProtocolVersion, Subscription, SubscriptionOptions};
-    use crate::diagram::layout;
+    use crate::diagram::{layout_view, View};
     use crate::session::{ConnectOptions, PublishRequest};
     use crate::sim::World;
     use crate::trace::{delivery_rows, ClientTag, TraceStore};
@@ -200,7 +200,7 @@ mod tests {
             (ClientTag(1), "pub".to_owned()),
             (ClientTag(2), "sub".to_owned()),
         ];
-        let mut scene = layout(store.packets(), &clients, 100);
+        let mut scene = layout_view(store.packets(), &clients, View::newest(100));
         mark_deliveries(&mut scene, &delivery_rows(&store));
         scene
     }

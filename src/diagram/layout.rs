@@ -97,15 +97,6 @@ impl View {
     }
 }
 
-/// Lays out the newest `max_rows` of `packets`, one row each (see [`layout_view`]).
-pub fn layout<'a>(
-    packets: impl DoubleEndedIterator<Item = &'a PacketRecord> + ExactSizeIterator,
-    clients: &[(ClientTag, String)],
-    max_rows: usize,
-) -> Scene {
-    layout_view(packets, clients, View::newest(max_rows))
-}
-
 /// Lays out the packets `view` picks. `clients` names each client by its trace tag; the first
 /// client's lane is left of the broker, the others to its right.
 pub fn layout_view<'a>(
@@ -244,7 +235,7 @@ mod tests {
             (ClientTag(1), "Publisher".to_owned()),
             (ClientTag(2), "Subscriber".to_owned()),
         ];
-        let scene = layout(packets.iter(), &clients, 10);
+        let scene = layout_view(packets.iter(), &clients, View::newest(10));
         let names: Vec<&str> = scene.lanes.iter().map(|lane| lane.name.as_str()).collect();
         assert_eq!(names, ["Publisher", "Broker", "Subscriber"]);
         let arrows: Vec<(usize, usize, usize, &str, bool)> = scene
@@ -277,7 +268,11 @@ mod tests {
                 )
             })
             .collect();
-        let scene = layout(packets.iter(), &[(ClientTag(1), "A".to_owned())], 20);
+        let scene = layout_view(
+            packets.iter(),
+            &[(ClientTag(1), "A".to_owned())],
+            View::newest(20),
+        );
         assert_eq!(scene.hidden, 30);
         assert_eq!(scene.arrows.len(), 20);
         assert_eq!(scene.arrows[0].id, 30);

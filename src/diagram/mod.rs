@@ -11,12 +11,14 @@ mod row_window;
 mod svg;
 mod trace_scene;
 
-pub use colours::{colour_messages, PALETTE};
-pub use delivery_marks::{mark_deliveries, DeliveryMark};
+use colours::colour_messages;
+pub use colours::PALETTE;
+use delivery_marks::mark_deliveries;
+pub use delivery_marks::DeliveryMark;
 pub use geometry::{Fitted, COMPACT_WIDTH, WIDTH};
-pub use layout::{layout, layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
+pub use layout::{layout_view, Arrow, Lane, Scene, Spacing, View, BROKER};
 pub use mermaid::to_mermaid;
-pub use outcomes::mark_outcomes;
+use outcomes::mark_outcomes;
 pub use row_window::{row_window, scroll_to_row, RowWindow};
 pub use svg::{escape, scene_svg};
 pub use trace_scene::trace_scene;

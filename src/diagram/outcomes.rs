@@ -29,7 +29,7 @@ pub fn mark_outcomes(scene: &mut Scene, store: &TraceStore) {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::diagram::layout;
+    use crate::diagram::{layout_view, View};
     use crate::lesson::find;
     use crate::trace::ClientTag;
 
@@ -53,7 +53,7 @@ mod tests {
                 (ClientTag(1), "Publisher".to_owned()),
                 (ClientTag(2), "Subscriber".to_owned()),
             ];
-            let mut scene = layout(store.packets(), &clients, 100);
+            let mut scene = layout_view(store.packets(), &clients, View::newest(100));
             mark_outcomes(&mut scene, &store);
             let marked: Vec<&str> = scene
                 .arrows
