@@ -790,8 +790,6 @@ const FAULT_FAILURES: &[(&str, &[&str])] = &[
             "connack-first@5.0",
             "limit-inflight-window@3.1.1",
             "limit-inflight-window@5.0",
-            "ordered-topic@3.1.1",
-            "ordered-topic@5.0",
             "qos-1-sub-1@3.1.1",
             "qos-1-sub-1@5.0",
             "qos-1-sub-2@3.1.1",
