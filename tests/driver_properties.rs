@@ -2,10 +2,11 @@
 //! Property tests for the client driver under random schedules of publishes, flushes, messages
 //! from the broker, lost connections, timers and state saves: it sends only on an open
 //! connection, never before the state a flush depends on is saved, and the trace records as
-//! sent exactly the bytes that were sent.
+//! sent exactly the bytes that were sent; and under random schedules of publishes, answers,
+//! flushes and time, a flush held for the broker's answers always leaves.
 
 use proptest::prelude::*;
-use qoscope::codec::{ProtocolVersion, QoS};
+use qoscope::codec::{FrameDecoder, Packet, ProtocolVersion, QoS, QosPid};
 use qoscope::driver::{ClientEvent, Driver, Effect, Reconnect, SUBPROTOCOL};
 use qoscope::session::{ConnectOptions, PublishRequest, Session};
 use qoscope::trace::{ClientTag, Direction, PacketFate, TraceEvent};
@@ -171,5 +172,159 @@ proptest! {
             transport.carry_out(&mut driver, now)?;
         }
         prop_assert_eq!(&transport.recorded_sent, &transport.sent, "the trace's sent packets are the bytes sent");
+    }
+}
+
+/// One thing that can happen next on a page streaming QoS 1 publishes to a broker that answers
+/// each with a PUBACK.
+#[derive(Debug, Clone)]
+enum Event {
+    /// The application publishes this many messages in one task.
+    Publish(u8),
+    /// This many of the broker's answers arrive, each in a WebSocket message of its own.
+    Answers(u8),
+    /// The scheduled flush runs (if one is scheduled).
+    Flush,
+    /// Time passes; the timer fires if it is due.
+    Wait(u8),
+    /// The broker stops answering what it has received so far.
+    Silence,
+}
+
+fn event() -> impl Strategy<Value = Event> {
+    prop_oneof![
+        2 => (1u8..=100).prop_map(Event::Publish),
+        4 => (1u8..=40).prop_map(Event::Answers),
+        3 => Just(Event::Flush),
+        1 => (1u8..=3).prop_map(Event::Wait),
+        1 => Just(Event::Silence),
+    ]
+}
+
+/// A page's event loop around the driver, with a broker that answers every QoS 1 PUBLISH.
+#[derive(Default)]
+struct Page {
+    now: u64,
+    flush_scheduled: bool,
+    timer_at: Option<u64>,
+    /// PUBACKs the broker has sent and the page not yet received.
+    answers: std::collections::VecDeque<[u8; 4]>,
+    published: usize,
+    sent_publishes: usize,
+    /// Answers the broker never sent.
+    silenced: usize,
+}
+
+impl Page {
+    fn carry_out(&mut self, driver: &mut Driver) {
+        while let Some(effect) = driver.poll_effect() {
+            match effect {
+                Effect::ScheduleFlush(_) => self.flush_scheduled = true,
+                Effect::SetTimer(ms) => self.timer_at = Some(self.now + u64::from(ms)),
+                Effect::CancelTimer => self.timer_at = None,
+                Effect::Send(bytes) => {
+                    let mut decoder = FrameDecoder::new(ProtocolVersion::V311);
+                    decoder.push(&bytes);
+                    while let Some(frame) = decoder
+                        .next_frame()
+                        .expect("the driver sends valid packets")
+                    {
+                        if let Packet::Publish(publish) = frame.packet {
+                            self.sent_publishes += 1;
+                            if let QosPid::AtLeastOnce(pid) = publish.qos_pid {
+                                let [high, low] = pid.get().to_be_bytes();
+                                self.answers.push_back([0x40, 0x02, high, low]);
+                            }
+                        }
+                    }
+                }
+                _ => {}
+            }
+        }
+    }
+
+    fn run(&mut self, driver: &mut Driver, event: Event) {
+        match event {
+            Event::Publish(count) => {
+                for _ in 0..count {
+                    driver
+                        .command(self.now, |session, now| {
+                            session.publish(now, PublishRequest::new("t", "x", QoS::AtLeastOnce))
+                        })
+                        .expect("publish accepted");
+                    self.published += 1;
+                }
+            }
+            Event::Answers(count) => {
+                for _ in 0..count {
+                    let Some(answer) = self.answers.pop_front() else {
+                        break;
+                    };
+                    driver.handle_bytes(self.now, &answer);
+                    self.carry_out(driver);
+                }
+            }
+            Event::Flush => {
+                if std::mem::take(&mut self.flush_scheduled) {
+                    driver.handle_flush_due(self.now, 0);
+                }
+            }
+            Event::Silence => {
+                self.silenced += self.answers.len();
+                self.answers.clear();
+            }
+            Event::Wait(ms) => {
+                self.now += u64::from(ms);
+                if self.timer_at.is_some_and(|at| at <= self.now) {
+                    self.timer_at = None;
+                    driver.handle_timer(self.now);
+                }
+            }
+        }
+        self.carry_out(driver);
+    }
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(256))]
+
+    /// Whatever the order of publishes, answers, silences, flushes and time, a flush is never
+    /// held for good: once the page's events run out and the page runs only what the driver
+    /// scheduled, every publish has left, and if the broker answered them all, none is in flight.
+    #[test]
+    fn a_held_flush_always_leaves(events in prop::collection::vec(event(), 1..120)) {
+        let session = Session::new(ConnectOptions::new(ProtocolVersion::V311, "p"), ClientTag::FIRST);
+        let mut driver = Driver::new(session, Reconnect::NEVER, 3);
+        let mut page = Page::default();
+        page.carry_out(&mut driver);
+        driver.handle_opened(0, SUBPROTOCOL);
+        page.carry_out(&mut driver);
+        page.run(&mut driver, Event::Flush);
+        driver.handle_bytes(0, &CONNACK);
+        page.answers.clear();
+        page.carry_out(&mut driver);
+        for event in events {
+            page.run(&mut driver, event);
+        }
+        page.run(&mut driver, Event::Silence);
+        // Then the event loop runs on by itself: flushes first, then arrivals, then the timer
+        // when it is due soon (not the keep-alive's, a minute away).
+        for _ in 0..100_000 {
+            if page.flush_scheduled {
+                page.run(&mut driver, Event::Flush);
+            } else if !page.answers.is_empty() {
+                page.run(&mut driver, Event::Answers(1));
+            } else if let Some(at) = page.timer_at.filter(|at| *at <= page.now + 10) {
+                page.run(&mut driver, Event::Wait((at - page.now).max(1) as u8));
+            } else {
+                break;
+            }
+        }
+        prop_assert_eq!(page.sent_publishes, page.published, "every publish left");
+        prop_assert_eq!(
+            driver.session().in_flight(),
+            page.silenced,
+            "every publish answered is no longer in flight"
+        );
     }
 }

@@ -223,9 +223,15 @@ impl Driver {
 
     /// One binary message from the server.
     pub fn handle_bytes(&mut self, now: u64, bytes: &[u8]) {
-        self.flush.on_receive(now);
         let incoming = self.wire.incoming(bytes);
+        let received = self.session.received();
         self.session.handle_bytes(now, &incoming.delivered);
+        // Before draining, so that what the packets made the session write finds the connection
+        // busy.
+        let arrived = self.session.received() - received;
+        if let Some(at) = self.flush.on_receive(now, arrived) {
+            self.effects.push_back(Effect::ScheduleFlush(at));
+        }
         #[cfg(feature = "trace")]
         for raw in incoming.dropped {
             let packet = self.decode(&raw);
@@ -270,6 +276,9 @@ impl Driver {
             self.reconnect_at = None;
             self.open();
         }
+        if let Some(at) = self.flush.on_timer(now) {
+            self.effects.push_back(Effect::ScheduleFlush(at));
+        }
         self.session.handle_timeout(now);
         self.drain(now);
     }
@@ -296,8 +305,12 @@ impl Driver {
         self.drain(now);
         match self.flush.on_due(now, self.outbox.pending_len(), buffered) {
             FlushDecision::Wait(at) => self.effects.push_back(Effect::ScheduleFlush(at)),
+            FlushDecision::Hold => self.arm(now),
             FlushDecision::Send => {
                 let pending = self.outbox.take_pending();
+                if !pending.bytes.is_empty() {
+                    self.flush.on_sent(self.session.in_flight() as u64);
+                }
                 match &mut self.saves {
                     Some(saves) if !pending.bytes.is_empty() => {
                         *saves += 1;
@@ -332,7 +345,7 @@ impl Driver {
     }
 
     fn request_flush(&mut self, now: u64) {
-        if let Some(at) = self.flush.on_write(now) {
+        if let Some(at) = self.flush.on_write(now, self.outbox.pending_len()) {
             self.effects.push_back(Effect::ScheduleFlush(at));
         }
     }
@@ -345,6 +358,9 @@ impl Driver {
         // What the session wrote since the last flush is lost with the rest.
         self.gather(now);
         self.outbox.discard();
+        if let Some(at) = self.flush.on_lost() {
+            self.effects.push_back(Effect::ScheduleFlush(at));
+        }
         self.session.handle_transport_closed(reason);
         self.drain(now);
         self.retry_later(now);
@@ -454,16 +470,21 @@ impl Driver {
         }
     }
 
-    /// Sets the timer for the earlier of the session's next deadline and the reconnection.
+    /// Sets the timer for the earliest of the session's next deadline, the reconnection and a
+    /// held flush's deadline.
     fn arm(&mut self, now: u64) {
         // An ended client has nothing left to time.
         if self.ended {
             return;
         }
-        let deadline = match (self.session.poll_timeout(), self.reconnect_at) {
-            (Some(session), Some(reconnect)) => Some(session.min(reconnect)),
-            (session, reconnect) => session.or(reconnect),
-        };
+        let deadline = [
+            self.session.poll_timeout(),
+            self.reconnect_at,
+            self.flush.deadline(),
+        ]
+        .into_iter()
+        .flatten()
+        .min();
         // Setting a timer costs a message to a worker, and drains come with every input: re-arm
         // only when the deadline moves earlier. A firing before the deadline is harmless (the
         // session reports the next one, and the timer is re-armed).

@@ -156,6 +156,86 @@ fn a_busy_connection_gathers_writes_across_tasks() {
     );
 }
 
+/// PUBACK for packet id `pid`, from the broker.
+fn puback(pid: u8) -> [u8; 4] {
+    [0x40, 0x02, 0x00, pid]
+}
+
+/// A connected driver that has sent 100 QoS 1 publishes (packet ids 1 to 100) in one message.
+fn streaming() -> Driver {
+    let mut driver = connected(RECONNECT);
+    for _ in 0..100 {
+        publish(&mut driver, 100, QoS::AtLeastOnce);
+    }
+    driver.handle_flush_due(100, 0);
+    assert_eq!(sent(&effects(&mut driver)).len(), 1);
+    driver
+}
+
+#[test]
+fn while_the_broker_owes_many_answers_a_flush_waits_for_more_of_them() {
+    let mut driver = streaming();
+    // One message comes back, its answer is written, and the flush comes due with the broker
+    // still owing 99 PUBACKs.
+    driver.handle_bytes(200, &publish_from_broker(1));
+    effects(&mut driver);
+    driver.handle_flush_due(200, 0);
+    let held = effects(&mut driver);
+    assert!(sent(&held).is_empty(), "held");
+    assert!(
+        held.iter()
+            .any(|effect| matches!(effect, Effect::SetTimer(ms) if *ms <= 2)),
+        "the timer bounds the hold"
+    );
+    // The PUBACKs arrive one message each; with the 32nd packet the flush is due again.
+    for pid in 1..=30 {
+        driver.handle_bytes(200, &puback(pid));
+        assert!(flushes(&effects(&mut driver)).is_empty());
+        publish(&mut driver, 200, QoS::AtLeastOnce);
+    }
+    driver.handle_bytes(200, &puback(31));
+    assert_eq!(flushes(&effects(&mut driver)), [FlushAt::AfterQueuedTasks]);
+    driver.handle_flush_due(200, 0);
+    let flushed = sent(&effects(&mut driver));
+    assert_eq!(flushed.len(), 1, "one WebSocket message");
+    let types = packet_types(&flushed[0]);
+    assert_eq!(types[0], 4, "the PUBACK of the message first");
+    assert_eq!(types[1..], [3; 30], "then the 30 publishes made meanwhile");
+}
+
+#[test]
+fn a_held_flush_leaves_at_its_deadline_when_the_answers_stop() {
+    let mut driver = streaming();
+    driver.handle_bytes(200, &publish_from_broker(1));
+    effects(&mut driver);
+    driver.handle_flush_due(200, 0);
+    assert!(sent(&effects(&mut driver)).is_empty(), "held");
+    driver.handle_timer(201);
+    assert!(flushes(&effects(&mut driver)).is_empty(), "not yet");
+    driver.handle_timer(202);
+    assert_eq!(flushes(&effects(&mut driver)), [FlushAt::EndOfTask]);
+    driver.handle_flush_due(202, 0);
+    let flushed = sent(&effects(&mut driver));
+    assert_eq!(flushed.len(), 1);
+    assert_eq!(packet_types(&flushed[0]), [4]);
+}
+
+#[test]
+fn a_held_flush_is_let_go_when_the_connection_is_lost() {
+    let mut driver = streaming();
+    driver.handle_bytes(200, &publish_from_broker(1));
+    effects(&mut driver);
+    driver.handle_flush_due(200, 0);
+    assert!(sent(&effects(&mut driver)).is_empty(), "held");
+    driver.handle_closed(200, 1006, "");
+    assert_eq!(flushes(&effects(&mut driver)), [FlushAt::EndOfTask]);
+    // Due, it sends nothing (the connection is gone) and holds no more.
+    driver.handle_flush_due(200, 0);
+    assert!(sent(&effects(&mut driver)).is_empty());
+    publish(&mut driver, 201, QoS::AtMostOnce);
+    assert_eq!(flushes(&effects(&mut driver)).len(), 1, "a new flush");
+}
+
 #[test]
 fn unsent_bytes_in_the_transport_let_the_flush_wait_for_more() {
     let mut driver = connected(RECONNECT);

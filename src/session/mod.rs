@@ -119,6 +119,8 @@ pub struct Session {
     aliases_out: FxHashMap<Topic, NonZeroU16>,
     next_flow: u32,
     next_packet: u64,
+    /// Whole packets received since the session began, good or not.
+    received: u64,
     transmit: Vec<u8>,
     events: VecDeque<Event>,
     trace: Vec<TraceEvent>,
@@ -153,6 +155,7 @@ impl Session {
             aliases_out: FxHashMap::default(),
             next_flow: 0,
             next_packet: 0,
+            received: 0,
             transmit: Vec::new(),
             events: VecDeque::new(),
             trace: Vec::new(),
@@ -206,6 +209,12 @@ impl Session {
     /// Outgoing QoS 1/2 messages not yet completely acknowledged.
     pub fn in_flight(&self) -> usize {
         self.outgoing.len()
+    }
+
+    /// Whole packets received so far, refused ones included: what the driver counts the
+    /// broker's answers by.
+    pub fn received(&self) -> u64 {
+        self.received
     }
 
     /// Outgoing messages waiting for a connection or send quota.
@@ -347,6 +356,7 @@ impl Session {
             match self.decoder.next_frame() {
                 Ok(None) => break,
                 Ok(Some(frame)) => {
+                    self.received += 1;
                     // The incoming packet goes into the trace before what it caused (our ack),
                     // but its flow is only known after handling it.
                     let id = self.next_packet_id();
@@ -367,6 +377,7 @@ impl Session {
                     }
                 }
                 Err(error) => {
+                    self.received += 1;
                     let refusal = matches!(self.phase, Phase::AwaitingConnAck { .. })
                         .then(|| other_versions_refusal(&error.raw, self.options.version))
                         .flatten();
