@@ -7,7 +7,6 @@
 use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
-use js_sys::{ArrayBuffer, Uint8Array};
 use wasm_bindgen::prelude::*;
 use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageChannel, MessageEvent, WebSocket};
 
@@ -28,10 +27,21 @@ extern "C" {
     fn queue_microtask(callback: &JsValue);
 }
 
+#[wasm_bindgen(module = "/js/binary_listener.js")]
+extern "C" {
+    /// A message listener that hands `handler` each message's bytes, whether it was text, and
+    /// when it arrived, in one call.
+    #[wasm_bindgen(js_name = binaryListener)]
+    fn binary_listener(handler: &Closure<dyn FnMut(Vec<u8>, bool, f64)>) -> js_sys::Function;
+}
+
+/// What a message listener is handed: the bytes, whether the message was text, when it arrived.
+type OnMessage = Closure<dyn FnMut(Vec<u8>, bool, f64)>;
+
 struct Socket {
     socket: WebSocket,
     _on_open: Closure<dyn FnMut(DomEvent)>,
-    _on_message: Closure<dyn FnMut(MessageEvent)>,
+    _on_message: OnMessage,
     _on_close: Closure<dyn FnMut(CloseEvent)>,
 }
 
@@ -69,6 +79,9 @@ struct Inner {
     timer: RefCell<Option<WorkerTimer>>,
     listener: Box<dyn Fn(ClientEvent)>,
     epoch: f64,
+    /// The latest session time handed out: a message's arrival time can be a little before a
+    /// clock read made while it waited, and the session's time never goes back.
+    latest: Cell<u64>,
     /// Where the session state is kept across page loads.
     store: Option<StateStore>,
     /// Effects are being carried out: what a listener's command adds joins that run, so a
@@ -145,6 +158,7 @@ impl WsClient {
                 timer: RefCell::new(None),
                 listener: Box::new(listener),
                 epoch: performance_now(),
+                latest: Cell::new(0),
                 store,
                 running: Cell::new(false),
                 flush_channel: RefCell::new(None),
@@ -158,7 +172,15 @@ impl WsClient {
 
     /// Milliseconds since the client was made: the session's clock.
     pub fn now(&self) -> u64 {
-        (performance_now() - self.inner.epoch).max(0.0) as u64
+        self.at(performance_now())
+    }
+
+    /// The session time of `instant`, a time on `performance.now()`'s clock, never earlier
+    /// than one handed out before.
+    fn at(&self, instant: f64) -> u64 {
+        let time = ((instant - self.inner.epoch).max(0.0) as u64).max(self.inner.latest.get());
+        self.inner.latest.set(time);
+        time
     }
 
     /// Runs a command on the session; what it writes leaves at the driver's next flush.
@@ -408,17 +430,17 @@ impl WsClient {
         });
 
         let weak = Rc::downgrade(&self.inner);
-        let on_message = Closure::<dyn FnMut(MessageEvent)>::new(move |event: MessageEvent| {
+        let on_message = OnMessage::new(move |bytes: Vec<u8>, text: bool, arrived_at: f64| {
             let Some(inner) = weak.upgrade() else { return };
             let client = WsClient { inner };
-            let now = client.now();
-            match event.data().dyn_into::<ArrayBuffer>() {
-                Ok(buffer) => {
-                    let bytes = Uint8Array::new(&buffer).to_vec();
-                    client.inner.driver.borrow_mut().handle_bytes(now, &bytes);
-                }
-                Err(_) => client.inner.driver.borrow_mut().handle_text_frame(now),
+            let now = client.at(arrived_at);
+            let mut driver = client.inner.driver.borrow_mut();
+            if text {
+                driver.handle_text_frame(now);
+            } else {
+                driver.handle_bytes(now, &bytes);
             }
+            drop(driver);
             client.run();
         });
 
@@ -436,7 +458,7 @@ impl WsClient {
         });
 
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
-        socket.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        socket.set_onmessage(Some(&binary_listener(&on_message)));
         socket.set_onclose(Some(on_close.as_ref().unchecked_ref()));
         *self.inner.socket.borrow_mut() = Some(Socket {
             socket,
