@@ -172,18 +172,23 @@ fn streaming() -> Driver {
     driver
 }
 
-#[test]
-fn while_the_broker_owes_many_answers_a_flush_waits_for_more_of_them() {
+/// [`streaming`], then one message comes back, its answer is written, and the flush comes due
+/// with the broker still owing 99 PUBACKs: it is held. Returns the effects of the hold.
+fn held() -> (Driver, Vec<Effect>) {
     let mut driver = streaming();
-    // One message comes back, its answer is written, and the flush comes due with the broker
-    // still owing 99 PUBACKs.
     driver.handle_bytes(200, &publish_from_broker(1));
     effects(&mut driver);
     driver.handle_flush_due(200, 0);
-    let held = effects(&mut driver);
-    assert!(sent(&held).is_empty(), "held");
+    let hold = effects(&mut driver);
+    assert!(sent(&hold).is_empty(), "held");
+    (driver, hold)
+}
+
+#[test]
+fn while_the_broker_owes_many_answers_a_flush_waits_for_more_of_them() {
+    let (mut driver, hold) = held();
     assert!(
-        held.iter()
+        hold.iter()
             .any(|effect| matches!(effect, Effect::SetTimer(ms) if *ms <= 2)),
         "the timer bounds the hold"
     );
@@ -205,11 +210,7 @@ fn while_the_broker_owes_many_answers_a_flush_waits_for_more_of_them() {
 
 #[test]
 fn a_held_flush_leaves_at_its_deadline_when_the_answers_stop() {
-    let mut driver = streaming();
-    driver.handle_bytes(200, &publish_from_broker(1));
-    effects(&mut driver);
-    driver.handle_flush_due(200, 0);
-    assert!(sent(&effects(&mut driver)).is_empty(), "held");
+    let (mut driver, _) = held();
     driver.handle_timer(201);
     assert!(flushes(&effects(&mut driver)).is_empty(), "not yet");
     driver.handle_timer(202);
@@ -222,11 +223,7 @@ fn a_held_flush_leaves_at_its_deadline_when_the_answers_stop() {
 
 #[test]
 fn a_held_flush_is_let_go_when_the_connection_is_lost() {
-    let mut driver = streaming();
-    driver.handle_bytes(200, &publish_from_broker(1));
-    effects(&mut driver);
-    driver.handle_flush_due(200, 0);
-    assert!(sent(&effects(&mut driver)).is_empty(), "held");
+    let (mut driver, _) = held();
     driver.handle_closed(200, 1006, "");
     assert_eq!(flushes(&effects(&mut driver)), [FlushAt::EndOfTask]);
     // Due, it sends nothing (the connection is gone) and holds no more.
