@@ -27,6 +27,38 @@ window.runLean = async (url, topic) => {
   await client.endAsync();
   return text;
 };
+// Publishing as applications do, from events: at most \`window\` on their way, the next one
+// published from the message listener. Counts the WebSocket messages the page sends.
+let sends = 0;
+const send = WebSocket.prototype.send;
+WebSocket.prototype.send = function countedSend(data) {
+  sends++;
+  return send.call(this, data);
+};
+window.runWindowed = async (url, protocolVersion, topic, qos, count, window) => {
+  const client = await connectAsync(url, { protocolVersion });
+  await client.subscribeAsync(topic, { qos });
+  const received = [];
+  const outcomes = [];
+  let published = 0;
+  const publishNext = () => outcomes.push(client.publishAsync(topic, String(published++), { qos }));
+  const done = new Promise((resolve) => client.on("message", (t, payload) => {
+    received.push(Number(new TextDecoder().decode(payload)));
+    if (published < count) publishNext();
+    if (received.length === count) resolve();
+  }));
+  const sendsBefore = sends;
+  while (published < Math.min(window, count)) publishNext();
+  await done;
+  const settled = await Promise.allSettled(outcomes);
+  const sent = sends - sendsBefore;
+  await client.endAsync();
+  return {
+    received,
+    fulfilled: settled.filter((outcome) => outcome.status === "fulfilled").length,
+    sendsPerMessage: sent / count,
+  };
+};
 document.body.dataset.ready = "true";
 </script>`;
 
@@ -60,3 +92,33 @@ test('the lean ES module connects, subscribes and gets its QoS 2 message back', 
   assert.deepEqual(errors, []);
   await page.close();
 });
+
+// Each received message is its own task, and the page answers it and publishes the next one
+// from its listener: what one task writes alone would leave as a WebSocket message per packet
+// (two per QoS 1 message, four per QoS 2 one). Gathered across tasks, they leave together.
+// - QoS 1 in MQTT 3.1.1, where Mosquitto sets no limit: 256 are in flight, so the flush is also
+//   held while the broker owes many answers.
+// - QoS 2 in MQTT 5.0, where Mosquitto declares Receive Maximum 20 (its max_inflight_messages):
+//   the session keeps to it and queues the rest. (In 3.1.1 it declares nothing, and Mosquitto
+//   2.0 acknowledges a client's QoS 2 publishes beyond its 20 in flight with PUBREC and PUBCOMP
+//   but never delivers them.)
+for (const [qos, protocolVersion, perMessage] of [[1, 4, 0.5], [2, 5, 2]]) {
+  test(`the lean ES module publishing from its message listener at QoS ${qos} (protocol level ${protocolVersion}), 256 on their way: every message arrives once, in order, and the page sends fewer WebSocket messages than packets`, { timeout: 120_000 }, async () => {
+    const page = await browser.newPage();
+    const errors = [];
+    page.on('pageerror', (error) => errors.push(error.message));
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    const count = 2_000;
+    const topic = `qoscope-lean/windowed/${qos}/${Date.now()}`;
+    const run = await page.evaluate(
+      ([url, protocolVersion, topic, qos, count]) => window.runWindowed(url, protocolVersion, topic, qos, count, 256),
+      [BROKER_URL, protocolVersion, topic, qos, count],
+    );
+    assert.deepEqual(run.received, Array.from({ length: count }, (_, i) => i), 'each message once, in order');
+    assert.equal(run.fulfilled, count, 'every publish resolved');
+    assert.ok(run.sendsPerMessage < perMessage, `${run.sendsPerMessage} WebSocket messages per MQTT message`);
+    assert.deepEqual(errors, []);
+    await page.close();
+  });
+}
