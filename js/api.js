@@ -262,6 +262,9 @@ class Client {
   #reconnects = false;
   #retries = false;
   #warning;
+  /** The last topic received, as bytes and as text: most messages come on a topic seen just before. */
+  #topicBytes = new Uint8Array(0);
+  #topic = '';
 
   /**
    * `connecting` settles with the first CONNACK; until then, with `retries`, a connection that
@@ -434,6 +437,17 @@ class Client {
     this.#end();
   }
 
+  /** The text of a received topic's UTF-8 `bytes`, decoded only when it differs from the last one. */
+  #topicOf(bytes) {
+    const last = this.#topicBytes;
+    let same = bytes.length === last.length;
+    for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === last[i];
+    if (same) return this.#topic;
+    this.#topicBytes = bytes.slice();
+    this.#topic = decoder.decode(bytes);
+    return this.#topic;
+  }
+
   static #settle(entries, key, outcome) {
     const entry = entries.get(key);
     if (!entry) return;
@@ -465,7 +479,7 @@ class Client {
         for (let i = 0; i < count; i++) {
           const topicEnd = boundsView[2 * i];
           const payloadEnd = boundsView[2 * i + 1];
-          const topic = decoder.decode(dataView.subarray(start, topicEnd));
+          const topic = this.#topicOf(dataView.subarray(start, topicEnd));
           const payload = dataView.slice(topicEnd, payloadEnd);
           start = payloadEnd;
           const f = flagsView[i];
