@@ -119,7 +119,8 @@ impl FlushPolicy {
         FlushDecision::Send
     }
 
-    /// What was pending left, with `in_flight` exchanges now waiting for the broker's answers.
+    /// Bytes left on the connection, with `in_flight` exchanges now waiting for the broker's
+    /// answers.
     pub fn on_sent(&mut self, in_flight: u64) {
         self.owed = in_flight;
         self.arrived = 0;

@@ -308,9 +308,6 @@ impl Driver {
             FlushDecision::Hold => self.arm(now),
             FlushDecision::Send => {
                 let pending = self.outbox.take_pending();
-                if !pending.bytes.is_empty() {
-                    self.flush.on_sent(self.session.in_flight() as u64);
-                }
                 match &mut self.saves {
                     Some(saves) if !pending.bytes.is_empty() => {
                         *saves += 1;
@@ -461,6 +458,9 @@ impl Driver {
         self.effects
             .extend(outgoing.messages.into_iter().map(Effect::Send));
         self.outbox.settle(chunk.packets, &outgoing.dropped);
+        // Only what left can be answered: not bytes lost with the connection, nor bytes still
+        // waiting for a save.
+        self.flush.on_sent(self.session.in_flight() as u64);
     }
 
     fn emit_ready_trace(&mut self) {

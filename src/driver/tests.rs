@@ -40,6 +40,14 @@ fn sent(effects: &[Effect]) -> Vec<Vec<u8>> {
     })
 }
 
+/// The session states the effects ask to save.
+fn saves(effects: &[Effect]) -> Vec<Vec<u8>> {
+    picked(effects, |effect| match effect {
+        Effect::Save(state) => Some(state.clone()),
+        _ => None,
+    })
+}
+
 fn flushes(effects: &[Effect]) -> Vec<FlushAt> {
     picked(effects, |effect| match effect {
         Effect::ScheduleFlush(at) => Some(*at),
@@ -234,6 +242,38 @@ fn a_held_flush_is_let_go_when_the_connection_is_lost() {
 }
 
 #[test]
+fn publishes_still_waiting_for_their_save_are_owed_no_answers() {
+    let mut driver = Driver::new(session(), RECONNECT, 7).persisting();
+    effects(&mut driver);
+    connect(&mut driver, 0);
+    for _ in 0..100 {
+        publish(&mut driver, 100, QoS::AtLeastOnce);
+    }
+    driver.handle_flush_due(100, 0);
+    assert!(
+        sent(&effects(&mut driver)).is_empty(),
+        "waiting for the save"
+    );
+    // Nothing has left, so nothing is owed: the next flush is not held for answers.
+    driver.handle_bytes(200, &publish_from_broker(1));
+    effects(&mut driver);
+    driver.handle_flush_due(200, 0);
+    assert_eq!(
+        saves(&effects(&mut driver)).len(),
+        1,
+        "the PUBACK goes to its save, not held"
+    );
+    // Once the publishes leave, their answers are owed, and a flush is held for them.
+    driver.handle_saved(None);
+    driver.handle_saved(None);
+    assert_eq!(sent(&effects(&mut driver)).len(), 1);
+    driver.handle_bytes(300, &publish_from_broker(2));
+    effects(&mut driver);
+    driver.handle_flush_due(300, 0);
+    assert!(saves(&effects(&mut driver)).is_empty(), "held");
+}
+
+#[test]
 fn unsent_bytes_in_the_transport_let_the_flush_wait_for_more() {
     let mut driver = connected(RECONNECT);
     publish(&mut driver, 300, QoS::AtMostOnce);
@@ -371,11 +411,7 @@ fn flushed_while_persisting() -> (Driver, Vec<Effect>) {
 fn nothing_leaves_before_the_state_it_depends_on_is_saved() {
     let (mut driver, flushed) = flushed_while_persisting();
     assert!(sent(&flushed).is_empty(), "nothing before the save");
-    let saves = picked(&flushed, |effect| match effect {
-        Effect::Save(state) => Some(state.clone()),
-        _ => None,
-    });
-    let [state] = &saves[..] else {
+    let [state] = &saves(&flushed)[..] else {
         panic!("one save in {flushed:?}");
     };
     let saved = crate::session::SessionState::from_bytes(
