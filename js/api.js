@@ -448,11 +448,11 @@ class Client {
     return this.#topic;
   }
 
-  static #settle(entries, key, outcome) {
+  /** The publish or request waiting under `key`, taken out of `entries`; undefined if none is. */
+  static #take(entries, key) {
     const entry = entries.get(key);
-    if (!entry) return;
-    entries.delete(key);
-    outcome(entry);
+    if (entry) entries.delete(key);
+    return entry;
   }
 
   /** What the Rust side calls (the `Events` of src/web/js_api.rs). */
@@ -484,23 +484,22 @@ class Client {
           start = payloadEnd;
           const f = flagsView[i];
           const packet = { cmd: 'publish', topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };
-          if (properties[i] !== undefined) packet.properties = propertiesObject(properties[i]);
+          const values = properties?.[i];
+          if (values !== undefined) packet.properties = propertiesObject(values);
           packets[i] = packet;
         }
         for (const packet of packets) this.#emit('message', packet.topic, packet.payload, packet);
       },
-      published: (flow, reasonCode) => Client.#settle(this.#publishes, flow, (entry) => entry.resolve({ reasonCode })),
-      publishFailed: (flow, message) =>
-        Client.#settle(this.#publishes, flow, (entry) => entry.reject(new Error(message))),
+      published: (flow, reasonCode) => Client.#take(this.#publishes, flow)?.resolve({ reasonCode }),
+      publishFailed: (flow, message) => Client.#take(this.#publishes, flow)?.reject(new Error(message)),
       publishUnknown: (flow) =>
-        Client.#settle(this.#publishes, flow, (entry) => entry.reject(codedError(DELIVERY_UNKNOWN, 'DELIVERY_UNKNOWN', -1))),
+        Client.#take(this.#publishes, flow)?.reject(codedError(DELIVERY_UNKNOWN, 'DELIVERY_UNKNOWN', -1)),
       subscribed: (pid, codes) => {
+        const entry = Client.#take(this.#requests, pid);
         const granted = Array.from(codes);
-        Client.#settle(this.#requests, pid, (entry) =>
-          entry.resolve(entry.topics.map((topic, i) => ({ topic, qos: granted[i] }))),
-        );
+        entry?.resolve(entry.topics.map((topic, i) => ({ topic, qos: granted[i] })));
       },
-      unsubscribed: (pid) => Client.#settle(this.#requests, pid, (entry) => entry.resolve()),
+      unsubscribed: (pid) => Client.#take(this.#requests, pid)?.resolve(),
       reconnecting: () => this.#emit('reconnect'),
       closed: (reason, code, reasonCode) => {
         const error = codedError(reason, code, reasonCode);

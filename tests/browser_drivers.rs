@@ -385,3 +385,104 @@ async fn the_worker_timer_fires_and_keeps_the_keep_alive_going() {
     assert!(client.read(|session| session.is_connected()));
     client.end();
 }
+
+#[wasm_bindgen_test]
+async fn commands_from_a_listener_are_made_at_the_time_of_the_event_they_answer() {
+    use qoscope::web::ws_client::{ClientEvent, Reconnect, WsClient};
+
+    // Counts the page's clock reads (performance.now), which the driver makes through JavaScript.
+    let count_reads = js_sys::Function::new_no_args(
+        "const now = performance.now.bind(performance);
+         globalThis.clockReads = 0;
+         globalThis.realNow = performance.now;
+         performance.now = () => { globalThis.clockReads++; return now(); };",
+    );
+    let stop_counting = js_sys::Function::new_no_args(
+        "performance.now = globalThis.realNow; delete globalThis.realNow;",
+    );
+    let reads = || {
+        js_sys::Reflect::get(&js_sys::global(), &"clockReads".into())
+            .unwrap()
+            .as_f64()
+            .unwrap()
+    };
+
+    let id = format!("run-time-{}", performance_now() as u64);
+    let topic = format!("qoscope-browser/{id}");
+    let session = qoscope::session::Session::new(
+        ConnectOptions::new(ProtocolVersion::V311, id),
+        ClientTag::FIRST,
+    );
+    let no_reconnect = Reconnect {
+        initial_ms: 0,
+        max_ms: 0,
+    };
+    let handle: Rc<RefCell<Option<WsClient>>> = Rc::new(RefCell::new(None));
+    /// What the listener did for one message.
+    #[derive(Clone)]
+    struct Answer {
+        /// The times its commands were made at.
+        times: Vec<u64>,
+        /// The clock reads made meanwhile.
+        reads: f64,
+    }
+    let answers: Rc<RefCell<Vec<Answer>>> = Rc::new(RefCell::new(Vec::new()));
+    let subscribed = Rc::new(std::cell::Cell::new(false));
+    let (inside, sink, granted) = (handle.clone(), answers.clone(), subscribed.clone());
+    let answer_topic = format!("{topic}/answer");
+    let client = WsClient::connect(mosquitto_url(), session, no_reconnect, move |event| {
+        let messages = match event {
+            ClientEvent::Messages(messages) => messages,
+            ClientEvent::Session(Event::Subscribed { .. }) => return granted.set(true),
+            _ => return,
+        };
+        let Some(client) = inside.borrow().clone() else {
+            return;
+        };
+        for _ in messages {
+            let before = reads();
+            let times: Vec<u64> = (0..3)
+                .map(|_| {
+                    let request = PublishRequest::new(answer_topic.clone(), "a", QoS::AtMostOnce);
+                    client
+                        .with_session(|session, now| session.publish(now, request).map(|_| now))
+                        .unwrap()
+                })
+                .collect();
+            sink.borrow_mut().push(Answer {
+                times,
+                reads: reads() - before,
+            });
+        }
+    })
+    .unwrap();
+    *handle.borrow_mut() = Some(client.clone());
+    assert!(eventually(5000.0, || client.read(|session| session.is_connected())).await);
+    let subscription = Subscription {
+        filter: format!("{topic}/question"),
+        options: SubscriptionOptions::qos(QoS::AtMostOnce),
+    };
+    client
+        .with_session(|session, now| session.subscribe(now, vec![subscription], Default::default()))
+        .unwrap();
+    assert!(eventually(5000.0, || subscribed.get()).await, "SUBACK");
+
+    count_reads.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    let request = PublishRequest::new(format!("{topic}/question"), "q", QoS::AtMostOnce);
+    let asked_at = client
+        .with_session(|session, now| session.publish(now, request).map(|_| now))
+        .unwrap();
+    let answered = eventually(5000.0, || !answers.borrow().is_empty()).await;
+    stop_counting.call0(&wasm_bindgen::JsValue::NULL).unwrap();
+    assert!(answered, "the question came back");
+    let Answer { times, reads } = answers.borrow()[0].clone();
+    assert_eq!(reads, 0.0, "no clock read per command in a run");
+    assert!(
+        times
+            .iter()
+            .all(|&time| time == times[0] && time >= asked_at),
+        "{times:?}"
+    );
+    handle.borrow_mut().take();
+    client.end();
+}

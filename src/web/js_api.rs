@@ -42,10 +42,17 @@ extern "C" {
 
     /// Messages for the application, in order. `data` holds each topic and payload back to
     /// back, `bounds` the end of each, `flags` QoS | retain << 2 | dup << 3; `properties`
-    /// has each message's properties or `undefined`. The arrays are views of wasm memory, valid
-    /// only during the call.
+    /// has each message's properties or `undefined`, and is itself `undefined` when no message
+    /// has any (most batches: making the array would be a call out of its own). The arrays are
+    /// views of wasm memory, valid only during the call.
     #[wasm_bindgen(method)]
-    fn messages(this: &Events, data: &[u8], bounds: &[u32], flags: &[u8], properties: Array);
+    fn messages(
+        this: &Events,
+        data: &[u8],
+        bounds: &[u32],
+        flags: &[u8],
+        properties: Option<Array>,
+    );
 
     /// A publish's QoS flow completed (QoS 0: written).
     #[wasm_bindgen(method)]
@@ -428,7 +435,7 @@ fn report_messages(events: &Events, messages: &[Message]) {
     let mut data = Vec::new();
     let mut bounds = Vec::with_capacity(messages.len() * 2);
     let mut flags = Vec::with_capacity(messages.len());
-    let properties = Array::new_with_length(messages.len() as u32);
+    let mut properties: Option<Array> = None;
     for (index, message) in messages.iter().enumerate() {
         data.extend_from_slice(message.topic.as_bytes());
         bounds.push(data.len() as u32);
@@ -437,7 +444,9 @@ fn report_messages(events: &Events, messages: &[Message]) {
         flags
             .push(message.qos.as_u8() | u8::from(message.retain) << 2 | u8::from(message.dup) << 3);
         if !message.properties.is_empty() {
-            properties.set(index as u32, properties_array(&message.properties).into());
+            properties
+                .get_or_insert_with(|| Array::new_with_length(messages.len() as u32))
+                .set(index as u32, properties_array(&message.properties).into());
         }
     }
     events.messages(&data, &bounds, &flags, properties);

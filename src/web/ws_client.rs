@@ -8,7 +8,9 @@ use std::cell::{Cell, RefCell};
 use std::rc::Rc;
 
 use wasm_bindgen::prelude::*;
-use web_sys::{BinaryType, CloseEvent, Event as DomEvent, MessageChannel, MessageEvent, WebSocket};
+use web_sys::{
+    BinaryType, CloseEvent, Event as DomEvent, MessageChannel, MessageEvent, MessagePort, WebSocket,
+};
 
 use super::clock::performance_now;
 use super::state_store::StateStore;
@@ -65,7 +67,10 @@ impl Socket {
 /// A channel that posts to itself: its message runs after the tasks already queued, with no
 /// timer clamp.
 struct FlushChannel {
-    channel: MessageChannel,
+    /// The end posted to, kept rather than asked of the channel at each post (a call out).
+    sender: MessagePort,
+    /// The end whose handler runs the flush.
+    _receiver: MessagePort,
     _on_message: Closure<dyn FnMut(MessageEvent)>,
 }
 
@@ -84,9 +89,10 @@ struct Inner {
     latest: Cell<u64>,
     /// Where the session state is kept across page loads.
     store: Option<StateStore>,
-    /// Effects are being carried out: what a listener's command adds joins that run, so a
-    /// listener is never called inside another.
-    running: Cell<bool>,
+    /// While effects are being carried out, the time of the task that started the run: what a
+    /// listener's command adds joins that run, so a listener is never called inside another,
+    /// and the command is made at that time, without a clock read of its own.
+    run_time: Cell<Option<u64>>,
     flush_channel: RefCell<Option<FlushChannel>>,
     /// Holds the client while a flush waits in the channel, as the bytes it sends belong to it.
     flush_hold: RefCell<Option<WsClient>>,
@@ -160,19 +166,25 @@ impl WsClient {
                 epoch: performance_now(),
                 latest: Cell::new(0),
                 store,
-                running: Cell::new(false),
+                run_time: Cell::new(None),
                 flush_channel: RefCell::new(None),
                 flush_hold: RefCell::new(None),
             }),
         };
         client.open()?;
-        client.run();
+        client.run(client.now());
         Ok(client)
     }
 
-    /// Milliseconds since the client was made: the session's clock.
+    /// Milliseconds since the client was made: the session's clock. During a run, the time of
+    /// the task that started it: a listener's command is made at the time of the event it
+    /// answers, which saves a call out of the module per command (a publish made from a message
+    /// listener, in the typical application).
     pub fn now(&self) -> u64 {
-        self.at(performance_now())
+        match self.inner.run_time.get() {
+            Some(time) => time,
+            None => self.at(performance_now()),
+        }
     }
 
     /// The session time of `instant`, a time on `performance.now()`'s clock, never earlier
@@ -187,7 +199,7 @@ impl WsClient {
     pub fn with_session<T>(&self, command: impl FnOnce(&mut Session, u64) -> T) -> T {
         let now = self.now();
         let result = self.inner.driver.borrow_mut().command(now, command);
-        self.run();
+        self.run(now);
         result
     }
 
@@ -200,7 +212,7 @@ impl WsClient {
     pub fn end(&self) {
         let now = self.now();
         self.inner.driver.borrow_mut().end(now);
-        self.run();
+        self.run(now);
     }
 
     /// Closes the connection without DISCONNECT, as a dropped network would (the broker sees
@@ -208,14 +220,14 @@ impl WsClient {
     pub fn cut(&self) {
         let now = self.now();
         self.inner.driver.borrow_mut().cut(now);
-        self.run();
+        self.run(now);
     }
 
     /// Opens a new connection now (after [`WsClient::cut`] or a loss), resuming the session. A
     /// browser that refuses to open is reported as an error event, and tried again later.
     pub fn reopen(&self) {
         self.inner.driver.borrow_mut().reopen();
-        self.run();
+        self.run(self.now());
     }
 
     /// Changes the client-side faults (only for a client made with
@@ -230,7 +242,7 @@ impl WsClient {
     pub fn inject(&self, bytes: &[u8]) {
         let now = self.now();
         self.inner.driver.borrow_mut().inject(now, bytes);
-        self.run();
+        self.run(now);
     }
 
     /// Which clock keeps the session's deadlines.
@@ -238,18 +250,20 @@ impl WsClient {
         self.inner.timer.borrow().as_ref().map(WorkerTimer::kind)
     }
 
-    /// Carries out the driver's effects, in order, unless a run is already doing so.
-    fn run(&self) {
-        if self.inner.running.replace(true) {
+    /// Carries out the driver's effects, in order, for a task at `now`, unless a run is already
+    /// doing so.
+    fn run(&self, now: u64) {
+        if self.inner.run_time.get().is_some() {
             return;
         }
+        self.inner.run_time.set(Some(now));
         loop {
             // Not borrowed while an effect runs: a listener may give the driver a command.
             let effect = self.inner.driver.borrow_mut().poll_effect();
             let Some(effect) = effect else { break };
             self.carry_out(effect);
         }
-        self.inner.running.set(false);
+        self.inner.run_time.set(None);
     }
 
     fn carry_out(&self, effect: Effect) {
@@ -304,7 +318,7 @@ impl WsClient {
                 .driver
                 .borrow_mut()
                 .handle_saved(error.as_string());
-            client.run();
+            client.run(client.now());
         });
         store.save(state, done.unchecked_ref());
     }
@@ -336,7 +350,7 @@ impl WsClient {
             Some(channel) => channel,
             None => channel.insert(self.flush_channel()?),
         };
-        channel.channel.port2().post_message(&JsValue::UNDEFINED)?;
+        channel.sender.post_message(&JsValue::UNDEFINED)?;
         *self.inner.flush_hold.borrow_mut() = Some(self.clone());
         Ok(())
     }
@@ -350,11 +364,11 @@ impl WsClient {
             drop(held);
             WsClient { inner }.flush_due();
         });
-        channel
-            .port1()
-            .set_onmessage(Some(on_message.as_ref().unchecked_ref()));
+        let receiver = channel.port1();
+        receiver.set_onmessage(Some(on_message.as_ref().unchecked_ref()));
         Ok(FlushChannel {
-            channel,
+            sender: channel.port2(),
+            _receiver: receiver,
             _on_message: on_message,
         })
     }
@@ -371,7 +385,7 @@ impl WsClient {
             .driver
             .borrow_mut()
             .handle_flush_due(now, u64::from(buffered));
-        self.run();
+        self.run(now);
     }
 
     fn timer(&self, set: impl FnOnce(&WorkerTimer)) {
@@ -383,7 +397,7 @@ impl WsClient {
                 let client = WsClient { inner };
                 let now = client.now();
                 client.inner.driver.borrow_mut().handle_timer(now);
-                client.run();
+                client.run(now);
             })
         });
         set(timer);
@@ -426,7 +440,7 @@ impl WsClient {
                 .driver
                 .borrow_mut()
                 .handle_opened(now, &protocol);
-            client.run();
+            client.run(now);
         });
 
         let weak = Rc::downgrade(&self.inner);
@@ -441,7 +455,7 @@ impl WsClient {
                 driver.handle_bytes(now, &bytes);
             }
             drop(driver);
-            client.run();
+            client.run(now);
         });
 
         let weak = Rc::downgrade(&self.inner);
@@ -454,7 +468,7 @@ impl WsClient {
                 .driver
                 .borrow_mut()
                 .handle_closed(now, event.code(), &event.reason());
-            client.run();
+            client.run(now);
         });
 
         socket.set_onopen(Some(on_open.as_ref().unchecked_ref()));
