@@ -108,6 +108,31 @@ function bytes(value, name = 'payload') {
   throw new Error(`${name} must be a string, a Uint8Array or an ArrayBuffer`);
 }
 
+/** The shared buffer small payloads are copied into, and how much of it is taken. */
+const POOL_SIZE = 8192;
+let pool = new Uint8Array(POOL_SIZE);
+let pooled = 0;
+
+/**
+ * A copy of `view` (bytes in wasm memory, which the next call into the module may move). A
+ * payload under half the pool's size goes into the shared pool, as Node.js does for small
+ * Buffers: a new ArrayBuffer per message is the costliest part of taking it out, and the pool
+ * makes one per many messages. Each copy is a range of its own, so no message can change
+ * another; what keeps one keeps its pool (8 KiB) alive.
+ */
+function copyOut(view) {
+  const length = view.length;
+  if (length >= POOL_SIZE >>> 1) return view.slice();
+  if (pooled + length > POOL_SIZE) {
+    pool = new Uint8Array(POOL_SIZE);
+    pooled = 0;
+  }
+  const copy = pool.subarray(pooled, pooled + length);
+  copy.set(view);
+  pooled += length;
+  return copy;
+}
+
 const filterList = (filters) => {
   const list = Array.isArray(filters) ? filters : [filters];
   if (!list.every((filter) => typeof filter === 'string')) throw new Error('filters must be strings');
@@ -480,7 +505,7 @@ class Client {
           const topicEnd = boundsView[2 * i];
           const payloadEnd = boundsView[2 * i + 1];
           const topic = this.#topicOf(dataView.subarray(start, topicEnd));
-          const payload = dataView.slice(topicEnd, payloadEnd);
+          const payload = copyOut(dataView.subarray(topicEnd, payloadEnd));
           start = payloadEnd;
           const f = flagsView[i];
           const packet = { cmd: 'publish', topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };

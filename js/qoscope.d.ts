@@ -75,6 +75,11 @@ export interface SubscribeOptions {
 export interface PublishPacket {
   cmd: 'publish';
   topic: string;
+  /**
+   * The payload, the application's own. One under 4 KiB is a range of a shared 8 KiB buffer
+   * (as a small Node.js Buffer is), so `payload.buffer` holds other messages' payloads too:
+   * use `payload.slice()` for a buffer of its own.
+   */
   payload: Uint8Array;
   qos: 0 | 1 | 2;
   retain: boolean;

@@ -59,6 +59,28 @@ window.runWindowed = async (url, protocolVersion, topic, qos, count, window) => 
     sendsPerMessage: sent / count,
   };
 };
+// Messages of \`sizes\` bytes (byte j of message i is (i + j) & 255), all kept until the last
+// arrives; then one is overwritten. Returns the index of each kept payload that is not what was
+// sent, before and after.
+window.runPayloads = async (url, topic, sizes) => {
+  const client = await connectAsync(url, { protocolVersion: 4 });
+  await client.subscribeAsync(topic, { qos: 1 });
+  const expected = sizes.map((size, i) => Uint8Array.from({ length: size }, (_, j) => (i + j) & 255));
+  const kept = [];
+  const done = new Promise((resolve) => client.on("message", (t, payload) => {
+    kept.push(payload);
+    if (kept.length === sizes.length) resolve();
+  }));
+  for (const payload of expected) client.publishAsync(topic, payload, { qos: 1 });
+  await done;
+  await client.endAsync();
+  const wrong = () => kept.flatMap((payload, i) =>
+    payload.length === expected[i].length && payload.every((byte, j) => byte === expected[i][j]) ? [] : [i]);
+  const before = wrong();
+  kept[1].fill(0);
+  expected[1].fill(0);
+  return { before, after: wrong() };
+};
 document.body.dataset.ready = "true";
 </script>`;
 
@@ -122,3 +144,21 @@ for (const [qos, protocolVersion, perMessage] of [[1, 4, 0.5], [2, 5, 2]]) {
     await page.close();
   });
 }
+
+// Small payloads are copied out of the module into shared buffers (a new ArrayBuffer per message
+// would be the costliest part of taking it out): each must stay what was sent while kept, and
+// writing into one must change no other. The sizes cross buffer boundaries and the size from
+// which a payload gets a buffer of its own.
+test('the lean ES module keeps every received payload apart, small and large, while the application holds them', { timeout: 60_000 }, async () => {
+  const page = await browser.newPage();
+  const errors = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(server.url);
+  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+  const sizes = [0, 1, 64, 4095, 4096, 5000, 4095, ...Array.from({ length: 60 }, (_, i) => 100 + 97 * i), 1, 0, 8192];
+  const topic = `qoscope-lean/payloads/${Date.now()}`;
+  const result = await page.evaluate(([url, topic, sizes]) => window.runPayloads(url, topic, sizes), [BROKER_URL, topic, sizes]);
+  assert.deepEqual(result, { before: [], after: [] }, 'payloads that are not what was sent (none, before and after one is overwritten)');
+  assert.deepEqual(errors, []);
+  await page.close();
+});
