@@ -165,6 +165,7 @@ function throughput(job) {
 
     await mark('start');
     window.webSocketSends = 0;
+    if (window.webSocketListenerMs !== null) window.webSocketListenerMs = 0;
     const startedAt = performance.now();
     while (published < first) publishNext();
     const publishLoopMs = performance.now() - startedAt;
@@ -178,6 +179,7 @@ function throughput(job) {
     clearTimeout(timer);
     const elapsedMs = (timedOut ? performance.now() : finishedAt) - startedAt;
     const webSocketSends = window.webSocketSends;
+    const webSocketListenerMs = window.webSocketListenerMs;
     await mark('end');
     const receivedInTime = received;
 
@@ -191,6 +193,7 @@ function throughput(job) {
       elapsedMs,
       publishLoopMs,
       webSocketSends,
+      webSocketListenerMs,
       timedOut,
       failedPublishes: failed,
       error: error ? String(error.message ?? error) : null,

@@ -61,6 +61,7 @@ export function summarize(key, runs) {
       median: medianOf(own, 'rate'),
       sendsPerMessage: medianOf(own, 'sendsPerMessage'),
       cpuMicrosPerMessage: medianOf(own, 'cpuMicrosPerMessage'),
+      listenerMicrosPerMessage: medianOf(own, 'listenerMicrosPerMessage'),
     };
   });
   const m = Object.fromEntries(clients.map((c) => [c.client, c.median]));
@@ -91,10 +92,15 @@ export function problems(run) {
 }
 
 /** What the columns after the rounds mean, printed once before the tables. */
-export function printLegend() {
+export function printLegend({ listenerTime = false } = {}) {
   console.log('\nmessages/s: MQTT messages published and received back per second (median over the rounds);');
   console.log('ws sends/msg: WebSocket messages the page sent per MQTT message (median);');
   console.log('CPU us/msg: CPU time of all of Chromium\'s processes per MQTT message, in microseconds (median)');
+  if (listenerTime) {
+    console.log('listener us/msg: time inside the page\'s WebSocket message listeners per MQTT message, in');
+    console.log('  microseconds (median): what a client does with what arrives (MQTT.js defers part of its');
+    console.log('  work to later tasks, which this leaves out)');
+  }
 }
 
 export function printTable(summary, payloadBytes) {
@@ -106,7 +112,9 @@ export function printTable(summary, payloadBytes) {
   console.log(`\n${describe(summary)}: ${integer(summary.count)} messages of ${payloadBytes} bytes per run, ` +
     `${how}; messages/s (higher is better)`);
   const roundNames = Array.from({ length: rounds }, (_, i) => pad(`round ${i + 1}`));
+  const listenerTime = summary.clients.some((c) => c.listenerMicrosPerMessage !== null);
   const header = ['client'.padEnd(8), ...roundNames, pad('median'), pad('ws sends/msg', 13), pad('CPU us/msg', 11)];
+  if (listenerTime) header.push(pad('listener us/msg', 16));
   console.log(`  ${header.join(' ')}`);
   for (const client of summary.clients) {
     const cells = client.runs.map((run) => pad(cell(run)));
@@ -114,6 +122,7 @@ export function printTable(summary, payloadBytes) {
       LABELS[client.client].padEnd(8), ...cells, pad(integer(client.median)),
       pad(significant3(client.sendsPerMessage), 13), pad(integer(client.cpuMicrosPerMessage), 11),
     ];
+    if (listenerTime) row.push(pad(significant3(client.listenerMicrosPerMessage), 16));
     console.log(`  ${row.join(' ')}`);
   }
   const ratios = [

@@ -20,6 +20,10 @@
 //     --lean DIR        take qoscope's lean build from DIR instead of dist-lean/
 //     --compare DIR     also run the lean build in DIR (e.g. one made before a change) as a fourth
 //                       client, "compare", interleaved with the others in the same page
+//     --listener-time   also time the page's WebSocket message listeners (every client's, wrapped
+//                       in bench/page.html) and print that time per MQTT message: the client's own
+//                       work on what arrives, without the browser's. The two clock reads per
+//                       WebSocket message slow every client a little, so it is off by default
 //     --profile         instead of the rounds: one CPU-profiled run per client, pattern, version and
 //                       QoS, each saved as target/bench/profile-PATTERN-vVERSION-qos-Q-CLIENT.cpuprofile
 //                       and summarized
@@ -110,6 +114,7 @@ const OPTIONS = {
   lean: { type: 'string' },
   compare: { type: 'string' },
   profile: { type: 'boolean', default: false },
+  'listener-time': { type: 'boolean', default: false },
 };
 
 function options() {
@@ -166,6 +171,7 @@ function options() {
     compareDir: values.compare === undefined ? undefined : resolve(values.compare),
     clients: values.compare === undefined ? CLIENTS : [...CLIENTS, 'compare'],
     profile: values.profile,
+    listenerTime: values['listener-time'],
   };
 }
 
@@ -279,6 +285,7 @@ async function throughputRun(bench, opts, client, key) {
     ...result,
     rate: result.received / (result.elapsedMs / 1000),
     sendsPerMessage: perMessage(result.webSocketSends),
+    listenerMicrosPerMessage: perMessage(result.webSocketListenerMs == null ? null : result.webSocketListenerMs * 1000),
     cpuMicrosPerMessage: perMessage(result.cpuMs == null ? null : result.cpuMs * 1000),
   };
 }
@@ -396,7 +403,7 @@ async function benchmark(server, opts, env, sizes) {
   }
   const { summaries, latencies } = measured;
 
-  printLegend();
+  printLegend({ listenerTime: opts.listenerTime });
   for (const summary of summaries) printTable(summary, PAYLOAD_BYTES);
   for (const latency of latencies) printLatency(latency);
   printSizes(sizes);
@@ -464,7 +471,7 @@ async function main() {
   }
 
   await mkdir(OUT_DIR, { recursive: true });
-  const server = await startServer(paths, { mark: chromiumCpuMs });
+  const server = await startServer(paths, { mark: chromiumCpuMs, listenerTime: opts.listenerTime });
   // Ctrl-C or a TERM: close the browser and the server before going (the broker is scripts/bench's).
   const stop = (code) => async () => {
     console.error('\ninterrupted: closing the browser');

@@ -28,11 +28,21 @@ const CROSS_ORIGIN_ISOLATED = {
   'cross-origin-embedder-policy': 'require-corp',
 };
 
+/** `?compare&listenerTime`, with the names whose values are set; empty with none. */
+function query(flags) {
+  const names = Object.keys(flags).filter((name) => flags[name]);
+  return names.length ? `?${names.join('&')}` : '';
+}
+
 /**
  * Resolves to `{ url, run(job, timeoutMs), firstRequest, firstError, errors, close() }`. `mark()`
- * is taken at each POST /mark (see above).
+ * is taken at each POST /mark (see above). With `listenerTime` the page times its WebSocket
+ * message listeners (bench/page.html).
  */
-export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle }, { mark = () => null } = {}) {
+export async function startServer(
+  { benchDir, leanDir, compareDir, mqttjsBundle },
+  { mark = () => null, listenerTime = false } = {},
+) {
   const mounts = [['/lean/', leanDir], ['/compare/', compareDir], ['/', benchDir]];
   const fileFor = (path) => {
     if (path === '/') return join(benchDir, 'page.html');
@@ -120,7 +130,7 @@ export async function startServer({ benchDir, leanDir, compareDir, mqttjsBundle 
   });
 
   return {
-    url: `http://127.0.0.1:${server.address().port}/${compareDir ? '?compare' : ''}`,
+    url: `http://127.0.0.1:${server.address().port}/${query({ compare: compareDir, listenerTime })}`,
     firstRequest,
     firstError,
     errors,
