@@ -424,7 +424,7 @@ async fn commands_from_a_listener_are_made_at_the_time_of_the_event_they_answer(
         /// The times its commands were made at.
         times: Vec<u64>,
         /// The clock reads made meanwhile.
-        reads: f64,
+        clock_reads: f64,
     }
     let answers: Rc<RefCell<Vec<Answer>>> = Rc::new(RefCell::new(Vec::new()));
     let subscribed = Rc::new(std::cell::Cell::new(false));
@@ -451,7 +451,7 @@ async fn commands_from_a_listener_are_made_at_the_time_of_the_event_they_answer(
                 .collect();
             sink.borrow_mut().push(Answer {
                 times,
-                reads: reads() - before,
+                clock_reads: reads() - before,
             });
         }
     })
@@ -475,8 +475,8 @@ async fn commands_from_a_listener_are_made_at_the_time_of_the_event_they_answer(
     let answered = eventually(5000.0, || !answers.borrow().is_empty()).await;
     stop_counting.call0(&wasm_bindgen::JsValue::NULL).unwrap();
     assert!(answered, "the question came back");
-    let Answer { times, reads } = answers.borrow()[0].clone();
-    assert_eq!(reads, 0.0, "no clock read per command in a run");
+    let Answer { times, clock_reads } = answers.borrow()[0].clone();
+    assert_eq!(clock_reads, 0.0, "no clock read per command in a run");
     assert!(
         times
             .iter()

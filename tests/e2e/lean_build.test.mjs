@@ -102,18 +102,27 @@ after(async () => {
   if (dir) await rm(dir, { recursive: true, force: true });
 });
 
-test('the lean ES module connects, subscribes and gets its QoS 2 message back', { timeout: 60_000 }, async () => {
+/** Opens the plain page, waits for the module, runs `use(page)`, and checks the page threw nothing. */
+async function withLeanPage(use) {
   const page = await browser.newPage();
   const errors = [];
   page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-  const topic = `qoscope-lean/${Date.now()}`;
-  const text = await page.evaluate(([url, topic]) => window.runLean(url, topic), [BROKER_URL, topic]);
-  assert.equal(text, 'from a plain page');
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+  try {
+    await page.goto(server.url);
+    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
+    await use(page);
+    assert.deepEqual(errors, []);
+  } finally {
+    await page.close();
+  }
+}
+
+test('the lean ES module connects, subscribes and gets its QoS 2 message back', { timeout: 60_000 }, () =>
+  withLeanPage(async (page) => {
+    const topic = `qoscope-lean/${Date.now()}`;
+    const text = await page.evaluate(([url, topic]) => window.runLean(url, topic), [BROKER_URL, topic]);
+    assert.equal(text, 'from a plain page');
+  }));
 
 // Each received message is its own task, and the page answers it and publishes the next one
 // from its listener: what one task writes alone would leave as a WebSocket message per packet
@@ -125,40 +134,28 @@ test('the lean ES module connects, subscribes and gets its QoS 2 message back', 
 //   2.0 acknowledges a client's QoS 2 publishes beyond its 20 in flight with PUBREC and PUBCOMP
 //   but never delivers them.)
 for (const [qos, protocolVersion, perMessage] of [[1, 4, 0.5], [2, 5, 2]]) {
-  test(`the lean ES module publishing from its message listener at QoS ${qos} (protocol level ${protocolVersion}), 256 on their way: every message arrives once, in order, and the page sends fewer WebSocket messages than packets`, { timeout: 120_000 }, async () => {
-    const page = await browser.newPage();
-    const errors = [];
-    page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(server.url);
-    await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-    const count = 2_000;
-    const topic = `qoscope-lean/windowed/${qos}/${Date.now()}`;
-    const run = await page.evaluate(
-      ([url, protocolVersion, topic, qos, count]) => window.runWindowed(url, protocolVersion, topic, qos, count, 256),
-      [BROKER_URL, protocolVersion, topic, qos, count],
-    );
-    assert.deepEqual(run.received, Array.from({ length: count }, (_, i) => i), 'each message once, in order');
-    assert.equal(run.fulfilled, count, 'every publish resolved');
-    assert.ok(run.sendsPerMessage < perMessage, `${run.sendsPerMessage} WebSocket messages per MQTT message`);
-    assert.deepEqual(errors, []);
-    await page.close();
-  });
+  test(`the lean ES module publishing from its message listener at QoS ${qos} (protocol level ${protocolVersion}), 256 on their way: every message arrives once, in order, and the page sends fewer WebSocket messages than packets`, { timeout: 120_000 }, () =>
+    withLeanPage(async (page) => {
+      const count = 2_000;
+      const topic = `qoscope-lean/windowed/${qos}/${Date.now()}`;
+      const run = await page.evaluate(
+        ([url, protocolVersion, topic, qos, count]) => window.runWindowed(url, protocolVersion, topic, qos, count, 256),
+        [BROKER_URL, protocolVersion, topic, qos, count],
+      );
+      assert.deepEqual(run.received, Array.from({ length: count }, (_, i) => i), 'each message once, in order');
+      assert.equal(run.fulfilled, count, 'every publish resolved');
+      assert.ok(run.sendsPerMessage < perMessage, `${run.sendsPerMessage} WebSocket messages per MQTT message`);
+    }));
 }
 
 // Small payloads are copied out of the module into shared buffers (a new ArrayBuffer per message
 // would be the costliest part of taking it out): each must stay what was sent while kept, and
 // writing into one must change no other. The sizes cross buffer boundaries and the size from
 // which a payload gets a buffer of its own.
-test('the lean ES module keeps every received payload apart, small and large, while the application holds them', { timeout: 60_000 }, async () => {
-  const page = await browser.newPage();
-  const errors = [];
-  page.on('pageerror', (error) => errors.push(error.message));
-  await page.goto(server.url);
-  await page.waitForSelector('body[data-ready="true"]', { state: 'attached' });
-  const sizes = [0, 1, 64, 4095, 4096, 5000, 4095, ...Array.from({ length: 60 }, (_, i) => 100 + 97 * i), 1, 0, 8192];
-  const topic = `qoscope-lean/payloads/${Date.now()}`;
-  const result = await page.evaluate(([url, topic, sizes]) => window.runPayloads(url, topic, sizes), [BROKER_URL, topic, sizes]);
-  assert.deepEqual(result, { before: [], after: [] }, 'payloads that are not what was sent (none, before and after one is overwritten)');
-  assert.deepEqual(errors, []);
-  await page.close();
-});
+test('the lean ES module keeps every received payload apart, small and large, while the application holds them', { timeout: 60_000 }, () =>
+  withLeanPage(async (page) => {
+    const sizes = [0, 1, 64, 4095, 4096, 5000, 4095, ...Array.from({ length: 60 }, (_, i) => 100 + 97 * i), 1, 0, 8192];
+    const topic = `qoscope-lean/payloads/${Date.now()}`;
+    const result = await page.evaluate(([url, topic, sizes]) => window.runPayloads(url, topic, sizes), [BROKER_URL, topic, sizes]);
+    assert.deepEqual(result, { before: [], after: [] }, 'payloads that are not what was sent (none, before and after one is overwritten)');
+  }));
