@@ -58,11 +58,36 @@ function processTimes() {
   return processes;
 }
 
+/** The CPU time in clock ticks of the main thread of process `pid`, or 0 if it has ended. */
+function mainThreadTicks(pid) {
+  try {
+    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    return Number(fields[11]) + Number(fields[12]);
+  } catch {
+    return 0;
+  }
+}
+
+/** Whether process `pid` is a Chromium renderer (false if it has ended). */
+function isRenderer(pid) {
+  try {
+    // Arguments are NUL-separated, or one space-separated string once a zygote child renamed itself.
+    return /(^|[\0 ])--type=renderer([\0 ]|$)/.test(readFileSync(`/proc/${pid}/cmdline`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
 /**
- * CPU time (user + system, ms) that Chromium has used so far: the browser process, which this
- * process started (directly or through Playwright), and all its descendants (zygote, renderer,
- * network service, GPU and other utility processes), found through their parent ids. This
- * process starts no other processes while the benchmark runs, so its descendants are Chromium's.
+ * CPU time (user + system, ms) that Chromium has used so far, as `{ allMs, pageThreadMs }`:
+ * - allMs: the browser process, which this process started (directly or through Playwright), and
+ *   all its descendants (zygote, renderer, network service, GPU and other utility processes),
+ *   found through their parent ids. This process starts no other processes while the benchmark
+ *   runs, so its descendants are Chromium's;
+ * - pageThreadMs: the main threads of the renderer processes, where the page's JavaScript and
+ *   WebAssembly run (every client's, and the browser's work for the page: events, tasks, garbage
+ *   collection steps). A client whose own work per message is larger shows it here first.
  * Null where there is no /proc.
  */
 export function chromiumCpuMs() {
@@ -73,16 +98,19 @@ export function chromiumCpuMs() {
     return null;
   }
   let ticks = 0;
+  let pageTicks = 0;
   const descendants = [process.pid];
   while (descendants.length) {
     const parent = descendants.pop();
     for (const [pid, { ppid, ticks: own }] of processes) {
       if (ppid !== parent) continue;
       ticks += own;
+      if (isRenderer(pid)) pageTicks += mainThreadTicks(pid);
       descendants.push(pid);
     }
   }
-  return (ticks * 1000) / CLOCK_TICKS;
+  const ms = (n) => (n * 1000) / CLOCK_TICKS;
+  return { allMs: ms(ticks), pageThreadMs: ms(pageTicks) };
 }
 
 /**

@@ -61,6 +61,7 @@ export function summarize(key, runs) {
       median: medianOf(own, 'rate'),
       sendsPerMessage: medianOf(own, 'sendsPerMessage'),
       cpuMicrosPerMessage: medianOf(own, 'cpuMicrosPerMessage'),
+      pageThreadMicrosPerMessage: medianOf(own, 'pageThreadMicrosPerMessage'),
       listenerMicrosPerMessage: medianOf(own, 'listenerMicrosPerMessage'),
     };
   });
@@ -95,7 +96,9 @@ export function problems(run) {
 export function printLegend({ listenerTime = false } = {}) {
   console.log('\nmessages/s: MQTT messages published and received back per second (median over the rounds);');
   console.log('ws sends/msg: WebSocket messages the page sent per MQTT message (median);');
-  console.log('CPU us/msg: CPU time of all of Chromium\'s processes per MQTT message, in microseconds (median)');
+  console.log('CPU us/msg: CPU time of all of Chromium\'s processes per MQTT message, in microseconds (median);');
+  console.log('page us/msg: the part of it on the page\'s main thread, where every client\'s JavaScript and');
+  console.log('  WebAssembly run, with the browser\'s work for the page (events, tasks, garbage collection)');
   if (listenerTime) {
     console.log('listener us/msg: time inside the page\'s WebSocket message listeners per MQTT message, in');
     console.log('  microseconds (median): what a client does with what arrives (MQTT.js defers part of its');
@@ -113,7 +116,9 @@ export function printTable(summary, payloadBytes) {
     `${how}; messages/s (higher is better)`);
   const roundNames = Array.from({ length: rounds }, (_, i) => pad(`round ${i + 1}`));
   const listenerTime = summary.clients.some((c) => c.listenerMicrosPerMessage !== null);
-  const header = ['client'.padEnd(8), ...roundNames, pad('median'), pad('ws sends/msg', 13), pad('CPU us/msg', 11)];
+  const header = [
+    'client'.padEnd(8), ...roundNames, pad('median'), pad('ws sends/msg', 13), pad('CPU us/msg', 11), pad('page us/msg', 12),
+  ];
   if (listenerTime) header.push(pad('listener us/msg', 16));
   console.log(`  ${header.join(' ')}`);
   for (const client of summary.clients) {
@@ -121,6 +126,7 @@ export function printTable(summary, payloadBytes) {
     const row = [
       LABELS[client.client].padEnd(8), ...cells, pad(integer(client.median)),
       pad(significant3(client.sendsPerMessage), 13), pad(integer(client.cpuMicrosPerMessage), 11),
+      pad(integer(client.pageThreadMicrosPerMessage), 12),
     ];
     if (listenerTime) row.push(pad(significant3(client.listenerMicrosPerMessage), 16));
     console.log(`  ${row.join(' ')}`);

@@ -10,8 +10,9 @@
 //     --rounds N        rounds per pattern, version and QoS (default 3); each round runs every
 //                       client once, order rotated
 //     --messages N      messages per run, both patterns (default: burst 20,000 at QoS 0 and 10,000
-//                       at QoS 1 and 2; windowed 10,000 at QoS 0 and 5,000 at QoS 1 and 2, fewer
-//                       because a windowed run goes slower and the whole bench should take minutes)
+//                       at QoS 1 and 2; windowed 20,000 at every QoS: a windowed run of a few
+//                       thousand lasts a fraction of a second, and its rate swings with whatever
+//                       else the machine does in it)
 //     --window W        windowed: at most W messages published and not yet received back (default 256)
 //     --latency-count N publishes per latency run (default 200)
 //     --no-latency      skip the latency runs
@@ -46,7 +47,8 @@
 // message (WebSocket.prototype.send is counted, see bench/page.html); and the CPU time of all of
 // Chromium's processes per message, read from /proc before and after the timed part of each run
 // (the browser, renderer, network service and other helpers: sending and receiving cost CPU
-// outside the page's thread too). Medians over the rounds, and their ratios between clients.
+// outside the page's thread too), and the part of it on the page's main thread, where each
+// client's own work runs. Medians over the rounds, and their ratios between clients.
 //
 // Latency, per client and version: on an idle connection subscribed to its own topic at QoS 1,
 // --latency-count QoS 1 publishes, each awaited before the next; the time from the call to publish
@@ -81,12 +83,13 @@ const OUT_DIR = join(ROOT, 'target', 'bench');
 const OUT_FILE = join(OUT_DIR, 'ws-throughput.json');
 
 /**
- * Messages per run: a QoS 0 message costs less, so QoS 0 runs get more of them; a windowed run goes
- * slower than a burst, so it gets fewer.
+ * Messages per run. A burst: a QoS 0 message costs less, so QoS 0 runs get more of them. Windowed:
+ * runs of 5,000 (a third of a second at QoS 1) gave one client rates up to 2x apart from one round
+ * to the next; runs of 20,000 keep most rounds within 10 %.
  */
 const MESSAGES = {
   burst: { 0: 20_000, 1: 10_000, 2: 10_000 },
-  windowed: { 0: 10_000, 1: 5_000, 2: 5_000 },
+  windowed: { 0: 20_000, 1: 20_000, 2: 20_000 },
 };
 const PATTERNS = ['burst', 'windowed'];
 const VERSIONS = [4, 5];
@@ -235,8 +238,9 @@ async function openBench(server, { playwright = false, devtools = false } = {}) 
     /**
      * One run in the page: `job` is { kind: 'throughput' or 'latency', client, version, count,
      * timeoutMs, ... }; this adds the broker, a topic of the run's own and the payload. Resolves
-     * with its result, plus `cpuMs` (Chromium's CPU time during the timed part) for throughput
-     * runs; rejects if the page fails it or dies.
+     * with its result, plus `cpuMs` and `pageThreadCpuMs` (Chromium's CPU time during the timed
+     * part, all of it and its page's main thread's: see chromiumCpuMs) for throughput runs;
+     * rejects if the page fails it or dies.
      */
     async run(job) {
       const url = process.env.QOSCOPE_BENCH_WS_URL;
@@ -247,8 +251,8 @@ async function openBench(server, { playwright = false, devtools = false } = {}) 
       await new Promise((ok) => setTimeout(ok, SETTLE_MS));
       // A throughput run marks the start and the end of its timed part: Chromium's CPU time between.
       if (!('start' in marks)) return result;
-      const cpuMs = marks.start == null || marks.end == null ? null : marks.end - marks.start;
-      return { ...result, cpuMs };
+      const spent = (key) => (marks.start == null || marks.end == null ? null : marks.end[key] - marks.start[key]);
+      return { ...result, cpuMs: spent('allMs'), pageThreadCpuMs: spent('pageThreadMs') };
     },
     async close() {
       openBenches.delete(bench);
@@ -287,6 +291,7 @@ async function throughputRun(bench, opts, client, key) {
     sendsPerMessage: perMessage(result.webSocketSends),
     listenerMicrosPerMessage: perMessage(result.webSocketListenerMs == null ? null : result.webSocketListenerMs * 1000),
     cpuMicrosPerMessage: perMessage(result.cpuMs == null ? null : result.cpuMs * 1000),
+    pageThreadMicrosPerMessage: perMessage(result.pageThreadCpuMs == null ? null : result.pageThreadCpuMs * 1000),
   };
 }
 
