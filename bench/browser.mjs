@@ -38,19 +38,28 @@ const CLOCK_TICKS = (() => {
   }
 })();
 
+/**
+ * The fields of a /proc stat file after "pid (comm)", from state on (so utime is [11]), or null if
+ * the process or thread has ended. comm may hold spaces and parentheses, so they start after the
+ * last ")".
+ */
+function statFields(path) {
+  let stat;
+  try {
+    stat = readFileSync(path, 'utf8');
+  } catch {
+    return null;
+  }
+  return stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+}
+
 /** Every process's parent and CPU time in clock ticks, from /proc/PID/stat: Map pid -> { ppid, ticks }. */
 function processTimes() {
   const processes = new Map();
   for (const name of readdirSync('/proc')) {
     if (!/^\d+$/.test(name)) continue;
-    let stat;
-    try {
-      stat = readFileSync(`/proc/${name}/stat`, 'utf8');
-    } catch {
-      continue; // Ended meanwhile.
-    }
-    // "pid (comm) state ppid ...": comm may hold spaces and parentheses, so split after the last ")".
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    const fields = statFields(`/proc/${name}/stat`);
+    if (!fields) continue; // Ended meanwhile.
     // utime and stime, plus cutime and cstime: a helper that ended and was waited for still counts.
     const ticks = Number(fields[11]) + Number(fields[12]) + Number(fields[13]) + Number(fields[14]);
     processes.set(Number(name), { ppid: Number(fields[1]), ticks });
@@ -60,13 +69,8 @@ function processTimes() {
 
 /** The CPU time in clock ticks of the main thread of process `pid`, or 0 if it has ended. */
 function mainThreadTicks(pid) {
-  try {
-    const stat = readFileSync(`/proc/${pid}/task/${pid}/stat`, 'utf8');
-    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    return Number(fields[11]) + Number(fields[12]);
-  } catch {
-    return 0;
-  }
+  const fields = statFields(`/proc/${pid}/task/${pid}/stat`);
+  return fields ? Number(fields[11]) + Number(fields[12]) : 0;
 }
 
 /** Whether process `pid` is a Chromium renderer (false if it has ended). */
