@@ -114,14 +114,14 @@ let pool = new Uint8Array(POOL_SIZE);
 let pooled = 0;
 
 /**
- * A copy of `view` (bytes in wasm memory, which the next call into the module may move). A
- * payload under half the pool's size goes into the shared pool, as Node.js does for small
- * Buffers: a new ArrayBuffer per message is the costliest part of taking it out, and the pool
- * makes one per many messages. Each copy is a range of its own, so no message can change
- * another; what keeps one keeps its pool (8 KiB) alive.
+ * A copy of the `length` bytes at `start` of `memory` (wasm memory, which the next call into the
+ * module may change). A payload under half the pool's size goes into the shared pool, as Node.js
+ * does for small Buffers: a new ArrayBuffer per message is the costliest part of taking it out,
+ * and the pool makes one per many messages. Each copy is a range of its own, so no message can
+ * change another; what keeps one keeps its pool (8 KiB) alive.
  */
-function copyOut(view) {
-  const length = view.length;
+function copyOut(memory, start, length) {
+  const view = memory.subarray(start, start + length);
   if (length >= POOL_SIZE >>> 1) return view.slice();
   if (pooled + length > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);
@@ -131,6 +131,31 @@ function copyOut(view) {
   copy.set(view);
   pooled += length;
   return copy;
+}
+
+/**
+ * What the module hands over by address (`messages`): read through views of its memory, made
+ * once and again only after the memory grows, which detaches the buffer they were made on.
+ */
+class ModuleMemory {
+  #memory;
+  bytes = new Uint8Array(0);
+  words = new Uint32Array(0);
+
+  /** `memory`: the module's WebAssembly.Memory. */
+  constructor(memory) {
+    this.#memory = memory;
+  }
+
+  /** The views, on the memory's current buffer. */
+  current() {
+    const { buffer } = this.#memory;
+    if (this.bytes.buffer !== buffer) {
+      this.bytes = new Uint8Array(buffer);
+      this.words = new Uint32Array(buffer);
+    }
+    return this;
+  }
 }
 
 const filterList = (filters) => {
@@ -290,6 +315,9 @@ class Client {
   /** The last topic received, as bytes and as text: most messages come on a topic seen just before. */
   #topicBytes = new Uint8Array(0);
   #topic = '';
+  /** The topic of the last publish the module accepted: it keeps it, so a publish to it again passes none. */
+  #publishedTopic;
+  #memory;
 
   /**
    * `connecting` settles with the first CONNACK; until then, with `retries`, a connection that
@@ -300,8 +328,12 @@ class Client {
     this.#retries = retries;
   }
 
-  /** Starts the connection; `this.#connecting` settles when CONNACK arrives or it fails. */
-  open(Connection, url, { settings, reconnects, warning }, store, saved) {
+  /**
+   * Starts the connection; `this.#connecting` settles when CONNACK arrives or it fails.
+   * `memory`: the module's, as a ModuleMemory.
+   */
+  open(Connection, memory, url, { settings, reconnects, warning }, store, saved) {
+    this.#memory = memory;
     this.#store = store;
     this.#reconnects = reconnects;
     this.#retries &&= reconnects;
@@ -377,14 +409,17 @@ class Client {
     // A string goes to the module as it is: it is written into the module's memory as UTF-8
     // once, where bytes(message) would first make a Uint8Array of it and then copy that.
     const isText = typeof message === 'string';
-    return this.#live().publish(
-      String(topic),
+    const name = String(topic);
+    const flow = this.#live().publish(
+      name === this.#publishedTopic ? undefined : name,
       isText ? message : undefined,
       isText ? undefined : bytes(message),
       whole(options, 'qos', 2) ?? 0,
       bool(options, 'retain') ?? false,
       ...(given(properties) ? publishProperties(properties) : NO_PUBLISH_PROPERTIES),
     );
+    this.#publishedTopic = name;
+    return flow;
   }
 
   /**
@@ -462,14 +497,17 @@ class Client {
     this.#end();
   }
 
-  /** The text of a received topic's UTF-8 `bytes`, decoded only when it differs from the last one. */
-  #topicOf(bytes) {
+  /**
+   * The text of a received topic, the `length` UTF-8 bytes at `start` of `memory`, decoded only
+   * when it differs from the last one.
+   */
+  #topicOf(memory, start, length) {
     const last = this.#topicBytes;
-    let same = bytes.length === last.length;
-    for (let i = 0; same && i < bytes.length; i++) same = bytes[i] === last[i];
+    let same = length === last.length;
+    for (let i = 0; same && i < length; i++) same = memory[start + i] === last[i];
     if (same) return this.#topic;
-    this.#topicBytes = bytes.slice();
-    this.#topic = decoder.decode(bytes);
+    this.#topicBytes = memory.slice(start, start + length);
+    this.#topic = decoder.decode(this.#topicBytes);
     return this.#topic;
   }
 
@@ -495,19 +533,16 @@ class Client {
         }
         this.#emit('connect', { sessionPresent, properties: propertiesObject(properties) });
       },
-      messages: (dataView, boundsView, flagsView, properties) => {
-        // Views of wasm memory, which a listener's call can move: everything is taken out of
-        // them (each payload copied once, each topic decoded) before the first listener runs.
-        const count = flagsView.length;
+      messages: (records, count, properties) => {
+        // Records of where each topic and payload are in wasm memory, which a listener's call
+        // can change: everything is taken out (each payload copied once, each topic decoded)
+        // before the first listener runs. A record is 5 words (MESSAGE_RECORD in js_api.rs).
+        const { bytes, words } = this.#memory.current();
         const packets = new Array(count);
-        let start = 0;
-        for (let i = 0; i < count; i++) {
-          const topicEnd = boundsView[2 * i];
-          const payloadEnd = boundsView[2 * i + 1];
-          const topic = this.#topicOf(dataView.subarray(start, topicEnd));
-          const payload = copyOut(dataView.subarray(topicEnd, payloadEnd));
-          start = payloadEnd;
-          const f = flagsView[i];
+        for (let i = 0, at = records >>> 2; i < count; i++, at += 5) {
+          const topic = this.#topicOf(bytes, words[at], words[at + 1]);
+          const payload = copyOut(bytes, words[at + 2], words[at + 3]);
+          const f = words[at + 4];
           const packet = { cmd: 'publish', topic, payload, qos: f & 3, retain: (f & 4) !== 0, dup: (f & 8) !== 0 };
           const values = properties?.[i];
           if (values !== undefined) packet.properties = propertiesObject(values);
@@ -549,7 +584,9 @@ class Client {
 }
 
 /** `connectAsync(url, options)` over the wasm module's `Connection` class. */
-export function makeConnectAsync(Connection) {
+export function makeConnectAsync(Connection, wasmMemory) {
+  // Asked for at the first connection, once the module is instantiated.
+  let memory;
   /**
    * Connects to `url` (ws:// or wss://) and resolves with the client once CONNACK accepts it. As
    * in MQTT.js, with `allowRetries` (the default) and `reconnectPeriod` > 0 a connection that
@@ -561,7 +598,9 @@ export function makeConnectAsync(Connection) {
     const { clientId, persist } = connect;
     const { store, saved } = persist ? await openStateStore(clientId) : {};
     return new Promise((resolve, reject) => {
-      new Client({ resolve, reject }, allowRetries !== false).open(Connection, String(url), connect, store, saved);
+      memory ??= new ModuleMemory(wasmMemory());
+      new Client({ resolve, reject }, allowRetries !== false)
+        .open(Connection, memory, String(url), connect, store, saved);
     });
   };
 }
@@ -574,7 +613,8 @@ export function installGlobal(api) {
   addEventListener(
     'TrunkApplicationStarted',
     () => {
-      api.connectAsync = makeConnectAsync(window.wasmBindings.Connection);
+      const { Connection, wasmMemory } = window.wasmBindings;
+      api.connectAsync = makeConnectAsync(Connection, wasmMemory);
       window.qoscope = api;
       dispatchEvent(new Event('qoscope-ready'));
     },

@@ -3,7 +3,7 @@
 //! with js/api.js, which makes the MQTT.js-style API on it.
 
 #[cfg(target_arch = "wasm32")]
-pub use qoscope::web::js_api::Connection;
+pub use qoscope::web::js_api::{wasm_memory, Connection};
 
 /// A smaller allocator than the standard library's (see js/Cargo.toml).
 #[cfg(target_arch = "wasm32")]

@@ -11,6 +11,7 @@
 //! await client.endAsync();
 //! ```
 
+use std::cell::RefCell;
 use std::num::{NonZeroU16, NonZeroU32};
 
 use bytes::Bytes;
@@ -21,7 +22,7 @@ use super::state_store::StateStore;
 use super::ws_client::{ClientEvent, Reconnect, WsClient};
 use crate::codec::{
     Disconnect, Properties, PropertyView, ProtocolVersion, QoS, RetainHandling, Subscription,
-    SubscriptionOptions, Will,
+    SubscriptionOptions, Topic, Will,
 };
 use crate::session::{ConnectOptions, Event, Message, PublishRequest, Session, SessionState};
 use crate::trace::ClientTag;
@@ -40,19 +41,15 @@ extern "C" {
     #[wasm_bindgen(method)]
     fn connected(this: &Events, session_present: bool, properties: Array);
 
-    /// Messages for the application, in order. `data` holds each topic and payload back to
-    /// back, `bounds` the end of each, `flags` QoS | retain << 2 | dup << 3; `properties`
-    /// has each message's properties or `undefined`, and is itself `undefined` when no message
-    /// has any (most batches: making the array would be a call out of its own). The arrays are
-    /// views of wasm memory, valid only during the call.
+    /// `count` messages for the application, in order, described at `records` in the module's
+    /// memory ([`wasm_memory`]) by [`MESSAGE_RECORD`] 32-bit words each: where the topic's
+    /// UTF-8 bytes are and their length, the same for the payload, and QoS | retain << 2 |
+    /// dup << 3. Addresses and numbers rather than arrays, because each array handed over
+    /// would be a view made for the call. All of it is valid only during the call.
+    /// `properties` has each message's properties or `undefined`, and is itself `undefined`
+    /// when no message has any (most batches: making the array would be a call out of its own).
     #[wasm_bindgen(method)]
-    fn messages(
-        this: &Events,
-        data: &[u8],
-        bounds: &[u32],
-        flags: &[u8],
-        properties: Option<Array>,
-    );
+    fn messages(this: &Events, records: usize, count: usize, properties: Option<Array>);
 
     /// A publish's QoS flow completed (QoS 0: written).
     #[wasm_bindgen(method)]
@@ -167,6 +164,10 @@ fn packet_object(packet: &Packet, raw: &[u8]) -> JsValue {
 #[wasm_bindgen]
 pub struct Connection {
     client: WsClient,
+    /// The topic of the last publish accepted, used when `publish` is given none: applications
+    /// mostly publish to a topic they published to before, and js/api.js then saves writing it
+    /// into the module's memory and this side making it again.
+    published_topic: RefCell<Option<Topic>>,
 }
 
 #[wasm_bindgen]
@@ -262,7 +263,10 @@ impl Connection {
             report(&events, event)
         })
         .map_err(|error| JsError::new(&error))?;
-        Ok(Connection { client })
+        Ok(Connection {
+            client,
+            published_topic: RefCell::new(None),
+        })
     }
 
     /// Whether CONNACK accepted the current connection.
@@ -271,14 +275,15 @@ impl Connection {
         self.client.read(Session::is_connected)
     }
 
-    /// Publishes; returns the flow that [`Events`] `published` / `publishFailed` name. The
-    /// payload comes as `payload_text` or as `payload_bytes`: a string is written into the
-    /// module's memory as UTF-8 directly, without first becoming a `Uint8Array` of its own.
-    /// `user_properties` is `[name, value, name, value, ...]`.
+    /// Publishes; returns the flow that [`Events`] `published` / `publishFailed` name. No
+    /// `topic` means the last accepted publish's. The payload comes as `payload_text` or as
+    /// `payload_bytes`: a string is written into the module's memory as UTF-8 directly, without
+    /// first becoming a `Uint8Array` of its own. `user_properties` is `[name, value, name,
+    /// value, ...]`.
     #[allow(clippy::too_many_arguments)]
     pub fn publish(
         &self,
-        topic: String,
+        topic: Option<String>,
         payload_text: Option<String>,
         payload_bytes: Option<Vec<u8>>,
         qos: u8,
@@ -294,7 +299,15 @@ impl Connection {
             .map(String::into_bytes)
             .or(payload_bytes)
             .unwrap_or_default();
-        let mut request = PublishRequest::new(topic, payload, self::qos(qos)?);
+        let topic = match topic {
+            Some(topic) => Topic::from(topic),
+            None => self
+                .published_topic
+                .borrow()
+                .clone()
+                .ok_or_else(|| JsError::new("no topic given, and none published before"))?,
+        };
+        let mut request = PublishRequest::new(topic.clone(), payload, self::qos(qos)?);
         request.retain = retain;
         let values = &mut request.properties;
         values.payload_format_indicator = payload_format_indicator;
@@ -309,10 +322,12 @@ impl Connection {
         if request.properties.is_empty() {
             request.properties = Properties::default();
         }
-        self.client
+        let flow = self
+            .client
             .with_session(|session, now| session.publish(now, request))
-            .map(|flow| flow.index)
-            .map_err(|error| JsError::new(&error.to_string()))
+            .map_err(|error| JsError::new(&error.to_string()))?;
+        *self.published_topic.borrow_mut() = Some(topic);
+        Ok(flow.index)
     }
 
     /// Subscribes to `filters` with one set of options; returns the SUBSCRIBE's packet id.
@@ -430,26 +445,40 @@ fn report_session(events: &Events, event: Event) {
     }
 }
 
-/// Hands a batch of messages over in one call: topics and payloads as one buffer with bounds.
+/// How many 32-bit words describe one message handed over by `Events::messages`.
+const MESSAGE_RECORD: usize = 5;
+
+/// Hands a batch of messages over in one call, as records of where each topic and payload
+/// already are in memory: nothing is copied on this side.
 fn report_messages(events: &Events, messages: &[Message]) {
-    let mut data = Vec::new();
-    let mut bounds = Vec::with_capacity(messages.len() * 2);
-    let mut flags = Vec::with_capacity(messages.len());
+    // The bytes' addresses as numbers: wasm32 addresses are 32 bits.
+    let address = |bytes: &[u8]| bytes.as_ptr() as u32;
+    let mut records = Vec::with_capacity(messages.len() * MESSAGE_RECORD);
     let mut properties: Option<Array> = None;
     for (index, message) in messages.iter().enumerate() {
-        data.extend_from_slice(message.topic.as_bytes());
-        bounds.push(data.len() as u32);
-        data.extend_from_slice(&message.payload);
-        bounds.push(data.len() as u32);
-        flags
-            .push(message.qos.as_u8() | u8::from(message.retain) << 2 | u8::from(message.dup) << 3);
+        let topic = message.topic.as_bytes();
+        let flags =
+            message.qos.as_u8() | u8::from(message.retain) << 2 | u8::from(message.dup) << 3;
+        records.extend_from_slice(&[
+            address(topic),
+            topic.len() as u32,
+            address(&message.payload),
+            message.payload.len() as u32,
+            u32::from(flags),
+        ]);
         if !message.properties.is_empty() {
             properties
                 .get_or_insert_with(|| Array::new_with_length(messages.len() as u32))
                 .set(index as u32, properties_array(&message.properties).into());
         }
     }
-    events.messages(&data, &bounds, &flags, properties);
+    events.messages(records.as_ptr() as usize, messages.len(), properties);
+}
+
+/// The module's memory, where js/api.js reads the messages `Events::messages` points at.
+#[wasm_bindgen(js_name = wasmMemory)]
+pub fn wasm_memory() -> JsValue {
+    wasm_bindgen::memory()
 }
 
 /// Makes the API available as `window.qoscope` (with what `extend` adds, such as the app's

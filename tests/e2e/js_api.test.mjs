@@ -171,6 +171,54 @@ test("JS API: publish with MQTT.js's callback form, with and without options, an
     assert.deepEqual(result.received, ['quiet@1', 'two@2', 'zero@0']);
   }));
 
+test('JS API: publishes to one topic again, to others, after a refused one, and payloads that grow the memory', TIMEOUT, (t) =>
+  withPage(t, async ({ page }) => {
+    await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
+    const result = await page.evaluate(async (url) => {
+      const base = `qoscope-e2e/topics/${Math.random().toString(36).slice(2)}`;
+      const client = await window.qoscope.connectAsync(url, { protocolVersion: 5 });
+      const received = [];
+      client.on('message', (topic, payload) => received.push({ topic: topic.slice(base.length), length: payload.length, first: payload[0], last: payload[payload.length - 1] }));
+      await client.subscribeAsync(`${base}/#`, { qos: 1 });
+      const refusals = [];
+      const publish = (topic, payload) => client.publishAsync(`${base}${topic}`, payload, { qos: 1 });
+      await publish('/a', 'one');
+      await publish('/a', 'two');
+      await publish('/b', 'three');
+      // Refused before and after it reaches the session: neither may become the topic reused next.
+      await client.publishAsync(`${base}/c`, 'x', { qos: 3 }).catch((error) => refusals.push(error.message));
+      await publish('/a', 'four');
+      await client.publishAsync(`${base}/+`, 'x', { qos: 1 }).catch((error) => refusals.push(error.message));
+      await publish('/a', 'five');
+      await publish('/c', 'six');
+      // Payloads that make the module's memory grow, which detaches its old buffer: four of
+      // 100 KB at once (Mosquitto's WebSocket listener passes larger ones on slowly).
+      const memory = window.wasmBindings.wasmMemory();
+      const before = memory.buffer;
+      await Promise.all(Array.from({ length: 4 }, (_, i) => publish('/c', new Uint8Array(100_000).fill(i))));
+      const grew = memory.buffer !== before;
+      await publish('/c', new Uint8Array(6_000).fill(9));
+      await publish('/a', 'seven');
+      const start = performance.now();
+      while (received.length < 12 && performance.now() - start < 10_000) {
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await client.endAsync();
+      return { received, refusals, grew };
+    }, BROKER_URL);
+    assert.equal(result.grew, true, "the module's memory did not grow: the test no longer covers it");
+    assert.equal(result.refusals.length, 2, `refusals: ${result.refusals}`);
+    assert.match(result.refusals[0], /qos/);
+    assert.match(result.refusals[1], /wildcard/i);
+    const text = (topic, word) => ({ topic, length: word.length, first: word.charCodeAt(0), last: word.charCodeAt(word.length - 1) });
+    assert.deepEqual(result.received, [
+      text('/a', 'one'), text('/a', 'two'), text('/b', 'three'), text('/a', 'four'), text('/a', 'five'), text('/c', 'six'),
+      ...Array.from({ length: 4 }, (_, i) => ({ topic: '/c', length: 100_000, first: i, last: i })),
+      { topic: '/c', length: 6_000, first: 9, last: 9 },
+      text('/a', 'seven'),
+    ]);
+  }));
+
 test('JS API: a listener that throws is reported and the client goes on', TIMEOUT, (t) =>
   withPage(t, async ({ page, errors }) => {
     await page.waitForFunction(() => window.qoscope && typeof window.qoscope.connectAsync === 'function');
