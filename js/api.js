@@ -121,13 +121,14 @@ let pooled = 0;
  * change another; what keeps one keeps its pool (8 KiB) alive.
  */
 function copyOut(memory, start, length) {
-  const view = memory.subarray(start, start + length);
+  // Views made with the constructor: `subarray` looks up the constructor to use each time.
+  const view = new Uint8Array(memory.buffer, start, length);
   if (length >= POOL_SIZE >>> 1) return view.slice();
   if (pooled + length > POOL_SIZE) {
     pool = new Uint8Array(POOL_SIZE);
     pooled = 0;
   }
-  const copy = pool.subarray(pooled, pooled + length);
+  const copy = new Uint8Array(pool.buffer, pooled, length);
   copy.set(view);
   pooled += length;
   return copy;

@@ -309,18 +309,27 @@ impl Connection {
         };
         let mut request = PublishRequest::new(topic.clone(), payload, self::qos(qos)?);
         request.retain = retain;
-        let values = &mut request.properties;
-        values.payload_format_indicator = payload_format_indicator;
-        values.message_expiry_interval = message_expiry_interval;
-        values.content_type = content_type;
-        values.response_topic = response_topic;
-        values.correlation_data = correlation_data.map(Bytes::from);
-        let mut pairs = user_properties.unwrap_or_default().into_iter();
-        while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
-            values.user_properties.push((name, value));
-        }
-        if request.properties.is_empty() {
-            request.properties = Properties::default();
+        let given = payload_format_indicator.is_some()
+            || message_expiry_interval.is_some()
+            || content_type.is_some()
+            || response_topic.is_some()
+            || correlation_data.is_some()
+            || user_properties.is_some();
+        // Most publishes have none, and setting any makes the properties' storage.
+        if given {
+            let values = &mut request.properties;
+            values.payload_format_indicator = payload_format_indicator;
+            values.message_expiry_interval = message_expiry_interval;
+            values.content_type = content_type;
+            values.response_topic = response_topic;
+            values.correlation_data = correlation_data.map(Bytes::from);
+            let mut pairs = user_properties.unwrap_or_default().into_iter();
+            while let (Some(name), Some(value)) = (pairs.next(), pairs.next()) {
+                values.user_properties.push((name, value));
+            }
+            if request.properties.is_empty() {
+                request.properties = Properties::default();
+            }
         }
         let flow = self
             .client
